@@ -1,0 +1,65 @@
+# pvx: one non-recursive build. Each directory contributes a *.mk fragment
+# that appends to the lists below; nothing here knows what a component
+# contains. Outputs go to out/ (never committed).
+#
+#   make            build every program, library and the guest kernels
+#   make demo       install missing packages, build, run the main job
+#   make check      install missing packages, build, run every test
+#   make check SANITIZE=1   the same with ASan/UBSan on host code
+
+O := out
+SANITIZE ?= 0
+
+HOST_CC ?= gcc
+WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -fno-common \
+	-Ihypervisor/include -Ipv-drivers/include -Ixenbus/include -Idom0-tools/include
+HOST_LDFLAGS :=
+ifeq ($(SANITIZE),1)
+HOST_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+HOST_LDFLAGS += -fsanitize=address,undefined
+O := out/san
+endif
+
+# Guest code: freestanding, no SSE/x87 (kvm_pvm rejects XSAVE/FPU paths, see
+# docs/kvm-pvm.md), no red zone because traps run on the same stack.
+GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-common -nostdlib \
+	-mno-red-zone -mgeneral-regs-only -mcmodel=kernel -fno-pic -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -Ihypervisor/include \
+	-Ipv-drivers/include -Iguest/include
+NASM := nasm
+
+LIBEVENT_LIBS := $(shell pkg-config --libs libevent 2>/dev/null || echo -levent)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+
+# Filled in by the fragments.
+PROGRAMS :=
+GUESTS :=
+UNIT_TESTS :=
+INTEG_TESTS :=
+FUZZERS :=
+
+all: build-all
+
+include build/rules.mk
+include $(sort $(wildcard hypervisor/*.mk xenbus/*.mk pv-drivers/*.mk dom0-tools/*.mk guest/*.mk tests/*.mk))
+
+build-all: $(PROGRAMS) $(GUESTS) $(UNIT_TESTS)
+
+deps:
+	@build/install-deps
+
+check: deps
+	@$(MAKE) --no-print-directory build-all
+	@O=$(O) build/run-tests $(UNIT_TESTS) -- $(INTEG_TESTS)
+
+demo: deps
+	@$(MAKE) --no-print-directory build-all
+	@O=$(O) build/demo
+
+clean:
+	rm -rf out
+
+.PHONY: all build-all deps check demo clean
+.DELETE_ON_ERROR:

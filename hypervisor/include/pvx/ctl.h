@@ -1,0 +1,223 @@
+/*
+ * pvx control protocol: Dom0 programs <-> pvxd.
+ *
+ * This is pvx's analogue of Xen's domctl/sysctl through privcmd. pvxd
+ * listens on a SOCK_SEQPACKET Unix socket at $PVX_RUNDIR/pvxd.sock
+ * (default /run/pvx/pvxd.sock). Only privileged peers are served: the
+ * peer's SO_PEERCRED uid must be 0 or pvxd's own uid.
+ *
+ * Every message is one datagram: a struct pvx_ctl_hdr followed by `len`
+ * payload bytes (at most PVX_CTL_MAX_PAYLOAD). A request carries the
+ * op's *_req payload; the reply repeats op and seq, carries status 0 or
+ * a negative errno, and on success the op's *_rsp payload. File
+ * descriptors travel as SCM_RIGHTS on the reply datagram. Malformed
+ * requests (short, oversized, bad magic, unknown op, wrong domain) get
+ * an error reply; pvxd never trusts a length it did not check.
+ *
+ * A connection that sent PVX_CTL_SUBSCRIBE also receives unsolicited
+ * PVX_CTL_EVENT datagrams (seq 0) carrying struct pvx_ctl_event whenever
+ * a domain changes state, so tools never poll.
+ *
+ * Event-channel ports that a Dom0 connection binds belong to that
+ * connection: pvxd closes them when the connection closes.
+ *
+ * Fixed-width types only, little-endian, no host headers but stdint.
+ */
+#ifndef PVX_CTL_H
+#define PVX_CTL_H
+
+#include <stdint.h>
+
+#define PVX_CTL_MAGIC        0x50565843u /* "PVXC" */
+#define PVX_CTL_VERSION      1
+#define PVX_CTL_MAX_PAYLOAD  65536
+#define PVX_CTL_SOCK_NAME    "pvxd.sock"
+#define PVX_DEFAULT_RUNDIR   "/run/pvx"
+#define PVX_NAME_MAX         64 /* including the NUL */
+
+/*
+ * Guest-physical layout every part agrees on (ARCHITECTURE.md D6):
+ * RAM is GPA [0, ram_bytes), memfd offset = GPA. The special pages sit
+ * above RAM in the memfd (offset ram_bytes) and are mapped at
+ * PVX_SPECIAL_GPA, outside the E820 RAM (listed as reserved), like
+ * QEMU's Xen emulation does.
+ */
+#define PVX_SPECIAL_GPA      0xFEFF8000ull
+#define PVX_SPECIAL_PAGES    4
+#define PVX_SPECIAL_CONSOLE  0 /* page index: PV console ring */
+#define PVX_SPECIAL_XENSTORE 1 /* page index: xenstore ring */
+#define PVX_PAGE_SIZE        4096u
+
+enum pvx_ctl_op {
+	PVX_CTL_HELLO = 1,          /* -> pvx_ctl_hello_rsp */
+	PVX_CTL_CREATE,             /* pvx_ctl_create_req -> pvx_ctl_create_rsp */
+	PVX_CTL_DESTROY,            /* hdr.domid */
+	PVX_CTL_PAUSE,              /* hdr.domid */
+	PVX_CTL_UNPAUSE,            /* hdr.domid */
+	PVX_CTL_LIST,               /* -> pvx_ctl_dominfo[] (len / sizeof) */
+	PVX_CTL_INFO,               /* hdr.domid -> pvx_ctl_dominfo */
+	PVX_CTL_GET_MEMFD,          /* hdr.domid -> pvx_ctl_memfd_rsp + 1 fd */
+	PVX_CTL_SET_BOOT,           /* hdr.domid, pvx_ctl_boot_req */
+	PVX_CTL_SET_HVM_PARAM,      /* hdr.domid, pvx_ctl_hvm_param */
+	PVX_CTL_GET_HVM_PARAM,      /* hdr.domid, pvx_ctl_hvm_param (index) -> same */
+	PVX_CTL_EVTCHN_ALLOC_UNBOUND, /* pvx_ctl_evtchn_alloc_req -> pvx_ctl_port_rsp */
+	PVX_CTL_EVTCHN_BIND,        /* pvx_ctl_evtchn_bind_req -> pvx_ctl_port_rsp + 2 fds */
+	PVX_CTL_EVTCHN_NOTIFY,      /* pvx_ctl_port_req (a port of this connection) */
+	PVX_CTL_EVTCHN_CLOSE,       /* pvx_ctl_port_req */
+	PVX_CTL_SUBSCRIBE,          /* start receiving PVX_CTL_EVENT */
+	PVX_CTL_DMESG,              /* hdr.domid (-1: pvxd's own), pvx_ctl_dmesg_req -> text */
+	PVX_CTL_RENAME,             /* hdr.domid, pvx_ctl_rename_req */
+	PVX_CTL_SHUTDOWN,           /* hdr.domid, pvx_ctl_shutdown_req: force a reason */
+	PVX_CTL_GNTTAB_MAP,         /* reserved for grant mapping (issue 5) */
+	PVX_CTL_GNTTAB_UNMAP,       /* reserved */
+	PVX_CTL_GNTTAB_COPY,        /* reserved */
+	PVX_CTL_OP_COUNT,
+	PVX_CTL_EVENT = 0x8000,     /* unsolicited, pvxd -> subscriber */
+};
+
+struct pvx_ctl_hdr {
+	uint32_t magic;  /* PVX_CTL_MAGIC */
+	uint16_t op;     /* enum pvx_ctl_op */
+	uint16_t flags;  /* 0 */
+	uint32_t seq;    /* chosen by the client, echoed in the reply */
+	uint32_t len;    /* payload bytes that follow */
+	int32_t domid;   /* target domain, or -1 */
+	int32_t status;  /* reply: 0 or -errno; request: 0 */
+};
+
+struct pvx_ctl_hello_rsp {
+	uint32_t version;       /* PVX_CTL_VERSION */
+	uint32_t xen_major;     /* what XENVER_version reports */
+	uint32_t xen_minor;
+	uint32_t nr_domains;
+	uint64_t host_mem_kib;  /* MemTotal */
+	uint64_t free_mem_kib;  /* MemAvailable */
+	uint32_t nr_cpus;
+	uint32_t pid;           /* pvxd's pid */
+	char extraversion[16];
+	char caps[64];          /* e.g. "hvm-3.0-x86_64 pvh" */
+	char kvm[64];           /* KVM flavour, e.g. "kvm api 12" */
+};
+
+struct pvx_ctl_create_req {
+	char name[PVX_NAME_MAX];
+	uint8_t uuid[16];
+	uint64_t mem_kib;           /* RAM size; multiple of 4 */
+	uint64_t maxmem_kib;        /* 0: same as mem_kib */
+	uint32_t vcpus;             /* 1..PVX_MAX_VCPUS */
+	uint32_t max_grant_frames;  /* 0: default (32) */
+	uint32_t flags;             /* 0 */
+	uint32_t pad;
+};
+#define PVX_MAX_VCPUS 32
+
+struct pvx_ctl_create_rsp {
+	int32_t domid;
+	uint32_t pad;
+};
+
+enum pvx_dom_state {
+	PVX_DOM_CREATED = 0,  /* built or being built, never run */
+	PVX_DOM_RUNNING,
+	PVX_DOM_PAUSED,
+	PVX_DOM_SHUTDOWN,     /* the guest called SCHEDOP_shutdown: see reason */
+	PVX_DOM_CRASHED,      /* triple fault, KVM error, or shutdown(crash) */
+	PVX_DOM_DYING,        /* destroy in progress */
+	PVX_DOM_DEAD,         /* only in events: the domain is gone */
+};
+
+struct pvx_ctl_dominfo {
+	int32_t domid;
+	uint32_t state;            /* enum pvx_dom_state */
+	int32_t shutdown_reason;   /* Xen SHUTDOWN_*, -1 if none */
+	uint32_t shutdown_code;    /* SCHEDOP_shutdown_code value */
+	char name[PVX_NAME_MAX];
+	uint8_t uuid[16];
+	uint64_t mem_kib;          /* current reservation */
+	uint64_t maxmem_kib;
+	uint32_t vcpus;
+	uint32_t vcpus_online;
+	uint64_t cpu_time_ns;      /* summed over vCPU threads */
+	uint64_t create_time_ns;   /* CLOCK_REALTIME at create */
+};
+
+struct pvx_ctl_memfd_rsp {
+	uint64_t memfd_size;     /* bytes of the memfd passed with this reply */
+	uint64_t ram_bytes;      /* RAM: GPA [0, ram_bytes) = memfd [0, ram_bytes) */
+	uint64_t special_gpa;    /* PVX_SPECIAL_GPA */
+	uint64_t special_offset; /* memfd offset of the special pages */
+	uint32_t special_pages;  /* PVX_SPECIAL_PAGES */
+	uint32_t pad;
+};
+
+/* PVH entry: pvxd puts the vCPU in the state of Xen's pvh.pandoc (32-bit
+ * flat protected mode, paging off, ebx = start_info) at `entry`. */
+struct pvx_ctl_boot_req {
+	uint32_t vcpu;
+	uint32_t pad;
+	uint64_t entry;          /* XEN_ELFNOTE_PHYS32_ENTRY */
+	uint64_t start_info_gpa; /* loaded into ebx */
+};
+
+struct pvx_ctl_hvm_param {
+	uint32_t index;  /* HVM_PARAM_* */
+	uint32_t pad;
+	uint64_t value;
+};
+
+/* Allocate an unbound port in hdr.domid that `remote_dom` may bind. */
+struct pvx_ctl_evtchn_alloc_req {
+	int32_t remote_dom;
+	uint32_t pad;
+};
+
+/* Bind a Dom0 port of this connection to (remote_dom, remote_port). The
+ * reply carries two fds: [0] an eventfd that pvxd increments when the
+ * remote side sends; [1] an eventfd the client writes to send (same as
+ * PVX_CTL_EVTCHN_NOTIFY, without a round trip). */
+struct pvx_ctl_evtchn_bind_req {
+	int32_t remote_dom;
+	uint32_t remote_port;
+};
+
+struct pvx_ctl_port_req {
+	uint32_t port;
+	uint32_t pad;
+};
+
+struct pvx_ctl_port_rsp {
+	uint32_t port;
+	uint32_t pad;
+};
+
+/* Returns up to max_bytes of the log starting at byte `offset` of all
+ * text ever logged (offsets keep counting when old text is dropped). The
+ * reply payload is struct pvx_ctl_dmesg_rsp followed by the text. */
+struct pvx_ctl_dmesg_req {
+	uint64_t offset;
+	uint32_t max_bytes;
+	uint32_t pad;
+};
+
+struct pvx_ctl_dmesg_rsp {
+	uint64_t offset;     /* offset of the first byte returned */
+	uint64_t next;       /* offset to ask for next */
+};
+
+struct pvx_ctl_rename_req {
+	char name[PVX_NAME_MAX];
+};
+
+struct pvx_ctl_shutdown_req {
+	int32_t reason;  /* Xen SHUTDOWN_* recorded as if the guest asked */
+	uint32_t code;
+};
+
+struct pvx_ctl_event {
+	int32_t domid;
+	uint32_t state;            /* enum pvx_dom_state; PVX_DOM_DEAD when gone */
+	int32_t shutdown_reason;   /* Xen SHUTDOWN_*, -1 if none */
+	uint32_t shutdown_code;
+};
+
+#endif /* PVX_CTL_H */
