@@ -58,8 +58,15 @@ demo: deps
 	@$(MAKE) --no-print-directory build-all
 	@O=$(O) build/demo
 
+# Each FUZZERS entry is a libFuzzer binary; FUZZ_SECONDS bounds each run.
+FUZZ_SECONDS ?= 60
+fuzz: deps $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do echo "fuzz $$f ($(FUZZ_SECONDS)s)"; \
+		mkdir -p $(O)/fuzz-corpus/$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(O)/fuzz-corpus/$$(basename $$f); done
+
 clean:
 	rm -rf out
 
-.PHONY: all build-all deps check demo clean
+.PHONY: all build-all deps check demo clean fuzz
 .DELETE_ON_ERROR:

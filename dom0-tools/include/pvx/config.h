@@ -1,0 +1,86 @@
+/*
+ * Domain configuration: the xl.cfg grammar, parsed into struct pvx_config.
+ *
+ * Grammar (as xl.cfg): `key = value` settings separated by newlines or
+ * ';', `key += value` to append to a list or string, `#` comments to end
+ * of line; values are strings ("..." or '...' with C escapes), numbers
+ * (decimal, 0octal, 0xhex) and lists `[ v, v, ... ]` that may nest.
+ * Each key has a small handler in a table; unknown keys warn and are
+ * kept out of the result. Errors are one line:
+ *   FILE:LINE: MESSAGE near 'TOKEN'
+ */
+#ifndef PVX_CONFIG_H
+#define PVX_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum pvx_action {
+	PVX_ACTION_DESTROY = 0,
+	PVX_ACTION_RESTART,
+	PVX_ACTION_PRESERVE,
+	PVX_ACTION_RENAME_RESTART,
+};
+
+struct pvx_disk_spec {
+	char *target;      /* image path or block device */
+	char *format;      /* "raw" */
+	char *vdev;        /* "xvda", ... */
+	bool readonly;     /* access=ro */
+	bool direct;       /* direct-io-safe / O_DIRECT option */
+};
+
+struct pvx_vif_spec {
+	char *mac;         /* "00:16:3e:..." or NULL */
+	char *bridge;
+	char *ip;
+	char *script;
+	char *model;
+};
+
+struct pvx_config {
+	char *source;           /* file name used in messages */
+	char *name;
+	char *type;             /* "pvh" */
+	char *kernel;
+	char *ramdisk;
+	char *cmdline;          /* cmdline, or root + extra joined as xl does */
+	uint64_t memory_mib;    /* default 128 */
+	uint64_t maxmem_mib;    /* default = memory_mib */
+	uint32_t vcpus;         /* default 1 */
+	uint8_t uuid[16];
+	bool have_uuid;
+	enum pvx_action on_poweroff;  /* default destroy */
+	enum pvx_action on_reboot;    /* default restart */
+	enum pvx_action on_crash;     /* default destroy */
+	uint32_t max_grant_frames;    /* default 32 */
+	struct pvx_disk_spec *disks;
+	size_t nr_disks;
+	struct pvx_vif_spec *vifs;
+	size_t nr_vifs;
+};
+
+void pvx_config_init(struct pvx_config *cfg);
+void pvx_config_dispose(struct pvx_config *cfg); /* idempotent */
+
+/* Parse a whole file/string into cfg (initialised by the caller).
+ * On error: negative errno, one line in err. Warnings go to warn_cb
+ * (may be NULL: then to stderr). */
+typedef void (*pvx_config_warn_fn)(const char *line, void *opaque);
+int pvx_config_parse_file(struct pvx_config *cfg, const char *path,
+			  char *err, size_t errlen,
+			  pvx_config_warn_fn warn_cb, void *opaque);
+int pvx_config_parse_string(struct pvx_config *cfg, const char *source,
+			    const char *text, size_t len,
+			    char *err, size_t errlen,
+			    pvx_config_warn_fn warn_cb, void *opaque);
+/* A command-line override "key=value" (value in config syntax, or a bare
+ * word taken as a string); applied after the file, last one wins. */
+int pvx_config_override(struct pvx_config *cfg, const char *assignment,
+			char *err, size_t errlen);
+/* Checks the whole config (required keys, ranges). */
+int pvx_config_validate(const struct pvx_config *cfg, char *err, size_t errlen);
+const char *pvx_action_name(enum pvx_action a);
+
+#endif /* PVX_CONFIG_H */
