@@ -24,6 +24,14 @@ const char *pvx_logdir(void);
 int pvx_ctl_open(struct pvx_ctl **out);
 void pvx_ctl_close(struct pvx_ctl *c);
 int pvx_ctl_fd(const struct pvx_ctl *c);
+/* <rundir>/pvxd.sock into buf; -ENAMETOOLONG if it does not fit. */
+int pvx_ctl_sock_path(char *buf, size_t len);
+/* Wraps an already connected socket (tests: one end of a socketpair);
+ * the connection owns fd from then on. */
+int pvx_ctl_from_fd(int fd, struct pvx_ctl **out);
+/* One line for a pvx_ctl_open() failure, e.g. "pvxd is not running (no
+ * socket at /run/pvx/pvxd.sock)". */
+void pvx_ctl_open_error(int err, char *buf, size_t len);
 
 /* One request/reply round trip. Received fds (at most fds_cap) are stored
  * in fds and counted in *nfds; the caller owns them. */
@@ -60,6 +68,9 @@ int pvx_ctl_dmesg(struct pvx_ctl *c, int32_t domid, uint64_t *offset,
 int pvx_ctl_subscribe(struct pvx_ctl *c);
 /* Blocks for the next domain event (use poll on pvx_ctl_fd to wait). */
 int pvx_ctl_read_event(struct pvx_ctl *c, struct pvx_ctl_event *ev);
+/* Events already received (queued while a call waited for its reply):
+ * poll() on the fd does not see them, so check this first. */
+int pvx_ctl_pending_events(const struct pvx_ctl *c);
 
 /* A domain's memory mapped into this process (MAP_SHARED on its memfd). */
 struct pvx_dom_mem {
@@ -68,6 +79,8 @@ struct pvx_dom_mem {
 	uint64_t ram_bytes;
 	uint8_t *special;       /* PVX_SPECIAL_PAGES pages at PVX_SPECIAL_GPA */
 	int fd;
+	uint64_t special_gpa;   /* as pvxd reported it */
+	uint32_t special_pages;
 };
 int pvx_dom_mem_map(struct pvx_ctl *c, int32_t domid, struct pvx_dom_mem *m);
 void pvx_dom_mem_unmap(struct pvx_dom_mem *m); /* idempotent */
