@@ -8,6 +8,9 @@ int main(void)
 {
 	Suite *(*const suites[])(void) = {
 		make_ctlclient_suite,
+		make_elf_suite,
+		make_bootinfo_suite,
+		make_build_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -5,5 +5,8 @@
 #include <check.h>
 
 Suite *make_ctlclient_suite(void);
+Suite *make_elf_suite(void);
+Suite *make_bootinfo_suite(void);
+Suite *make_build_suite(void);
 
 #endif

@@ -1,0 +1,118 @@
+/*
+ * The PVH domain builder (ARCHITECTURE D8, Xen's libxenguest role).
+ *
+ * Two layers. The pure layer works on memory buffers only and is unit
+ * tested without KVM: parse and validate a kernel ELF64 (PT_LOADs at
+ * p_paddr, the XEN_ELFNOTE_PHYS32_ENTRY note), check that it fits the
+ * guest's RAM, copy it in, place the ramdisk, and write hvm_start_info
+ * (version 1), the module list, the memory map and the command line into
+ * low memory. The glue (pvx_build_domain) drives pvxd: create a paused
+ * domain, map its memory, run the pure layer over it, prepare the
+ * console and xenstore pages and ports, set the boot vCPU, unpause. Any
+ * failure after the domain exists destroys it again.
+ *
+ * Guest-physical layout of the boot data (linux-pvh-abi.md §1.3-1.4):
+ * everything sits in [PVX_BOOT_DATA_START, PVX_BOOT_DATA_END), below
+ * 1 MiB, where Linux reserves memory and never writes before it copied
+ * what it needs. The kernel must not load over it.
+ */
+#ifndef PVX_BUILDER_H
+#define PVX_BUILDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <xen/public/hvm/start_info.h>
+
+#define PVX_BOOT_DATA_START   0x6000ull
+#define PVX_BOOT_INFO_GPA     0x6000ull /* struct hvm_start_info (56 B) */
+#define PVX_BOOT_MODLIST_GPA  0x6040ull /* hvm_modlist_entry[PVX_BOOT_MAX_MODULES] */
+#define PVX_BOOT_MEMMAP_GPA   0x6100ull /* hvm_memmap_table_entry[PVX_BOOT_MAX_MEMMAP] */
+#define PVX_BOOT_CMDLINE_GPA  0x7000ull
+#define PVX_BOOT_DATA_END     0x9000ull
+#define PVX_BOOT_CMDLINE_MAX  (PVX_BOOT_DATA_END - PVX_BOOT_CMDLINE_GPA) /* incl. NUL */
+#define PVX_BOOT_MAX_MODULES  4
+#define PVX_BOOT_MAX_MEMMAP   8
+
+#define PVX_LOWMEM_END        0xA0000ull   /* RAM below, reserved VGA/BIOS hole above */
+#define PVX_HIGHMEM_START     0x100000ull
+#define PVX_MIN_RAM_BYTES     (2ull << 20)
+/* RAM is one run at GPA 0; it must stay below the LAPIC/IOAPIC window. */
+#define PVX_MAX_RAM_BYTES     0xFEC00000ull
+
+#define PVX_ELF_MAX_SEGS      16
+
+struct pvx_elf_seg {
+	uint64_t paddr;
+	uint64_t offset;   /* in the file */
+	uint64_t filesz;
+	uint64_t memsz;    /* >= filesz; the rest is zeroed (bss) */
+};
+
+struct pvx_elf_image {
+	uint64_t entry;    /* XEN_ELFNOTE_PHYS32_ENTRY, a 32-bit physical address */
+	uint64_t lo, hi;   /* lowest paddr, end of the highest segment */
+	size_t nsegs;
+	struct pvx_elf_seg seg[PVX_ELF_MAX_SEGS];
+};
+
+/* Pure layer: 0 or -errno with one line in err. */
+int pvx_elf_parse(const uint8_t *file, size_t len, struct pvx_elf_image *img,
+		  char *err, size_t errlen);
+int pvx_elf_check_fit(const struct pvx_elf_image *img, uint64_t ram_bytes,
+		      char *err, size_t errlen);
+/* Copies every segment to ram (GPA 0) and zeroes its bss. Call only after
+ * pvx_elf_parse() and pvx_elf_check_fit() accepted img for file/ram. */
+void pvx_elf_load(const struct pvx_elf_image *img, const uint8_t *file,
+		  uint8_t *ram);
+
+struct pvx_boot_params {
+	uint64_t ram_bytes;
+	const char *cmdline;      /* NULL: empty */
+	uint64_t ramdisk_gpa;     /* module 0 when ramdisk_size != 0 */
+	uint64_t ramdisk_size;
+	uint64_t special_gpa;     /* reserved in the memory map */
+	uint32_t special_pages;
+};
+
+/* Highest page-aligned spot for a ramdisk of `size` bytes in RAM below
+ * 4 GiB and above the kernel's end `kernel_hi`. */
+int pvx_boot_place_ramdisk(uint64_t ram_bytes, uint64_t kernel_hi,
+			   uint64_t size, uint64_t *gpa, char *err, size_t errlen);
+/* The memory map for p; returns the number of entries (<= cap) or -errno. */
+int pvx_boot_memmap(const struct pvx_boot_params *p,
+		    struct hvm_memmap_table_entry *out, size_t cap);
+/* Writes start_info, modlist, memmap and cmdline at their GPAs in ram. */
+int pvx_boot_write(uint8_t *ram, const struct pvx_boot_params *p,
+		   char *err, size_t errlen);
+
+/* Reads a whole file (at most max bytes) into a malloc'd buffer. */
+int pvx_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
+
+/* Glue. */
+struct pvx_ctl;
+struct pvx_config;
+
+struct pvx_build_opts {
+	bool paused;               /* leave the domain paused after building */
+	bool skip_host_checks;     /* no memory/name checks (restart path) */
+	/* Called with the built, still paused domain (e.g. to have
+	 * pvx-consoled serve its console before it can print). A negative
+	 * return fails the build. May be NULL. */
+	int (*pre_unpause)(int32_t domid, const char *name, void *opaque,
+			   char *err, size_t errlen);
+	void *opaque;
+};
+
+struct pvx_build_result {
+	int32_t domid;
+	uint64_t entry;
+	uint32_t console_port;     /* guest ports Dom0 binds */
+	uint32_t store_port;
+};
+
+int pvx_build_domain(struct pvx_ctl *c, const struct pvx_config *cfg,
+		     const struct pvx_build_opts *o, struct pvx_build_result *res,
+		     char *err, size_t errlen);
+
+#endif /* PVX_BUILDER_H */
