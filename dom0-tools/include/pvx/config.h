@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum pvx_action {
 	PVX_ACTION_DESTROY = 0,
@@ -59,6 +60,9 @@ struct pvx_config {
 	size_t nr_disks;
 	struct pvx_vif_spec *vifs;
 	size_t nr_vifs;
+	/* Parser state (the settings, for overrides and messages); owned,
+	 * freed by pvx_config_dispose(). Not for callers. */
+	struct pvx_config_priv *priv;
 };
 
 void pvx_config_init(struct pvx_config *cfg);
@@ -79,8 +83,17 @@ int pvx_config_parse_string(struct pvx_config *cfg, const char *source,
  * word taken as a string); applied after the file, last one wins. */
 int pvx_config_override(struct pvx_config *cfg, const char *assignment,
 			char *err, size_t errlen);
-/* Checks the whole config (required keys, ranges). */
+/* Checks the whole config (required keys, ranges). Call it after the
+ * last override: e.g. maxmem >= memory is only known then. Errors about
+ * a missing key have no line: "FILE: 'name' is not set (...)". */
 int pvx_config_validate(const struct pvx_config *cfg, char *err, size_t errlen);
 const char *pvx_action_name(enum pvx_action a);
+
+/* Prints the effective config (defaults filled in, paths resolved,
+ * cmdline composed) in xl.cfg syntax, which parses back to the same
+ * config (for `pvx create -n`), or as one JSON object (docs/config.md).
+ * 0, or -EIO if writing failed. */
+int pvx_config_dump(const struct pvx_config *cfg, FILE *out);
+int pvx_config_dump_json(const struct pvx_config *cfg, FILE *out);
 
 #endif /* PVX_CONFIG_H */

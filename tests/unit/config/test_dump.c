@@ -1,0 +1,94 @@
+/*
+ * pvx_config_dump() prints xl.cfg that parses back to the same config;
+ * the JSON form carries the same values.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "harness.h"
+
+static const char text[] =
+	"name = 'dump-me'\nkernel = '/boot/k'\nramdisk = '/boot/r'\n"
+	"cmdline = 'console=hvc0 x=\"q\\\\\" \\t'\nmemory = 96\nmaxmem = 128\n"
+	"vcpus = 3\nuuid = '01234567-89ab-cdef-0123-456789abcdef'\n"
+	"on_crash = 'preserve'\nmax_grant_frames = 16\n"
+	"disk = [ '/a,raw,xvda,ro,direct-io-safe', 'vdev=xvdb, target=/b,c' ]\n"
+	"vif = [ 'mac=00:16:3e:00:00:01, bridge=br0', 'model=e1000' ]\n";
+
+static char *dump(const struct pvx_config *c, bool json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(json ? pvx_config_dump_json(c, f) : pvx_config_dump(c, f), 0);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(round_trip)
+{
+	struct pvx_config a, b;
+	char err[256], *out;
+
+	pvx_config_init(&a);
+	ck_assert_int_eq(parse_as(&a, "t.cfg", text, err, sizeof(err), NULL), 0);
+	out = dump(&a, false);
+	pvx_config_init(&b);
+	ck_assert_msg(parse_as(&b, "dump.cfg", out, err, sizeof(err), NULL) == 0,
+		      "%s\n%s", err, out);
+	ck_assert_str_eq(a.name, b.name);
+	ck_assert_str_eq(b.type, "pvh");
+	ck_assert_str_eq(a.kernel, b.kernel);
+	ck_assert_str_eq(a.ramdisk, b.ramdisk);
+	ck_assert_str_eq(a.cmdline, b.cmdline);
+	ck_assert_uint_eq(a.memory_mib, b.memory_mib);
+	ck_assert_uint_eq(a.maxmem_mib, b.maxmem_mib);
+	ck_assert_uint_eq(a.vcpus, b.vcpus);
+	ck_assert_mem_eq(a.uuid, b.uuid, 16);
+	ck_assert_int_eq(a.on_crash, b.on_crash);
+	ck_assert_int_eq(a.on_reboot, b.on_reboot);
+	ck_assert_uint_eq(a.max_grant_frames, b.max_grant_frames);
+	ck_assert_uint_eq(b.nr_disks, 2);
+	ck_assert_str_eq(b.disks[1].target, "/b,c");
+	ck_assert(b.disks[0].readonly && b.disks[0].direct);
+	ck_assert_uint_eq(b.nr_vifs, 2);
+	ck_assert_str_eq(b.vifs[0].mac, "00:16:3e:00:00:01");
+	ck_assert_str_eq(b.vifs[1].model, "e1000");
+	free(out);
+	pvx_config_dispose(&a);
+	pvx_config_dispose(&b);
+}
+END_TEST
+
+START_TEST(json_form)
+{
+	struct pvx_config a;
+	char err[256], *out;
+
+	pvx_config_init(&a);
+	ck_assert_int_eq(parse_as(&a, "t.cfg", text, err, sizeof(err), NULL), 0);
+	out = dump(&a, true);
+	ck_assert_ptr_nonnull(strstr(out, "  \"name\": \"dump-me\",\n"));
+	ck_assert_ptr_nonnull(strstr(out, "  \"cmdline\": \"console=hvc0 x=\\\"q\\\\\\\" \\t\",\n"));
+	ck_assert_ptr_nonnull(strstr(out, "  \"memory\": 96,\n"));
+	ck_assert_ptr_nonnull(strstr(out, "  \"on_crash\": \"preserve\",\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\"format=raw, vdev=xvdb, access=rw, target=/b,c\" ]"));
+	ck_assert_int_eq(out[0], '{');
+	ck_assert_str_eq(out + strlen(out) - 3, "\n}\n");
+	free(out);
+	pvx_config_dispose(&a);
+}
+END_TEST
+
+Suite *make_dump_suite(void)
+{
+	Suite *s = suite_create("dump");
+	TCase *tc = tcase_create("dump");
+
+	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, json_form);
+	suite_add_tcase(s, tc);
+	return s;
+}
