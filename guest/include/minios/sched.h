@@ -1,0 +1,45 @@
+/*
+ * A small cooperative thread scheduler. Threads run at CPL3 until they
+ * yield, wait for an event-channel port, sleep, or return. When nothing
+ * is runnable the vCPU idles in SCHEDOP_poll on every port a thread waits
+ * for plus the timer port, with the earliest sleep deadline armed as the
+ * one-shot timer. No preemption, no locks: one vCPU, and interrupts never
+ * run C code.
+ */
+#ifndef MINIOS_SCHED_H
+#define MINIOS_SCHED_H
+
+#include <stdint.h>
+
+#include <xen/public/event_channel.h>
+
+/* Saved state of a switched-out thread: callee-saved registers are on its
+ * stack, rsp here (switch.asm). */
+struct sched_context {
+	uint64_t rsp;
+};
+
+#define SCHED_MAX_THREADS 16
+#define SCHED_STACK_SIZE  (16 * 1024)
+
+struct thread;
+typedef void (*thread_fn)(void *arg);
+
+void sched_init(void);
+/* Creates a runnable thread; NULL if the table is full. */
+struct thread *thread_create(const char *name, thread_fn fn, void *arg);
+void thread_yield(void);
+/* Sleeps until system time reaches deadline_ns. */
+void thread_sleep_until(uint64_t deadline_ns);
+/* Waits until port is pending, then clears it. */
+void evtchn_wait(evtchn_port_t port);
+/* As evtchn_wait, but gives up at deadline_ns: 1 event, 0 timeout. */
+int evtchn_wait_until(evtchn_port_t port, uint64_t deadline_ns);
+int thread_finished(const struct thread *t);
+const char *thread_name(const struct thread *t);
+unsigned sched_idle_polls(void);
+
+/* switch.asm: saves callee-saved registers and rsp into *from, loads to. */
+void sched_switch(struct sched_context *from, const struct sched_context *to);
+
+#endif /* MINIOS_SCHED_H */

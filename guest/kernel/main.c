@@ -1,0 +1,124 @@
+/*
+ * minios_main: the kernel proper, entered from boot.asm at CPL3 with the
+ * physical address of struct hvm_start_info. Boot order:
+ *   1. copy the command line out of start_info (validated: the builder's
+ *      memory is trusted no more than anything else);
+ *   2. hypercall page (the hypervisor's, or our own stubs);
+ *   3. console_io works now: banner, Xen version and features;
+ *   4. events (shared_info, vcpu_info, polling), time and the timer
+ *      VIRQ, the scheduler, the PV console ring;
+ *   5. "minios: ready", then the selected program; its return powers off.
+ */
+#include <xen/public/features.h>
+#include <xen/public/memory.h>
+#include <xen/public/sched.h>
+#include <xen/public/version.h>
+
+#include <pvx/ctl.h>
+
+#include <minios/cmdline.h>
+#include <minios/console.h>
+#include <minios/events.h>
+#include <minios/hypercall.h>
+#include <minios/lib.h>
+#include <minios/minios.h>
+#include <minios/program.h>
+#include <minios/sched.h>
+#include <minios/time.h>
+
+struct boot_info boot_info;
+static struct cmdline cmdline;
+
+int minios_gpa_mapped(uint64_t gpa, uint64_t len)
+{
+	uint64_t end = gpa + len;
+
+	if (!len || end < gpa)
+		return 0;
+	if (gpa >= XEN_PAGE_SIZE && end <= MINIOS_MAPPED_LOW)
+		return 1;
+	return gpa >= PVX_SPECIAL_GPA &&
+	       end <= PVX_SPECIAL_GPA + PVX_SPECIAL_PAGES * (uint64_t)XEN_PAGE_SIZE;
+}
+
+static void read_start_info(uint64_t paddr)
+{
+	const struct hvm_start_info *si = (const void *)(uintptr_t)paddr;
+	const char *src;
+	size_t max, n;
+
+	if (!minios_gpa_mapped(paddr, sizeof(*si)) ||
+	    si->magic != XEN_HVM_START_MAGIC_VALUE)
+		return;
+	boot_info.start_info = si;
+	if (!si->cmdline_paddr || !minios_gpa_mapped(si->cmdline_paddr, 1))
+		return;
+	src = (const char *)(uintptr_t)si->cmdline_paddr;
+	max = MIN((uint64_t)MINIOS_CMDLINE_MAX - 1, MINIOS_MAPPED_LOW - si->cmdline_paddr);
+	n = strnlen(src, max);
+	memcpy(boot_info.cmdline, src, n);
+	boot_info.cmdline[n] = '\0';
+}
+
+static void probe_xen(void)
+{
+	struct xen_feature_info fi = { .submap_idx = 0 };
+	long v = xen_version(XENVER_version, NULL);
+
+	if (v >= 0)
+		boot_info.xen_version = (uint32_t)v;
+	if (xen_version(XENVER_get_features, &fi) == 0)
+		boot_info.features = fi.submap;
+	printk("minios: Xen %u.%u via %s hypercall page (cpuid base 0x%x, msr 0x%x), features 0x%x\n",
+	       boot_info.xen_version >> 16, boot_info.xen_version & 0xFFFF,
+	       hypercall_page_source == HCPAGE_VMM ? "hypervisor's" : "own",
+	       boot_info.xen_cpuid_base, boot_info.hypercall_msr, boot_info.features);
+}
+
+static void init_or_warn(const char *what, int rc)
+{
+	if (rc < 0)
+		printk("minios: %s failed: %d\n", what, rc);
+}
+
+static int run_program(const struct program *p)
+{
+	if (!p) {
+		printk("minios: unknown program '%s'; programs:", cmdline.argv[0]);
+		for (p = programs; p->name; p++)
+			printk(" %s", p->name);
+		printk("\n");
+		return 2;
+	}
+	return p->main(cmdline.argc, cmdline.argv);
+}
+
+void minios_main(uint64_t start_info_paddr)
+{
+	const struct program *prog;
+	int status;
+
+	boot_info.xen_cpuid_base = boot_xen_base;
+	boot_info.hypercall_msr = boot_hcall_msr;
+	read_start_info(start_info_paddr);
+	cmdline_parse(boot_info.cmdline, &cmdline);
+	hypercall_init(cmdline.hcpage_self);
+	console_set_mode(cmdline.console);
+	prog = program_find(cmdline.argv[0]);
+	if (prog && prog->early)
+		minios_shutdown((unsigned)prog->main(cmdline.argc, cmdline.argv) ?
+				SHUTDOWN_crash : SHUTDOWN_poweroff);
+	printk("minios: booting at cpl3, start_info %s, program '%s'\n",
+	       boot_info.start_info ? "ok" : "MISSING", cmdline.argv[0]);
+	if (cmdline.unknown)
+		printk("minios: ignoring unknown option '%s'\n", cmdline.unknown);
+	probe_xen();
+	init_or_warn("events", events_init());
+	init_or_warn("time", time_init());
+	sched_init();
+	init_or_warn("console ring", console_ring_init());
+	printk("minios: ready\n");
+	status = run_program(prog);
+	printk("minios: program '%s' exited with status %d\n", cmdline.argv[0], status);
+	minios_shutdown(SHUTDOWN_poweroff);
+}

@@ -1,0 +1,222 @@
+/*
+ * Cooperative threads. Slot 0 is the boot thread (minios_main on the
+ * main stack); other slots get a static stack each. A thread is
+ *   RUNNABLE  - may run; picked round robin after the current one,
+ *   WAITING   - for a port to become pending and/or a deadline to pass,
+ *   DONE      - returned; its slot and stack are reused by thread_create.
+ *
+ * schedule() is the only place that switches. When no thread is runnable
+ * the vCPU idles: it arms the one-shot timer for the earliest deadline and
+ * sleeps in SCHEDOP_poll on every waited port plus the timer port, so the
+ * hypervisor wakes it for exactly the events someone wants (events stay
+ * masked: no upcall interrupts, no CPL0 work). A thread woken by its port
+ * clears the pending bit itself (evtchn_wait), so an event that arrives
+ * while nobody waits stays latched until someone does.
+ */
+#include <xen/public/sched.h>
+
+#include <minios/console.h>
+#include <minios/events.h>
+#include <minios/hypercall.h>
+#include <minios/lib.h>
+#include <minios/sched.h>
+#include <minios/time.h>
+
+enum thread_state { T_FREE, T_RUNNABLE, T_WAITING, T_DONE };
+
+struct thread {
+	struct sched_context ctx;
+	enum thread_state state;
+	const char *name;
+	thread_fn fn;
+	void *arg;
+	int has_port;
+	evtchn_port_t port;
+	uint64_t deadline;          /* 0: none */
+};
+
+static struct thread threads[SCHED_MAX_THREADS];
+static uint8_t stacks[SCHED_MAX_THREADS - 1][SCHED_STACK_SIZE]
+	__attribute__((aligned(16)));
+static struct thread *current;
+static unsigned idle_polls;
+static uint64_t armed_deadline;
+
+void sched_init(void)
+{
+	threads[0].state = T_RUNNABLE;
+	threads[0].name = "main";
+	current = &threads[0];
+}
+
+static int thread_ready(const struct thread *t, uint64_t now)
+{
+	if (t->state == T_RUNNABLE)
+		return 1;
+	if (t->state != T_WAITING)
+		return 0;
+	if (t->has_port && evtchn_pending(t->port))
+		return 1;
+	return t->deadline && now >= t->deadline;
+}
+
+/* The next ready thread after prev in round-robin order (prev itself
+ * last), made RUNNABLE; NULL if none. */
+static struct thread *pick(struct thread *prev)
+{
+	unsigned start = (unsigned)(prev - threads), i;
+	uint64_t now = time_now_ns();
+
+	for (i = 1; i <= SCHED_MAX_THREADS; i++) {
+		struct thread *t = &threads[(start + i) % SCHED_MAX_THREADS];
+
+		if (thread_ready(t, now)) {
+			t->state = T_RUNNABLE;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+static void add_port(evtchn_port_t *ports, unsigned *n, evtchn_port_t p)
+{
+	unsigned i;
+
+	for (i = 0; i < *n; i++)
+		if (ports[i] == p)
+			return;
+	ports[(*n)++] = p;
+}
+
+static void idle(void)
+{
+	evtchn_port_t ports[SCHED_MAX_THREADS + 1];
+	uint64_t deadline = 0;
+	unsigned n = 0, i;
+	int rc;
+
+	for (i = 0; i < SCHED_MAX_THREADS; i++) {
+		const struct thread *t = &threads[i];
+
+		if (t->state != T_WAITING)
+			continue;
+		if (t->has_port)
+			add_port(ports, &n, t->port);
+		if (t->deadline && (!deadline || t->deadline < deadline))
+			deadline = t->deadline;
+	}
+	if (deadline && time_timer_port()) {
+		add_port(ports, &n, time_timer_port());
+		if (deadline != armed_deadline && time_set_timer(deadline) == 0)
+			armed_deadline = deadline;
+	}
+	evtchn_ack_upcall();
+	idle_polls++;
+	rc = evtchn_poll(ports, n, deadline);
+	if (rc < 0 && sched_op(SCHEDOP_block, NULL) < 0)
+		sched_op(SCHEDOP_yield, NULL);
+	if (time_timer_port())
+		evtchn_clear(time_timer_port());
+}
+
+static void schedule(void)
+{
+	struct thread *prev = current, *next;
+
+	while (!(next = pick(prev)))
+		idle();
+	if (next == prev)
+		return;
+	current = next;
+	sched_switch(&prev->ctx, &next->ctx);
+}
+
+static void thread_start(void) __attribute__((noreturn));
+
+static void thread_start(void)
+{
+	current->fn(current->arg);
+	current->state = T_DONE;
+	schedule();
+	for (;;)
+		; /* not reached: a DONE thread is never picked again */
+}
+
+struct thread *thread_create(const char *name, thread_fn fn, void *arg)
+{
+	unsigned i;
+
+	for (i = 1; i < SCHED_MAX_THREADS; i++) {
+		struct thread *t = &threads[i];
+		uint64_t *top;
+
+		if (t->state != T_FREE && t->state != T_DONE)
+			continue;
+		/* Frame for sched_switch: six callee-saved registers, then
+		 * the return address; after its ret, rsp % 16 == 8 as after
+		 * a call. */
+		top = (uint64_t *)(stacks[i - 1] + SCHED_STACK_SIZE);
+		top -= 8;
+		memset(top, 0, 8 * sizeof(*top));
+		top[6] = (uintptr_t)thread_start;
+		*t = (struct thread){
+			.ctx.rsp = (uintptr_t)top, .state = T_RUNNABLE,
+			.name = name, .fn = fn, .arg = arg,
+		};
+		return t;
+	}
+	return NULL;
+}
+
+void thread_yield(void)
+{
+	schedule();
+}
+
+static void wait_for(int has_port, evtchn_port_t port, uint64_t deadline)
+{
+	current->state = T_WAITING;
+	current->has_port = has_port;
+	current->port = port;
+	current->deadline = deadline;
+	schedule();
+	current->has_port = 0;
+	current->deadline = 0;
+}
+
+void thread_sleep_until(uint64_t deadline_ns)
+{
+	while (time_now_ns() < deadline_ns)
+		wait_for(0, 0, deadline_ns ? deadline_ns : 1);
+}
+
+int evtchn_wait_until(evtchn_port_t port, uint64_t deadline_ns)
+{
+	for (;;) {
+		if (evtchn_test_and_clear(port))
+			return 1;
+		if (deadline_ns && time_now_ns() >= deadline_ns)
+			return 0;
+		wait_for(1, port, deadline_ns);
+	}
+}
+
+void evtchn_wait(evtchn_port_t port)
+{
+	evtchn_wait_until(port, 0);
+}
+
+int thread_finished(const struct thread *t)
+{
+	return t->state == T_DONE;
+}
+
+const char *thread_name(const struct thread *t)
+{
+	return t->name;
+}
+
+unsigned sched_idle_polls(void)
+{
+	return idle_polls;
+}

@@ -1,0 +1,34 @@
+# minios: the reference PVH guest kernel (guest/). One freestanding ELF,
+# $(O)/guest/minios, linked at 1 MiB by guest/minios.ld. nasm assembles
+# guest/arch/*.asm; the offsets they use come from guest/arch/asm-offsets.c
+# through $(O)/gen/minios/asm-offsets.inc (never written by hand).
+#
+# GUEST_CFLAGS' -mcmodel=kernel is kept: it emits sign-extended 32-bit
+# absolute addresses, which are valid for an image below 2 GiB too.
+
+MINIOS := $(O)/guest/minios
+MINIOS_ASM := guest/arch/boot.asm guest/arch/switch.asm
+MINIOS_C := $(sort $(wildcard guest/kernel/*.c guest/programs/*.c))
+MINIOS_OBJS := $(patsubst %.asm,$(O)/gobj/%.o,$(MINIOS_ASM)) \
+	$(patsubst %.c,$(O)/gobj/%.o,$(MINIOS_C))
+MINIOS_OFFSETS := $(O)/gen/minios/asm-offsets.inc
+
+GUESTS += $(MINIOS)
+INTEG_TESTS += $(sort $(wildcard tests/integration/minios-*))
+
+$(MINIOS_OFFSETS): guest/arch/asm-offsets.c
+	@mkdir -p $(@D) $(O)/gobj/guest/arch
+	$(HOST_CC) $(GUEST_CFLAGS) -MMD -MP -MT $@ \
+		-MF $(O)/gobj/guest/arch/asm-offsets.d -S -o $(@:.inc=.s) $<
+	sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/%define \1 \2/p' \
+		$(@:.inc=.s) > $@.tmp && mv $@.tmp $@
+
+$(patsubst %.asm,$(O)/gobj/%.o,$(MINIOS_ASM)): $(MINIOS_OFFSETS) guest/arch/traps.inc
+
+$(MINIOS): $(MINIOS_OBJS) guest/minios.ld
+	@mkdir -p $(@D)
+	ld -nostdlib -static -z max-page-size=4096 -z noexecstack \
+		--no-warn-rwx-segments -T guest/minios.ld -o $@ $(MINIOS_OBJS)
+
+.PHONY: minios
+minios: $(MINIOS)

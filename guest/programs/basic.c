@@ -1,0 +1,192 @@
+/*
+ * The small programs: hello, timer, threads, shutdown, crash, crash-early.
+ */
+#include <xen/public/sched.h>
+
+#include <minios/console.h>
+#include <minios/events.h>
+#include <minios/lib.h>
+#include <minios/minios.h>
+#include <minios/program.h>
+#include <minios/sched.h>
+#include <minios/time.h>
+
+#include "programs.h"
+
+int prog_hello(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printk("Hello from minios (events %s, clock %s, console ring %s)\n",
+	       shared_info ? "up" : "down", time_available() ? "up" : "down",
+	       console_ring_active() ? "up" : "down");
+	return pass("hello");
+}
+
+/* Prints ns as milliseconds with three decimals. */
+static void fmt_ms(char *buf, size_t len, uint64_t ns)
+{
+	snprintf(buf, len, "%lu.%03lu", (unsigned long)(ns / 1000000),
+		 (unsigned long)(ns / 1000 % 1000));
+}
+
+int prog_timer(int argc, char **argv)
+{
+	uint64_t ms, t0, t1, lo, hi;
+	char got[32];
+
+	if (arg_u64(argc, argv, 1, 100, &ms) < 0 || ms == 0 || ms > 60000)
+		return fail("timer: bad argument (MS in 1..60000)");
+	if (!time_available())
+		return fail("timer: no clock (vcpu_time_info is empty)");
+	t0 = time_now_ns();
+	msleep(ms);
+	t1 = time_now_ns();
+	fmt_ms(got, sizeof(got), t1 - t0);
+	printk("timer: msleep(%lu) took %s ms (%u idle polls)\n",
+	       (unsigned long)ms, got, sched_idle_polls());
+	lo = ms * 1000000ull * 8 / 10;
+	hi = ms * 1000000ull * 12 / 10;
+	if (t1 - t0 < lo || t1 - t0 > hi)
+		return fail("timer: msleep(%lu) measured %s ms, outside +-20%%",
+			    (unsigned long)ms, got);
+	return pass("timer: msleep(%lu) measured %s ms", (unsigned long)ms, got);
+}
+
+/* threads: three workers interleave through yields, one sleeps, one
+ * blocks on an event-channel port that main raises. */
+static char order[32];
+static unsigned order_len;
+static evtchn_port_t ipi_port;
+static uint64_t slept_ns, waited;
+
+static void worker(void *arg)
+{
+	char id = (char)(uintptr_t)arg;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (order_len < sizeof(order) - 1)
+			order[order_len++] = id;
+		thread_yield();
+	}
+}
+
+static void sleeper(void *arg)
+{
+	uint64_t t0 = time_now_ns();
+
+	(void)arg;
+	msleep(20);
+	slept_ns = time_now_ns() - t0;
+}
+
+static void waiter(void *arg)
+{
+	(void)arg;
+	evtchn_wait(ipi_port);
+	waited = 1;
+}
+
+static int join_all(struct thread **t, unsigned n, uint64_t deadline)
+{
+	unsigned i;
+
+	for (;;) {
+		for (i = 0; i < n && thread_finished(t[i]); i++)
+			;
+		if (i == n)
+			return 0;
+		if (time_now_ns() > deadline)
+			return -1;
+		msleep(1);
+	}
+}
+
+int prog_threads(int argc, char **argv)
+{
+	struct thread *t[5];
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	if (!time_available())
+		return fail("threads: no clock");
+	rc = evtchn_bind_ipi(0, &ipi_port);
+	if (rc < 0)
+		return fail("threads: EVTCHNOP_bind_ipi: %d", rc);
+	t[0] = thread_create("a", worker, (void *)'a');
+	t[1] = thread_create("b", worker, (void *)'b');
+	t[2] = thread_create("c", worker, (void *)'c');
+	t[3] = thread_create("sleeper", sleeper, NULL);
+	t[4] = thread_create("waiter", waiter, NULL);
+	if (!t[0] || !t[1] || !t[2] || !t[3] || !t[4])
+		return fail("threads: thread_create");
+	thread_yield();
+	rc = evtchn_send(ipi_port);
+	if (rc < 0)
+		return fail("threads: EVTCHNOP_send to own IPI port: %d", rc);
+	if (join_all(t, 5, time_now_ns() + 2000000000ull) < 0)
+		return fail("threads: not all threads finished (order '%s', woken %lu)",
+			    order, (unsigned long)waited);
+	evtchn_close(ipi_port);
+	if (strcmp(order, "abcabcabc"))
+		return fail("threads: round robin order '%s', want 'abcabcabc'", order);
+	if (slept_ns < 20000000ull)
+		return fail("threads: msleep(20) returned after %lu ns", (unsigned long)slept_ns);
+	return pass("threads: round robin, sleep %lu us, event wakeup",
+		    (unsigned long)(slept_ns / 1000));
+}
+
+static const char *const reasons[] = {
+	[SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+	[SHUTDOWN_suspend] = "suspend", [SHUTDOWN_crash] = "crash",
+	[SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+};
+
+/* shutdown REASON [code]: "code" first records the reason with
+ * SCHEDOP_shutdown_code. REASON is a name or a number. */
+int prog_shutdown(int argc, char **argv)
+{
+	uint64_t r;
+	unsigned i;
+
+	if (argc < 2)
+		return fail("shutdown: usage: shutdown REASON [code]");
+	for (i = 0; i < ARRAY_SIZE(reasons); i++)
+		if (!strcmp(argv[1], reasons[i]))
+			break;
+	if (i < ARRAY_SIZE(reasons))
+		r = i;
+	else if (parse_u64(argv[1], &r) < 0 || r > 0xFFFFFFFFull)
+		return fail("shutdown: unknown reason '%s'", argv[1]);
+	printk("shutdown: SCHEDOP_shutdown reason %lu (%s)%s\n", (unsigned long)r,
+	       r < ARRAY_SIZE(reasons) ? reasons[r] : "?",
+	       argc > 2 ? " after SCHEDOP_shutdown_code" : "");
+	if (argc > 2 && !strcmp(argv[2], "code"))
+		minios_shutdown_code((unsigned)r);
+	minios_shutdown((unsigned)r);
+}
+
+int prog_crash(int argc, char **argv)
+{
+	uintptr_t addr = 0;
+
+	(void)argc;
+	(void)argv;
+	/* Hide the constant from gcc, which would otherwise turn a known
+	 * null store into ud2. */
+	__asm__ volatile("" : "+r"(addr));
+	printk("crash: writing to address 0; expect a #PF report and SHUTDOWN_crash\n");
+	*(volatile uint64_t *)addr = 0xDEAD;
+	return fail("crash: the write to address 0 did not fault");
+}
+
+int prog_crash_early(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printk("crash-early: faulting now (ud2)\n");
+	__asm__ volatile("ud2");
+	return fail("crash-early: ud2 did not fault");
+}

@@ -1,0 +1,89 @@
+/*
+ * The program table and the helpers every program shares: verdict lines
+ * and argument parsing. Adding a program = one file in guest/programs/
+ * plus one row here.
+ */
+#include <stdarg.h>
+
+#include <minios/console.h>
+#include <minios/lib.h>
+#include <minios/program.h>
+
+#include "programs.h"
+
+const struct program programs[] = {
+	{ .name = "hello", .usage = "", .main = prog_hello },
+	{ .name = "timer", .usage = "[MS]", .main = prog_timer },
+	{ .name = "threads", .usage = "", .main = prog_threads },
+	{ .name = "upcall", .usage = "[COUNT]", .main = prog_upcall },
+	{ .name = "evtchn-pong", .usage = "[PEERDOM]", .main = prog_evtchn_pong },
+	{ .name = "evtchn-ping", .usage = "PEERDOM PORT COUNT", .main = prog_evtchn_ping },
+	{ .name = "dom0-echo", .usage = "[COUNT]", .main = prog_dom0_echo },
+	{ .name = "shutdown", .usage = "REASON [CODE]", .main = prog_shutdown },
+	{ .name = "crash", .usage = "", .main = prog_crash },
+	{ .name = "crash-early", .usage = "", .main = prog_crash_early, .early = 1 },
+	{ .name = "hostile", .usage = "", .main = prog_hostile },
+	{ .name = "bench-hypercall", .usage = "[N]", .main = prog_bench_hypercall },
+	{ .name = "bench-evtchn", .usage = "[N]", .main = prog_bench_evtchn },
+	{ .name = NULL },
+};
+
+const struct program *program_find(const char *name)
+{
+	const struct program *p;
+
+	for (p = programs; p->name; p++)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+static void verdict(const char *word, const char *fmt, va_list ap)
+{
+	char buf[400];
+	int n;
+
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	printk("%s %s\n", word, buf);
+}
+
+int pass(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verdict("PASS", fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verdict("FAIL", fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+int skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verdict("SKIP", fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+int arg_u64(int argc, char **argv, int i, uint64_t def, uint64_t *out)
+{
+	if (i >= argc) {
+		*out = def;
+		return 0;
+	}
+	return parse_u64(argv[i], out) < 0 ? -1 : 0;
+}

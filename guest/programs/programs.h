@@ -1,0 +1,19 @@
+/* Entry points of the programs in guest/programs/ (the table's rows). */
+#ifndef MINIOS_PROGRAMS_PROGRAMS_H
+#define MINIOS_PROGRAMS_PROGRAMS_H
+
+int prog_hello(int argc, char **argv);
+int prog_timer(int argc, char **argv);
+int prog_evtchn_pong(int argc, char **argv);
+int prog_evtchn_ping(int argc, char **argv);
+int prog_dom0_echo(int argc, char **argv);
+int prog_shutdown(int argc, char **argv);
+int prog_crash(int argc, char **argv);
+int prog_crash_early(int argc, char **argv);
+int prog_hostile(int argc, char **argv);
+int prog_bench_hypercall(int argc, char **argv);
+int prog_bench_evtchn(int argc, char **argv);
+int prog_upcall(int argc, char **argv);
+int prog_threads(int argc, char **argv);
+
+#endif /* MINIOS_PROGRAMS_PROGRAMS_H */
