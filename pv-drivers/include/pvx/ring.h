@@ -153,6 +153,8 @@ static inline int64_t pvx_ring_front_claim(struct pvx_ring_front *f)
  */
 static inline bool pvx_ring_front_push(struct pvx_ring_front *f)
 {
+	/* Only we write req_prod; a peer scribbling on it can only skew the
+	 * notify decision below, never our indices. */
 	RING_IDX old = pvx_ring_read_idx(&f->sring->req_prod);
 	RING_IDX new = f->req_prod_pvt;
 	RING_IDX event;

@@ -60,9 +60,10 @@ struct xsd_errors {
 };
 
 /*
- * The error names a guest understands, first entry the default. A daemon
+ * The error names of the protocol, first entry the default. A daemon
  * answers with the name of its errno; a client maps an unknown name to
- * EINVAL.
+ * EINVAL. EPERM is the newest entry: Linux 6.1 does not know it and reads
+ * it as EINVAL, so prefer EACCES for permission failures towards guests.
  */
 #define XSD_ERROR_ENTRY(e) { XEN_##e, #e }
 static const struct xsd_errors xsd_errors[] __attribute__((unused)) = {
