@@ -11,6 +11,8 @@ int main(void)
 		make_elf_suite,
 		make_bootinfo_suite,
 		make_build_suite,
+		make_cmdtab_suite,
+		make_monitor_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

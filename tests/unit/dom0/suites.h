@@ -8,5 +8,7 @@ Suite *make_ctlclient_suite(void);
 Suite *make_elf_suite(void);
 Suite *make_bootinfo_suite(void);
 Suite *make_build_suite(void);
+Suite *make_cmdtab_suite(void);
+Suite *make_monitor_suite(void);
 
 #endif

@@ -1,0 +1,134 @@
+/*
+ * pvx create [-c] [-p] [-n] [-q] [-F] FILE [key=value ...]
+ *
+ * Parse the config (file, then overrides, last wins), subscribe to
+ * domain events, build the domain (builder.h), then hand the domain to
+ * its monitor: a forked, detached process (or this one with -F) that
+ * applies on_poweroff/on_reboot/on_crash. The subscription exists
+ * before the first unpause, so the monitor cannot miss an early crash.
+ * pvx-consoled is told about the domain while it is still paused, so no
+ * console output is lost (create_hooks.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pvx/builder.h>
+#include <pvx/config.h>
+#include <pvx/ctlclient.h>
+
+#include "cmd.h"
+#include "create.h"
+
+static int parse_opts(int argc, char **argv, struct create_opts *o)
+{
+	static const struct option lopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' }, { "dryrun", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' }, { NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+cpnqF", lopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': o->console = true; break;
+		case 'p': o->paused = true; break;
+		case 'n': o->dry_run = true; break;
+		case 'q': o->quiet = true; break;
+		case 'F': o->foreground = true; break;
+		default: return pvx_usage_err("create", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return pvx_usage_err("create", "missing config FILE");
+	o->file = argv[optind];
+	o->overrides = argv + optind + 1;
+	o->noverrides = argc - optind - 1;
+	return 0;
+}
+
+static void warn_cb(const char *line, void *opaque)
+{
+	const struct create_opts *o = opaque;
+
+	if (!o->quiet)
+		fprintf(stderr, "pvx: warning: %s\n", line);
+}
+
+static int load_config(struct create_opts *o, struct pvx_config *cfg)
+{
+	char err[512];
+	int rc = pvx_config_parse_file(cfg, o->file, err, sizeof(err), warn_cb, o);
+
+	for (int i = 0; rc == 0 && i < o->noverrides; i++)
+		rc = pvx_config_override(cfg, o->overrides[i], err, sizeof(err));
+	if (rc == 0)
+		rc = pvx_config_validate(cfg, err, sizeof(err));
+	if (rc < 0)
+		pvx_err("%s", err);
+	return rc;
+}
+
+static int build(struct create_opts *o, const struct pvx_config *cfg,
+		 struct pvx_ctl **ctl, struct pvx_ctl **sub, int32_t *domid)
+{
+	struct pvx_build_opts bo = { .paused = o->paused };
+	struct pvx_build_result r;
+	char err[512];
+	int rc;
+
+	*ctl = pvx_connect();
+	if (!*ctl)
+		return -ENOTCONN;
+	*sub = pvx_connect();
+	if (!*sub)
+		return -ENOTCONN;
+	rc = pvx_ctl_subscribe(*sub);
+	if (rc < 0) {
+		pvx_err("cannot subscribe to domain events: %s", strerror(-rc));
+		return rc;
+	}
+	pvx_create_hooks(&bo, o);
+	rc = pvx_build_domain(*ctl, cfg, &bo, &r, err, sizeof(err));
+	if (rc < 0) {
+		pvx_err("%s", err);
+		return rc;
+	}
+	*domid = r.domid;
+	if (!o->quiet)
+		printf("Created domain %s (id %d)%s\n", cfg->name, r.domid,
+		       o->paused ? ", paused" : "");
+	fflush(stdout);
+	return 0;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	struct create_opts o = { 0 };
+	struct pvx_config cfg;
+	struct pvx_ctl *ctl = NULL, *sub = NULL;
+	int32_t domid = -1;
+	int rc = parse_opts(argc, argv, &o);
+
+	if (rc)
+		return rc;
+	pvx_config_init(&cfg);
+	rc = load_config(&o, &cfg);
+	if (rc == 0 && o.dry_run) {
+		rc = pvx_config_dump(&cfg, stdout);
+		goto out;
+	}
+	if (rc == 0)
+		rc = build(&o, &cfg, &ctl, &sub, &domid);
+	if (rc == 0)
+		rc = pvx_create_monitor(&o, &cfg, &ctl, &sub, domid);
+	if (rc == 0 && o.console)
+		rc = pvx_create_console(cfg.name);
+out:
+	pvx_ctl_close(sub);
+	pvx_ctl_close(ctl);
+	pvx_config_dispose(&cfg);
+	return rc < 0 ? 1 : rc;
+}

@@ -1,0 +1,21 @@
+/* pvx destroy DOMAIN */
+#include <string.h>
+
+#include <pvx/ctlclient.h>
+
+#include "cmd.h"
+
+int cmd_destroy(int argc, char **argv)
+{
+	struct pvx_ctl *c = NULL;
+	int32_t domid;
+	int rc = pvx_open_dom(argc, argv, &c, &domid);
+
+	if (rc)
+		return rc;
+	rc = pvx_ctl_destroy(c, domid);
+	if (rc < 0)
+		pvx_err("cannot destroy '%s': %s", argv[1], strerror(-rc));
+	pvx_ctl_close(c);
+	return rc < 0;
+}

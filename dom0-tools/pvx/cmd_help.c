@@ -1,0 +1,31 @@
+/* pvx help [COMMAND]: the table's summaries, or one row's usage. */
+#include <stdio.h>
+
+#include "cmd.h"
+
+int cmd_help(int argc, char **argv)
+{
+	const struct pvx_cmd *c;
+	size_t n;
+
+	if (argc > 2)
+		return pvx_usage_err("help", "too many arguments");
+	if (argc == 2) {
+		c = pvx_cmd_lookup(argv[1], &n);
+		if (!c) {
+			pvx_err("%s command '%s' (try 'pvx help')",
+				n > 1 ? "ambiguous" : "unknown", argv[1]);
+			return 2;
+		}
+		pvx_cmd_usage(c, false);
+		return 0;
+	}
+	printf("usage: pvx COMMAND [ARGS]\n\nCommands:\n");
+	for (size_t i = 0; i < pvx_ncmds; i++)
+		if (pvx_cmds[i].fn)
+			printf("  %-10s %s\n", pvx_cmds[i].name, pvx_cmds[i].summary);
+	printf("\nA command may be shortened to any unambiguous prefix.\n"
+	       "'pvx help COMMAND' shows its options. Domains are named by name or id.\n"
+	       "Environment: PVX_RUNDIR (default /run/pvx), PVX_LOGDIR (default <rundir>/log).\n");
+	return 0;
+}

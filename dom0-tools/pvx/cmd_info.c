@@ -1,0 +1,61 @@
+/* pvx info: host and hypervisor facts in xl's "key : value" layout,
+ * everything from one PVX_CTL_HELLO plus uname. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include <pvx/ctlclient.h>
+
+#include "cmd.h"
+
+static void kv(const char *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void kv(const char *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%-20s: ", k);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+int cmd_info(int argc, char **argv)
+{
+	struct pvx_ctl_hello_rsp h;
+	struct utsname u;
+	struct pvx_ctl *c;
+	int rc;
+
+	(void)argv;
+	if (argc > 1)
+		return pvx_usage_err("info", "takes no arguments");
+	c = pvx_connect();
+	if (!c)
+		return 1;
+	rc = pvx_ctl_hello(c, &h);
+	pvx_ctl_close(c);
+	if (rc < 0) {
+		pvx_err("pvxd did not answer: %s", strerror(-rc));
+		return 1;
+	}
+	uname(&u);
+	kv("host", "%s", u.nodename);
+	kv("release", "%s", u.release);
+	kv("machine", "%s", u.machine);
+	kv("nr_cpus", "%u", h.nr_cpus);
+	kv("total_memory", "%llu", (unsigned long long)h.host_mem_kib / 1024);
+	kv("free_memory", "%llu", (unsigned long long)h.free_mem_kib / 1024);
+	kv("hypervisor", "pvxd (pid %u)", h.pid);
+	kv("xen_version", "%u.%u%s", h.xen_major, h.xen_minor, h.extraversion);
+	kv("xen_caps", "%s", h.caps);
+	kv("virt_caps", "%s", h.kvm);
+	kv("nr_domains", "%u", h.nr_domains);
+	kv("control_protocol", "%u", h.version);
+	kv("pvx_version", "%s", PVX_VERSION);
+	kv("rundir", "%s", pvx_rundir());
+	kv("logdir", "%s", pvx_logdir());
+	return 0;
+}

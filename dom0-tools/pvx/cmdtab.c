@@ -1,0 +1,138 @@
+/*
+ * The command table and its lookup. A row whose function is not linked
+ * in (commands that other components provide: `console` from the console
+ * daemon, `xenstore` from the xenstore library) has a NULL fn through a
+ * weak reference and is neither listed nor dispatched, so the CLI builds
+ * before those components exist and grows the rows when they do.
+ *
+ * Lookup is xl's: an exact name wins; otherwise a prefix must select
+ * exactly one row, and an ambiguous prefix is reported with every
+ * candidate.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+extern int cmd_console(int argc, char **argv) __attribute__((weak));
+extern int xs_cli_main(int argc, char **argv) __attribute__((weak));
+
+const struct pvx_cmd pvx_cmds[] = {
+	{ "create", cmd_create, "create and start a domain from a config file",
+	  "create [-c] [-p] [-n|--dry-run] [-q] [-F] FILE [key=value ...]\n"
+	  "  -c            attach to the domain's console once it started\n"
+	  "  -p            leave the domain paused after building it\n"
+	  "  -n, --dry-run parse FILE and the overrides, print the result, build nothing\n"
+	  "  -q            quiet: print nothing on success\n"
+	  "  -F            run the domain's monitor in the foreground\n"
+	  "  key=value     override a config setting (last one wins)\n"
+	  "Relative kernel/ramdisk paths in FILE are relative to FILE's directory;\n"
+	  "in key=value overrides they are relative to the current directory." },
+	{ "list", cmd_list, "list domains",
+	  "list [-l|--json] [-v] [DOMAIN ...]\n"
+	  "  -l, --json    JSON array, one object per domain (see docs/cli.md)\n"
+	  "  -v            table with UUID and shutdown reason" },
+	{ "destroy", cmd_destroy, "terminate a domain immediately",
+	  "destroy DOMAIN" },
+	{ "shutdown", cmd_shutdown, "shut a domain down (on_poweroff applies)",
+	  "shutdown [-w] [-a] [-F] [DOMAIN]\n"
+	  "  -w            wait until the domain has shut down or is gone;\n"
+	  "                given twice, wait until it is gone\n"
+	  "  -a            every domain\n"
+	  "  -F            accepted for xl compatibility (no ACPI fallback needed)" },
+	{ "reboot", cmd_reboot, "reboot a domain (on_reboot applies)",
+	  "reboot [-w] [-F] DOMAIN\n"
+	  "  -w            wait until the domain is back (restart) or gone\n"
+	  "  -F            accepted for xl compatibility" },
+	{ "pause", cmd_pause, "pause a domain", "pause DOMAIN" },
+	{ "unpause", cmd_unpause, "unpause a paused domain", "unpause DOMAIN" },
+	{ "console", cmd_console, "attach to a domain's console (Ctrl-] detaches)",
+	  "console [-t pv] DOMAIN" },
+	{ "info", cmd_info, "host, hypervisor, capabilities, memory and versions",
+	  "info" },
+	{ "dmesg", cmd_dmesg, "print the hypervisor log, or a domain's log",
+	  "dmesg [DOMAIN]" },
+	{ "uptime", cmd_uptime, "print how long domains have existed",
+	  "uptime [DOMAIN ...]" },
+	{ "domid", cmd_domid, "print a domain's id", "domid NAME" },
+	{ "domname", cmd_domname, "print a domain's name", "domname ID" },
+	{ "rename", cmd_rename, "rename a domain", "rename DOMAIN NEW-NAME" },
+	{ "daemons", cmd_daemons, "start, stop or show the pvx daemons of $PVX_RUNDIR",
+	  "daemons start|stop|status\n"
+	  "Starts pvxd, pvxstored, pvx-consoled and the backends found next to pvx\n"
+	  "for the run directory $PVX_RUNDIR (default /run/pvx); logs go to\n"
+	  "$PVX_LOGDIR (default <rundir>/log)." },
+	{ "xenstore", xs_cli_main, "read and write xenstore (read, write, ls, rm, watch)",
+	  "xenstore read|write|ls|rm|watch ..." },
+	{ "version", cmd_version, "print pvx's and the hypervisor's versions",
+	  "version" },
+	{ "help", cmd_help, "list the commands, or show one command's usage",
+	  "help [COMMAND]" },
+};
+const size_t pvx_ncmds = sizeof(pvx_cmds) / sizeof(pvx_cmds[0]);
+
+const struct pvx_cmd *pvx_cmd_lookup(const char *name, size_t *nmatch)
+{
+	const struct pvx_cmd *hit = NULL;
+	size_t len = strlen(name), n = 0;
+
+	for (size_t i = 0; i < pvx_ncmds; i++) {
+		if (!pvx_cmds[i].fn)
+			continue;
+		if (strcmp(pvx_cmds[i].name, name) == 0) {
+			*nmatch = 1;
+			return &pvx_cmds[i];
+		}
+		if (len && strncmp(pvx_cmds[i].name, name, len) == 0) {
+			hit = &pvx_cmds[i];
+			n++;
+		}
+	}
+	*nmatch = n;
+	return n == 1 ? hit : NULL;
+}
+
+void pvx_cmd_usage(const struct pvx_cmd *c, bool to_stderr)
+{
+	FILE *out = to_stderr ? stderr : stdout;
+
+	fprintf(out, "usage: pvx %s\n%s.\n", c->usage, c->summary);
+}
+
+static void report_ambiguous(const char *name)
+{
+	size_t len = strlen(name);
+	char list[512] = "";
+
+	for (size_t i = 0; i < pvx_ncmds; i++) {
+		if (pvx_cmds[i].fn && strncmp(pvx_cmds[i].name, name, len) == 0) {
+			if (*list)
+				strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+			strncat(list, pvx_cmds[i].name, sizeof(list) - strlen(list) - 1);
+		}
+	}
+	pvx_err("'%s' is ambiguous: it could be %s", name, list);
+}
+
+int pvx_main(int argc, char **argv)
+{
+	const struct pvx_cmd *c;
+	size_t n;
+
+	if (argc < 2)
+		return cmd_help(1, (char *[]){ "help", NULL });
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cmd_help(1, (char *[]){ "help", NULL });
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(1, (char *[]){ "version", NULL });
+	c = pvx_cmd_lookup(argv[1], &n);
+	if (!c) {
+		if (n > 1)
+			report_ambiguous(argv[1]);
+		else
+			pvx_err("unknown command '%s' (try 'pvx help')", argv[1]);
+		return 2;
+	}
+	argv[1] = (char *)c->name;
+	return c->fn(argc - 1, argv + 1);
+}

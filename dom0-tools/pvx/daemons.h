@@ -1,0 +1,28 @@
+/* The daemons of one run directory (daemons.c, cmd_daemons.c). */
+#ifndef PVX_CLI_DAEMONS_H
+#define PVX_CLI_DAEMONS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct pvx_daemon {
+	const char *name;   /* binary next to pvx, pid file <rundir>/<name>.pid */
+	const char *sock;   /* socket under the run dir that accepts when ready */
+	int sock_type;      /* SOCK_SEQPACKET or SOCK_STREAM */
+};
+
+extern const struct pvx_daemon pvx_daemons[];
+extern const size_t pvx_ndaemons;
+
+/* <bindir>/<name> is an executable file. */
+bool pvx_daemon_built(const struct pvx_daemon *d, const char *bindir);
+/* Live pid from <rundir>/<name>.pid whose process is that daemon, or 0. */
+pid_t pvx_daemon_pid(const struct pvx_daemon *d);
+/* The socket accepts a connection. */
+bool pvx_daemon_ready(const struct pvx_daemon *d);
+/* Starts it detached, logs to <logdir>/<name>.log, waits until ready. */
+int pvx_daemon_start(const struct pvx_daemon *d, const char *bindir);
+/* SIGTERM, waits; 0 if it stopped (or was not running). */
+int pvx_daemon_stop(const struct pvx_daemon *d);
+
+#endif
