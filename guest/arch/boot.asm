@@ -50,7 +50,7 @@ default rel
 %define SEL_TSS   0x28
 
 global minios_entry32
-global boot_start_info, boot_xen_base, boot_hcall_msr
+global boot_start_info, boot_xen_base, boot_hcall_msr, boot_hcall_msr_gp
 global idt_table, tss64
 global hypercall_page, upcall_count, irq_other_count, trap_frame
 extern minios_main, trap_report
@@ -290,6 +290,7 @@ align 8
 boot_start_info: dd 0
 boot_xen_base:   dd 0
 boot_hcall_msr:  dd 0
+boot_hcall_msr_gp: db 0                ; 1: the MSR write raised #GP
 
 section .bss
 alignb 4096

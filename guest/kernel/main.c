@@ -69,10 +69,11 @@ static void probe_xen(void)
 		boot_info.xen_version = (uint32_t)v;
 	if (xen_version(XENVER_get_features, &fi) == 0)
 		boot_info.features = fi.submap;
-	printk("minios: Xen %u.%u via %s hypercall page (cpuid base 0x%x, msr 0x%x), features 0x%x\n",
+	printk("minios: Xen %u.%u via %s hypercall page (cpuid base 0x%x, msr 0x%x%s), features 0x%x\n",
 	       boot_info.xen_version >> 16, boot_info.xen_version & 0xFFFF,
 	       hypercall_page_source == HCPAGE_VMM ? "hypervisor's" : "own",
-	       boot_info.xen_cpuid_base, boot_info.hypercall_msr, boot_info.features);
+	       boot_info.xen_cpuid_base, boot_info.hypercall_msr,
+	       boot_hcall_msr_gp ? ": #GP" : "", boot_info.features);
 }
 
 static void init_or_warn(const char *what, int rc)

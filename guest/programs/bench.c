@@ -36,6 +36,16 @@ static uint64_t time_bare_outs(uint64_t n)
 	return time_now_ns() - t0;
 }
 
+static uint64_t time_clock_reads(uint64_t n)
+{
+	uint64_t t0 = time_now_ns(), i, sink = 0;
+
+	for (i = 0; i < n; i++)
+		sink += time_now_ns();
+	__asm__ volatile("" : : "r"(sink));
+	return time_now_ns() - t0;
+}
+
 static uint64_t best(uint64_t (*fn)(uint64_t), uint64_t n)
 {
 	uint64_t b = UINT64_MAX;
@@ -48,7 +58,7 @@ static uint64_t best(uint64_t (*fn)(uint64_t), uint64_t n)
 
 int prog_bench_hypercall(int argc, char **argv)
 {
-	uint64_t n, hc, bare, ratio_x1000;
+	uint64_t n, hc, bare, clk, ratio_x1000;
 
 	if (arg_u64(argc, argv, 1, 10000, &n) < 0 || !n || n > 100000000)
 		return fail("bench-hypercall: usage: bench-hypercall [N]");
@@ -58,10 +68,12 @@ int prog_bench_hypercall(int argc, char **argv)
 		return fail("bench-hypercall: xen_version fails");
 	hc = best(time_hypercalls, n);
 	bare = best(time_bare_outs, n);
+	clk = best(time_clock_reads, n);
 	ratio_x1000 = bare ? hc * 1000 / bare : 0;
-	printk("bench-hypercall: n=%lu hypercall_ns=%lu bare_out_ns=%lu ratio=%lu.%03lu\n",
+	printk("bench-hypercall: n=%lu hypercall_ns=%lu bare_out_ns=%lu ratio=%lu.%03lu clock_read_ns=%lu.%03lu\n",
 	       (unsigned long)n, (unsigned long)(hc / n), (unsigned long)(bare / n),
-	       (unsigned long)(ratio_x1000 / 1000), (unsigned long)(ratio_x1000 % 1000));
+	       (unsigned long)(ratio_x1000 / 1000), (unsigned long)(ratio_x1000 % 1000),
+	       (unsigned long)(clk / n), (unsigned long)(clk * 1000 / n % 1000));
 	return pass("bench-hypercall: xen_version %lu ns/op, bare out %lu ns/op",
 		    (unsigned long)(hc / n), (unsigned long)(bare / n));
 }

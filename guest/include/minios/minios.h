@@ -33,6 +33,7 @@ void minios_shutdown_code(unsigned reason) __attribute__((noreturn));
 
 /* Set by boot.asm. */
 extern uint32_t boot_start_info, boot_xen_base, boot_hcall_msr;
+extern uint8_t boot_hcall_msr_gp;
 
 /* Gpa ranges minios maps (boot.asm): the low GiB and the special pages. */
 #define MINIOS_MAPPED_LOW  (1ull << 30)
