@@ -170,6 +170,18 @@ static void handler(int fd, const struct pvx_ctl_hdr *req, const void *p, void *
 	}
 }
 
+/*
+ * The server thread closes its copies of the fds it sent only after
+ * sending: one more plain round trip guarantees it did, before fds are
+ * counted.
+ */
+static void settle(struct pvx_ctl *c, struct script *s)
+{
+	s->mode = M_GOOD;
+	s->extra_fds = 0;
+	ck_assert_int_eq(pvx_ctl_pause(c, 1), 0);
+}
+
 START_TEST(hello_good)
 {
 	struct script s = { .mode = M_GOOD };
@@ -215,6 +227,7 @@ START_TEST(error_status_and_fds_closed)
 
 	ck_assert_int_eq(pvx_ctl_destroy(c, 3), -ENOENT);
 	ck_assert_int_eq(pvx_ctl_pause(c, 3), -ENOENT);
+	settle(c, &s);
 	ck_assert_int_eq(fake_count_fds(), before);
 	fake_server_stop(fs, c);
 }
@@ -228,6 +241,7 @@ START_TEST(unwanted_fds_closed)
 	int before = fake_count_fds();
 
 	ck_assert_int_eq(pvx_ctl_unpause(c, 3), 0);
+	settle(c, &s);
 	ck_assert_int_eq(fake_count_fds(), before);
 	fake_server_stop(fs, c);
 }
@@ -344,6 +358,7 @@ START_TEST(memfd_geometry_lies)
 
 	ck_assert_int_eq(pvx_dom_mem_map(c, 1, &m), -EPROTO);
 	ck_assert_ptr_null(m.base);
+	settle(c, &s);
 	ck_assert_int_eq(fake_count_fds(), before);
 	fake_server_stop(fs, c);
 }
@@ -364,9 +379,11 @@ START_TEST(evtchn_bind_fds)
 	ck_assert_int_eq(pvx_evtchn_notify(&ev), 0);
 	pvx_evtchn_close(c, &ev);
 	pvx_evtchn_close(c, &ev);
+	settle(c, &s);
 	ck_assert_int_eq(fake_count_fds(), before);
 	s.extra_fds = 1; /* one fd missing: an error, and nothing leaks */
 	ck_assert_int_eq(pvx_evtchn_bind(c, 1, 3, &ev), -EPROTO);
+	settle(c, &s);
 	ck_assert_int_eq(fake_count_fds(), before);
 	s.extra_fds = 0;
 	ck_assert_int_eq(pvx_ctl_evtchn_alloc_unbound(c, 2, 0, &port), 0);
