@@ -14,7 +14,14 @@ MINIOS_OBJS := $(patsubst %.asm,$(O)/gobj/%.o,$(MINIOS_ASM)) \
 MINIOS_OFFSETS := $(O)/gen/minios/asm-offsets.inc
 
 GUESTS += $(MINIOS)
-INTEG_TESTS += $(sort $(wildcard tests/integration/minios-*))
+INTEG_TESTS += $(sort $(filter-out %.c %.sh,$(wildcard tests/integration/minios-*)))
+
+# The Dom0 end of the minios-dom0-echo test (links libpvxctl).
+MINIOS_PEER := $(O)/tests/minios-dom0-peer
+PROGRAMS += $(MINIOS_PEER)
+$(MINIOS_PEER): $(O)/obj/tests/integration/minios-dom0-peer.o $(O)/lib/libpvxctl.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
 $(MINIOS_OFFSETS): guest/arch/asm-offsets.c
 	@mkdir -p $(@D) $(O)/gobj/guest/arch
