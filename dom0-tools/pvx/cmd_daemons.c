@@ -63,8 +63,14 @@ static int status(const char *bindir)
 		const struct pvx_daemon *d = &pvx_daemons[i];
 		pid_t pid = pvx_daemon_pid(d);
 
-		if (!pvx_daemon_built(d, bindir))
+		if (!pvx_daemon_built(d, bindir)) {
+			/* pvxd is the one daemon nothing works without. */
+			if (i == 0) {
+				printf("%-13s not built (no %s/%s)\n", d->name, bindir, d->name);
+				down++;
+			}
 			continue;
+		}
 		if (pid && pvx_daemon_ready(d))
 			printf("%-13s running (pid %d)\n", d->name, (int)pid);
 		else if (pid)
