@@ -1,0 +1,35 @@
+/* The xenstore CLI's internals: its command table and shared helpers. */
+#ifndef XS_CLI_INT_H
+#define XS_CLI_INT_H
+
+#include <stdio.h>
+
+#include <pvx/xs.h>
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(struct xs_handle *h, int argc, char **argv);
+	const char *summary;
+	const char *usage;
+};
+
+/* argv[0] is the verb; getopt state is reset for each command. */
+int cmd_ls(struct xs_handle *h, int argc, char **argv);
+int cmd_read(struct xs_handle *h, int argc, char **argv);
+int cmd_exists(struct xs_handle *h, int argc, char **argv);
+int cmd_list(struct xs_handle *h, int argc, char **argv);
+int cmd_write(struct xs_handle *h, int argc, char **argv);
+int cmd_mkdir(struct xs_handle *h, int argc, char **argv);
+int cmd_rm(struct xs_handle *h, int argc, char **argv);
+int cmd_chmod(struct xs_handle *h, int argc, char **argv);
+int cmd_watch(struct xs_handle *h, int argc, char **argv);
+
+/* Xen's value quoting: printable ASCII as is, "\\" for a backslash,
+ * \t \n \r, and \ooo (octal) for any other byte. The caller frees. */
+char *cli_sanitise(const char *val, size_t len);
+/* The inverse, for `write`: returns the decoded length. */
+size_t cli_unsanitise(const char *in, char *out);
+void cli_err(const char *verb, const char *what, const char *path, int rc);
+int cli_usage(const char *verb);
+
+#endif /* XS_CLI_INT_H */

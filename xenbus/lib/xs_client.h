@@ -1,0 +1,32 @@
+/* libpvxxs internals shared by its files. */
+#ifndef XS_CLIENT_H
+#define XS_CLIENT_H
+
+#include <pvx/xs.h>
+#include <xen/public/io/xs_wire.h>
+
+struct xs_event {
+	struct xs_event *next;
+	char *path;   /* path and token in one allocation */
+	char *token;
+};
+
+struct xs_handle {
+	char sockpath[108];
+	int fd;           /* requests and replies */
+	int wfd;          /* watches and their events, -1 until needed */
+	int efd;          /* eventfd, non-zero while events are queued */
+	int pfd;          /* epoll over wfd and efd: what xs_fileno gives */
+	uint32_t req_id;
+	struct xs_event *head, **tail;
+};
+
+/* One request on fd, waiting for its reply; events met are queued. */
+int xs_transact(struct xs_handle *h, int fd, uint32_t type, xs_transaction_t t,
+		const void *payload, uint32_t len, char **rsp, uint32_t *rsp_len);
+/* Reads one message from fd (timeout_ms < 0: wait forever). */
+int xs_recv_msg(int fd, struct xsd_sockmsg *hdr, char **body, int timeout_ms);
+int xs_connect(const char *path, int *fd);
+void xs_queue_event(struct xs_handle *h, char *body, uint32_t len);
+
+#endif /* XS_CLIENT_H */

@@ -1,0 +1,146 @@
+/*
+ * libpvxxs watches. They live on a second connection (opened on first
+ * use) so events and replies never interleave on the request socket.
+ * xs_fileno() is an epoll descriptor over that socket and an eventfd that
+ * stays readable while events sit in the handle's queue (events read
+ * while waiting for a WATCH reply land there), so "readable" always means
+ * "xs_read_watch() has something", whichever way the event arrived.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "xs_client.h"
+
+static int watch_conn(struct xs_handle *h)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int rc;
+
+	if (h->wfd >= 0)
+		return 0;
+	if ((rc = xs_connect(h->sockpath, &h->wfd)))
+		return rc;
+	h->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	h->pfd = epoll_create1(EPOLL_CLOEXEC);
+	if (h->efd < 0 || h->pfd < 0)
+		goto err;
+	ev.data.fd = h->wfd;
+	if (epoll_ctl(h->pfd, EPOLL_CTL_ADD, h->wfd, &ev))
+		goto err;
+	ev.data.fd = h->efd;
+	if (epoll_ctl(h->pfd, EPOLL_CTL_ADD, h->efd, &ev))
+		goto err;
+	return 0;
+err:
+	rc = -errno;
+	close(h->wfd);
+	if (h->efd >= 0)
+		close(h->efd);
+	if (h->pfd >= 0)
+		close(h->pfd);
+	h->wfd = h->efd = h->pfd = -1;
+	return rc;
+}
+
+int xs_watch_depth(struct xs_handle *h, const char *path, const char *token,
+		   int depth)
+{
+	char buf[XENSTORE_PAYLOAD_MAX];
+	size_t pl = strlen(path) + 1, tl = strlen(token) + 1, used;
+	int rc = watch_conn(h), n = 0;
+
+	if (rc)
+		return rc;
+	if (pl + tl + 12 > sizeof(buf))
+		return -E2BIG;
+	memcpy(buf, path, pl);
+	memcpy(buf + pl, token, tl);
+	used = pl + tl;
+	if (depth >= 0) {
+		char d[12];
+
+		n = snprintf(d, sizeof(d), "%d", depth) + 1;
+		memcpy(buf + used, d, n);
+		used += n;
+	}
+	return xs_transact(h, h->wfd, XS_WATCH, XBT_NULL, buf, used, NULL, NULL);
+}
+
+int xs_watch(struct xs_handle *h, const char *path, const char *token)
+{
+	return xs_watch_depth(h, path, token, -1);
+}
+
+int xs_unwatch(struct xs_handle *h, const char *path, const char *token)
+{
+	char buf[XENSTORE_PAYLOAD_MAX];
+	size_t pl = strlen(path) + 1, tl = strlen(token) + 1;
+
+	if (h->wfd < 0)
+		return -ENOENT;
+	if (pl + tl > sizeof(buf))
+		return -E2BIG;
+	memcpy(buf, path, pl);
+	memcpy(buf + pl, token, tl);
+	return xs_transact(h, h->wfd, XS_UNWATCH, XBT_NULL, buf, pl + tl, NULL, NULL);
+}
+
+int xs_fileno(struct xs_handle *h)
+{
+	int rc = watch_conn(h);
+
+	return rc ? rc : h->pfd;
+}
+
+static void pop(struct xs_handle *h, char **path, char **token)
+{
+	struct xs_event *e = h->head;
+	uint64_t n;
+
+	h->head = e->next;
+	if (!h->head) {
+		h->tail = &h->head;
+		/* Queue empty: the eventfd must stop polling readable. */
+		if (read(h->efd, &n, sizeof(n)) < 0)
+			n = 0;
+	}
+	*path = e->path;
+	*token = e->token;
+	free(e);
+}
+
+int xs_read_watch(struct xs_handle *h, char **path, char **token, bool block)
+{
+	struct pollfd pf;
+	struct xsd_sockmsg hdr;
+	char *body;
+	int rc = watch_conn(h);
+
+	if (rc)
+		return rc;
+	while (!h->head) {
+		pf.fd = h->wfd;
+		pf.events = POLLIN;
+		rc = poll(&pf, 1, block ? -1 : 0);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0)
+			return -errno;
+		if (rc == 0)
+			return -EAGAIN;
+		if ((rc = xs_recv_msg(h->wfd, &hdr, &body, XS_TIMEOUT_MS)))
+			return rc;
+		if (hdr.type == XS_WATCH_EVENT)
+			xs_queue_event(h, body, hdr.len);
+		else
+			free(body); /* a reply nobody waits for */
+	}
+	pop(h, path, token);
+	return 0;
+}

@@ -1,0 +1,188 @@
+/*
+ * The Unix socket transport: Dom0 clients (libpvxxs, the CLI, backends,
+ * the toolstack). Every socket connection is domid 0 and privileged, as
+ * in Xen. Input is read in 64 KiB gulps into a per-connection buffer and
+ * fed to the parser; while the connection is stalled (too many replies
+ * unread) reading stops, so a client that never reads cannot make the
+ * daemon buffer without bound. Output is written as soon as it is queued
+ * and the rest waits for EV_WRITE.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "sock.h"
+
+#define SOCK_BUF (64 * 1024)
+
+struct sock_priv {
+	int fd;
+	struct event *rd, *wr;
+	size_t have, off;
+	char buf[SOCK_BUF];
+};
+
+static ssize_t sock_write(struct xs_conn *c, const void *buf, size_t len)
+{
+	struct sock_priv *p = c->priv;
+	ssize_t n = send(p->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	if (n >= 0)
+		return n;
+	return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+}
+
+static void sock_kick(struct xs_conn *c)
+{
+	struct sock_priv *p = c->priv;
+
+	if (xs_conn_flush(c) < 0) {
+		xs_conn_kill(c, "write failed");
+		event_active(p->rd, EV_READ, 0); /* read_cb tears down */
+		return;
+	}
+	if (!TAILQ_EMPTY(&c->out))
+		event_add(p->wr, NULL);
+}
+
+static void sock_resume(struct xs_conn *c)
+{
+	struct sock_priv *p = c->priv;
+
+	event_add(p->rd, NULL);
+	event_active(p->rd, EV_READ, 0);
+}
+
+static void sock_release(struct xs_conn *c)
+{
+	struct sock_priv *p = c->priv;
+
+	event_free(p->rd);
+	event_free(p->wr);
+	close(p->fd);
+	free(p);
+}
+
+static const struct xs_conn_ops sock_ops = {
+	.kind = "socket",
+	.write = sock_write,
+	.kick = sock_kick,
+	.resume = sock_resume,
+	.release = sock_release,
+};
+
+static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct xs_conn *c = arg;
+	struct sock_priv *p = c->priv;
+	ssize_t n;
+
+	(void)what;
+	while (!c->dead) {
+		if (xs_conn_stalled(c)) {
+			event_del(p->rd);
+			return;
+		}
+		if (p->off == p->have) {
+			n = read(fd, p->buf, sizeof(p->buf));
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+				break;
+			if (n < 0)
+				return;
+			p->have = n;
+			p->off = 0;
+		}
+		p->off += xs_conn_feed(c, p->buf + p->off, p->have - p->off);
+	}
+	xs_conn_destroy(c);
+}
+
+static void conn_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct xs_conn *c = arg;
+	struct sock_priv *p = c->priv;
+
+	(void)fd;
+	(void)what;
+	if (xs_conn_flush(c) < 0) {
+		xs_conn_destroy(c);
+		return;
+	}
+	if (TAILQ_EMPTY(&c->out))
+		event_del(p->wr);
+}
+
+int sock_conn_new(struct xs_store *st, int fd)
+{
+	struct sock_priv *p = calloc(1, sizeof(*p));
+	struct xs_conn *c;
+
+	if (!p)
+		goto err_close;
+	p->fd = fd;
+	c = xs_conn_new(st, &sock_ops, p, 0, true);
+	if (!c)
+		goto err_free;
+	p->rd = event_new(st->base, fd, EV_READ | EV_PERSIST, conn_read_cb, c);
+	p->wr = event_new(st->base, fd, EV_WRITE | EV_PERSIST, conn_write_cb, c);
+	if (!p->rd || !p->wr || event_add(p->rd, NULL)) {
+		xs_conn_destroy(c);
+		return -ENOMEM;
+	}
+	return 0;
+err_free:
+	free(p);
+err_close:
+	close(fd);
+	return -ENOMEM;
+}
+
+static void accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+		      struct sockaddr *sa, int socklen, void *arg)
+{
+	(void)l;
+	(void)sa;
+	(void)socklen;
+	if (sock_conn_new(arg, fd))
+		xs_log(XS_LOG_ERR, "socket: out of memory for a connection");
+}
+
+static int make_dirs(const char *path)
+{
+	char buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *s;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (s = strchr(buf + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return 0;
+}
+
+struct evconnlistener *sock_listen(struct xs_store *st, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct evconnlistener *l;
+
+	if (strlen(path) >= sizeof(sa.sun_path) || make_dirs(path))
+		return NULL;
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	l = evconnlistener_new_bind(st->base, accept_cb, st,
+				    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+				    64, (struct sockaddr *)&sa, sizeof(sa));
+	if (l)
+		chmod(path, 0600);
+	return l;
+}

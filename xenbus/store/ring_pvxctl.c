@@ -1,0 +1,116 @@
+/*
+ * The real ring backend: a domain's store page and event channel through
+ * libpvxctl (pvx/ctlclient.h). Each introduced domain maps its memfd
+ * (MAP_SHARED, so only the pages we touch cost anything) and binds the
+ * guest's store port to a local port whose eventfds libevent watches.
+ * The pvxd connection is opened on the first introduce, so pvxstored can
+ * start before pvxd.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <pvx/ctlclient.h>
+
+#include "ring.h"
+
+struct pvxctl_ctx {
+	struct pvx_ctl *ctl;
+};
+
+int ring_pvxctl_open(void **ctx)
+{
+	struct pvxctl_ctx *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return -ENOMEM;
+	*ctx = x;
+	return 0;
+}
+
+void ring_pvxctl_close(void *ctx)
+{
+	struct pvxctl_ctx *x = ctx;
+
+	if (!x)
+		return;
+	if (x->ctl)
+		pvx_ctl_close(x->ctl);
+	free(x);
+}
+
+static int ctl(struct pvxctl_ctx *x, struct pvx_ctl **out)
+{
+	int rc;
+
+	if (!x->ctl && (rc = pvx_ctl_open(&x->ctl)))
+		return rc;
+	*out = x->ctl;
+	return 0;
+}
+
+static int map(void *ctx, uint32_t domid, uint64_t gfn,
+	       struct xenstore_domain_interface **intf, void **handle)
+{
+	struct pvx_dom_mem *m = calloc(1, sizeof(*m));
+	struct pvx_ctl *c;
+	int rc;
+
+	if (!m)
+		return -ENOMEM;
+	m->fd = -1;
+	if ((rc = ctl(ctx, &c)) || (rc = pvx_dom_mem_map(c, (int32_t)domid, m)))
+		goto err_free;
+	*intf = pvx_dom_mem_gpa(m, gfn * PVX_PAGE_SIZE, PVX_PAGE_SIZE);
+	rc = -EINVAL;
+	if (!*intf || gfn > UINT64_MAX / PVX_PAGE_SIZE)
+		goto err_unmap;
+	*handle = m;
+	return 0;
+err_unmap:
+	pvx_dom_mem_unmap(m);
+err_free:
+	free(m);
+	return rc;
+}
+
+static void unmap(void *ctx, void *handle)
+{
+	(void)ctx;
+	pvx_dom_mem_unmap(handle);
+	free(handle);
+}
+
+static int bind(void *ctx, uint32_t domid, uint32_t port, int *event_fd,
+		int *notify_fd, void **handle)
+{
+	struct pvx_evtchn *ev = calloc(1, sizeof(*ev));
+	struct pvx_ctl *c;
+	int rc;
+
+	if (!ev)
+		return -ENOMEM;
+	if ((rc = ctl(ctx, &c)) ||
+	    (rc = pvx_evtchn_bind(c, (int32_t)domid, port, ev))) {
+		free(ev);
+		return rc;
+	}
+	*event_fd = ev->event_fd;
+	*notify_fd = ev->notify_fd;
+	*handle = ev;
+	return 0;
+}
+
+static void unbind(void *ctx, void *handle)
+{
+	struct pvxctl_ctx *x = ctx;
+
+	pvx_evtchn_close(x->ctl, handle);
+	free(handle);
+}
+
+const struct xs_ring_backend ring_backend_pvxctl = {
+	.map = map,
+	.unmap = unmap,
+	.bind = bind,
+	.unbind = unbind,
+};

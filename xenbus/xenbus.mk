@@ -1,0 +1,23 @@
+# xenstore: pvxstored (the daemon), libpvxxs (client library + the CLI's
+# xs_cli_main), pvx-xenstore (the CLI standalone), unit tests, the
+# libFuzzer target and the benchmark. See docs/xenstore.md.
+
+# The daemon's modules, as a library the unit tests and the fuzzer share.
+XS_STORE_SRCS := $(filter-out xenbus/store/main.c,$(sort $(wildcard xenbus/store/*.c)))
+$(eval $(call host_lib,pvxstore,$(XS_STORE_SRCS)))
+
+# Client library and CLI (pvx links it for `pvx xenstore`).
+XS_LIB_SRCS := $(sort $(wildcard xenbus/lib/*.c)) \
+	$(filter-out xenbus/cli/pvx-xenstore.c,$(sort $(wildcard xenbus/cli/*.c)))
+$(eval $(call host_lib,pvxxs,$(XS_LIB_SRCS)))
+
+$(O)/bin/pvxstored: $(O)/obj/xenbus/store/main.o $(O)/lib/libpvxstore.a \
+		$(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS)
+
+$(O)/bin/pvx-xenstore: $(O)/obj/xenbus/cli/pvx-xenstore.o $(O)/lib/libpvxxs.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+PROGRAMS += $(O)/bin/pvxstored $(O)/bin/pvx-xenstore
