@@ -6,7 +6,7 @@
 
 #include <pvx/xs.h>
 
-struct cli_cmd {
+struct xs_cli_cmd {
 	const char *name;
 	int (*fn)(struct xs_handle *h, int argc, char **argv);
 	const char *summary;
@@ -14,22 +14,22 @@ struct cli_cmd {
 };
 
 /* argv[0] is the verb; getopt state is reset for each command. */
-int cmd_ls(struct xs_handle *h, int argc, char **argv);
-int cmd_read(struct xs_handle *h, int argc, char **argv);
-int cmd_exists(struct xs_handle *h, int argc, char **argv);
-int cmd_list(struct xs_handle *h, int argc, char **argv);
-int cmd_write(struct xs_handle *h, int argc, char **argv);
-int cmd_mkdir(struct xs_handle *h, int argc, char **argv);
-int cmd_rm(struct xs_handle *h, int argc, char **argv);
-int cmd_chmod(struct xs_handle *h, int argc, char **argv);
-int cmd_watch(struct xs_handle *h, int argc, char **argv);
+int xs_cmd_ls(struct xs_handle *h, int argc, char **argv);
+int xs_cmd_read(struct xs_handle *h, int argc, char **argv);
+int xs_cmd_exists(struct xs_handle *h, int argc, char **argv);
+int xs_cmd_list(struct xs_handle *h, int argc, char **argv);
+int xs_cmd_write(struct xs_handle *h, int argc, char **argv);
+int xs_cmd_mkdir(struct xs_handle *h, int argc, char **argv);
+int xs_cmd_rm(struct xs_handle *h, int argc, char **argv);
+int xs_cmd_chmod(struct xs_handle *h, int argc, char **argv);
+int xs_cmd_watch(struct xs_handle *h, int argc, char **argv);
 
 /* Xen's value quoting: printable ASCII as is, "\\" for a backslash,
  * \t \n \r, and \ooo (octal) for any other byte. The caller frees. */
-char *cli_sanitise(const char *val, size_t len);
+char *xs_cli_sanitise(const char *val, size_t len);
 /* The inverse, for `write`: returns the decoded length. */
-size_t cli_unsanitise(const char *in, char *out);
-void cli_err(const char *verb, const char *what, const char *path, int rc);
-int cli_usage(const char *verb);
+size_t xs_cli_unsanitise(const char *in, char *out);
+void xs_cli_err(const char *verb, const char *what, const char *path, int rc);
+int xs_cli_usage(const char *verb);
 
 #endif /* XS_CLI_INT_H */

@@ -18,7 +18,7 @@ static int chmod_rec(struct xs_handle *h, const char *path,
 	int rc = xs_set_perms(h, XBT_NULL, path, p, n);
 
 	if (rc) {
-		cli_err("chmod", "cannot set permissions on", path, rc);
+		xs_cli_err("chmod", "cannot set permissions on", path, rc);
 		return rc;
 	}
 	if (xs_directory(h, XBT_NULL, path, &names, &k))
@@ -42,13 +42,13 @@ static int chmod_up(struct xs_handle *h, const char *path,
 		*slash = '\0';
 		rc = xs_set_perms(h, XBT_NULL, buf, p, n);
 		if (rc)
-			cli_err("chmod", "cannot set permissions on", buf, rc);
+			xs_cli_err("chmod", "cannot set permissions on", buf, rc);
 	}
 	free(buf);
 	return rc;
 }
 
-int cmd_chmod(struct xs_handle *h, int argc, char **argv)
+int xs_cmd_chmod(struct xs_handle *h, int argc, char **argv)
 {
 	bool recurse = false, upto = false;
 	struct xs_permission *p;
@@ -61,11 +61,11 @@ int cmd_chmod(struct xs_handle *h, int argc, char **argv)
 		else if (opt == 'u')
 			upto = true;
 		else
-			return cli_usage("chmod");
+			return xs_cli_usage("chmod");
 	}
 	n = argc - optind - 1;
 	if (n < 1)
-		return cli_usage("chmod");
+		return xs_cli_usage("chmod");
 	p = calloc(n, sizeof(*p));
 	if (!p)
 		return 1;
@@ -80,7 +80,7 @@ int cmd_chmod(struct xs_handle *h, int argc, char **argv)
 	if (recurse)
 		rc = chmod_rec(h, argv[optind], p, n);
 	else if ((rc = xs_set_perms(h, XBT_NULL, argv[optind], p, n)))
-		cli_err("chmod", "cannot set permissions on", argv[optind], rc);
+		xs_cli_err("chmod", "cannot set permissions on", argv[optind], rc);
 	if (!rc && upto)
 		rc = chmod_up(h, argv[optind], p, n);
 	free(p);

@@ -57,7 +57,7 @@ static void print_value(struct ls *o, const char *path, int linewid)
 		printf(":");
 		linewid = -1;
 	} else {
-		s = cli_sanitise(val, len);
+		s = xs_cli_sanitise(val, len);
 		if (s && o->max_width < linewid + (int)len + TAG_LEN) {
 			printf(" = \"%.*s\\...\"", o->max_width - TAG_LEN - linewid, s);
 			linewid = -1;
@@ -80,7 +80,7 @@ static int ls_rec(struct ls *o, const char *path, int depth)
 
 	rc = xs_directory(o->h, XBT_NULL, path, &names, &n);
 	if (rc) {
-		cli_err("ls", "cannot list", path, rc);
+		xs_cli_err("ls", "cannot list", path, rc);
 		return rc;
 	}
 	for (i = 0; i < n; i++) {
@@ -100,7 +100,7 @@ static int ls_rec(struct ls *o, const char *path, int depth)
 	return 0;
 }
 
-int cmd_ls(struct xs_handle *h, int argc, char **argv)
+int xs_cmd_ls(struct xs_handle *h, int argc, char **argv)
 {
 	struct ls o = { h, 80, 60, false, false };
 	struct winsize ws;
@@ -113,10 +113,10 @@ int cmd_ls(struct xs_handle *h, int argc, char **argv)
 		else if (opt == 'p')
 			o.perms = true;
 		else
-			return cli_usage("ls");
+			return xs_cli_usage("ls");
 	}
 	if (optind + 1 < argc)
-		return cli_usage("ls");
+		return xs_cli_usage("ls");
 	if (o.full) {
 		o.max_width = INT_MAX / 2;
 		o.desired_width = 0;

@@ -10,7 +10,7 @@
 
 #include "cli.h"
 
-int cmd_read(struct xs_handle *h, int argc, char **argv)
+int xs_cmd_read(struct xs_handle *h, int argc, char **argv)
 {
 	bool prefix = false, raw = false;
 	char *val, *s;
@@ -24,16 +24,16 @@ int cmd_read(struct xs_handle *h, int argc, char **argv)
 		else if (opt == 'R')
 			raw = true;
 		else
-			return cli_usage("read");
+			return xs_cli_usage("read");
 	}
 	if (optind >= argc)
-		return cli_usage("read");
+		return xs_cli_usage("read");
 	for (i = optind; i < argc; i++) {
 		if ((rc = xs_read(h, XBT_NULL, argv[i], &val, &len))) {
-			cli_err("read", "couldn't read path", argv[i], rc);
+			xs_cli_err("read", "couldn't read path", argv[i], rc);
 			return 1;
 		}
-		s = raw ? NULL : cli_sanitise(val, len);
+		s = raw ? NULL : xs_cli_sanitise(val, len);
 		if (prefix)
 			printf("%s: ", argv[i]);
 		if (raw)
@@ -47,13 +47,13 @@ int cmd_read(struct xs_handle *h, int argc, char **argv)
 	return 0;
 }
 
-int cmd_exists(struct xs_handle *h, int argc, char **argv)
+int xs_cmd_exists(struct xs_handle *h, int argc, char **argv)
 {
 	char *val;
 	int i;
 
 	if (argc < 2)
-		return cli_usage("exists");
+		return xs_cli_usage("exists");
 	for (i = 1; i < argc; i++) {
 		if (xs_read(h, XBT_NULL, argv[i], &val, NULL))
 			return 1;
@@ -62,7 +62,7 @@ int cmd_exists(struct xs_handle *h, int argc, char **argv)
 	return 0;
 }
 
-int cmd_list(struct xs_handle *h, int argc, char **argv)
+int xs_cmd_list(struct xs_handle *h, int argc, char **argv)
 {
 	bool prefix = false;
 	char **names;
@@ -72,14 +72,14 @@ int cmd_list(struct xs_handle *h, int argc, char **argv)
 	optind = 0;
 	while ((opt = getopt(argc, argv, "+p")) != -1) {
 		if (opt != 'p')
-			return cli_usage("list");
+			return xs_cli_usage("list");
 		prefix = true;
 	}
 	if (optind >= argc)
-		return cli_usage("list");
+		return xs_cli_usage("list");
 	for (i = optind; i < argc; i++) {
 		if ((rc = xs_directory(h, XBT_NULL, argv[i], &names, &n))) {
-			cli_err("list", "could not list path", argv[i], rc);
+			xs_cli_err("list", "could not list path", argv[i], rc);
 			return 1;
 		}
 		for (k = 0; k < n; k++)
@@ -135,7 +135,7 @@ static int batch_fn(struct xs_handle *h, xs_transaction_t t, void *arg)
 
 			if (!buf)
 				return -ENOMEM;
-			len = cli_unsanitise(b->argv[i + 1], buf);
+			len = xs_cli_unsanitise(b->argv[i + 1], buf);
 			rc = xs_write(h, t, b->argv[i], buf, len);
 			free(buf);
 		} else if (b->verb == 'm') {
@@ -158,7 +158,7 @@ static int run_batch(struct xs_handle *h, struct batch *b, const char *verb)
 	else
 		rc = xs_transaction_run(h, batch_fn, b, 0);
 	if (rc) {
-		cli_err(verb, b->verb == 'w' ? "could not write path" :
+		xs_cli_err(verb, b->verb == 'w' ? "could not write path" :
 			b->verb == 'm' ? "could not create path" :
 			"could not remove path", b->failed ? b->failed : "", rc);
 		return 1;
@@ -166,25 +166,25 @@ static int run_batch(struct xs_handle *h, struct batch *b, const char *verb)
 	return 0;
 }
 
-int cmd_write(struct xs_handle *h, int argc, char **argv)
+int xs_cmd_write(struct xs_handle *h, int argc, char **argv)
 {
 	struct batch b = { argc - 1, argv + 1, 'w', false, NULL };
 
 	if (argc < 3 || (argc - 1) % 2)
-		return cli_usage("write");
+		return xs_cli_usage("write");
 	return run_batch(h, &b, "write");
 }
 
-int cmd_mkdir(struct xs_handle *h, int argc, char **argv)
+int xs_cmd_mkdir(struct xs_handle *h, int argc, char **argv)
 {
 	struct batch b = { argc - 1, argv + 1, 'm', false, NULL };
 
 	if (argc < 2)
-		return cli_usage("mkdir");
+		return xs_cli_usage("mkdir");
 	return run_batch(h, &b, "mkdir");
 }
 
-int cmd_rm(struct xs_handle *h, int argc, char **argv)
+int xs_cmd_rm(struct xs_handle *h, int argc, char **argv)
 {
 	struct batch b = { 0, NULL, 'r', false, NULL };
 	int opt;
@@ -192,11 +192,11 @@ int cmd_rm(struct xs_handle *h, int argc, char **argv)
 	optind = 0;
 	while ((opt = getopt(argc, argv, "+t")) != -1) {
 		if (opt != 't')
-			return cli_usage("rm");
+			return xs_cli_usage("rm");
 		b.tidy = true;
 	}
 	if (optind >= argc)
-		return cli_usage("rm");
+		return xs_cli_usage("rm");
 	b.argc = argc - optind;
 	b.argv = argv + optind;
 	return run_batch(h, &b, "rm");

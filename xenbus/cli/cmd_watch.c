@@ -10,7 +10,7 @@
 
 #include "cli.h"
 
-int cmd_watch(struct xs_handle *h, int argc, char **argv)
+int xs_cmd_watch(struct xs_handle *h, int argc, char **argv)
 {
 	long count = -1, seen;
 	int opt, depth = -1, i, rc;
@@ -23,19 +23,19 @@ int cmd_watch(struct xs_handle *h, int argc, char **argv)
 		else if (opt == 'n')
 			count = atol(optarg);
 		else if (opt != 'r')
-			return cli_usage("watch");
+			return xs_cli_usage("watch");
 	}
 	if (optind >= argc)
-		return cli_usage("watch");
+		return xs_cli_usage("watch");
 	for (i = optind; i < argc; i++) {
 		if ((rc = xs_watch_depth(h, argv[i], argv[i], depth))) {
-			cli_err("watch", "unable to add watch on", argv[i], rc);
+			xs_cli_err("watch", "unable to add watch on", argv[i], rc);
 			return 1;
 		}
 	}
 	for (seen = 0; count < 0 || seen < count; seen++) {
 		if ((rc = xs_read_watch(h, &path, &token, true))) {
-			cli_err("watch", "lost the daemon while watching", "", rc);
+			xs_cli_err("watch", "lost the daemon while watching", "", rc);
 			return 1;
 		}
 		printf("%s\n", path);

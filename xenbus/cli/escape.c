@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-char *cli_sanitise(const char *val, size_t len)
+char *xs_cli_sanitise(const char *val, size_t len)
 {
 	char *out = malloc(len * 4 + 1), *o = out;
 	size_t i;
@@ -36,7 +36,7 @@ char *cli_sanitise(const char *val, size_t len)
 	return out;
 }
 
-size_t cli_unsanitise(const char *in, char *out)
+size_t xs_cli_unsanitise(const char *in, char *out)
 {
 	static const char esc[] = "t\tn\nr\ra\ab\bf\fv\v\\\\";
 	char *o = out;

@@ -11,25 +11,25 @@
 
 #include "cli.h"
 
-static const struct cli_cmd cmds[] = {
-	{ "chmod", cmd_chmod, "set a node's permissions",
+static const struct xs_cli_cmd cmds[] = {
+	{ "chmod", xs_cmd_chmod, "set a node's permissions",
 	  "chmod [-r] [-u] path perm...   (perm: n|r|w|b<domid>; -r children, -u parents)" },
-	{ "exists", cmd_exists, "exit 0 if every path exists", "exists path..." },
-	{ "list", cmd_list, "list a node's children", "list [-p] path..." },
-	{ "ls", cmd_ls, "show a subtree (xenstore-ls format)",
+	{ "exists", xs_cmd_exists, "exit 0 if every path exists", "exists path..." },
+	{ "list", xs_cmd_list, "list a node's children", "list [-p] path..." },
+	{ "ls", xs_cmd_ls, "show a subtree (xenstore-ls format)",
 	  "ls [-f] [-p] [path]   (-f full paths, -p permissions)" },
-	{ "mkdir", cmd_mkdir, "create nodes", "mkdir path..." },
-	{ "read", cmd_read, "print values", "read [-p] [-R] path...   (-p prefix path, -R raw)" },
-	{ "rm", cmd_rm, "remove subtrees", "rm [-t] path...   (-t also empty parents)" },
-	{ "watch", cmd_watch, "print the path of every change",
+	{ "mkdir", xs_cmd_mkdir, "create nodes", "mkdir path..." },
+	{ "read", xs_cmd_read, "print values", "read [-p] [-R] path...   (-p prefix path, -R raw)" },
+	{ "rm", xs_cmd_rm, "remove subtrees", "rm [-t] path...   (-t also empty parents)" },
+	{ "watch", xs_cmd_watch, "print the path of every change",
 	  "watch [-r] [-d depth] [-n count] path...   (-r whole subtree, the default)" },
-	{ "write", cmd_write, "write values", "write path value [path value...]" },
+	{ "write", xs_cmd_write, "write values", "write path value [path value...]" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
-static const struct cli_cmd *lookup(const char *verb)
+static const struct xs_cli_cmd *lookup(const char *verb)
 {
-	const struct cli_cmd *hit = NULL;
+	const struct xs_cli_cmd *hit = NULL;
 	size_t i, n = strlen(verb);
 
 	for (i = 0; i < NCMDS; i++) {
@@ -44,9 +44,9 @@ static const struct cli_cmd *lookup(const char *verb)
 	return hit;
 }
 
-int cli_usage(const char *verb)
+int xs_cli_usage(const char *verb)
 {
-	const struct cli_cmd *c = lookup(verb);
+	const struct xs_cli_cmd *c = lookup(verb);
 
 	if (c)
 		fprintf(stderr, "usage: xenstore %s\n", c->usage);
@@ -55,7 +55,7 @@ int cli_usage(const char *verb)
 
 static int help(const char *verb)
 {
-	const struct cli_cmd *c = verb ? lookup(verb) : NULL;
+	const struct xs_cli_cmd *c = verb ? lookup(verb) : NULL;
 	size_t i;
 
 	if (c) {
@@ -69,7 +69,7 @@ static int help(const char *verb)
 	return verb ? 2 : 0;
 }
 
-void cli_err(const char *verb, const char *what, const char *path, int rc)
+void xs_cli_err(const char *verb, const char *what, const char *path, int rc)
 {
 	fprintf(stderr, "xenstore %s: %s %s: %s\n", verb, what, path,
 		strerror(-rc));
@@ -77,7 +77,7 @@ void cli_err(const char *verb, const char *what, const char *path, int rc)
 
 int xs_cli_main(int argc, char **argv)
 {
-	const struct cli_cmd *c;
+	const struct xs_cli_cmd *c;
 	struct xs_handle *h;
 	int rc;
 
