@@ -30,18 +30,27 @@ static int record_valid(const volatile struct vcpu_time_info *t)
 	return t->tsc_to_system_mul != 0;
 }
 
+/* The registered vcpu_info's record, or shared_info's if the hypervisor
+ * only fills that one; NULL while neither is filled in. */
+static const volatile struct vcpu_time_info *pick_source(void)
+{
+	if (!time_src && vcpu_info) {
+		if (record_valid(&vcpu_info->time))
+			time_src = &vcpu_info->time;
+		else if (record_valid(&shared_info->vcpu_info[0].time))
+			time_src = &shared_info->vcpu_info[0].time;
+	}
+	return time_src;
+}
+
 int time_init(void)
 {
 	int rc;
 
 	if (!vcpu_info)
 		return -XEN_ENODEV;
-	if (record_valid(&vcpu_info->time))
-		time_src = &vcpu_info->time;
-	else if (record_valid(&shared_info->vcpu_info[0].time))
-		time_src = &shared_info->vcpu_info[0].time;
-	else
-		printk("minios: no vcpu_time_info from the hypervisor: no clock\n");
+	if (!pick_source())
+		printk("minios: no vcpu_time_info from the hypervisor yet: no clock\n");
 	rc = evtchn_bind_virq(VIRQ_TIMER, 0, &timer_port);
 	if (rc < 0)
 		return rc;
@@ -51,12 +60,12 @@ int time_init(void)
 
 int time_available(void)
 {
-	return time_src != NULL;
+	return pick_source() != NULL;
 }
 
 uint64_t time_now_ns(void)
 {
-	const volatile struct vcpu_time_info *t = time_src;
+	const volatile struct vcpu_time_info *t = pick_source();
 	uint64_t tsc_ts, sys, delta, now;
 	uint32_t ver, mul;
 	int8_t shift;
@@ -99,7 +108,7 @@ evtchn_port_t time_timer_port(void)
 
 void msleep(uint64_t ms)
 {
-	if (!time_src)
+	if (!pick_source())
 		return;
 	thread_sleep_until(time_now_ns() + ms * 1000000ull);
 }
