@@ -3,6 +3,7 @@
  * by spaces. Options are key=value words before the program name:
  *   console=both|ring|xen   where output goes (console.h)
  *   hcpage=auto|self        self: never use the hypervisor's page
+ *   spin=US                 idle spin before SCHEDOP_poll (sched.c)
  *   test=PROGRAM            same as naming the program
  * The first other word names the program (default "hello"); the words
  * after it are its arguments, passed through untouched.
@@ -12,6 +13,8 @@
 
 static int option(struct cmdline *cl, char *word)
 {
+	uint64_t v;
+
 	if (!strcmp(word, "console=both"))
 		cl->console = CONSOLE_BOTH;
 	else if (!strcmp(word, "console=ring"))
@@ -22,6 +25,8 @@ static int option(struct cmdline *cl, char *word)
 		cl->hcpage_self = 1;
 	else if (!strcmp(word, "hcpage=auto"))
 		cl->hcpage_self = 0;
+	else if (!strncmp(word, "spin=", 5) && parse_u64(word + 5, &v) == 0 && v <= 1000000)
+		cl->spin_us = (long)v;
 	else if (!strncmp(word, "test=", 5))
 		cl->argv[cl->argc++] = word + 5;
 	else
@@ -41,7 +46,7 @@ void cmdline_parse(char *line, struct cmdline *cl)
 {
 	char *p = line;
 
-	*cl = (struct cmdline){ .console = CONSOLE_BOTH };
+	*cl = (struct cmdline){ .console = CONSOLE_BOTH, .spin_us = -1 };
 	while (*p && cl->argc < CMDLINE_MAX_ARGS) {
 		char *word;
 

@@ -117,6 +117,8 @@ void minios_main(uint64_t start_info_paddr)
 	init_or_warn("events", events_init());
 	init_or_warn("time", time_init());
 	sched_init();
+	if (cmdline.spin_us >= 0)
+		sched_set_spin((uint64_t)cmdline.spin_us * 1000);
 	init_or_warn("console ring", console_ring_init());
 	printk("minios: ready\n");
 	status = run_program(prog);

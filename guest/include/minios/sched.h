@@ -21,11 +21,14 @@ struct sched_context {
 
 #define SCHED_MAX_THREADS 16
 #define SCHED_STACK_SIZE  (16 * 1024)
+/* How long the idle loop watches pending bits before SCHEDOP_poll. */
+#define SCHED_DEFAULT_SPIN_NS 50000ull
 
 struct thread;
 typedef void (*thread_fn)(void *arg);
 
 void sched_init(void);
+void sched_set_spin(uint64_t ns);
 /* Creates a runnable thread; NULL if the table is full. */
 struct thread *thread_create(const char *name, thread_fn fn, void *arg);
 void thread_yield(void);
