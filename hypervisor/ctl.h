@@ -1,0 +1,68 @@
+/*
+ * ctl: pvxd's side of the control protocol (pvx/ctl.h).
+ *
+ * ctl.c owns the listening socket and the connections (libevent, main
+ * thread); ctl_msg.c checks a received datagram against the op table
+ * without side effects (unit tested); ctl_ops.c implements each op.
+ */
+#ifndef PVXD_CTL_H
+#define PVXD_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pvx/ctl.h>
+
+struct ctl_conn;
+struct domain;
+struct event_base;
+
+struct ctl_reply {
+	uint8_t *buf;       /* payload, PVX_CTL_MAX_PAYLOAD bytes */
+	uint32_t len;
+	int fds[2];
+	int nfds;
+	bool close_fds;     /* the fds are ours to close after sending */
+};
+
+struct ctl_req {
+	const struct pvx_ctl_hdr *hdr;
+	const void *payload;
+	struct domain *dom; /* resolved when the op needs a domain */
+	struct ctl_conn *conn;
+};
+
+typedef int (*ctl_fn)(struct ctl_req *rq, struct ctl_reply *rep);
+
+enum ctl_flags {
+	CTL_EXACT = 1 << 0,  /* payload must be exactly req_size */
+	CTL_DOMAIN = 1 << 1, /* hdr.domid must name a live domain */
+};
+
+struct ctl_op {
+	ctl_fn fn;
+	uint32_t req_size;
+	uint32_t flags;
+	const char *name;
+};
+
+extern const struct ctl_op ctl_ops[PVX_CTL_OP_COUNT];
+
+/* Checks the datagram; on success *op is its table entry. A negative
+ * errno means: reply with that status (hdr fields may be partial). */
+int ctl_check(const void *buf, size_t len, bool truncated,
+	      const struct ctl_op *table, size_t nops,
+	      const struct ctl_op **op);
+int ctl_check_create(const struct pvx_ctl_create_req *req, uint64_t host_kib);
+int ctl_check_name(const char *name, size_t cap);
+
+int ctl_start(struct event_base *base, const char *rundir);
+void ctl_stop(void);
+
+/* Dom0 event-channel ports of a connection (ctl.c). */
+int ctl_conn_add_port(struct ctl_conn *c, uint32_t port, int notify_fd);
+void ctl_conn_del_port(struct ctl_conn *c, uint32_t port);
+void ctl_conn_subscribe(struct ctl_conn *c);
+
+#endif

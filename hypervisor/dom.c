@@ -1,0 +1,320 @@
+/*
+ * dom: the domain table, creation and destruction (locking in dom.h).
+ *
+ * Creation builds everything while the domain is invisible, then
+ * publishes it: VM and memory, vCPUs (with their threads parked, since a
+ * domain is created paused), event-channel table, timers. Destruction is
+ * the same list in reverse, after the vCPU threads have been joined, so
+ * no thread can touch what is being freed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "dom.h"
+#include "evq.h"
+#include "evtchn.h"
+#include "pvxd.h"
+#include "timer.h"
+#include "vcpu.h"
+#include "xtime.h"
+
+static struct domain *table[PVX_MAX_DOMAINS];
+static unsigned nr_domains;
+static int32_t next_domid = 1;
+
+struct domain *dom_find(int32_t domid)
+{
+	if (domid <= 0 || domid >= PVX_MAX_DOMAINS)
+		return NULL;
+	return table[domid];
+}
+
+struct domain *dom_find_name(const char *name)
+{
+	for (int i = 1; i < PVX_MAX_DOMAINS; i++)
+		if (table[i] && strcmp(table[i]->name, name) == 0)
+			return table[i];
+	return NULL;
+}
+
+unsigned dom_count(void)
+{
+	return nr_domains;
+}
+
+int dom_foreach(int (*fn)(struct domain *d, void *arg), void *arg)
+{
+	for (int i = 1; i < PVX_MAX_DOMAINS; i++) {
+		int r = table[i] ? fn(table[i], arg) : 0;
+
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int32_t alloc_domid(void)
+{
+	for (int n = 1; n < PVX_MAX_DOMAINS; n++) {
+		int32_t id = next_domid;
+
+		next_domid = next_domid + 1 < PVX_MAX_DOMAINS ? next_domid + 1 : 1;
+		if (!table[id])
+			return id;
+	}
+	return -ENOSPC;
+}
+
+void dom_event_post(struct domain *d)
+{
+	struct pvx_ctl_event ev = {
+		.domid = d->domid,
+		.state = d->state,
+		.shutdown_reason = d->shutdown_reason,
+		.shutdown_code = d->shutdown_code,
+	};
+
+	evq_post(&ev);
+}
+
+static void setup_view(struct domain *d)
+{
+	d->view.r[0] = (struct gmem_region){ 0, d->vm.ram_bytes, d->vm.mem };
+	d->view.r[1] = (struct gmem_region){ PVX_SPECIAL_GPA,
+		PVX_SPECIAL_PAGES * PVX_PAGE_SIZE, d->vm.special };
+	d->view.n = 2;
+}
+
+static int create_vcpus(struct domain *d)
+{
+	d->vcpus = calloc(d->nr_vcpus, sizeof(*d->vcpus));
+	if (!d->vcpus)
+		return -ENOMEM;
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		int r = vcpu_init(&d->vcpus[i], d, i);
+
+		if (r < 0) {
+			while (i--)
+				vcpu_dispose(&d->vcpus[i]);
+			free(d->vcpus);
+			d->vcpus = NULL;
+			return r;
+		}
+	}
+	return 0;
+}
+
+static void dispose_vcpus(struct domain *d)
+{
+	if (!d->vcpus)
+		return;
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		vcpu_dispose(&d->vcpus[i]);
+	free(d->vcpus);
+	d->vcpus = NULL;
+}
+
+static struct domain *dom_alloc(const struct pvx_ctl_create_req *req, int32_t id)
+{
+	struct domain *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->domid = id;
+	memcpy(d->name, req->name, PVX_NAME_MAX);
+	memcpy(d->uuid, req->uuid, sizeof(d->uuid));
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->cond, NULL);
+	d->state = PVX_DOM_CREATED;
+	d->paused = true;
+	d->shutdown_reason = -1;
+	d->nr_vcpus = req->vcpus;
+	d->vm.fd = d->vm.memfd = -1;
+	d->maxmem_bytes = (req->maxmem_kib ? req->maxmem_kib : req->mem_kib) * 1024;
+	d->nr_pages = req->mem_kib / 4;
+	d->max_grant_frames = req->max_grant_frames ? req->max_grant_frames : 32;
+	d->rl = (struct ratelimit)RATELIMIT_INIT;
+	d->create_mono_ns = mono_ns();
+	d->create_real_ns = real_ns();
+	return d;
+}
+
+static void dom_free(struct domain *d)
+{
+	dispose_vcpus(d);
+	vm_dispose(&d->vm);
+	textring_dispose(&d->log);
+	free(d->released);
+	pthread_cond_destroy(&d->cond);
+	pthread_mutex_destroy(&d->lock);
+	free(d);
+}
+
+static int start_threads(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		int r = vcpu_start(&d->vcpus[i]);
+
+		if (r < 0)
+			return r;
+		d->nr_threads++;
+	}
+	return 0;
+}
+
+static int dom_build(struct domain *d)
+{
+	uint64_t ram = d->nr_pages * PVX_PAGE_SIZE;
+	int r;
+
+	r = textring_init(&d->log, PVX_DOM_LOG_BYTES);
+	if (r < 0)
+		return r;
+	d->released = calloc(d->nr_pages / 8 + 1, 1);
+	if (!d->released)
+		return -ENOMEM;
+	r = vm_create(&d->vm, d->domid, ram);
+	if (r < 0)
+		return r;
+	setup_view(d);
+	d->shinfo = (struct shared_info *)d->vm.xpage;
+	r = create_vcpus(d);
+	if (r < 0)
+		return r;
+	xtime_init(d);
+	return evtchn_dom_add(d->domid, d->nr_vcpus, &dom_evtchn_ops, d);
+}
+
+int dom_create(const struct pvx_ctl_create_req *req, struct domain **out)
+{
+	struct domain *d;
+	int32_t id = alloc_domid();
+	int r;
+
+	if (id < 0)
+		return id;
+	d = dom_alloc(req, id);
+	if (!d)
+		return -ENOMEM;
+	r = dom_build(d);
+	if (r < 0)
+		goto err_free;
+	r = timer_dom_init(d);
+	if (r < 0)
+		goto err_evtchn;
+	r = start_threads(d);
+	if (r < 0)
+		goto err_threads;
+	xtime_update_all(d);
+	table[id] = d;
+	nr_domains++;
+	log_info("d%d: created '%s', %llu KiB, %u vCPUs", id, d->name,
+		 (unsigned long long)req->mem_kib, d->nr_vcpus);
+	dom_event_post(d);
+	*out = d;
+	return 0;
+
+err_threads:
+	dom_stop_threads(d);
+	timer_dom_exit(d);
+err_evtchn:
+	evtchn_dom_remove(d->domid);
+err_free:
+	dom_free(d);
+	return r;
+}
+
+void dom_destroy(struct domain *d)
+{
+	int32_t id = d->domid;
+
+	pthread_mutex_lock(&d->lock);
+	d->state = PVX_DOM_DYING;
+	pthread_mutex_unlock(&d->lock);
+	dom_event_post(d);
+	dom_stop_threads(d);
+	timer_dom_exit(d);
+	evtchn_dom_remove(id);
+	table[id] = NULL;
+	nr_domains--;
+	dom_free(d);
+	log_info("d%d: destroyed", id);
+	evq_post(&(struct pvx_ctl_event){ .domid = id, .state = PVX_DOM_DEAD,
+					   .shutdown_reason = -1 });
+}
+
+void dom_destroy_all(void)
+{
+	for (int i = 1; i < PVX_MAX_DOMAINS; i++)
+		if (table[i])
+			dom_destroy(table[i]);
+}
+
+int dom_rename(struct domain *d, const char *name)
+{
+	struct domain *other = dom_find_name(name);
+
+	if (other && other != d)
+		return -EEXIST;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	return 0;
+}
+
+void dom_info(struct domain *d, struct pvx_ctl_dominfo *out)
+{
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&d->lock);
+	out->domid = d->domid;
+	out->state = d->state;
+	out->shutdown_reason = d->shutdown_reason;
+	out->shutdown_code = d->shutdown_code;
+	out->mem_kib = d->nr_pages * 4;
+	pthread_mutex_unlock(&d->lock);
+	memcpy(out->name, d->name, PVX_NAME_MAX);
+	memcpy(out->uuid, d->uuid, sizeof(out->uuid));
+	out->maxmem_kib = d->maxmem_bytes / 1024;
+	out->vcpus = d->nr_vcpus;
+	out->vcpus_online = out->state == PVX_DOM_RUNNING ? d->nr_vcpus : 0;
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		out->cpu_time_ns += vcpu_cpu_ns(&d->vcpus[i]);
+	out->create_time_ns = d->create_real_ns;
+}
+
+int dom_set_boot(struct domain *d, const struct pvx_ctl_boot_req *req)
+{
+	uint32_t state;
+
+	if (req->vcpu >= d->nr_vcpus)
+		return -EINVAL;
+	if (req->entry >= d->vm.ram_bytes || req->start_info_gpa >= d->vm.ram_bytes)
+		return -EINVAL;
+	pthread_mutex_lock(&d->lock);
+	state = d->state;
+	pthread_mutex_unlock(&d->lock);
+	if (state != PVX_DOM_CREATED && state != PVX_DOM_PAUSED)
+		return -EBUSY;
+	/* The thread is parked, so touching its vCPU from here is safe. */
+	return vcpu_set_boot(&d->vcpus[req->vcpu], req->entry, req->start_info_gpa);
+}
+
+void dom_console_write(struct domain *d, const char *text, size_t len)
+{
+	char prefix[16];
+	int n = snprintf(prefix, sizeof(prefix), "d%d| ", d->domid);
+	size_t start = 0;
+
+	textring_append(&d->log, text, len);
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && text[i] != '\n')
+			continue;
+		if (i > start || i < len) {
+			log_file_raw(prefix, (size_t)n);
+			log_file_raw(text + start, i - start);
+			log_file_raw("\n", 1);
+		}
+		start = i + 1;
+	}
+}

@@ -1,0 +1,155 @@
+/*
+ * dom: domains and their vCPUs.
+ *
+ * A domain is one KVM VM (vm.h), its vCPU threads, its Xen state
+ * (HVM params, shared_info placement, per-vCPU vcpu_info and upcall
+ * vector, timers) and its console log. Domain 0 is Dom0: it has no VM;
+ * only its event-channel table exists (evtchn.h).
+ *
+ * Threads and locks:
+ *  - The main thread (libevent loop) creates, pauses, unpauses and
+ *    destroys domains and owns the domain table; it is the only writer of
+ *    the table, so it reads it without a lock.
+ *  - Each vCPU has its own thread running KVM_RUN and the hypercalls of
+ *    that vCPU. vCPU threads touch only their own domain, except through
+ *    the event-channel module, which has its own global lock.
+ *  - d->lock guards the run state (state, paused, stopping, dying, parked
+ *    counts), HVM params and shutdown fields. d->cond signals run-state
+ *    changes to parked vCPU threads and to a pausing main thread.
+ *  - Event delivery state (shared_info pointer, each vcpu_info pointer
+ *    and upcall vector) is guarded by the evtchn lock, because delivery
+ *    happens under it from any thread.
+ *  Lock order: evtchn lock before d->lock.
+ *
+ * Destroy sets `dying`, kicks every vCPU out of KVM_RUN or a blocking
+ * hypercall, joins the threads, closes the domain's event channels
+ * (unbinding peers), and only then releases memory and fds.
+ */
+#ifndef PVXD_DOM_H
+#define PVXD_DOM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <linux/kvm.h>
+#include <pvx/ctl.h>
+#include <xen/public/xen.h>
+#include <xen/public/sched.h>
+#include <xen/public/hvm/params.h>
+
+#include "gva.h"
+#include "log.h"
+#include "textring.h"
+#include "vm.h"
+
+struct domain;
+struct event;
+
+struct vcpu {
+	struct domain *d;
+	unsigned id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool thread_started;
+	clockid_t clock;           /* the thread's CPU clock */
+	uint64_t cpu_ns_final;     /* CPU time once the thread ended */
+	int wake_fd;               /* eventfd: wakes a blocked vCPU */
+	int blocked;               /* atomic: waiting in block/poll */
+	int timer_fd;              /* Xen singleshot timer (timerfd) */
+	struct event *timer_ev;
+	uint64_t timer_deadline;   /* system time ns, 0 = stopped */
+	/* Event delivery state: under the evtchn lock. */
+	struct vcpu_info *vcpu_info; /* registered area, NULL = legacy slot */
+	uint64_t vcpu_info_gpa;
+	uint8_t upcall_vector;     /* 0 = none */
+	/* Boot state from PVX_CTL_SET_BOOT, applied by the thread. */
+	bool boot_pending;
+	uint64_t boot_entry, boot_ebx;
+	int64_t tsc_offset;        /* guest TSC - host TSC */
+	struct ratelimit rl;
+};
+
+struct domain {
+	int32_t domid;
+	char name[PVX_NAME_MAX];
+	uint8_t uuid[16];
+	bool privileged;           /* never true for a VM domain today */
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint32_t state;            /* enum pvx_dom_state */
+	int32_t shutdown_reason;   /* -1: none */
+	uint32_t shutdown_code;
+	bool paused;               /* vCPUs must park */
+	bool stopping;             /* shut down/crashed: vCPUs park for good */
+	bool dying;                /* threads must exit */
+	unsigned nr_parked;
+	unsigned nr_threads;
+	uint64_t hvm_param[HVM_NR_PARAMS];
+
+	uint64_t create_mono_ns;   /* system time 0 */
+	uint64_t create_real_ns;
+	uint64_t maxmem_bytes;
+	uint64_t nr_pages;         /* current reservation */
+	uint8_t *released;         /* bitmap of ballooned-out RAM pages */
+	uint32_t max_grant_frames;
+
+	struct vm vm;
+	struct gmem_view view;     /* RAM, special pages, xpage if mapped */
+	struct shared_info *shinfo; /* evtchn lock */
+	uint64_t shinfo_gpa;       /* 0: not placed by the guest yet */
+	uint32_t tsc_khz;
+	uint32_t tsc_mul;
+	int8_t tsc_shift;
+
+	unsigned nr_vcpus;
+	struct vcpu *vcpus;
+	struct textring log;       /* console_io text */
+	struct ratelimit rl;
+	uint8_t cmos_index;        /* atomic: last write to port 0x70 */
+};
+
+/* The domain table (main thread only). */
+struct domain *dom_find(int32_t domid);
+struct domain *dom_find_name(const char *name);
+unsigned dom_count(void);
+/* Calls fn for each domain in domid order; stops at a nonzero return. */
+int dom_foreach(int (*fn)(struct domain *d, void *arg), void *arg);
+
+int dom_create(const struct pvx_ctl_create_req *req, struct domain **out);
+void dom_destroy(struct domain *d);
+void dom_destroy_all(void);
+int dom_pause(struct domain *d);
+int dom_unpause(struct domain *d);
+int dom_set_boot(struct domain *d, const struct pvx_ctl_boot_req *req);
+int dom_rename(struct domain *d, const char *name);
+void dom_info(struct domain *d, struct pvx_ctl_dominfo *out);
+
+/* From any thread: record a shutdown and stop every vCPU. */
+void dom_shutdown(struct domain *d, int reason, uint32_t code);
+void dom_crash(struct domain *d, const char *why);
+/* Appends guest console text to the domain log (and pvxd.log). */
+void dom_console_write(struct domain *d, const char *text, size_t len);
+
+/* vCPU run control, used by vcpu.c and hypercalls. */
+void vcpu_kick(struct vcpu *v);
+/* Parks while paused; returns true when the thread must exit. */
+bool vcpu_park(struct vcpu *v);
+/* Wakes v if it waits in SCHEDOP_block/poll. */
+void vcpu_wake(struct vcpu *v);
+uint64_t dom_system_time(const struct domain *d);
+uint64_t mono_ns(void);
+uint64_t real_ns(void);
+/* Sets dying, kicks every vCPU and joins the threads (main thread). */
+void dom_stop_threads(struct domain *d);
+
+/* The event-channel hooks of a VM domain (dom_evtchn.c). */
+extern const struct evtchn_ops dom_evtchn_ops;
+
+/* Domain state-change events for subscribers (ctl.c drains them). */
+void dom_event_post(struct domain *d);
+
+#endif

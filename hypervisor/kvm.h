@@ -1,0 +1,34 @@
+/*
+ * kvm: the host's /dev/kvm, opened once when pvxd starts.
+ *
+ * Holds what every VM needs from the host: the vCPU mmap size, the
+ * supported CPUID template, and which optional capabilities exist (sync
+ * regs, user-space MSR exits with a filter). Probed once; read-only after
+ * kvm_host_init, so any thread may read it without a lock.
+ */
+#ifndef PVXD_KVM_H
+#define PVXD_KVM_H
+
+#include <stdbool.h>
+#include <linux/kvm.h>
+
+struct kvm_host {
+	int fd;
+	int api_version;
+	int vcpu_mmap_size;
+	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID */
+	bool sync_regs;           /* KVM_SYNC_X86_REGS in kvm_run */
+	bool user_msr;            /* KVM_CAP_X86_USER_SPACE_MSR */
+	bool msr_filter;          /* KVM_CAP_X86_MSR_FILTER */
+	bool immediate_exit;
+};
+
+extern struct kvm_host kvm_host;
+
+int kvm_host_init(void);
+void kvm_host_exit(void);
+/* A copy of the supported CPUID for one vCPU with the Xen leaves added
+ * and unrunnable features hidden (cpuid.c). Caller frees. */
+struct kvm_cpuid2 *cpuid_for_vcpu(unsigned vcpu_id);
+
+#endif

@@ -1,0 +1,20 @@
+# pvxd: the hypervisor daemon, its unit tests and its smoke test.
+# Every pvxd source except main.c also goes into the unit-test binary,
+# so the tests exercise the real code.
+
+PVXD_SRCS := $(filter-out hypervisor/main.c,$(wildcard hypervisor/*.c))
+PVXD_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(PVXD_SRCS))
+
+$(O)/bin/pvxd: $(O)/obj/hypervisor/main.o $(PVXD_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) -lpthread
+
+PROGRAMS += $(O)/bin/pvxd
+
+# Smoke test: a C client on libpvxctl plus the bash driver.
+$(O)/tests/pvxd-smoke-client: $(O)/obj/tests/integration/pvxd-smoke-client.o $(O)/lib/libpvxctl.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+build-all: $(O)/tests/pvxd-smoke-client
+INTEG_TESTS += tests/integration/pvxd-smoke

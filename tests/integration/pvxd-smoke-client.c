@@ -1,0 +1,285 @@
+/*
+ * pvxd-smoke-client: drives a running pvxd (PVX_RUNDIR) without minios.
+ *
+ *   pvxd-smoke-client boot          one guest: console text, results, shutdown
+ *   pvxd-smoke-client badmsg        malformed control datagrams get errors
+ *   pvxd-smoke-client cycles N      N create/boot/shutdown/destroy cycles
+ *
+ * The guest is a few hand-assembled bytes of 32-bit code at 0x10000,
+ * entered in PVH state (paging off, so pointers are physical): it calls
+ * xen_version, an unknown hypercall and console_io, stores the results,
+ * and shuts down with SHUTDOWN_poweroff. Exit 0 on success.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pvx/ctlclient.h>
+
+#define CODE 0x10000u
+#define MSG  0x11000u
+#define ARGS 0x12000u
+#define TEXT "hello from the smoke guest\n"
+
+static int fails;
+
+#define CHECK(cond, ...) do { if (!(cond)) { fprintf(stderr, "FAIL %s:%d: ", \
+	__FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); \
+	fails++; } } while (0)
+
+static uint8_t *emit_mov(uint8_t *p, uint8_t opcode, uint32_t imm)
+{
+	*p++ = opcode;
+	memcpy(p, &imm, 4);
+	return p + 4;
+}
+
+static uint8_t *emit_store_eax(uint8_t *p, uint32_t addr)
+{
+	return emit_mov(p, 0xA3, addr); /* mov %eax, addr */
+}
+
+static uint8_t *emit_hcall(uint8_t *p, uint32_t nr, uint32_t a1, uint32_t a2,
+			   uint32_t a3)
+{
+	p = emit_mov(p, 0xB8, nr);  /* mov $nr, %eax */
+	p = emit_mov(p, 0xBF, a1);  /* mov $a1, %edi */
+	p = emit_mov(p, 0xBE, a2);  /* mov $a2, %esi */
+	p = emit_mov(p, 0xBA, a3);  /* mov $a3, %edx */
+	*p++ = 0xE7;                /* out %eax, $0xEB */
+	*p++ = 0xEB;
+	return p;
+}
+
+static void write_guest(uint8_t *mem)
+{
+	uint8_t *p = mem + CODE;
+
+	p = emit_hcall(p, 17, 0, 0, 0);          /* xen_version(XENVER_version) */
+	p = emit_store_eax(p, ARGS + 8);
+	p = emit_hcall(p, 60, 0, 0, 0);          /* no such hypercall */
+	p = emit_store_eax(p, ARGS + 12);
+	p = emit_hcall(p, 18, 0, sizeof(TEXT) - 1, MSG); /* console_io write */
+	p = emit_store_eax(p, ARGS + 16);
+	p = emit_hcall(p, 29, 2, ARGS, 0);       /* sched_op(shutdown, &reason) */
+	*p++ = 0xF4;                             /* hlt; jmp hlt */
+	*p++ = 0xEB;
+	*p++ = 0xFD;
+	memcpy(mem + MSG, TEXT, sizeof(TEXT) - 1);
+	memset(mem + ARGS, 0, 32);               /* reason = SHUTDOWN_poweroff */
+	memset(mem + ARGS + 8, 0xAA, 12);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int wait_state(struct pvx_ctl *c, int32_t dom, uint32_t state,
+		      struct pvx_ctl_dominfo *di)
+{
+	uint64_t end = now_ms() + 10000;
+
+	while (now_ms() < end) {
+		int r = pvx_ctl_info(c, dom, di);
+
+		if (r < 0)
+			return r;
+		if (di->state == state)
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
+static int boot_one(struct pvx_ctl *c, const char *name, bool check)
+{
+	struct pvx_ctl_create_req req = { .mem_kib = 4096, .vcpus = 1 };
+	struct pvx_dom_mem m = { .fd = -1 };
+	struct pvx_ctl_dominfo di;
+	int32_t dom;
+	int r;
+
+	snprintf(req.name, sizeof(req.name), "%s", name);
+	r = pvx_ctl_create(c, &req, &dom);
+	if (r < 0)
+		return fprintf(stderr, "create: %s\n", strerror(-r)), r;
+	r = pvx_dom_mem_map(c, dom, &m);
+	if (r == 0) {
+		write_guest(m.base);
+		r = pvx_ctl_set_boot(c, dom, 0, CODE, 0);
+	}
+	if (r == 0)
+		r = pvx_ctl_unpause(c, dom);
+	if (r == 0)
+		r = wait_state(c, dom, PVX_DOM_SHUTDOWN, &di);
+	if (r == 0 && check) {
+		uint32_t res[3];
+		char text[256];
+		uint64_t off = 0;
+		int n = pvx_ctl_dmesg(c, dom, &off, text, sizeof(text) - 1);
+
+		memcpy(res, m.base + ARGS + 8, sizeof(res));
+		CHECK(res[0] == 0x40011, "xen_version = 0x%x", res[0]);
+		CHECK(res[1] == (uint32_t)-38, "unknown hypercall = %d", (int)res[1]);
+		CHECK(res[2] == 0, "console_io = %d", (int)res[2]);
+		CHECK(n == (int)sizeof(TEXT) - 1, "dmesg returned %d", n);
+		text[n > 0 ? n : 0] = '\0';
+		CHECK(strcmp(text, TEXT) == 0, "dmesg text '%s'", text);
+		CHECK(di.shutdown_reason == 0, "reason %d", di.shutdown_reason);
+		CHECK(di.vcpus == 1 && di.mem_kib == 4096, "info vcpus/mem");
+		CHECK(strcmp(di.name, name) == 0, "info name '%s'", di.name);
+	}
+	pvx_dom_mem_unmap(&m);
+	if (r < 0)
+		fprintf(stderr, "boot %s: %s\n", name, strerror(-r));
+	int d = pvx_ctl_destroy(c, dom);
+	CHECK(d == 0, "destroy: %d", d);
+	CHECK(pvx_ctl_info(c, dom, &di) == -ESRCH, "domain still there");
+	return r;
+}
+
+/* Raw datagrams, to send what libpvxctl never would. */
+static int raw_call(int fd, const void *buf, size_t len, struct pvx_ctl_hdr *rep)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char rx[256];
+	ssize_t n;
+
+	if (send(fd, buf, len, 0) < 0)
+		return -errno;
+	if (poll(&p, 1, 5000) != 1)
+		return -ETIMEDOUT;
+	n = recv(fd, rx, sizeof(rx), 0);
+	if (n < (ssize_t)sizeof(*rep))
+		return -EPROTO;
+	memcpy(rep, rx, sizeof(*rep));
+	return 0;
+}
+
+static void bad_messages(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct { struct pvx_ctl_hdr h; uint8_t pay[128]; } m;
+	struct pvx_ctl_hdr rep;
+	static uint8_t big[PVX_CTL_MAX_PAYLOAD + 1024];
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/pvxd.sock", getenv("PVX_RUNDIR"));
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		CHECK(0, "connect: %s", strerror(errno));
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	m.h = (struct pvx_ctl_hdr){ .magic = PVX_CTL_MAGIC, .op = PVX_CTL_HELLO,
+				    .seq = 7, .domid = -1 };
+	CHECK(raw_call(fd, &m, 5, &rep) == 0 && rep.status == -EPROTO, "truncated: %d", rep.status);
+	m.h.magic = 0xdeadbeef;
+	CHECK(raw_call(fd, &m, sizeof(m.h), &rep) == 0 && rep.status == -EPROTO, "magic: %d", rep.status);
+	m.h.magic = PVX_CTL_MAGIC;
+	m.h.len = 100;
+	CHECK(raw_call(fd, &m, sizeof(m.h) + 4, &rep) == 0 && rep.status == -EINVAL, "len: %d", rep.status);
+	m.h.len = 0;
+	m.h.op = 999;
+	CHECK(raw_call(fd, &m, sizeof(m.h), &rep) == 0 && rep.status == -EOPNOTSUPP, "op: %d", rep.status);
+	m.h.op = PVX_CTL_INFO;
+	m.h.domid = 555;
+	CHECK(raw_call(fd, &m, sizeof(m.h), &rep) == 0 && rep.status == -ESRCH, "domain: %d", rep.status);
+	m.h.op = PVX_CTL_CREATE;
+	m.h.len = 8;
+	CHECK(raw_call(fd, &m, sizeof(m.h) + 8, &rep) == 0 && rep.status == -EINVAL, "short create: %d", rep.status);
+	memcpy(big, &m.h, sizeof(m.h));
+	((struct pvx_ctl_hdr *)big)->len = sizeof(big) - sizeof(m.h);
+	CHECK(raw_call(fd, big, sizeof(big), &rep) == 0 && rep.status == -EMSGSIZE, "oversized: %d", rep.status);
+	m.h.op = PVX_CTL_HELLO;
+	m.h.len = 0;
+	m.h.seq = 42;
+	CHECK(raw_call(fd, &m, sizeof(m.h), &rep) == 0 && rep.status == 0 && rep.seq == 42,
+	      "hello after garbage: %d", rep.status);
+	close(fd);
+}
+
+static long proc_value(int pid, const char *what)
+{
+	char path[64], line[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, what, strlen(what)) == 0)
+			v = atol(line + strlen(what));
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static int count_fds(int pid)
+{
+	char cmd[64];
+	int n = -1;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ls /proc/%d/fd | wc -l", pid);
+	f = popen(cmd, "r");
+	if (f && fscanf(f, "%d", &n) != 1)
+		n = -1;
+	if (f)
+		pclose(f);
+	return n;
+}
+
+static void cycles(struct pvx_ctl *c, int n)
+{
+	struct pvx_ctl_hello_rsp h;
+	long rss0, rss1;
+	int fd0, fd1, pid;
+
+	CHECK(pvx_ctl_hello(c, &h) == 0, "hello");
+	pid = (int)h.pid;
+	for (int i = 0; i < 10; i++)     /* warm up allocator and caches */
+		boot_one(c, "warm", false);
+	fd0 = count_fds(pid);
+	rss0 = proc_value(pid, "VmRSS:");
+	uint64_t t0 = now_ms();
+	for (int i = 0; i < n && !fails; i++)
+		CHECK(boot_one(c, "cycle", false) == 0, "cycle %d", i);
+	uint64_t t1 = now_ms();
+	fd1 = count_fds(pid);
+	rss1 = proc_value(pid, "VmRSS:");
+	printf("cycles: %d in %llu ms; fds %d -> %d; VmRSS %ld -> %ld KiB\n", n,
+	       (unsigned long long)(t1 - t0), fd0, fd1, rss0, rss1);
+	CHECK(fd1 == fd0, "fd count grew %d -> %d", fd0, fd1);
+	CHECK(rss1 - rss0 < 2048, "RSS grew %ld KiB", rss1 - rss0);
+}
+
+int main(int argc, char **argv)
+{
+	struct pvx_ctl *c = NULL;
+	int r = pvx_ctl_open(&c);
+
+	if (r < 0 || argc < 2) {
+		fprintf(stderr, "pvxd-smoke-client: %s\n", r < 0 ? strerror(-r) : "usage");
+		return 2;
+	}
+	if (!strcmp(argv[1], "boot"))
+		CHECK(boot_one(c, "smoke", true) == 0, "boot");
+	else if (!strcmp(argv[1], "badmsg"))
+		bad_messages();
+	else if (!strcmp(argv[1], "cycles"))
+		cycles(c, argc > 2 ? atoi(argv[2]) : 200);
+	pvx_ctl_close(c);
+	printf("%s: %s\n", argv[1], fails ? "FAILED" : "ok");
+	return fails ? 1 : 0;
+}
