@@ -20,3 +20,22 @@ $(O)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(PVXCFG_SRCS) $(wildcard dom0-t
 		-Idom0-tools/include -Ihypervisor/include -Idom0-tools/config \
 		-o $@ $(filter %.c,$^)
 FUZZERS += $(O)/fuzz/fuzz_config
+
+# --- console daemon and its client library ------------------------------
+PVXCONS_SRCS := dom0-tools/consoled/client.c dom0-tools/consoled/proto.c
+$(eval $(call host_lib,pvxcons,$(PVXCONS_SRCS)))
+CONSOLED_SRCS := $(filter-out dom0-tools/consoled/client.c,$(sort $(wildcard dom0-tools/consoled/*.c)))
+CONSOLED_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(CONSOLED_SRCS))
+
+$(O)/bin/pvx-consoled: $(CONSOLED_OBJS) $(O)/lib/libpvxctl.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS)
+PROGRAMS += $(O)/bin/pvx-consoled $(O)/lib/libpvxcons.a
+
+# The unit tests link the daemon's real files except main.c.
+UNIT_CONSOLED_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard tests/unit/consoled/*.c))) \
+	$(filter-out %/main.o,$(CONSOLED_OBJS)) $(O)/obj/dom0-tools/consoled/client.o
+$(O)/tests/unit-consoled: $(UNIT_CONSOLED_OBJS) $(O)/lib/libpvxctl.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS) -lpthread
+UNIT_TESTS += $(O)/tests/unit-consoled

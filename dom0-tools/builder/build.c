@@ -60,6 +60,20 @@ static int read_image(struct build *b, const char *what, const char *path,
 	return 0;
 }
 
+/* The supported RAM range: the lower bound before anything else, the
+ * upper one (RAM is one run below the APIC window) after the host check. */
+static int check_memory(struct build *b, bool upper)
+{
+	uint64_t mib = b->cfg->memory_mib;
+
+	if (!upper && mib << 20 >= PVX_MIN_RAM_BYTES)
+		return 0;
+	if (upper && mib <= PVX_MAX_RAM_BYTES >> 20)
+		return 0;
+	return fail(b, -EINVAL, "memory %llu MiB is outside the supported %llu..%llu MiB",
+		    (unsigned long long)mib, PVX_MIN_RAM_BYTES >> 20, PVX_MAX_RAM_BYTES >> 20);
+}
+
 /* Files, ELF and layout: all checks that need no domain. */
 static int prepare(struct build *b)
 {
@@ -224,14 +238,15 @@ int pvx_build_domain(struct pvx_ctl *c, const struct pvx_config *cfg,
 	int rc;
 
 	res->domid = -1;
-	if (cfg->memory_mib > (PVX_MAX_RAM_BYTES >> 20) || (cfg->memory_mib << 20) < PVX_MIN_RAM_BYTES)
-		rc = fail(&b, -EINVAL, "memory %llu MiB is outside the supported %llu..%llu MiB",
-			  (unsigned long long)cfg->memory_mib, PVX_MIN_RAM_BYTES >> 20,
-			  PVX_MAX_RAM_BYTES >> 20);
-	else
+	rc = check_memory(&b, false);
+	if (rc == 0)
 		rc = prepare(&b);
+	/* The host's memory first: "more than the host has" is the better
+	 * message when both limits are exceeded. */
 	if (rc == 0 && !o->skip_host_checks)
 		rc = host_checks(&b);
+	if (rc == 0)
+		rc = check_memory(&b, true);
 	if (rc == 0)
 		rc = create(&b);
 	if (rc == 0)

@@ -4,7 +4,10 @@
  * Daemons run in the foreground and find their run directory through
  * $PVX_RUNDIR; `pvx daemons start` does the detaching: fork, new
  * session, stdin from /dev/null, stdout/stderr appended to
- * <logdir>/<name>.log, exec, pid written to <rundir>/<name>.pid. A
+ * <logdir>/<name>.stderr.log (the daemon writes its own <name>.log; this
+ * file keeps what it printed before its log was open, and sanitizer
+ * reports), exec, pid written to <rundir>/<name>.pid (the daemon may
+ * rewrite it with the same pid). A
  * daemon is ready when its socket accepts a connection; start waits for
  * that (or for the daemon's early death, reported with its log's last
  * line) before starting the next one, because later daemons connect to
@@ -57,6 +60,24 @@ bool pvx_daemon_built(const struct pvx_daemon *d, const char *bindir)
 	return access(path, X_OK) == 0;
 }
 
+/* A zombie (exited, not yet reaped by whoever inherited it) is gone. */
+static bool is_zombie(pid_t pid)
+{
+	char path[64], buf[256], *paren;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	paren = strrchr(buf, ')'); /* the name may hold spaces and parens */
+	return paren && paren[1] == ' ' && paren[2] == 'Z';
+}
+
 /* /proc/PID/exe names the daemon: a recycled pid is not ours to signal. */
 static bool is_daemon(pid_t pid, const char *name)
 {
@@ -64,6 +85,8 @@ static bool is_daemon(pid_t pid, const char *name)
 	const char *base;
 	ssize_t n;
 
+	if (is_zombie(pid))
+		return false;
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
 	n = readlink(link, exe, sizeof(exe) - 1);
 	if (n < 0)
@@ -128,7 +151,7 @@ static void exec_child(const struct pvx_daemon *d, const char *bindir)
 	int null = open("/dev/null", O_RDONLY), out;
 
 	path_in(path, sizeof(path), bindir, d->name, "");
-	path_in(log, sizeof(log), pvx_logdir(), d->name, ".log");
+	path_in(log, sizeof(log), pvx_logdir(), d->name, ".stderr.log");
 	out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	setsid();
 	if (null < 0 || out < 0)
@@ -150,8 +173,8 @@ static void last_log_line(const struct pvx_daemon *d, char *buf, size_t len)
 	char path[PATH_MAX], line[512];
 	FILE *f;
 
-	snprintf(buf, len, "(empty log)");
-	path_in(path, sizeof(path), pvx_logdir(), d->name, ".log");
+	snprintf(buf, len, "(nothing on its stderr)");
+	path_in(path, sizeof(path), pvx_logdir(), d->name, ".stderr.log");
 	f = fopen(path, "re");
 	if (!f)
 		return;

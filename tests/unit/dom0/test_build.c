@@ -271,6 +271,10 @@ START_TEST(early_failures_create_nothing)
 	cfg.memory_mib = 2048; /* the fake host has 1 GiB free */
 	ck_assert_int_eq(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)), -ENOMEM);
 	ck_assert_ptr_nonnull(strstr(err, "more than the host has available (1024 MiB)"));
+	f.free_kib = 64ull << 30; /* a big host: now RAM's own limit speaks */
+	cfg.memory_mib = 8192;
+	ck_assert_int_eq(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "outside the supported 2..4076 MiB"));
 	cfg.memory_mib = MEM_MIB;
 	cfg.name = (char *)"taken";
 	ck_assert_int_eq(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)), -EEXIST);

@@ -1,0 +1,73 @@
+/*
+ * The listening socket <rundir>/consoled.sock. Only peers with our uid
+ * or root are served (SO_PEERCRED), like pvxd's control socket: console
+ * input is as powerful as a keyboard on the guest. The pid file lock
+ * (daemon.c) is held before we get here, so a leftover socket file can
+ * only be a stale one and is replaced.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/listener.h>
+
+#include "consoled.h"
+
+static void accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+		      struct sockaddr *sa, int salen, void *arg)
+{
+	struct consoled *cd = arg;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	(void)l;
+	(void)sa;
+	(void)salen;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+	    (cred.uid != 0 && cred.uid != getuid())) {
+		cons_log(CLOG_WARN, "refused a client with uid %d", (int)cred.uid);
+		close(fd);
+		return;
+	}
+	evutil_make_socket_nonblocking(fd);
+	if (cons_client_new(cd, fd))
+		cons_log(CLOG_ERR, "out of memory for a client");
+}
+
+int cons_listen_start(struct consoled *cd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (strlen(cd->sock_path) >= sizeof(sa.sun_path)) {
+		cons_log(CLOG_ERR, "socket path too long: %s", cd->sock_path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, cd->sock_path);
+	unlink(cd->sock_path);
+	cd->listener = evconnlistener_new_bind(cd->base, accept_cb, cd,
+					       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+					       64, (struct sockaddr *)&sa, sizeof(sa));
+	if (!cd->listener) {
+		cons_log(CLOG_ERR, "cannot listen on %s: %s", cd->sock_path, strerror(errno));
+		return -errno ? -errno : -EIO;
+	}
+	chmod(cd->sock_path, 0660);
+	return 0;
+}
+
+void cons_listen_stop(struct consoled *cd)
+{
+	struct cons_client *c;
+
+	if (cd->listener) {
+		evconnlistener_free(cd->listener);
+		cd->listener = NULL;
+		unlink(cd->sock_path);
+	}
+	while ((c = LIST_FIRST(&cd->clients)))
+		cons_client_free(c);
+}

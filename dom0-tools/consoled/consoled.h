@@ -1,0 +1,158 @@
+/*
+ * pvx-consoled, private header: the daemon's state and the interfaces
+ * between its files.
+ *
+ *   ring.c         the xencons ring, copy-once (pure, unit-tested)
+ *   dom.c          one served domain: ring -> log file + attachments,
+ *                  attachment input -> ring
+ *   io_pvxd.c      how a domain's ring and port are obtained from pvxd
+ *                  (memory map + event channel); tests plug in fakes
+ *   conn_pvxd.c    pvxd connections: calls, and domain events (death)
+ *   conn_listen.c  the consoled.sock listener
+ *   conn_client.c  one client connection: commands, then a console stream
+ *   proto.c        the command-line parser of the socket protocol
+ *   log.c          the one logging API
+ *   daemon.c       run/log directories, pid file, signals
+ *   main.c         the ordered start/stop table
+ *
+ * Everything runs on one libevent event_base in one thread; no locks.
+ */
+#ifndef PVX_CONSOLED_PRIV_H
+#define PVX_CONSOLED_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <event2/event.h>
+#include <event2/bufferevent.h>
+
+#include <pvx/consoled.h>
+#include <xen/public/io/console.h>
+
+#define CONS_REPLAY_BYTES   (64 * 1024)  /* log tail replayed on attach */
+#define CONS_CLIENT_OUT_MAX (1024 * 1024)/* per attachment, then drop */
+#define CONS_INPUT_MAX      4096         /* buffered input from the rw client */
+#define CONS_DRAIN_ROUNDS   64           /* ring reads per event, then yield */
+
+/* log.c */
+enum cons_log_level { CLOG_DEBUG, CLOG_INFO, CLOG_WARN, CLOG_ERR };
+void cons_log(enum cons_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void cons_log_set_level(enum cons_log_level lvl);
+
+/* ring.c: the guest's page plus our private copies of the indices we
+ * own (out_cons, in_prod); the guest's are read once per call. */
+struct cons_ring {
+	struct xencons_interface *intf;
+	XENCONS_RING_IDX out_cons;
+	XENCONS_RING_IDX in_prod;
+};
+void cons_ring_init(struct cons_ring *r, struct xencons_interface *intf);
+size_t cons_ring_read(struct cons_ring *r, char *buf, size_t cap, bool *corrupt);
+size_t cons_ring_write(struct cons_ring *r, const char *buf, size_t len,
+		       bool *corrupt);
+
+/* How a domain's console is reached. Real: io_pvxd.c; tests: fakes. */
+struct cons_dom_io {
+	struct xencons_interface *intf;
+	int event_fd;                                /* readable: guest kicked */
+	int (*notify)(struct cons_dom_io *io);       /* kick the guest */
+	void (*consume)(struct cons_dom_io *io);     /* clear event_fd */
+	void (*release)(struct cons_dom_io *io);     /* unmap, unbind, free */
+};
+
+struct consoled;
+struct cons_client;
+
+struct cons_dom {
+	LIST_ENTRY(cons_dom) link;
+	struct consoled *cd;
+	int32_t domid;
+	char name[PVX_NAME_MAX];
+	struct cons_ring ring;
+	struct cons_dom_io *io;
+	struct event *ev;
+	int log_fd;
+	char *log_path;
+	LIST_HEAD(, cons_client) clients;
+	struct cons_client *rw;     /* the one read-write attachment */
+	uint64_t bytes_out;
+	unsigned corrupt_events;
+};
+
+struct consoled {
+	struct event_base *base;
+	char *rundir, *logdir, *console_dir, *sock_path, *pid_path;
+	LIST_HEAD(, cons_dom) doms;
+	LIST_HEAD(, cons_client) clients;   /* not attached (command mode) */
+	struct evconnlistener *listener;
+	struct event *sig_term, *sig_int;
+	int pid_fd;
+	/* Opens the io of a domain; NULL name asks for the name too. */
+	int (*open_io)(struct consoled *cd, int32_t domid, char *name,
+		       size_t name_len, struct cons_dom_io **io);
+	struct cons_pvxd *pvxd;             /* conn_pvxd.c, or NULL */
+};
+
+/* dom.c */
+int cons_dom_add(struct consoled *cd, int32_t domid, const char *name,
+		 struct cons_dom **out);
+struct cons_dom *cons_dom_find(struct consoled *cd, int32_t domid);
+void cons_dom_drain(struct cons_dom *d);
+void cons_dom_push_input(struct cons_dom *d);
+size_t cons_dom_input(struct cons_dom *d, const char *buf, size_t len);
+void cons_dom_remove(struct cons_dom *d);       /* final drain, then free */
+int cons_dom_attach(struct cons_dom *d, struct cons_client *c, bool want_rw);
+void cons_dom_detach(struct cons_dom *d, struct cons_client *c);
+
+/* conn_client.c */
+struct cons_client {
+	LIST_ENTRY(cons_client) link;
+	struct consoled *cd;
+	struct bufferevent *bev;
+	struct cons_dom *dom;       /* attached to, or NULL */
+	bool rw;
+	bool closing;               /* flush the output, then free */
+	uint64_t dropped;
+};
+int cons_client_new(struct consoled *cd, int fd);
+void cons_client_send(struct cons_client *c, const char *data, size_t len);
+void cons_client_end(struct cons_client *c);    /* flush then close */
+void cons_client_free(struct cons_client *c);
+int cons_client_take_input(struct cons_client *c, struct cons_dom *d);
+
+/* conn_listen.c */
+int cons_listen_start(struct consoled *cd);
+void cons_listen_stop(struct consoled *cd);
+
+/* conn_pvxd.c, io_pvxd.c */
+int cons_pvxd_open_io(struct consoled *cd, int32_t domid, char *name,
+		      size_t name_len, struct cons_dom_io **io);
+int cons_pvxd_start(struct consoled *cd);
+void cons_pvxd_stop(struct consoled *cd);
+struct pvx_ctl *cons_pvxd_ctl(struct consoled *cd);
+
+/* proto.c: one command line of the socket protocol */
+enum cons_op { CONS_OP_ADD, CONS_OP_REMOVE, CONS_OP_ATTACH, CONS_OP_LIST,
+	       CONS_OP_PING };
+struct cons_req {
+	enum cons_op op;
+	int32_t domid;
+	char name[PVX_NAME_MAX];
+	bool rw;
+};
+int cons_proto_parse(const char *line, struct cons_req *req, char *why,
+		     size_t whylen);
+bool cons_name_valid(const char *name);
+const char *cons_errno_name(int err);
+int cons_errno_value(const char *name);
+
+/* daemon.c */
+int cons_daemon_paths(struct consoled *cd);
+int cons_daemon_pidfile(struct consoled *cd);
+void cons_daemon_release(struct consoled *cd);
+int cons_daemon_signals(struct consoled *cd);
+
+#endif /* PVX_CONSOLED_PRIV_H */

@@ -1,0 +1,101 @@
+/*
+ * A domain's console as pvxd exposes it: the ring page found through
+ * HVM_PARAM_CONSOLE_PFN in the domain's memory (mapped MAP_SHARED from
+ * its memfd, so the mapping outlives the domain in pvxd and a last drain
+ * after death is safe), and the guest's HVM_PARAM_CONSOLE_EVTCHN port
+ * bound to a port of our control connection (two eventfds).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pvx/ctlclient.h>
+#include <xen/public/hvm/params.h>
+
+#include "consoled.h"
+
+struct pvxd_io {
+	struct cons_dom_io io;
+	struct pvx_ctl *ctl;
+	struct pvx_dom_mem mem;
+	struct pvx_evtchn ev;
+};
+
+#define to_pvxd_io(p) ((struct pvxd_io *)(void *)((char *)(p) - offsetof(struct pvxd_io, io)))
+
+static int io_notify(struct cons_dom_io *io)
+{
+	return pvx_evtchn_notify(&to_pvxd_io(io)->ev);
+}
+
+static void io_consume(struct cons_dom_io *io)
+{
+	pvx_evtchn_consume(&to_pvxd_io(io)->ev);
+}
+
+static void io_release(struct cons_dom_io *io)
+{
+	struct pvxd_io *p = to_pvxd_io(io);
+
+	pvx_evtchn_close(p->ctl, &p->ev);
+	pvx_dom_mem_unmap(&p->mem);
+	free(p);
+}
+
+static int find_ring(struct pvxd_io *p, int32_t domid)
+{
+	uint64_t pfn = 0, port = 0;
+	int rc;
+
+	rc = pvx_ctl_get_hvm_param(p->ctl, domid, HVM_PARAM_CONSOLE_PFN, &pfn);
+	if (!rc)
+		rc = pvx_ctl_get_hvm_param(p->ctl, domid, HVM_PARAM_CONSOLE_EVTCHN, &port);
+	if (rc)
+		return rc;
+	if (!pfn || !port || port > UINT32_MAX || pfn > (UINT64_MAX >> 12))
+		return -ENOENT;         /* not built yet */
+	rc = pvx_dom_mem_map(p->ctl, domid, &p->mem);
+	if (rc)
+		return rc;
+	p->io.intf = pvx_dom_mem_gpa(&p->mem, pfn << 12, PVX_PAGE_SIZE);
+	if (!p->io.intf)
+		return -EFAULT;
+	return pvx_evtchn_bind(p->ctl, domid, (uint32_t)port, &p->ev);
+}
+
+int cons_pvxd_open_io(struct consoled *cd, int32_t domid, char *name,
+		      size_t name_len, struct cons_dom_io **io)
+{
+	struct pvx_ctl *ctl = cons_pvxd_ctl(cd);
+	struct pvx_ctl_dominfo info;
+	struct pvxd_io *p;
+	int rc;
+
+	if (!ctl)
+		return -ENOTCONN;
+	if (!name[0]) {
+		rc = pvx_ctl_info(ctl, domid, &info);
+		if (rc)
+			return rc;
+		snprintf(name, name_len, "%.*s", (int)sizeof(info.name) - 1, info.name);
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->ctl = ctl;
+	p->mem.fd = -1;
+	p->ev.event_fd = p->ev.notify_fd = -1;
+	rc = find_ring(p, domid);
+	if (rc) {
+		cons_log(CLOG_WARN, "domain %d: no console to serve: %s", domid, strerror(-rc));
+		io_release(&p->io);
+		return rc;
+	}
+	p->io.event_fd = p->ev.event_fd;
+	p->io.notify = io_notify;
+	p->io.consume = io_consume;
+	p->io.release = io_release;
+	*io = &p->io;
+	return 0;
+}
