@@ -75,6 +75,8 @@ static int split(char *line, char **words, int max)
 	int n = 0;
 	char *p = line;
 
+	if (*p == ' ')
+		return -1;
 	while (*p) {
 		if (n == max)
 			return -1;
