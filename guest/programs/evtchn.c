@@ -56,6 +56,7 @@ int prog_evtchn_pong(int argc, char **argv)
 		if (evtchn_wait_until(port, time_now_ns() + IDLE_CHECK_NS)) {
 			evtchn_send(port);
 			echoed++;
+			connected = 1;
 			continue;
 		}
 		rc = port_status(port);
@@ -106,6 +107,9 @@ static int ping(int argc, char **argv, const char *name, int bench)
 	if (rc < 0)
 		return fail("%s: EVTCHNOP_bind_interdomain(%lu, %lu): %d", name,
 			    (unsigned long)peer, (unsigned long)rport, rc);
+	/* Binding marks our port pending (Xen semantics): drop that event,
+	 * or each round trip would see the previous echo. */
+	evtchn_clear(port);
 	rc = ping_loop(port, (unsigned)count, &done);
 	evtchn_close(port);
 	if (rc < 0)

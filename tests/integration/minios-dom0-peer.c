@@ -60,6 +60,10 @@ static int run(struct pvx_ctl *c, int32_t dom, uint32_t port, unsigned count,
 		fprintf(stderr, "minios-dom0-peer: bind to %d:%u: %s\n", dom, port, strerror(-rc));
 		return 1;
 	}
+	/* Binding marks our new port pending (Xen semantics, so no event
+	 * is lost across the bind): drop that one, or every round trip
+	 * would see the previous echo. */
+	pvx_evtchn_consume(&ev);
 	for (i = 0; i < count; i++) {
 		lat[i] = round_trip(&ev);
 		if (!lat[i]) {
