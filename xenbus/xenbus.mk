@@ -21,3 +21,12 @@ $(O)/bin/pvx-xenstore: $(O)/obj/xenbus/cli/pvx-xenstore.o $(O)/lib/libpvxxs.a
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
 PROGRAMS += $(O)/bin/pvxstored $(O)/bin/pvx-xenstore
+
+# Unit tests: the real daemon modules against a capturing fake transport.
+XS_UNIT_SRCS := $(sort $(wildcard tests/unit/xenstore/*.c))
+$(O)/tests/unit-xenstore: $(patsubst %.c,$(O)/obj/%.o,$(XS_UNIT_SRCS)) \
+		$(O)/lib/libpvxstore.a $(O)/lib/libpvxxs.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS)
+
+UNIT_TESTS += $(O)/tests/unit-xenstore

@@ -117,8 +117,8 @@ static int queue(struct xs_conn *c, uint32_t type, uint32_t req_id,
 	TAILQ_INSERT_TAIL(&c->out, o, link);
 	if (event)
 		c->out_events++;
-	else
-		c->out_replies++;
+	else if (++c->out_replies == c->st->quota.outstanding && !c->privileged)
+		xs_quota_hit(c, "outstanding", c->st->quota.outstanding);
 	c->ops->kick(c);
 	return 0;
 }
