@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <pvx/builder.h>
+#include <pvx/config.h>
 #include <pvx/ctlclient.h>
 
 #include "../monitor/monitor.h"
@@ -101,6 +102,8 @@ int pvx_create_monitor(const struct create_opts *o, const struct pvx_config *cfg
 		pvx_ctl_close(*sub);
 		pvx_ctl_close(*ctl);
 		fclose(log);
+		/* The config is this process's own copy: leave nothing behind. */
+		pvx_config_dispose((struct pvx_config *)cfg);
 		_exit(rc < 0 ? 1 : 0);
 	}
 	fclose(log);
