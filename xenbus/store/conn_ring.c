@@ -107,6 +107,11 @@ static bool ring_read(struct ring_priv *p)
 	memcpy(p->in, p->intf->req + at, first);
 	memcpy(p->in + first, p->intf->req, avail - first);
 	used = xs_conn_feed(p->c, p->in, avail);
+	if (p->c->dead) {
+		/* The parser refused the stream (oversized payload). */
+		ring_fail(p, XENSTORE_ERROR_PROTO, "protocol violation");
+		return false;
+	}
 	if (!used)
 		return false;
 	p->req_cons += used;
