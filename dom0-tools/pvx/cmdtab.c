@@ -62,8 +62,8 @@ const struct pvx_cmd pvx_cmds[] = {
 	  "Starts pvxd, pvxstored, pvx-consoled and the backends found next to pvx\n"
 	  "for the run directory $PVX_RUNDIR (default /run/pvx); logs go to\n"
 	  "$PVX_LOGDIR (default <rundir>/log)." },
-	{ "xenstore", xs_cli_main, "read and write xenstore (read, write, ls, rm, watch)",
-	  "xenstore read|write|ls|rm|watch ..." },
+	{ "xenstore", xs_cli_main, "read, write and watch xenstore (xenstore-* tools)",
+	  "xenstore ls|read|write|rm|mkdir|chmod|watch|exists|list ..." },
 	{ "version", cmd_version, "print pvx's and the hypervisor's versions",
 	  "version" },
 	{ "help", cmd_help, "list the commands, or show one command's usage",

@@ -1,10 +1,15 @@
 /*
  * What `pvx create` asks of the other daemons while the new domain is
- * still paused. pvx-consoled must be serving the console ring before the
- * guest's first instruction, so that the console log is complete even
- * for a guest that dies at once (issue 3). The console client comes from
- * libpvxcons; until that library is linked, the weak reference is NULL
- * and the step is skipped.
+ * still paused: one row per daemon in `hooks`, run in order before the
+ * first unpause (and again for each restart by the monitor). A hook
+ * failing fails the build, which destroys the domain.
+ *
+ * pvx-consoled must be serving the console ring before the guest's
+ * first instruction, so the console log is complete even for a guest
+ * that dies at once (issue 3). Its client comes from libpvxcons; while
+ * that library is not linked the weak reference is NULL and the row is
+ * skipped. The xenstore row (introduce + /local/domain/<id> keys,
+ * issue 4) belongs here too.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,10 +22,9 @@
 
 extern int pvx_consoled_add(int32_t domid, const char *name) __attribute__((weak));
 
-static int consoled_hook(int32_t domid, const char *name, void *opaque,
+static int consoled_hook(int32_t domid, const char *name, const struct create_opts *o,
 			 char *err, size_t errlen)
 {
-	const struct create_opts *o = opaque;
 	int rc;
 
 	if (!pvx_consoled_add)
@@ -41,8 +45,27 @@ static int consoled_hook(int32_t domid, const char *name, void *opaque,
 	return 0;
 }
 
+static const struct {
+	const char *what;
+	int (*fn)(int32_t domid, const char *name, const struct create_opts *o,
+		  char *err, size_t errlen);
+} hooks[] = {
+	{ "console", consoled_hook },
+};
+
+static int run_hooks(int32_t domid, const char *name, void *opaque,
+		     char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+		int rc = hooks[i].fn(domid, name, opaque, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 void pvx_create_hooks(struct pvx_build_opts *bo, const struct create_opts *o)
 {
-	bo->pre_unpause = consoled_hook;
+	bo->pre_unpause = run_hooks;
 	bo->opaque = (void *)o;
 }
