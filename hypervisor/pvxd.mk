@@ -18,3 +18,10 @@ $(O)/tests/pvxd-smoke-client: $(O)/obj/tests/integration/pvxd-smoke-client.o $(O
 
 build-all: $(O)/tests/pvxd-smoke-client
 INTEG_TESTS += tests/integration/pvxd-smoke
+
+# Unit tests: the Check suites in tests/unit/pvxd over the real sources.
+UNIT_PVXD_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard tests/unit/pvxd/*.c)))
+$(O)/tests/unit-pvxd: $(UNIT_PVXD_OBJS) $(PVXD_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS) -lpthread
+UNIT_TESTS += $(O)/tests/unit-pvxd

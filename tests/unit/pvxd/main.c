@@ -1,0 +1,22 @@
+/* unit-pvxd: Check runner for pvxd's suites (fork mode). */
+#include <stdlib.h>
+
+#include "harness.h"
+
+int main(void)
+{
+	Suite *(*const suites[])(void) = {
+		make_hcall_suite, make_evtchn_suite, make_gva_suite,
+		make_ctl_msg_suite, make_textring_suite,
+	};
+	SRunner *sr = srunner_create(NULL);
+	int failed;
+
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
