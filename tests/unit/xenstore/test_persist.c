@@ -1,0 +1,222 @@
+/*
+ * Persistence: a saved store reloads node for node (values with any
+ * bytes, permissions, owners' node counts, special-node permissions,
+ * introduced domains and their watches); a torn or corrupt file is
+ * refused rather than half-trusted.
+ */
+#include <event2/event.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "../../../xenbus/store/persist.h"
+#include "../../../xenbus/store/ring.h"
+
+static char dir[64], file[128];
+static struct tc *d0;
+static char page[4096] __attribute__((aligned(4096)));
+
+static int fmap(void *ctx, uint32_t domid, uint64_t gfn,
+		struct xenstore_domain_interface **intf, void **handle)
+{
+	(void)ctx; (void)domid; (void)gfn;
+	*intf = (void *)page;
+	*handle = page;
+	return 0;
+}
+
+static void funmap(void *ctx, void *handle) { (void)ctx; (void)handle; }
+
+static int fbind(void *ctx, uint32_t domid, uint32_t port, int *event_fd,
+		 int *notify_fd, void **handle)
+{
+	(void)ctx; (void)domid; (void)port;
+	*event_fd = eventfd(0, EFD_NONBLOCK);
+	*notify_fd = eventfd(0, EFD_NONBLOCK);
+	*handle = (void *)(intptr_t)((*event_fd << 16) | *notify_fd);
+	return 0;
+}
+
+static void funbind(void *ctx, void *handle)
+{
+	intptr_t h = (intptr_t)handle;
+
+	(void)ctx;
+	close((int)(h >> 16));
+	close((int)(h & 0xffff));
+}
+
+static const struct xs_ring_backend fake = { fmap, funmap, fbind, funbind };
+
+static void setup(void)
+{
+	h_setup();
+	strcpy(dir, "/tmp/xs-persist.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/db", dir);
+	T_st->base = event_base_new();
+	T_st->ring_backend = &fake;
+	ck_assert_int_eq(persist_init(T_st, file, 200), 0);
+	d0 = tc_new(0, true);
+}
+
+static void teardown(void)
+{
+	struct event_base *b = T_st->base;
+	char tmp[160];
+
+	persist_dispose(T_st);
+	h_teardown();
+	event_base_free(b);
+	unlink(file);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	unlink(tmp);
+	rmdir(dir);
+}
+
+/* Throws the store away and loads the file into a fresh one. */
+static void reload(int expect)
+{
+	struct event_base *b = T_st->base;
+
+	persist_dispose(T_st);
+	while (!TAILQ_EMPTY(&T_st->conns))
+		xs_conn_destroy(TAILQ_FIRST(&T_st->conns));
+	xs_store_dispose(T_st);
+	ck_assert_int_eq(xs_store_init(T_st), 0);
+	T_st->base = b;
+	T_st->ring_backend = &fake;
+	ck_assert_int_eq(persist_load(T_st, file), expect);
+	ck_assert_int_eq(persist_init(T_st, file, 200), 0);
+	d0 = tc_new(0, true);
+}
+
+START_TEST(round_trip)
+{
+	static const char val[] = "bin\0\xff\x01";
+	const char *perms[] = { "n5", "r6", "b7" }, *sp[] = { "n0", "r9" };
+	char r[256], buf[64];
+	uint32_t len;
+
+	ck_assert_int_eq(tc_write(d0, 0, "/a/b/c", "hello"), 0);
+	ck_assert_int_eq(tc_simple(d0, XS_MKDIR, 0, "/a/empty"), 0);
+	memcpy(buf, "/bin", 5);
+	memcpy(buf + 5, val, sizeof(val) - 1);
+	ck_assert_uint_eq(tc_req(d0, XS_WRITE, 0, buf, 5 + sizeof(val) - 1, r, NULL),
+			  XS_WRITE);
+	ck_assert_int_eq(tc_perms(d0, "/a/b", perms, 3), 0);
+	ck_assert_int_eq(tc_perms(d0, "@releaseDomain", sp, 2), 0);
+	ck_assert_int_eq(persist_save(T_st), 0);
+	reload(0);
+	ck_assert_int_eq(tc_read(d0, 0, "/a/b/c", r), 5);
+	ck_assert_str_eq(r, "hello");
+	ck_assert_int_eq(tc_dir(d0, 0, "/a", r), 0);
+	ck_assert_str_eq(r, "b,empty");
+	ck_assert_uint_eq(tc_req(d0, XS_READ, 0, "/bin", 5, r, &len), XS_READ);
+	ck_assert_uint_eq(len, sizeof(val) - 1);
+	ck_assert_int_eq(memcmp(r, val, len), 0);
+	ck_assert_uint_eq(tc_req(d0, XS_GET_PERMS, 0, "/a/b", 5, r, &len), XS_GET_PERMS);
+	ck_assert_int_eq(memcmp(r, "n5\0r6\0b7\0", 9), 0);
+	ck_assert_uint_eq(domain_nodes(T_st, 5), 1);
+	ck_assert_uint_eq(T_st->special_nperms[1], 2);
+	ck_assert_int_eq(tc_args(d0, XS_CONTROL, 0, (const char *[]){ "check" }, 1, r), 0);
+	ck_assert_str_eq(r, "OK");
+}
+END_TEST
+
+START_TEST(write_behind_timer_saves)
+{
+	char r[64];
+	int i;
+
+	ck_assert_int_eq(tc_write(d0, 0, "/later", "1"), 0);
+	ck_assert_int_ne(access(file, F_OK), 0); /* not yet */
+	for (i = 0; i < 50 && access(file, F_OK); i++) {
+		usleep(20000);
+		event_base_loop(T_st->base, EVLOOP_NONBLOCK);
+	}
+	ck_assert_int_eq(access(file, F_OK), 0);
+	reload(0);
+	ck_assert_int_eq(tc_read(d0, 0, "/later", r), 1);
+}
+END_TEST
+
+START_TEST(domains_and_their_watches_come_back)
+{
+	const char *a[] = { "5", "4660", "7" };
+	struct xs_domain *d;
+
+	ck_assert_int_eq(tc_args(d0, XS_INTRODUCE, 0, a, 3, NULL), 0);
+	d = domain_get(T_st, 5, false);
+	ck_assert_int_eq(watch_add(d->conn, "/local/domain/5/control/shutdown",
+				   "tok", true, -1), 0);
+	ck_assert_int_eq(persist_save(T_st), 0);
+	reload(0);
+	d = domain_get(T_st, 5, false);
+	ck_assert_ptr_nonnull(d);
+	ck_assert(d->introduced);
+	ck_assert_uint_eq(d->gfn, 4660);
+	ck_assert_uint_eq(d->port, 7);
+	ck_assert_ptr_nonnull(d->conn);
+	ck_assert_uint_eq(d->conn->nwatches, 1);
+	/* The restored watch fired once, so the guest re-reads. */
+	event_base_loop(T_st->base, EVLOOP_NONBLOCK);
+	ck_assert_uint_eq(d->conn->out_events, 0); /* flushed into the page */
+	ck_assert_uint_ne(((struct xenstore_domain_interface *)page)->rsp_prod, 0);
+}
+END_TEST
+
+START_TEST(missing_file_is_an_empty_store)
+{
+	ck_assert_int_eq(persist_load(T_st, "/nonexistent/dir/db"), 0);
+}
+END_TEST
+
+START_TEST(corrupt_files_are_refused)
+{
+	static const char *bad[] = { "", "PVXSTORE1\n", "NOTASTORE\nE", "PVXSTORE1\nX" };
+	char buf[4096];
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		ck_assert_int_eq(write(fd, bad[i], strlen(bad[i])), (ssize_t)strlen(bad[i]));
+		close(fd);
+		ck_assert_int_eq(persist_load(T_st, file), -EINVAL);
+	}
+	/* A good file cut short anywhere is refused too. */
+	ck_assert_int_eq(tc_write(d0, 0, "/x/y", "z"), 0);
+	ck_assert_int_eq(persist_save(T_st), 0);
+	fd = open(file, O_RDONLY);
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	ck_assert_int_gt(n, 20);
+	for (i = 10; i < (size_t)n; i += 7) {
+		fd = open(file, O_WRONLY | O_TRUNC);
+		ck_assert_int_eq(write(fd, buf, i), (ssize_t)i);
+		close(fd);
+		reload(-EINVAL);
+	}
+}
+END_TEST
+
+Suite *make_persist_suite(void)
+{
+	Suite *s = suite_create("persist");
+	TCase *tc = tcase_create("persist");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, write_behind_timer_saves);
+	tcase_add_test(tc, domains_and_their_watches_come_back);
+	tcase_add_test(tc, missing_file_is_an_empty_store);
+	tcase_add_test(tc, corrupt_files_are_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
