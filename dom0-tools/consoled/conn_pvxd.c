@@ -9,7 +9,8 @@
  * console (we may have been restarted), so no death is missed.
  *
  * Events: SHUTDOWN / CRASHED / DYING drain the ring (the guest has
- * stopped writing: its last words are there); DEAD drains it a last
+ * stopped writing: its last words are there) and take its console_io
+ * text if it never used the ring (early.c); DEAD drains it a last
  * time and removes the domain. When pvxd goes away every domain is gone
  * with it: all are removed after a last drain.
  */
@@ -72,7 +73,7 @@ static void event_cb(evutil_socket_t fd, short what, void *arg)
 		cons_dom_remove(d);
 	else if (ev.state == PVX_DOM_SHUTDOWN || ev.state == PVX_DOM_CRASHED ||
 		 ev.state == PVX_DOM_DYING)
-		cons_dom_drain(d);
+		cons_dom_stopped(d);
 }
 
 /* Serves the domains that exist already and have a console. */

@@ -5,6 +5,7 @@
  *   ring.c         the xencons ring, copy-once (pure, unit-tested)
  *   dom.c          one served domain: ring -> log file + attachments,
  *                  attachment input -> ring
+ *   early.c        console_io text of a guest that has not used its ring
  *   io_pvxd.c      how a domain's ring and port are obtained from pvxd
  *                  (memory map + event channel); tests plug in fakes
  *   conn_pvxd.c    pvxd connections: calls, and domain events (death)
@@ -61,6 +62,19 @@ struct cons_dom_io {
 	int (*notify)(struct cons_dom_io *io);       /* kick the guest */
 	void (*consume)(struct cons_dom_io *io);     /* clear event_fd */
 	void (*release)(struct cons_dom_io *io);     /* unmap, unbind, free */
+	/* Optional: the guest's console_io text from *off (advanced);
+	 * bytes copied, or -errno (e.g. -ESRCH once the domain is gone). */
+	int (*read_log)(struct cons_dom_io *io, uint64_t *off, char *buf,
+			size_t cap);
+};
+
+/* early.c: mirroring of console_io text while the ring is silent. */
+struct cons_early {
+	struct event *timer;
+	uint64_t off;           /* next byte of the console_io log */
+	int64_t log_mark;       /* log size when mirroring began, or -1 */
+	uint64_t started_ns;
+	bool done;
 };
 
 struct consoled;
@@ -78,6 +92,8 @@ struct cons_dom {
 	char *log_path;
 	LIST_HEAD(, cons_client) clients;
 	struct cons_client *rw;     /* the one read-write attachment */
+	struct cons_early early;
+	bool ring_seen;             /* the ring has carried output */
 	uint64_t bytes_out;
 	unsigned corrupt_events;
 };
@@ -103,6 +119,14 @@ struct cons_dom *cons_dom_find(struct consoled *cd, int32_t domid);
 void cons_dom_drain(struct cons_dom *d);
 void cons_dom_push_input(struct cons_dom *d);
 size_t cons_dom_input(struct cons_dom *d, const char *buf, size_t len);
+void cons_dom_emit(struct cons_dom *d, const char *buf, size_t n);
+void cons_dom_stopped(struct cons_dom *d);      /* shut down or crashed */
+
+/* early.c */
+int cons_early_start(struct cons_dom *d);
+void cons_early_ring_started(struct cons_dom *d);
+void cons_early_finish(struct cons_dom *d);
+void cons_early_dispose(struct cons_dom *d);
 void cons_dom_remove(struct cons_dom *d);       /* final drain, then free */
 int cons_dom_attach(struct cons_dom *d, struct cons_client *c, bool want_rw);
 void cons_dom_detach(struct cons_dom *d, struct cons_client *c);

@@ -16,7 +16,8 @@
  * Removal (domain death, `remove`, shutdown) always drains the ring one
  * last time first: the mapping of the guest's memory is ours and stays
  * valid after pvxd let the domain go, so a guest that dies right after
- * writing still has every byte logged.
+ * writing still has every byte logged. Text a guest wrote only through
+ * console_io, before it ever used its ring, is handled by early.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,7 +59,7 @@ static void write_log(struct cons_dom *d, const char *buf, size_t n)
 	}
 }
 
-static void emit(struct cons_dom *d, const char *buf, size_t n)
+void cons_dom_emit(struct cons_dom *d, const char *buf, size_t n)
 {
 	struct cons_client *c, *next;
 
@@ -91,7 +92,11 @@ static bool drain(struct cons_dom *d, int rounds)
 			note_corrupt(d, "output");
 		if (n == 0)
 			break;
-		emit(d, buf, n);
+		if (!d->ring_seen) {
+			d->ring_seen = true;
+			cons_early_ring_started(d);
+		}
+		cons_dom_emit(d, buf, n);
 		total += n;
 		if (i == rounds - 1) {
 			d->io->notify(d->io);
@@ -155,6 +160,7 @@ static int open_log(struct consoled *cd, struct cons_dom *d)
 
 static void dom_free(struct cons_dom *d)
 {
+	cons_early_dispose(d);
 	if (d->ev)
 		event_free(d->ev);
 	if (d->io)
@@ -181,6 +187,7 @@ int cons_dom_add(struct consoled *cd, int32_t domid, const char *name,
 	d->cd = cd;
 	d->domid = domid;
 	d->log_fd = -1;
+	d->early.log_mark = -1;
 	LIST_INIT(&d->clients);
 	snprintf(d->name, sizeof(d->name), "%s", name ? name : "");
 	rc = cd->open_io(cd, domid, d->name, sizeof(d->name), &d->io);
@@ -195,6 +202,9 @@ int cons_dom_add(struct consoled *cd, int32_t domid, const char *name,
 		rc = -ENOMEM;
 		goto err;
 	}
+	rc = cons_early_start(d);
+	if (rc)
+		goto err;
 	LIST_INSERT_HEAD(&cd->doms, d, link);
 	cons_log(CLOG_INFO, "domain %d (%s): console served, log %s", domid,
 	     d->name, d->log_path);
@@ -206,6 +216,14 @@ err:
 	return rc;
 }
 
+/* The guest stopped running (shut down, crashed): its last words are in
+ * the ring or, if it never used the ring, in its console_io log. */
+void cons_dom_stopped(struct cons_dom *d)
+{
+	cons_dom_drain(d);
+	cons_early_finish(d);
+}
+
 void cons_dom_remove(struct cons_dom *d)
 {
 	struct cons_client *c;
@@ -213,6 +231,7 @@ void cons_dom_remove(struct cons_dom *d)
 	/* A dead guest cannot refill the ring, a live one is cut off here:
 	 * bound the last drain either way. */
 	drain(d, CONS_DRAIN_ROUNDS);
+	cons_early_finish(d);
 	while ((c = LIST_FIRST(&d->clients)))
 		cons_client_end(c);     /* detaches: moves it off our list */
 	LIST_REMOVE(d, link);

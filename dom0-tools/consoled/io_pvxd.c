@@ -3,7 +3,8 @@
  * HVM_PARAM_CONSOLE_PFN in the domain's memory (mapped MAP_SHARED from
  * its memfd, so the mapping outlives the domain in pvxd and a last drain
  * after death is safe), and the guest's HVM_PARAM_CONSOLE_EVTCHN port
- * bound to a port of our control connection (two eventfds).
+ * bound to a port of our control connection (two eventfds). The
+ * guest's console_io text is pvxd's per-domain log (PVX_CTL_DMESG).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ struct pvxd_io {
 	struct pvx_ctl *ctl;
 	struct pvx_dom_mem mem;
 	struct pvx_evtchn ev;
+	int32_t domid;
 };
 
 #define to_pvxd_io(p) ((struct pvxd_io *)(void *)((char *)(p) - offsetof(struct pvxd_io, io)))
@@ -32,6 +34,14 @@ static int io_notify(struct cons_dom_io *io)
 static void io_consume(struct cons_dom_io *io)
 {
 	pvx_evtchn_consume(&to_pvxd_io(io)->ev);
+}
+
+static int io_read_log(struct cons_dom_io *io, uint64_t *off, char *buf,
+		       size_t cap)
+{
+	struct pvxd_io *p = to_pvxd_io(io);
+
+	return pvx_ctl_dmesg(p->ctl, p->domid, off, buf, cap);
 }
 
 static void io_release(struct cons_dom_io *io)
@@ -84,6 +94,7 @@ int cons_pvxd_open_io(struct consoled *cd, int32_t domid, char *name,
 	if (!p)
 		return -ENOMEM;
 	p->ctl = ctl;
+	p->domid = domid;
 	p->mem.fd = -1;
 	p->ev.event_fd = p->ev.notify_fd = -1;
 	rc = find_ring(p, domid);
@@ -96,6 +107,7 @@ int cons_pvxd_open_io(struct consoled *cd, int32_t domid, char *name,
 	p->io.notify = io_notify;
 	p->io.consume = io_consume;
 	p->io.release = io_release;
+	p->io.read_log = io_read_log;
 	*io = &p->io;
 	return 0;
 }

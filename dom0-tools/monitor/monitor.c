@@ -61,9 +61,19 @@ static int wait_dead(struct pvx_monitor *m, int32_t domid)
 	}
 }
 
+/* libpvxcons, when linked (as in pvx): lets pvx-consoled take the
+ * guest's last console text before the domain and its console_io log
+ * are gone (a guest that crashed before using its ring printed only
+ * there). Best effort: no console daemon is not an error. */
+extern int pvx_consoled_remove(int32_t domid) __attribute__((weak));
+
 static int destroy(struct pvx_monitor *m)
 {
-	int rc = pvx_ctl_destroy(m->ctl, m->domid);
+	int rc;
+
+	if (pvx_consoled_remove)
+		pvx_consoled_remove(m->domid);
+	rc = pvx_ctl_destroy(m->ctl, m->domid);
 
 	if (rc < 0 && rc != -ESRCH && rc != -ENOENT) {
 		pvx_monitor_log(m, "destroy failed: %s", strerror(-rc));

@@ -27,6 +27,9 @@ struct fake_dom {
 	int kick_fd;            /* guest -> daemon (io.event_fd) */
 	int notify_fd;          /* daemon -> guest */
 	int open;               /* atomic */
+	char io_log[4096];      /* what the guest wrote through console_io */
+	size_t io_log_len;      /* atomic */
+	int io_log_gone;        /* atomic: the log went with the domain */
 };
 
 static struct fake_dom fakes[2] = { { .domid = 5 }, { .domid = 6 } };
@@ -53,6 +56,22 @@ static void fake_consume(struct cons_dom_io *io)
 		return;
 }
 
+static int fake_read_log(struct cons_dom_io *io, uint64_t *off, char *buf,
+			 size_t cap)
+{
+	struct fake_dom *f = to_fake(io);
+	size_t len = __atomic_load_n(&f->io_log_len, __ATOMIC_ACQUIRE), n;
+
+	if (__atomic_load_n(&f->io_log_gone, __ATOMIC_ACQUIRE))
+		return -ESRCH;
+	if (*off >= len)
+		return 0;
+	n = len - *off < cap ? len - *off : cap;
+	memcpy(buf, f->io_log + *off, n);
+	*off += n;
+	return (int)n;
+}
+
 static void fake_release(struct cons_dom_io *io)
 {
 	struct fake_dom *f = to_fake(io);
@@ -76,7 +95,7 @@ static int fake_open_io(struct consoled *c, int32_t domid, char *name,
 		f->io = (struct cons_dom_io){
 			.intf = &f->page, .event_fd = f->kick_fd,
 			.notify = fake_notify, .consume = fake_consume,
-			.release = fake_release,
+			.release = fake_release, .read_log = fake_read_log,
 		};
 		if (!name[0])
 			snprintf(name, len, "fake%d", domid);
@@ -397,6 +416,67 @@ START_TEST(replay_is_bounded_to_line_start)
 }
 END_TEST
 
+static void guest_console_io(struct fake_dom *f, const char *s)
+{
+	size_t len = f->io_log_len;
+
+	memcpy(f->io_log + len, s, strlen(s));
+	__atomic_store_n(&f->io_log_len, len + strlen(s), __ATOMIC_RELEASE);
+}
+
+/* A guest that dies before using its ring: its console_io text is the
+ * console log, seen live while it runs and complete after removal. */
+START_TEST(console_io_before_ring)
+{
+	struct fake_dom *f = &fakes[0];
+
+	guest_console_io(f, "early: one\n");
+	ck_assert_int_eq(pvx_consoled_add(5, "early"), 0);
+	ck_assert(wait_log("early", "early: one\n", 11));
+	guest_console_io(f, "early: two\n");
+	ck_assert(wait_log("early", "early: one\nearly: two\n", 22));
+	guest_console_io(f, "crash!\n");
+	ck_assert_int_eq(pvx_consoled_remove(5), 0);   /* last fetch on removal */
+	ck_assert(wait_log("early", "early: one\nearly: two\ncrash!\n", 29));
+}
+END_TEST
+
+/* Once the ring carries output it is the console: the mirrored
+ * console_io text is taken back out, nothing appears twice, and what
+ * was in the log before this domain stays. */
+START_TEST(ring_replaces_console_io)
+{
+	struct fake_dom *f = &fakes[0];
+
+	ck_assert_int_eq(pvx_consoled_add(5, "both"), 0);
+	guest_write(f, "previous boot\n", 14, true);
+	ck_assert_int_eq(pvx_consoled_remove(5), 0);
+	ck_assert_int_eq(pvx_consoled_add(5, "both"), 0);
+	guest_console_io(f, "minios: ready\n");
+	ck_assert(wait_log("both", "previous boot\nminios: ready\n", 28));
+	guest_write(f, "minios: ready\nPASS\n", 19, true);
+	guest_console_io(f, "PASS\n");
+	ck_assert(wait_log("both", "previous boot\nminios: ready\nPASS\n", 33));
+	usleep(100000);     /* no late mirror either */
+	ck_assert(wait_log("both", "previous boot\nminios: ready\nPASS\n", 33));
+}
+END_TEST
+
+/* The domain and its console_io log are gone: removal still works. */
+START_TEST(console_io_gone)
+{
+	struct fake_dom *f = &fakes[0];
+
+	guest_console_io(f, "x\n");
+	ck_assert_int_eq(pvx_consoled_add(5, "gone"), 0);
+	ck_assert(wait_log("gone", "x\n", 2));
+	__atomic_store_n(&f->io_log_gone, 1, __ATOMIC_RELEASE);
+	guest_console_io(f, "lost\n");
+	ck_assert_int_eq(pvx_consoled_remove(5), 0);
+	ck_assert(wait_log("gone", "x\n", 2));
+}
+END_TEST
+
 static void raw_send(int fd, const char *s)
 {
 	ck_assert_int_eq(write(fd, s, strlen(s)), (ssize_t)strlen(s));
@@ -451,6 +531,9 @@ Suite *make_daemon_suite(void)
 	tcase_add_test(tc, corrupt_indices_resync);
 	tcase_add_test(tc, replay_is_bounded_to_line_start);
 	tcase_add_test(tc, protocol_errors);
+	tcase_add_test(tc, console_io_before_ring);
+	tcase_add_test(tc, ring_replaces_console_io);
+	tcase_add_test(tc, console_io_gone);
 	suite_add_tcase(s, tc);
 	return s;
 }
