@@ -4,8 +4,8 @@
  * Interim until xenstore's control/shutdown exists: pvxd records a
  * reboot as if the guest had asked (PVX_CTL_SHUTDOWN, SHUTDOWN_reboot);
  * the monitor applies on_reboot (default: restart = destroy + build the
- * same config again). -w waits for the old domain to go and, when it is
- * restarted, for the new one to run.
+ * same config again). -w waits for the old domain to stop and then, for
+ * at most REBOOT_WAIT_MS, for a new domain of that name to run.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,26 +18,25 @@
 #include "cmd.h"
 #include "wait.h"
 
-/* A restart takes milliseconds; after this the domain is taken as not
- * coming back (on_reboot = destroy or preserve). */
-#define REBOOT_WAIT_MS 30000
+/* A restart takes milliseconds; a domain not back after this is taken
+ * as not coming back (on_reboot = destroy or preserve). */
+#define REBOOT_WAIT_MS 10000
 
+/* The old domain stops (and is destroyed or renamed by its monitor);
+ * then a domain with its name and another id must run. */
 static int wait_back(struct pvx_ctl *sub, struct pvx_ctl *c, int32_t old,
 		     const char *name)
 {
 	int32_t id = old, nid;
-	int rc = pvx_wait_doms(sub, c, &id, 1, PVX_WAIT_GONE, REBOOT_WAIT_MS);
+	int rc = pvx_wait_doms(sub, c, &id, 1, PVX_WAIT_STOPPED, -1);
 
-	if (rc == -ETIMEDOUT) {
-		printf("Domain %s (id %d) stopped and was not restarted\n", name, old);
-		return 0;
-	}
 	if (rc == 0)
 		rc = pvx_wait_named(sub, c, name, old, REBOOT_WAIT_MS, &nid);
 	if (rc == 0)
 		printf("Domain %s restarted as id %d\n", name, nid);
 	else if (rc == -ETIMEDOUT)
-		printf("Domain %s (id %d) is gone and was not restarted\n", name, old);
+		printf("Domain %s (id %d) stopped and was not restarted within %d s\n",
+		       name, old, REBOOT_WAIT_MS / 1000);
 	return rc == -ETIMEDOUT ? 0 : rc;
 }
 

@@ -42,7 +42,7 @@ const struct pvx_cmd pvx_cmds[] = {
 	  "  -F            accepted for xl compatibility (no ACPI fallback needed)" },
 	{ "reboot", cmd_reboot, "reboot a domain (on_reboot applies)",
 	  "reboot [-w] [-F] DOMAIN\n"
-	  "  -w            wait until the domain is back (restart) or gone\n"
+	  "  -w            wait until the domain stopped and, for up to 10 s, is back\n"
 	  "  -F            accepted for xl compatibility" },
 	{ "pause", cmd_pause, "pause a domain", "pause DOMAIN" },
 	{ "unpause", cmd_unpause, "unpause a paused domain", "unpause DOMAIN" },
