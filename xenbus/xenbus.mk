@@ -30,3 +30,5 @@ $(O)/tests/unit-xenstore: $(patsubst %.c,$(O)/obj/%.o,$(XS_UNIT_SRCS)) \
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS)
 
 UNIT_TESTS += $(O)/tests/unit-xenstore
+
+INTEG_TESTS += $(sort $(filter-out %.c,$(wildcard tests/integration/xenstore-*)))

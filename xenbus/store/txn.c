@@ -8,9 +8,10 @@
  *     transaction (allocation failure, too many pre-images) fails too;
  *  2. the transaction leaves the open list, so applying its own changes
  *     does not give it pre-images;
- *  3. written entries are applied shallowest first, so a re-created parent
- *     exists before its children and a removed subtree goes before parts
- *     of it are re-created;
+ *  3. written entries are applied shallowest first (siblings in the order
+ *     the transaction touched them), so a re-created parent exists before
+ *     its children and a removed subtree goes before parts of it are
+ *     re-created;
  *  4. watches fire once per path the requests named (TE_FIRE).
  * Quotas were checked per request against the view, so the apply step
  * cannot fail on them; under memory exhaustion a commit may be partial
@@ -126,7 +127,11 @@ static int by_depth(const void *a, const void *b)
 	const struct xs_tentry *y = *(const struct xs_tentry *const *)b;
 	unsigned dx = xs_path_depth(x->path), dy = xs_path_depth(y->path);
 
-	return dx != dy ? (dx < dy ? -1 : 1) : strcmp(x->path, y->path);
+	/* Shallowest first; siblings in the order the transaction made them,
+	 * so children keep their creation order in the tree. */
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* Creates path's missing ancestors (the tree lost them while we ran). */

@@ -44,6 +44,7 @@ struct xs_tentry {
 	uint32_t nkids, capkids;
 	char **kids;
 	uint64_t gen;                /* snapshot generation, 0 = absent */
+	uint64_t seq;                /* creation order within the transaction */
 };
 
 struct xs_txn {
@@ -54,6 +55,7 @@ struct xs_txn {
 	struct hmap entries;
 	unsigned naccess;            /* entries made by its own requests */
 	unsigned npre;
+	uint64_t nseq;
 	int node_delta;              /* nodes it creates minus removes */
 	bool doomed;                 /* commit will answer EAGAIN */
 };

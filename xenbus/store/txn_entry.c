@@ -27,6 +27,7 @@ struct xs_tentry *txn_entry_new(struct xs_txn *t, const char *path)
 		return NULL;
 	}
 	e->link.key = e->path;
+	e->seq = t->nseq++;
 	if (hmap_insert(&t->entries, &e->link)) {
 		free(e->path);
 		free(e);
