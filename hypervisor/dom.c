@@ -211,7 +211,7 @@ int dom_create(const struct pvx_ctl_create_req *req, struct domain **out)
 	xtime_update_all(d);
 	table[id] = d;
 	nr_domains++;
-	log_info("d%d: created '%s', %llu KiB, %u vCPUs", id, d->name,
+	dlog(d, LOG_INFO, "created '%s', %llu KiB, %u vCPUs", d->name,
 		 (unsigned long long)req->mem_kib, d->nr_vcpus);
 	dom_event_post(d);
 	*out = d;

@@ -112,6 +112,10 @@ struct domain {
 	uint8_t cmos_index;        /* atomic: last write to port 0x70 */
 };
 
+/* Log a line about d to pvxd's log and to d's own log (pvx dmesg). */
+#define dlog(d, lvl, fmt, ...) \
+	log_msg_to(&(d)->log, lvl, "d%d: " fmt, (d)->domid, ##__VA_ARGS__)
+
 /* The domain table (main thread only). */
 struct domain *dom_find(int32_t domid);
 struct domain *dom_find_name(const char *name);

@@ -170,14 +170,14 @@ void dom_shutdown(struct domain *d, int reason, uint32_t code)
 	d->shutdown_code = code;
 	pthread_cond_broadcast(&d->cond);
 	pthread_mutex_unlock(&d->lock);
-	log_info("d%d: shutdown, reason %d code %u", d->domid, reason, code);
+	dlog(d, LOG_INFO, "shutdown, reason %d code %u", reason, code);
 	kick_all(d);
 	dom_event_post(d);
 }
 
 void dom_crash(struct domain *d, const char *why)
 {
-	log_err("d%d: crashed: %s", d->domid, why);
+	dlog(d, LOG_ERR, "crashed: %s", why);
 	dom_shutdown(d, SHUTDOWN_crash, d->shutdown_code);
 }
 

@@ -98,8 +98,8 @@ static uint8_t cmos_read(uint8_t index)
 static void unknown_port(struct vcpu *v, const struct kvm_run *run)
 {
 	if (ratelimit_ok(&v->rl))
-		log_warn("d%d v%u: unhandled port %s 0x%x size %u",
-			 v->d->domid, v->id,
+		dlog(v->d, LOG_WARN, "v%u: unhandled port %s 0x%x size %u",
+			 v->id,
 			 run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in",
 			 run->io.port, run->io.size);
 }
@@ -138,8 +138,7 @@ int exit_mmio(struct vcpu *v)
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0xFF, sizeof(run->mmio.data));
 	if (ratelimit_ok(&v->rl))
-		log_warn("d%d v%u: unbacked MMIO %s 0x%llx len %u", v->d->domid,
-			 v->id, run->mmio.is_write ? "write" : "read",
+		dlog(v->d, LOG_WARN, "v%u: unbacked MMIO %s 0x%llx len %u", v->id, run->mmio.is_write ? "write" : "read",
 			 (unsigned long long)run->mmio.phys_addr, run->mmio.len);
 	return 0;
 }

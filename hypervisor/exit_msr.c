@@ -38,7 +38,7 @@ static int write_hypercall_page(struct vcpu *v, uint64_t value)
 		p[6] = PVX_HYPERCALL_PORT;
 		p[7] = 0xC3;                 /* ret */
 	}
-	log_info("d%d v%u: hypercall page at 0x%llx", v->d->domid, v->id,
+	dlog(v->d, LOG_INFO, "v%u: hypercall page at 0x%llx", v->id,
 		 (unsigned long long)gpa);
 	return 0;
 }
@@ -57,8 +57,7 @@ int exit_msr(struct vcpu *v)
 	if (!wr)
 		run->msr.data = 0;
 	if (ratelimit_ok(&v->rl))
-		log_warn("d%d v%u: %s of unknown MSR 0x%x (#GP)", v->d->domid,
-			 v->id, wr ? "write" : "read", run->msr.index);
+		dlog(v->d, LOG_WARN, "v%u: %s of unknown MSR 0x%x (#GP)", v->id, wr ? "write" : "read", run->msr.index);
 	return 0;
 }
 
@@ -71,13 +70,13 @@ void vcpu_dump_regs(struct vcpu *v, const char *why)
 	memset(&s, 0, sizeof(s));
 	(void)ioctl(v->fd, KVM_GET_REGS, &r);
 	(void)ioctl(v->fd, KVM_GET_SREGS, &s);
-	log_err("d%d v%u: %s", v->d->domid, v->id, why);
-	log_err("d%d v%u: rip=%016llx rsp=%016llx rflags=%08llx cs=%04x cpl=%u",
-		v->d->domid, v->id, r.rip, r.rsp, r.rflags, s.cs.selector, s.cs.dpl);
-	log_err("d%d v%u: rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx",
-		v->d->domid, v->id, r.rax, r.rbx, r.rcx, r.rdx);
-	log_err("d%d v%u: rsi=%016llx rdi=%016llx rbp=%016llx r8=%016llx",
-		v->d->domid, v->id, r.rsi, r.rdi, r.rbp, r.r8);
-	log_err("d%d v%u: cr0=%llx cr2=%llx cr3=%llx cr4=%llx efer=%llx",
-		v->d->domid, v->id, s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
+	dlog(v->d, LOG_ERR, "v%u: %s", v->id, why);
+	dlog(v->d, LOG_ERR, "v%u: rip=%016llx rsp=%016llx rflags=%08llx cs=%04x cpl=%u",
+		v->id, r.rip, r.rsp, r.rflags, s.cs.selector, s.cs.dpl);
+	dlog(v->d, LOG_ERR, "v%u: rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx",
+		v->id, r.rax, r.rbx, r.rcx, r.rdx);
+	dlog(v->d, LOG_ERR, "v%u: rsi=%016llx rdi=%016llx rbp=%016llx r8=%016llx",
+		v->id, r.rsi, r.rdi, r.rbp, r.r8);
+	dlog(v->d, LOG_ERR, "v%u: cr0=%llx cr2=%llx cr3=%llx cr4=%llx efer=%llx",
+		v->id, s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
 }

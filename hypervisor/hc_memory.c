@@ -100,7 +100,7 @@ static long mem_add_to_physmap(struct hc_ctx *c, uint64_t arg)
 	}
 	evtchn_unlock();
 	if (r == 0)
-		log_info("d%d: shared_info at gpfn 0x%llx", c->d->domid,
+		dlog(c->d, LOG_INFO, "shared_info at gpfn 0x%llx",
 			 (unsigned long long)a.gpfn);
 	return r;
 }

@@ -56,7 +56,8 @@ static size_t stamp(char *buf, size_t cap, enum log_level lvl)
 			tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, level_names[lvl]);
 }
 
-void log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
+static void log_line(struct textring *extra, enum log_level lvl,
+		     const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
 	struct textring *r = log_ring();
@@ -81,6 +82,22 @@ void log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 	pthread_mutex_unlock(&log_lock);
 	if (r)
 		textring_append(r, line, n);
+	if (extra)
+		textring_append(extra, line, n);
+}
+
+void log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
+{
+	log_line(NULL, lvl, fmt, ap);
+}
+
+void log_msg_to(struct textring *extra, enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(extra, lvl, fmt, ap);
+	va_end(ap);
 }
 
 void log_msg(enum log_level lvl, const char *fmt, ...)

@@ -218,7 +218,7 @@ static void *vcpu_thread(void *arg)
 				v->run->immediate_exit = 0;
 				continue;
 			}
-			log_err("d%d v%u: KVM_RUN: %s", v->d->domid, v->id,
+			dlog(v->d, LOG_ERR, "v%u: KVM_RUN: %s", v->id,
 				strerror(errno));
 			dom_crash(v->d, "KVM_RUN failed");
 			continue;
