@@ -203,6 +203,8 @@ static int wire(struct build *b)
 	if (rc < 0)
 		return fail(b, rc, "cannot set HVM params: %s", strerror(-rc));
 	b->res->entry = b->img.entry;
+	b->res->console_pfn = params[0].value;
+	b->res->store_pfn = params[1].value;
 	rc = pvx_ctl_set_boot(b->c, d, 0, b->img.entry, PVX_BOOT_INFO_GPA);
 	if (rc < 0)
 		return fail(b, rc, "cannot set the boot vCPU: %s", strerror(-rc));
@@ -214,7 +216,7 @@ static int start(struct build *b)
 	int rc;
 
 	if (b->o->pre_unpause) {
-		rc = b->o->pre_unpause(b->res->domid, b->cfg->name, b->o->opaque,
+		rc = b->o->pre_unpause(b->res, b->cfg->name, b->o->opaque,
 				       b->err, b->errlen);
 		if (rc < 0)
 			return rc;

@@ -22,14 +22,14 @@
 
 extern int pvx_consoled_add(int32_t domid, const char *name) __attribute__((weak));
 
-static int consoled_hook(int32_t domid, const char *name, const struct create_opts *o,
-			 char *err, size_t errlen)
+static int consoled_hook(const struct pvx_build_result *r, const char *name,
+			 const struct create_opts *o, char *err, size_t errlen)
 {
 	int rc;
 
 	if (!pvx_consoled_add)
 		return 0;
-	rc = pvx_consoled_add(domid, name);
+	rc = pvx_consoled_add(r->domid, name);
 	if (rc == -ENOENT || rc == -ECONNREFUSED) {
 		/* No console daemon for this run dir: the guest still runs. */
 		if (!o->quiet)
@@ -47,17 +47,17 @@ static int consoled_hook(int32_t domid, const char *name, const struct create_op
 
 static const struct {
 	const char *what;
-	int (*fn)(int32_t domid, const char *name, const struct create_opts *o,
-		  char *err, size_t errlen);
+	int (*fn)(const struct pvx_build_result *r, const char *name,
+		  const struct create_opts *o, char *err, size_t errlen);
 } hooks[] = {
 	{ "console", consoled_hook },
 };
 
-static int run_hooks(int32_t domid, const char *name, void *opaque,
+static int run_hooks(const struct pvx_build_result *r, const char *name, void *opaque,
 		     char *err, size_t errlen)
 {
 	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
-		int rc = hooks[i].fn(domid, name, opaque, err, errlen);
+		int rc = hooks[i].fn(r, name, opaque, err, errlen);
 		if (rc < 0)
 			return rc;
 	}

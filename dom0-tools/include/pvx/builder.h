@@ -93,22 +93,24 @@ int pvx_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
 struct pvx_ctl;
 struct pvx_config;
 
-struct pvx_build_opts {
-	bool paused;               /* leave the domain paused after building */
-	bool skip_host_checks;     /* no memory/name checks (restart path) */
-	/* Called with the built, still paused domain (e.g. to have
-	 * pvx-consoled serve its console before it can print). A negative
-	 * return fails the build. May be NULL. */
-	int (*pre_unpause)(int32_t domid, const char *name, void *opaque,
-			   char *err, size_t errlen);
-	void *opaque;
-};
-
 struct pvx_build_result {
 	int32_t domid;
 	uint64_t entry;
 	uint32_t console_port;     /* guest ports Dom0 binds */
 	uint32_t store_port;
+	uint64_t console_pfn;      /* HVM_PARAM_CONSOLE_PFN */
+	uint64_t store_pfn;        /* HVM_PARAM_STORE_PFN */
+};
+
+struct pvx_build_opts {
+	bool paused;               /* leave the domain paused after building */
+	bool skip_host_checks;     /* no memory/name checks */
+	/* Called with the built, still paused domain (pvx-consoled must serve
+	 * its console, xenstore must know it, before it can run). A negative
+	 * return fails the build, which destroys the domain. May be NULL. */
+	int (*pre_unpause)(const struct pvx_build_result *r, const char *name,
+			   void *opaque, char *err, size_t errlen);
+	void *opaque;
 };
 
 int pvx_build_domain(struct pvx_ctl *c, const struct pvx_config *cfg,

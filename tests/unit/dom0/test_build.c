@@ -223,9 +223,15 @@ START_TEST(late_failure_destroys)
 }
 END_TEST
 
-static int hook_fails(int32_t domid, const char *name, void *opaque, char *err, size_t len)
+static int hook_fails(const struct pvx_build_result *r, const char *name, void *opaque,
+		      char *err, size_t len)
 {
-	(void)domid; (void)opaque;
+	(void)opaque;
+	/* The hook sees the finished wiring, before the domain runs. */
+	ck_assert_int_eq(r->domid, 3);
+	ck_assert_uint_eq(r->console_pfn, PVX_SPECIAL_GPA >> 12);
+	ck_assert_uint_eq(r->store_pfn, (PVX_SPECIAL_GPA >> 12) + 1);
+	ck_assert_uint_ne(r->store_port, 0);
 	snprintf(err, len, "console daemon refused %s", name);
 	return -ECONNREFUSED;
 }
