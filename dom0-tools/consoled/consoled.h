@@ -75,6 +75,8 @@ struct cons_early {
 	int64_t log_mark;       /* log size when mirroring began, or -1 */
 	uint64_t started_ns;
 	bool done;
+	char line[256];         /* an incomplete line, until its '\n' */
+	size_t line_len;
 };
 
 struct consoled;
@@ -124,7 +126,7 @@ void cons_dom_stopped(struct cons_dom *d);      /* shut down or crashed */
 
 /* early.c */
 int cons_early_start(struct cons_dom *d);
-void cons_early_ring_started(struct cons_dom *d);
+void cons_early_ring_started(struct cons_dom *d, const char *ring, size_t n);
 void cons_early_finish(struct cons_dom *d);
 void cons_early_dispose(struct cons_dom *d);
 void cons_dom_remove(struct cons_dom *d);       /* final drain, then free */

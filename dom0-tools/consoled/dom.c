@@ -94,7 +94,7 @@ static bool drain(struct cons_dom *d, int rounds)
 			break;
 		if (!d->ring_seen) {
 			d->ring_seen = true;
-			cons_early_ring_started(d);
+			cons_early_ring_started(d, buf, n);
 		}
 		cons_dom_emit(d, buf, n);
 		total += n;
@@ -150,7 +150,7 @@ static int open_log(struct consoled *cd, struct cons_dom *d)
 		d->log_path = NULL;
 		return -ENOMEM;
 	}
-	d->log_fd = open(d->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	d->log_fd = open(d->log_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (d->log_fd < 0) {
 		cons_log(CLOG_ERR, "cannot open %s: %s", d->log_path, strerror(errno));
 		return -errno;

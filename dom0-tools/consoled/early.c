@@ -8,18 +8,25 @@
  * domain. So while a domain's ring has carried nothing, its console_io
  * text is mirrored into its console log: polled every 5 ms for the first
  * 200 ms, every 50 ms up to 5 s, then every 500 ms, and once more when
- * the domain stops or is removed. The first ring byte ends the mirror
- * and truncates the log back to where the mirror began: from then on
- * the ring is the console (guests print everything there, Linux even
- * replays its early messages), so nothing appears twice. In short: the
- * console log holds the ring output, or, for a guest that never used
- * its ring, what it wrote through console_io.
+ * the domain stops or is removed. The first ring output ends the
+ * mirror: from then on the ring is the console. Guests that print to
+ * both (minios: console_io first, then the ring) have that first ring
+ * line in the mirror too, so the log is cut back to where that line
+ * begins in the mirrored text, and nothing appears twice. In short: the
+ * console log holds what the guest printed through console_io until its
+ * ring came up, then the ring output. (A guest whose first ring line is
+ * not in its console_io text keeps both; Linux with earlyprintk=xen
+ * replays its early messages on hvc0, so those appear twice.)
+ *
+ * pvxd's own lines about the domain, which it also puts in that log,
+ * are left out; text is mirrored whole lines at a time for that.
  *
  * A domain destroyed within a few ms of its last console_io write may
  * lose that write here (it is still in pvxd.log); the ring path has no
  * such window because we hold the mapping.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +34,7 @@
 #include "consoled.h"
 
 #define FETCH_ROUNDS 16
+#define MIRROR_MAX   (1024 * 1024)  /* beyond: keep it all */
 
 static uint64_t now_ns(void)
 {
@@ -34,6 +42,58 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* pvxd also logs its own lines about the domain into the domain's log
+ * ("HH:MM:SS.mmm pvxd LEVEL: ..."); they are not the guest's console. */
+static bool pvxd_line(const char *s, size_t n)
+{
+	static const char shape[] = "00:00:00.000 pvxd ";
+
+	if (n < sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; i < sizeof(shape) - 1; i++) {
+		if (shape[i] == '0' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+			return false;
+	}
+	return true;
+}
+
+static void put_line(struct cons_dom *d, const char *s, size_t n)
+{
+	if (!pvxd_line(s, n))
+		cons_dom_emit(d, s, n);
+}
+
+/* Splits console_io text into lines, holding back an incomplete one. */
+static void mirror(struct cons_dom *d, const char *buf, size_t n)
+{
+	struct cons_early *e = &d->early;
+	const char *nl;
+	size_t k;
+
+	while (n) {
+		nl = memchr(buf, '\n', n);
+		k = nl ? (size_t)(nl - buf) + 1 : n;
+		if (e->line_len + k > sizeof(e->line)) {
+			put_line(d, e->line, e->line_len);   /* too long: as is */
+			e->line_len = 0;
+		}
+		if (e->line_len == 0 && nl) {
+			put_line(d, buf, k);
+		} else if (e->line_len + k <= sizeof(e->line)) {
+			memcpy(e->line + e->line_len, buf, k);
+			e->line_len += k;
+			if (nl) {
+				put_line(d, e->line, e->line_len);
+				e->line_len = 0;
+			}
+		} else {
+			cons_dom_emit(d, buf, k);
+		}
+		buf += k;
+		n -= k;
+	}
 }
 
 static void fetch(struct cons_dom *d)
@@ -45,7 +105,7 @@ static void fetch(struct cons_dom *d)
 		n = d->io->read_log(d->io, &d->early.off, buf, sizeof(buf));
 		if (n <= 0)
 			return;
-		cons_dom_emit(d, buf, (size_t)n);
+		mirror(d, buf, (size_t)n);
 	}
 }
 
@@ -87,17 +147,46 @@ int cons_early_start(struct cons_dom *d)
 	return 0;
 }
 
-void cons_early_ring_started(struct cons_dom *d)
+/* Where in the mirrored text (log bytes from log_mark on) the guest's
+ * first ring line begins, or -1. */
+static int64_t find_overlap(struct cons_dom *d, const char *ring, size_t n)
+{
+	const char *nl = memchr(ring, '\n', n);
+	size_t keylen = nl ? (size_t)(nl - ring) + 1 : n;
+	off_t end = lseek(d->log_fd, 0, SEEK_END);
+	size_t len = end > d->early.log_mark ? (size_t)(end - d->early.log_mark) : 0;
+	char *buf, *hit;
+	ssize_t got;
+	int64_t pos = -1;
+
+	if (len == 0 || len > MIRROR_MAX)
+		return -1;
+	buf = malloc(len);
+	if (!buf)
+		return -1;
+	got = pread(d->log_fd, buf, len, d->early.log_mark);
+	hit = got > 0 ? memmem(buf, (size_t)got, ring, keylen) : NULL;
+	if (hit)
+		pos = hit - buf;
+	free(buf);
+	return pos;
+}
+
+/* The first ring output (ring, n) is about to be logged. */
+void cons_early_ring_started(struct cons_dom *d, const char *ring, size_t n)
 {
 	struct cons_early *e = &d->early;
+	int64_t pos;
 
 	if (e->done)
 		return;
+	fetch(d);       /* all that was written before this ring output */
 	e->done = true;
 	evtimer_del(e->timer);
-	if (e->log_mark >= 0 && d->log_fd >= 0 &&
-	    lseek(d->log_fd, 0, SEEK_END) > e->log_mark &&
-	    ftruncate(d->log_fd, e->log_mark))
+	if (e->log_mark < 0 || d->log_fd < 0)
+		return;
+	pos = find_overlap(d, ring, n);
+	if (pos >= 0 && ftruncate(d->log_fd, e->log_mark + pos))
 		cons_log(CLOG_WARN, "domain %d (%s): cannot truncate %s: %s",
 			 d->domid, d->name, d->log_path, strerror(errno));
 }
@@ -109,6 +198,8 @@ void cons_early_finish(struct cons_dom *d)
 	if (e->done)
 		return;
 	fetch(d);
+	put_line(d, e->line, e->line_len);  /* the guest's last, unfinished line */
+	e->line_len = 0;
 	e->done = true;
 	evtimer_del(e->timer);
 }

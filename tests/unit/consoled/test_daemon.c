@@ -206,16 +206,22 @@ static char *log_text(const char *name, size_t *len)
 
 static bool wait_log(const char *name, const char *want, size_t want_len)
 {
-	for (int i = 0; i < 400; i++) {
-		size_t len;
-		char *t = log_text(name, &len);
-		bool ok = len == want_len && !memcmp(t, want, len);
+	size_t len;
+	char *t;
 
+	for (int i = 0; i < 400; i++) {
+		bool ok;
+
+		t = log_text(name, &len);
+		ok = len == want_len && !memcmp(t, want, len);
 		free(t);
 		if (ok)
 			return true;
 		usleep(5000);
 	}
+	t = log_text(name, &len);
+	fprintf(stderr, "log %s has %zu bytes: '%s'\n", name, len, t);
+	free(t);
 	return false;
 }
 
@@ -430,21 +436,23 @@ START_TEST(console_io_before_ring)
 {
 	struct fake_dom *f = &fakes[0];
 
+	guest_console_io(f, "12:00:00.001 pvxd info: d5: created 'early'\n");
 	guest_console_io(f, "early: one\n");
 	ck_assert_int_eq(pvx_consoled_add(5, "early"), 0);
 	ck_assert(wait_log("early", "early: one\n", 11));
 	guest_console_io(f, "early: two\n");
 	ck_assert(wait_log("early", "early: one\nearly: two\n", 22));
-	guest_console_io(f, "crash!\n");
+	guest_console_io(f, "crash!\n12:00:00.002 pvxd info: d5: crashed\nunfin");
 	ck_assert_int_eq(pvx_consoled_remove(5), 0);   /* last fetch on removal */
-	ck_assert(wait_log("early", "early: one\nearly: two\ncrash!\n", 29));
+	ck_assert(wait_log("early", "early: one\nearly: two\ncrash!\nunfin", 34));
 }
 END_TEST
 
-/* Once the ring carries output it is the console: the mirrored
- * console_io text is taken back out, nothing appears twice, and what
- * was in the log before this domain stays. */
-START_TEST(ring_replaces_console_io)
+/* Once the ring carries output it is the console. A guest printing to
+ * both (console_io first) has its first ring line in the mirror: the log
+ * is cut back there, nothing appears twice, and what was in the log
+ * before this domain stays. */
+START_TEST(ring_takes_over_from_console_io)
 {
 	struct fake_dom *f = &fakes[0];
 
@@ -452,13 +460,27 @@ START_TEST(ring_replaces_console_io)
 	guest_write(f, "previous boot\n", 14, true);
 	ck_assert_int_eq(pvx_consoled_remove(5), 0);
 	ck_assert_int_eq(pvx_consoled_add(5, "both"), 0);
-	guest_console_io(f, "minios: ready\n");
-	ck_assert(wait_log("both", "previous boot\nminios: ready\n", 28));
+	guest_console_io(f, "booting\nminios: ready\n");
+	ck_assert(wait_log("both", "previous boot\nbooting\nminios: ready\n", 36));
+	guest_console_io(f, "PASS\n");             /* raced ahead of the ring */
 	guest_write(f, "minios: ready\nPASS\n", 19, true);
-	guest_console_io(f, "PASS\n");
-	ck_assert(wait_log("both", "previous boot\nminios: ready\nPASS\n", 33));
-	usleep(100000);     /* no late mirror either */
-	ck_assert(wait_log("both", "previous boot\nminios: ready\nPASS\n", 33));
+	ck_assert(wait_log("both", "previous boot\nbooting\nminios: ready\nPASS\n", 41));
+	guest_console_io(f, "after\n");            /* no more mirroring */
+	usleep(100000);
+	ck_assert(wait_log("both", "previous boot\nbooting\nminios: ready\nPASS\n", 41));
+}
+END_TEST
+
+/* A first ring line not found in the console_io text keeps both. */
+START_TEST(ring_without_overlap_keeps_both)
+{
+	struct fake_dom *f = &fakes[0];
+
+	guest_console_io(f, "early\n");
+	ck_assert_int_eq(pvx_consoled_add(5, "two"), 0);
+	ck_assert(wait_log("two", "early\n", 6));
+	guest_write(f, "hvc\n", 4, true);
+	ck_assert(wait_log("two", "early\nhvc\n", 10));
 }
 END_TEST
 
@@ -532,7 +554,8 @@ Suite *make_daemon_suite(void)
 	tcase_add_test(tc, replay_is_bounded_to_line_start);
 	tcase_add_test(tc, protocol_errors);
 	tcase_add_test(tc, console_io_before_ring);
-	tcase_add_test(tc, ring_replaces_console_io);
+	tcase_add_test(tc, ring_takes_over_from_console_io);
+	tcase_add_test(tc, ring_without_overlap_keeps_both);
 	tcase_add_test(tc, console_io_gone);
 	suite_add_tcase(s, tc);
 	return s;
