@@ -32,3 +32,21 @@ $(O)/tests/unit-xenstore: $(patsubst %.c,$(O)/obj/%.o,$(XS_UNIT_SRCS)) \
 UNIT_TESTS += $(O)/tests/unit-xenstore
 
 INTEG_TESTS += $(sort $(filter-out %.c,$(wildcard tests/integration/xenstore-*)))
+
+# libFuzzer target (clang): the parser and request handling, no sockets.
+FUZZ_CC ?= clang
+XS_FUZZ := $(O)/fuzz/fuzz_xenstore
+XS_FUZZ_SRCS := tests/fuzz/fuzz_xenstore.c \
+	$(filter-out xenbus/store/ring_pvxctl.c,$(XS_STORE_SRCS))
+$(XS_FUZZ): $(XS_FUZZ_SRCS) $(wildcard xenbus/store/*.h xenbus/include/pvx/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -g -O1 $(WARN) -D_GNU_SOURCE -Ihypervisor/include \
+		-Ixenbus/include -Idom0-tools/include \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-o $@ $(XS_FUZZ_SRCS) $(LIBEVENT_LIBS)
+
+FUZZERS += $(XS_FUZZ)
+# Built with everything else when clang is there, so xenstore-fuzz can run.
+ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
+PROGRAMS += $(XS_FUZZ)
+endif
