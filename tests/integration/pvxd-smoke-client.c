@@ -4,6 +4,7 @@
  *   pvxd-smoke-client boot          one guest: console text, results, shutdown
  *   pvxd-smoke-client badmsg        malformed control datagrams get errors
  *   pvxd-smoke-client cycles N      N create/boot/shutdown/destroy cycles
+ *   pvxd-smoke-client timing N      latency of create, run, destroy
  *
  * The guest is a few hand-assembled bytes of 32-bit code at 0x10000,
  * entered in PVH state (paging off, so pointers are physical): it calls
@@ -265,6 +266,66 @@ static void cycles(struct pvx_ctl *c, int n)
 	CHECK(rss1 - rss0 < 2048, "RSS grew %ld KiB", rss1 - rss0);
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(const char *what, uint64_t *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_u64);
+	printf("%-28s median %6llu us  p99 %6llu us  (n=%d)\n", what,
+	       (unsigned long long)v[n / 2], (unsigned long long)v[n * 99 / 100], n);
+}
+
+/* Latency of each step of a minimal guest's life, n times. */
+static void timing(struct pvx_ctl *c, int n)
+{
+	uint64_t *cr = calloc((size_t)n, 8), *run = calloc((size_t)n, 8),
+		 *de = calloc((size_t)n, 8);
+
+	for (int i = 0; i < n && !fails; i++) {
+		struct pvx_ctl_create_req req = { .mem_kib = 4096, .vcpus = 1 };
+		struct pvx_dom_mem m = { .fd = -1 };
+		struct pvx_ctl_dominfo di;
+		int32_t dom;
+		uint64_t t0 = now_us(), t1, t2;
+
+		snprintf(req.name, sizeof(req.name), "timing");
+		CHECK(pvx_ctl_create(c, &req, &dom) == 0, "create");
+		t1 = now_us();
+		CHECK(pvx_dom_mem_map(c, dom, &m) == 0, "map");
+		write_guest(m.base);
+		CHECK(pvx_ctl_set_boot(c, dom, 0, CODE, 0) == 0, "boot");
+		CHECK(pvx_ctl_unpause(c, dom) == 0, "unpause");
+		CHECK(wait_state(c, dom, PVX_DOM_SHUTDOWN, &di) == 0, "shutdown");
+		t2 = now_us();
+		pvx_dom_mem_unmap(&m);
+		CHECK(pvx_ctl_destroy(c, dom) == 0, "destroy");
+		cr[i] = t1 - t0;
+		run[i] = t2 - t1;
+		de[i] = now_us() - t2;
+	}
+	if (!fails) {
+		report("create (paused, empty)", cr, n);
+		report("map+boot+run to shutdown", run, n);
+		report("destroy", de, n);
+	}
+	free(cr);
+	free(run);
+	free(de);
+}
+
 int main(int argc, char **argv)
 {
 	struct pvx_ctl *c = NULL;
@@ -278,6 +339,8 @@ int main(int argc, char **argv)
 		CHECK(boot_one(c, "smoke", true) == 0, "boot");
 	else if (!strcmp(argv[1], "badmsg"))
 		bad_messages();
+	else if (!strcmp(argv[1], "timing"))
+		timing(c, argc > 2 ? atoi(argv[2]) : 50);
 	else if (!strcmp(argv[1], "cycles"))
 		cycles(c, argc > 2 ? atoi(argv[2]) : 200);
 	pvx_ctl_close(c);
