@@ -39,3 +39,5 @@ $(O)/tests/unit-consoled: $(UNIT_CONSOLED_OBJS) $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS) -lpthread
 UNIT_TESTS += $(O)/tests/unit-consoled
+
+INTEG_TESTS += $(sort $(wildcard tests/integration/console-*))
