@@ -33,12 +33,12 @@ ifneq ($(and $(wildcard dom0-tools/include/pvx/consoled.h),$(call pvx_mk_names,d
 PVX_OPT_LIBS += $(O)/lib/libpvxcons.a
 PVX_OPT_LDFLAGS += -Wl,-u,pvx_consoled_add
 endif
-ifneq ($(and $(wildcard xenbus/include/pvx/xs_cli.h),$(call pvx_mk_names,xenbus/*.mk,host_lib$(pvx_comma)pvxxs$(pvx_comma))),)
-PVX_OPT_LIBS += $(O)/lib/libpvxxs.a
+ifneq ($(wildcard xenbus/include/pvx/xs_cli.h),)
 PVX_OPT_LDFLAGS += -Wl,-u,xs_cli_main
 endif
+# libpvxbuild writes the xenstore side of a domain: libpvxxs is required.
 PVX_LIBS := $(O)/lib/libpvxmon.a $(O)/lib/libpvxbuild.a $(O)/lib/libpvxcfg.a \
-	$(PVX_OPT_LIBS) $(O)/lib/libpvxctl.a
+	$(PVX_OPT_LIBS) $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
 
 $(O)/bin/pvx: $(PVX_OBJS) $(PVX_LIBS)
 	@mkdir -p $(@D)

@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <pvx/builder.h>
 #include <pvx/config.h>
@@ -124,6 +127,19 @@ static int host_checks(struct build *b)
 	return 0;
 }
 
+/* xl gives a domain without a configured uuid a random (v4) one. */
+static void random_uuid(uint8_t u[16])
+{
+	if (getrandom(u, 16, 0) != 16) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		for (int i = 0; i < 16; i++)
+			u[i] = (uint8_t)((ts.tv_nsec >> (i % 4 * 8)) ^ (getpid() >> (i % 2 * 8)) ^ i);
+	}
+	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
+	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+}
+
 static int create(struct build *b)
 {
 	struct pvx_ctl_create_req req = { .vcpus = b->cfg->vcpus };
@@ -134,7 +150,10 @@ static int create(struct build *b)
 			    b->cfg->name, PVX_NAME_MAX - 1);
 	strcpy(req.name, b->cfg->name);
 	if (b->cfg->have_uuid)
-		memcpy(req.uuid, b->cfg->uuid, sizeof(req.uuid));
+		memcpy(b->res->uuid, b->cfg->uuid, sizeof(req.uuid));
+	else
+		random_uuid(b->res->uuid);
+	memcpy(req.uuid, b->res->uuid, sizeof(req.uuid));
 	req.mem_kib = b->cfg->memory_mib * 1024;
 	req.maxmem_kib = b->cfg->maxmem_mib * 1024;
 	req.max_grant_frames = b->cfg->max_grant_frames;
@@ -260,6 +279,8 @@ int pvx_build_domain(struct pvx_ctl *c, const struct pvx_config *cfg,
 		rc = start(&b);
 	if (rc < 0 && res->domid > 0) {
 		pvx_ctl_destroy(c, res->domid); /* leave nothing behind */
+		if (o->on_destroy)
+			o->on_destroy(res->domid, o->opaque);
 		res->domid = -1;
 	}
 	free(b.kernel);

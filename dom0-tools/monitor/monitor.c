@@ -4,7 +4,8 @@
  * A restart is destroy + wait for pvxd's "gone" event (so the name is
  * free) + a fresh build from the same parsed config, after which the
  * monitor follows the new domid. rename-restart first renames the old
- * domain to NAME-<old id> and leaves it in place.
+ * domain to NAME-<old id> and leaves it in place. A domain that is gone
+ * also leaves xenstore (release + its keys), whoever destroyed it.
  */
 #include <errno.h>
 #include <poll.h>
@@ -79,7 +80,9 @@ static int destroy(struct pvx_monitor *m)
 		pvx_monitor_log(m, "destroy failed: %s", strerror(-rc));
 		return rc;
 	}
-	return wait_dead(m, m->domid) == -ETIMEDOUT ? -ETIMEDOUT : 0;
+	rc = wait_dead(m, m->domid) == -ETIMEDOUT ? -ETIMEDOUT : 0;
+	pvx_xs_domain_remove(m->domid);
+	return rc;
 }
 
 static int rebuild(struct pvx_monitor *m)
@@ -133,6 +136,7 @@ static int apply(struct pvx_monitor *m, enum pvx_mon_step step,
 		 const struct pvx_ctl_event *ev)
 {
 	if (step == PVX_MON_GONE) {
+		pvx_xs_domain_remove(m->domid); /* destroyed by someone else */
 		pvx_monitor_log(m, "domain is gone");
 		return 0;
 	}

@@ -115,6 +115,7 @@ int cmd_create(int argc, char **argv)
 	if (rc)
 		return rc;
 	pvx_config_init(&cfg);
+	o.cfg = &cfg;
 	rc = load_config(&o, &cfg);
 	if (rc == 0 && o.dry_run) {
 		rc = pvx_config_dump(&cfg, stdout);

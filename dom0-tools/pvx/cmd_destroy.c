@@ -1,6 +1,7 @@
-/* pvx destroy DOMAIN */
+/* pvx destroy DOMAIN: pvxd tears the domain down; its xenstore keys go too. */
 #include <string.h>
 
+#include <pvx/builder.h>
 #include <pvx/ctlclient.h>
 
 #include "cmd.h"
@@ -16,6 +17,8 @@ int cmd_destroy(int argc, char **argv)
 	rc = pvx_ctl_destroy(c, domid);
 	if (rc < 0)
 		pvx_err("cannot destroy '%s': %s", argv[1], strerror(-rc));
+	else
+		pvx_xs_domain_remove(domid); /* its monitor does too: idempotent */
 	pvx_ctl_close(c);
 	return rc < 0;
 }

@@ -11,6 +11,7 @@ struct pvx_ctl;
 
 struct create_opts {
 	bool console, paused, dry_run, quiet, foreground;
+	const struct pvx_config *cfg;   /* the parsed config, once loaded */
 	const char *file;
 	char **overrides;
 	int noverrides;

@@ -8,8 +8,10 @@
  * first instruction, so the console log is complete even for a guest
  * that dies at once (issue 3). Its client comes from libpvxcons; while
  * that library is not linked the weak reference is NULL and the row is
- * skipped. The xenstore row (introduce + /local/domain/<id> keys,
- * issue 4) belongs here too.
+ * skipped. xenstore gets the domain's /local/domain/<id> keys and an
+ * XS_INTRODUCE (builder/xs_dom.c); a failed build removes them again.
+ * Either daemon missing from the run directory is a warning, not an
+ * error: the guest still runs, without that service.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,11 +47,29 @@ static int consoled_hook(const struct pvx_build_result *r, const char *name,
 	return 0;
 }
 
+static int xenstore_hook(const struct pvx_build_result *r, const char *name,
+			 const struct create_opts *o, char *err, size_t errlen)
+{
+	int rc = pvx_xs_domain_add(r, o->cfg, err, errlen);
+
+	if (rc == 1 && !o->quiet)
+		fprintf(stderr, "pvx: warning: pvxstored is not running; "
+			"'%s' has no xenstore\n", name);
+	return rc < 0 ? rc : 0;
+}
+
+static void undo_hooks(int32_t domid, void *opaque)
+{
+	(void)opaque;
+	pvx_xs_domain_remove(domid);
+}
+
 static const struct {
 	const char *what;
 	int (*fn)(const struct pvx_build_result *r, const char *name,
 		  const struct create_opts *o, char *err, size_t errlen);
 } hooks[] = {
+	{ "xenstore", xenstore_hook },
 	{ "console", consoled_hook },
 };
 
@@ -67,5 +87,6 @@ static int run_hooks(const struct pvx_build_result *r, const char *name, void *o
 void pvx_create_hooks(struct pvx_build_opts *bo, const struct create_opts *o)
 {
 	bo->pre_unpause = run_hooks;
+	bo->on_destroy = undo_hooks;
 	bo->opaque = (void *)o;
 }

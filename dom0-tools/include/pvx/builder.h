@@ -100,6 +100,7 @@ struct pvx_build_result {
 	uint32_t store_port;
 	uint64_t console_pfn;      /* HVM_PARAM_CONSOLE_PFN */
 	uint64_t store_pfn;        /* HVM_PARAM_STORE_PFN */
+	uint8_t uuid[16];          /* the config's, or a random one */
 };
 
 struct pvx_build_opts {
@@ -110,11 +111,22 @@ struct pvx_build_opts {
 	 * return fails the build, which destroys the domain. May be NULL. */
 	int (*pre_unpause)(const struct pvx_build_result *r, const char *name,
 			   void *opaque, char *err, size_t errlen);
+	/* Called after a failed build destroyed the domain (undo what
+	 * pre_unpause registered). May be NULL. */
+	void (*on_destroy)(int32_t domid, void *opaque);
 	void *opaque;
 };
 
 int pvx_build_domain(struct pvx_ctl *c, const struct pvx_config *cfg,
 		     const struct pvx_build_opts *o, struct pvx_build_result *res,
 		     char *err, size_t errlen);
+
+/* The domain's xenstore side (xs_dom.c): its /local/domain/<id> keys in
+ * one transaction, then XS_INTRODUCE. 0, 1 when no pvxstored serves this
+ * run directory (nothing done), or -errno with one line in err. */
+int pvx_xs_domain_add(const struct pvx_build_result *r, const struct pvx_config *cfg,
+		      char *err, size_t errlen);
+/* XS_RELEASE and removal of its keys; idempotent, errors ignored. */
+void pvx_xs_domain_remove(int32_t domid);
 
 #endif /* PVX_BUILDER_H */
