@@ -1,0 +1,129 @@
+/*
+ * `bench ring`: parse, measure the baselines (so every row can carry its
+ * ratio), run one host-mode measurement per batch size printing each row
+ * as it finishes, then the baselines and ratios, then the files.
+ *
+ * Exit status: 0 all runs and files done; 1 a run or file failed (the
+ * reason on stderr, what did finish still printed and written); 2 usage.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+/* Each ping-pong gets a fifth of a run, within [0.2, 1] s. */
+static double pingpong_seconds(const struct bench_opts *o)
+{
+	double s = o->duration / 5;
+
+	return s < 0.2 ? 0.2 : s > 1.0 ? 1.0 : s;
+}
+
+static unsigned max_batch(const struct bench_opts *o)
+{
+	unsigned m = 1;
+
+	for (unsigned i = 0; i < o->nbatches; i++)
+		if (o->batches[i] > m)
+			m = o->batches[i];
+	return m;
+}
+
+static void run_baselines(const struct bench_opts *o, struct bench_report *rep)
+{
+	double pp = pingpong_seconds(o);
+
+	fprintf(stderr, "measuring baselines (cache line, eventfd, pipe, ringtest)...\n");
+	rep->have_baselines = true;
+	if (bench_cacheline_rtt(200000, o->cpu_front, o->cpu_back, &rep->cacheline_ns))
+		fprintf(stderr, "pvx bench ring: cache-line baseline failed\n");
+	if (bench_pingpong_run("eventfd", 0, pp, o->cpu_front, o->cpu_back, &rep->evt))
+		fprintf(stderr, "pvx bench ring: eventfd baseline failed\n");
+	if (bench_pingpong_run("pipe", 0, pp, o->cpu_front, o->cpu_back, &rep->pipe))
+		fprintf(stderr, "pvx bench ring: pipe baseline failed\n");
+	bench_ringtest_run(o, max_batch(o), &rep->rt);
+}
+
+static int write_file(const char *path, int (*fn)(FILE *, const struct bench_report *),
+		      const struct bench_report *rep)
+{
+	FILE *f = fopen(path, "w");
+	int r;
+
+	if (!f) {
+		fprintf(stderr, "pvx bench ring: cannot write %s: %m\n", path);
+		return 1;
+	}
+	r = fn(f, rep);
+	if (fclose(f) || r) {
+		fprintf(stderr, "pvx bench ring: error writing %s\n", path);
+		return 1;
+	}
+	return 0;
+}
+
+static int write_outputs(const struct bench_opts *o, const struct bench_report *rep)
+{
+	char msg[BENCH_MSG_LEN];
+	int rc = 0;
+
+	if (o->csv)
+		rc |= write_file(o->csv, bench_csv_write, rep);
+	if (o->json)
+		rc |= write_file(o->json, bench_json_write, rep);
+	if (o->plot && bench_plot_write(o->plot, rep, msg, sizeof(msg))) {
+		fprintf(stderr, "pvx bench ring: %s\n", msg);
+		rc = 1;
+	}
+	return rc;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+int bench_ring_main(int argc, char **argv)
+{
+	static struct bench_report rep;
+	static struct bench_result runs[BENCH_MAX_SWEEP];
+	struct bench_opts o;
+	char msg[BENCH_MSG_LEN];
+	int rc = 0;
+
+	if (wants_help(argc, argv)) {
+		bench_opts_usage(stdout);
+		return 0;
+	}
+	if (bench_opts_parse(&o, argc, argv, stderr))
+		return 2;
+	if (o.mode == BENCH_MODE_GUEST) {
+		fprintf(stderr, "pvx bench ring: --mode guest is not available yet (it needs grant "
+			"tables in pvxd and the minios bench frontend); use --mode host\n");
+		return 1;
+	}
+	memset(&rep, 0, sizeof(rep));
+	rep.opts = &o;
+	rep.ring_entries = bench_ring_entries(o.ring_pages);
+	rep.outstanding = bench_outstanding(&o);
+	rep.runs = runs;
+	if (getloadavg(rep.loadavg, 3) < 0)
+		memset(rep.loadavg, 0, sizeof(rep.loadavg));
+	if (o.baselines)
+		run_baselines(&o, &rep);
+	bench_report_header(stdout, &rep);
+	for (unsigned i = 0; i < o.nbatches; i++) {
+		if (bench_host_run(&o, o.batches[i], &runs[rep.nruns], msg, sizeof(msg))) {
+			fprintf(stderr, "pvx bench ring: batch %u: %s\n", o.batches[i], msg);
+			rc = 1;
+			break;
+		}
+		bench_report_row(stdout, &rep, &runs[rep.nruns++]);
+	}
+	bench_report_footer(stdout, &rep);
+	fflush(stdout);
+	return write_outputs(&o, &rep) | rc;
+}
