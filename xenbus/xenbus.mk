@@ -50,3 +50,12 @@ FUZZERS += $(XS_FUZZ)
 ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
 PROGRAMS += $(XS_FUZZ)
 endif
+
+# Benchmark (docs/xenstore.md): pvxstored's modules vs a bare socket echo.
+XS_BENCH_SRCS := $(sort $(wildcard tests/bench/xenstore-bench*.c))
+$(O)/bench/xenstore-bench: $(patsubst %.c,$(O)/obj/%.o,$(XS_BENCH_SRCS)) \
+		$(O)/lib/libpvxstore.a $(O)/lib/libpvxxs.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS)
+
+PROGRAMS += $(O)/bench/xenstore-bench
