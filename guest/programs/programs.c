@@ -15,6 +15,7 @@ const struct program programs[] = {
 	{ .name = "hello", .usage = "", .main = prog_hello },
 	{ .name = "timer", .usage = "[MS]", .main = prog_timer },
 	{ .name = "threads", .usage = "", .main = prog_threads },
+	{ .name = "console-flood", .usage = "[LINES]", .main = prog_console_flood },
 	{ .name = "upcall", .usage = "[COUNT]", .main = prog_upcall },
 	{ .name = "evtchn-pong", .usage = "[PEERDOM]", .main = prog_evtchn_pong },
 	{ .name = "evtchn-ping", .usage = "PEERDOM PORT COUNT", .main = prog_evtchn_ping },
