@@ -9,7 +9,7 @@
 ; computed at assembly time. That works because the linker script places
 ; this .boot section first, at MINIOS_BASE (it asserts so), which makes
 ; "label - $$ + MINIOS_BASE" a plain number nasm can split into gate and
-; descriptor fields. The whole boot at CPL0 is about 60 instructions:
+; descriptor fields. The whole boot at CPL0 is about 70 instructions:
 ;   lgdt, PAE, cr3, EFER.LME, paging, far jump to 64-bit code, segments,
 ;   ltr, lidt, TSS stacks, LAPIC enable, hypercall MSR, iretq to CPL3.
 ; From then on the kernel proper runs at CPL3 on U/S=1 pages (D12) and
