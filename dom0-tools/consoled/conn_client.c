@@ -56,6 +56,8 @@ static void cmd_add(struct cons_client *c, const struct cons_req *req)
 	struct cons_dom *d;
 	int rc = cons_dom_add(c->cd, req->domid, req->name, &d);
 
+	if (rc == -ENOENT || rc == -ECONNREFUSED)
+		rc = -ENODEV;   /* clients read those two as "no consoled" */
 	if (rc)
 		reply_err(c, -rc, rc == -EEXIST ? "domain served under another name"
 			  : "cannot serve this domain's console");

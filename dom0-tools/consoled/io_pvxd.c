@@ -64,7 +64,8 @@ static int find_ring(struct pvxd_io *p, int32_t domid)
 	if (rc)
 		return rc;
 	if (!pfn || !port || port > UINT32_MAX || pfn > (UINT64_MAX >> 12))
-		return -ENOENT;         /* not built yet */
+		return -ENODEV;         /* no console (yet): not ENOENT, which
+					 * clients read as "no consoled" */
 	rc = pvx_dom_mem_map(p->ctl, domid, &p->mem);
 	if (rc)
 		return rc;

@@ -136,6 +136,7 @@ static const struct { int err; const char *name; } errnames[] = {
 	{ EBUSY, "EBUSY" }, { EPERM, "EPERM" }, { EACCES, "EACCES" },
 	{ ENOTCONN, "ENOTCONN" }, { ECONNREFUSED, "ECONNREFUSED" },
 	{ EPROTO, "EPROTO" }, { ENOSPC, "ENOSPC" }, { E2BIG, "E2BIG" },
+	{ ENODEV, "ENODEV" }, { EFAULT, "EFAULT" },
 };
 
 const char *cons_errno_name(int err)
