@@ -59,3 +59,11 @@ $(O)/bench/xenstore-bench: $(patsubst %.c,$(O)/obj/%.o,$(XS_BENCH_SRCS)) \
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS)
 
 PROGRAMS += $(O)/bench/xenstore-bench
+
+# The guest side of xenstore-ring, played from Dom0 (links libpvxctl).
+$(O)/tests/xenstore-ring-peer: $(O)/obj/tests/integration/xenstore-ring-peer.o \
+		$(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+PROGRAMS += $(O)/tests/xenstore-ring-peer
