@@ -105,35 +105,60 @@ static const char *base_dir_of(struct pvx_config_priv *st, const char *source)
 	return cfg_store_intern(st, dir);
 }
 
-int pvx_config_parse_string(struct pvx_config *cfg, const char *source,
-			    const char *text, size_t len,
-			    char *err, size_t errlen,
-			    pvx_config_warn_fn warn_cb, void *opaque)
+/* A real file's directory, made absolute: paths resolved against it
+ * stay right from any cwd, e.g. in `pvx create -n` output. */
+static const char *abs_dir_of(struct pvx_config_priv *st, const char *path)
 {
-	struct cfg_diag d = { err, errlen, warn_cb, opaque };
-	const char *src;
+	const char *slash = strrchr(path, '/');
+	char dir[4096], *abs;
+	const char *out;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? (slash == path ? "/" : path) : ".");
+	abs = realpath(dir, NULL);
+	if (!abs)
+		return base_dir_of(st, path);
+	out = cfg_store_intern(st, abs);
+	free(abs);
+	return out;
+}
+
+static int parse_text(struct pvx_config *cfg, const char *source, bool file,
+		      const char *text, size_t len, struct cfg_diag *d)
+{
+	const char *src, *base;
 	int rc;
 
-	if (err && errlen)
-		err[0] = '\0';
+	if (d->err && d->errlen)
+		d->err[0] = '\0';
 	rc = ensure_priv(cfg);
 	if (rc)
 		return rc;
-	cfg->priv->warn = warn_cb;
-	cfg->priv->opaque = opaque;
+	cfg->priv->warn = d->warn;
+	cfg->priv->opaque = d->opaque;
 	if (!cfg->source && !(cfg->source = strdup(source)))
 		return -ENOMEM;
 	src = cfg_store_intern(cfg->priv, source);
 	if (!src)
 		return -ENOMEM;
 	if (len > CFG_MAX_TEXT) {
-		cfg_error(&d, source, 1, "", 0, "file larger than %u bytes",
+		cfg_error(d, source, 1, "", 0, "file larger than %u bytes",
 			  CFG_MAX_TEXT);
 		return -E2BIG;
 	}
-	rc = cfg_parse(cfg->priv, src, base_dir_of(cfg->priv, source), text,
-		       len, 1, &d);
-	return rc ? rc : cfg_apply(cfg, &d);
+	base = file ? abs_dir_of(cfg->priv, source) : base_dir_of(cfg->priv, source);
+	rc = cfg_parse(cfg->priv, src, base, text, len, 1, d);
+	return rc ? rc : cfg_apply(cfg, d);
+}
+
+int pvx_config_parse_string(struct pvx_config *cfg, const char *source,
+			    const char *text, size_t len,
+			    char *err, size_t errlen,
+			    pvx_config_warn_fn warn_cb, void *opaque)
+{
+	struct cfg_diag d = { err, errlen, warn_cb, opaque };
+
+	return parse_text(cfg, source, false, text, len, &d);
 }
 
 static int read_all(int fd, char **out, size_t *len)
@@ -197,8 +222,8 @@ int pvx_config_parse_file(struct pvx_config *cfg, const char *path,
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
 		return rc;
 	}
-	rc = pvx_config_parse_string(cfg, path, text, len, err, errlen,
-				     warn_cb, opaque);
+	rc = parse_text(cfg, path, true, text, len,
+			&(struct cfg_diag){ err, errlen, warn_cb, opaque });
 	free(text);
 	return rc;
 }

@@ -147,6 +147,14 @@ START_TEST(parse_file_and_relative_paths)
 	snprintf(path, sizeof(path), "%s/g.cfg", dir);
 	ck_assert_str_eq(c.source, path);
 	pvx_config_dispose(&c);
+	/* a relative file name: paths still come out absolute */
+	ck_assert_int_eq(chdir(dir), 0);
+	pvx_config_init(&c);
+	ck_assert_int_eq(pvx_config_parse_file(&c, "g.cfg", err, sizeof(err), NULL, NULL), 0);
+	snprintf(path, sizeof(path), "%s/k/vmlinux", dir);
+	ck_assert_str_eq(c.kernel, path);
+	pvx_config_dispose(&c);
+	snprintf(path, sizeof(path), "%s/g.cfg", dir);
 	unlink(path);
 	rmdir(dir);
 
