@@ -24,12 +24,12 @@ void minios_shutdown(unsigned reason)
 	}
 }
 
-void minios_shutdown_code(unsigned reason)
+void minios_shutdown_code(unsigned code, unsigned reason)
 {
-	struct sched_shutdown arg = { .reason = reason };
+	struct sched_shutdown arg = { .reason = code };
 	long rc = sched_op(SCHEDOP_shutdown_code, &arg);
 
 	if (rc < 0)
-		printk("minios: SCHEDOP_shutdown_code(%u) returned %ld\n", reason, rc);
+		printk("minios: SCHEDOP_shutdown_code(%u) returned %ld\n", code, rc);
 	minios_shutdown(reason);
 }

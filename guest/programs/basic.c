@@ -144,27 +144,44 @@ static const char *const reasons[] = {
 	[SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
 };
 
-/* shutdown REASON [code]: "code" first records the reason with
- * SCHEDOP_shutdown_code. REASON is a name or a number. */
-int prog_shutdown(int argc, char **argv)
+/* A reason name or number; -1 if neither. */
+static int64_t parse_reason(const char *word)
 {
 	uint64_t r;
 	unsigned i;
 
-	if (argc < 2)
-		return fail("shutdown: usage: shutdown REASON [code]");
 	for (i = 0; i < ARRAY_SIZE(reasons); i++)
-		if (!strcmp(argv[1], reasons[i]))
-			break;
-	if (i < ARRAY_SIZE(reasons))
-		r = i;
-	else if (parse_u64(argv[1], &r) < 0 || r > 0xFFFFFFFFull)
+		if (!strcmp(word, reasons[i]))
+			return i;
+	if (parse_u64(word, &r) < 0 || r > 0xFFFFFFFFull)
+		return -1;
+	return (int64_t)r;
+}
+
+/* shutdown REASON [CODE]: CODE (a reason name or number, or the word
+ * "code" for REASON itself) is first recorded as the domain's shutdown
+ * code with SCHEDOP_shutdown_code; then SCHEDOP_shutdown(REASON). */
+int prog_shutdown(int argc, char **argv)
+{
+	int64_t r, code = -1;
+
+	if (argc < 2)
+		return fail("shutdown: usage: shutdown REASON [CODE]");
+	r = parse_reason(argv[1]);
+	if (r < 0)
 		return fail("shutdown: unknown reason '%s'", argv[1]);
-	printk("shutdown: SCHEDOP_shutdown reason %lu (%s)%s\n", (unsigned long)r,
-	       r < ARRAY_SIZE(reasons) ? reasons[r] : "?",
-	       argc > 2 ? " after SCHEDOP_shutdown_code" : "");
-	if (argc > 2 && !strcmp(argv[2], "code"))
-		minios_shutdown_code((unsigned)r);
+	if (argc > 2) {
+		code = !strcmp(argv[2], "code") ? r : parse_reason(argv[2]);
+		if (code < 0)
+			return fail("shutdown: unknown code '%s'", argv[2]);
+	}
+	printk("shutdown: SCHEDOP_shutdown reason %ld (%s)", (long)r,
+	       r < (int64_t)ARRAY_SIZE(reasons) ? reasons[r] : "?");
+	if (code >= 0)
+		printk(" after SCHEDOP_shutdown_code %ld", (long)code);
+	printk("\n");
+	if (code >= 0)
+		minios_shutdown_code((unsigned)code, (unsigned)r);
 	minios_shutdown((unsigned)r);
 }
 

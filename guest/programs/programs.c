@@ -20,7 +20,7 @@ const struct program programs[] = {
 	{ .name = "evtchn-pong", .usage = "[PEERDOM]", .main = prog_evtchn_pong },
 	{ .name = "evtchn-ping", .usage = "PEERDOM PORT COUNT", .main = prog_evtchn_ping },
 	{ .name = "dom0-echo", .usage = "[COUNT]", .main = prog_dom0_echo },
-	{ .name = "shutdown", .usage = "REASON [CODE]", .main = prog_shutdown },
+	{ .name = "shutdown", .usage = "REASON [CODE|code]", .main = prog_shutdown },
 	{ .name = "crash", .usage = "", .main = prog_crash },
 	{ .name = "crash-early", .usage = "", .main = prog_crash_early, .early = 1 },
 	{ .name = "hostile", .usage = "", .main = prog_hostile },

@@ -28,8 +28,8 @@ void minios_main(uint64_t start_info_paddr) __attribute__((noreturn));
 /* SCHEDOP_shutdown with reason (SHUTDOWN_*); flushes the console first.
  * Never returns: if the hypervisor refuses, the vCPU parks in a poll loop. */
 void minios_shutdown(unsigned reason) __attribute__((noreturn));
-/* Records a reason code with SCHEDOP_shutdown_code, then shuts down. */
-void minios_shutdown_code(unsigned reason) __attribute__((noreturn));
+/* Records code with SCHEDOP_shutdown_code, then shuts down with reason. */
+void minios_shutdown_code(unsigned code, unsigned reason) __attribute__((noreturn));
 
 /* Set by boot.asm. */
 extern uint32_t boot_start_info, boot_xen_base, boot_hcall_msr;
