@@ -19,6 +19,7 @@
 #include "pvxd.h"
 #include "timer.h"
 #include "vcpu.h"
+#include "vm_pool.h"
 #include "xtime.h"
 
 static struct domain *table[PVX_MAX_DOMAINS];
@@ -142,10 +143,29 @@ static struct domain *dom_alloc(const struct pvx_ctl_create_req *req, int32_t id
 	return d;
 }
 
-static void dom_free(struct domain *d)
+static void vm_free_cb(void *arg)
 {
+	vm_dispose(arg);
+	free(arg);
+}
+
+/*
+ * Frees d. The VM itself (its fd, the last reference, whose close waits
+ * for RCU grace periods) and the guest memory go to the reaper when
+ * `async`; everything pvxd allocated is freed here, so the heap does
+ * not grow with the reaper's backlog.
+ */
+static void dom_free(struct domain *d, bool async)
+{
+	struct vm *vm = async ? malloc(sizeof(*vm)) : NULL;
+
 	dispose_vcpus(d);
-	vm_dispose(&d->vm);
+	if (vm) {
+		*vm = d->vm;
+		vm_pool_reap(vm_free_cb, vm);
+	} else {
+		vm_dispose(&d->vm);
+	}
 	textring_dispose(&d->log);
 	free(d->released);
 	pthread_cond_destroy(&d->cond);
@@ -223,7 +243,7 @@ err_threads:
 err_evtchn:
 	evtchn_dom_remove(d->domid);
 err_free:
-	dom_free(d);
+	dom_free(d, false);
 	return r;
 }
 
@@ -240,7 +260,7 @@ void dom_destroy(struct domain *d)
 	evtchn_dom_remove(id);
 	table[id] = NULL;
 	nr_domains--;
-	dom_free(d);
+	dom_free(d, true);
 	log_info("d%d: destroyed", id);
 	evq_post(&(struct pvx_ctl_event){ .domid = id, .state = PVX_DOM_DEAD,
 					   .shutdown_reason = -1 });

@@ -26,6 +26,7 @@
 #include "pvxd.h"
 #include "timer.h"
 #include "vcpu.h"
+#include "vm_pool.h"
 
 static char rundir[2001], logdir[2048], pidfile[2048];
 static struct event_base *base;
@@ -160,6 +161,7 @@ static const struct subsys subsystems[] = {
 	{ "evq",      evq_init,         evq_exit },
 	{ "evtchn",   evtchn_init,      evtchn_exit },
 	{ "loop",     loop_init,        loop_exit },
+	{ "vm_pool",  vm_pool_init,     vm_pool_exit },
 	{ "domains",  domains_init,     dom_destroy_all },
 	{ "ctl",      ctl_init,         ctl_stop },
 };

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "pvxd.h"
 #include "vm.h"
+#include "vm_pool.h"
 
 static int set_slot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size,
 		    void *host)
@@ -52,23 +53,33 @@ static int setup_memory(struct vm *vm, int32_t domid, uint64_t ram_bytes)
 	}
 	vm->mem_size = size;
 	vm->ram_bytes = ram_bytes;
-	vm->special = vm->mem + ram_bytes;
-	vm->xpage = vm->special + PVX_SPECIAL_PAGES * PVX_PAGE_SIZE;
+	vm->xpage = vm->mem + ram_bytes + PVX_SPECIAL_PAGES * PVX_PAGE_SIZE;
 	return 0;
 }
 
-static int setup_chips(struct vm *vm)
+/* The shell's special slot points at reserved address space: put the
+ * memfd's special pages there (a second view of the same pages). */
+static int map_special(struct vm *vm)
+{
+	void *p = mmap(vm->special, PVX_SPECIAL_PAGES * PVX_PAGE_SIZE,
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		       vm->memfd, (off_t)vm->ram_bytes);
+
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+static int setup_chips(int fd)
 {
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 	uint64_t idmap = PVX_IDMAP_GPA;
 
-	if (ioctl(vm->fd, KVM_SET_TSS_ADDR, (unsigned long)PVX_TSS_GPA) < 0)
+	if (ioctl(fd, KVM_SET_TSS_ADDR, (unsigned long)PVX_TSS_GPA) < 0)
 		return -errno;
 	/* Optional: only Intel without unrestricted guest needs it. */
-	(void)ioctl(vm->fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap);
-	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0)
+	(void)ioctl(fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap);
+	if (ioctl(fd, KVM_CREATE_IRQCHIP, 0) < 0)
 		return -errno;
-	if (ioctl(vm->fd, KVM_CREATE_PIT2, &pit) < 0)
+	if (ioctl(fd, KVM_CREATE_PIT2, &pit) < 0)
 		return -errno;
 	return 0;
 }
@@ -76,9 +87,10 @@ static int setup_chips(struct vm *vm)
 /*
  * User-space MSR exits: writes to the hypercall-page MSR are filtered to
  * us; MSRs KVM does not know exit too, so we can log them (rate-limited)
- * and answer #GP ourselves.
+ * and answer #GP ourselves. Installed before any vCPU exists, where it
+ * is cheap (later it waits for an RCU grace period).
  */
-static void setup_msr_exits(struct vm *vm)
+static void setup_msr_exits(int fd)
 {
 	static uint8_t deny_bitmap[1]; /* bit 0 clear: deny 0x40000000 */
 	struct kvm_enable_cap cap = {
@@ -89,7 +101,7 @@ static void setup_msr_exits(struct vm *vm)
 
 	if (!kvm_host.user_msr || !kvm_host.msr_filter)
 		return;
-	if (ioctl(vm->fd, KVM_ENABLE_CAP, &cap) < 0) {
+	if (ioctl(fd, KVM_ENABLE_CAP, &cap) < 0) {
 		log_warn("vm: KVM_CAP_X86_USER_SPACE_MSR: %s", strerror(errno));
 		return;
 	}
@@ -99,42 +111,78 @@ static void setup_msr_exits(struct vm *vm)
 	f.ranges[0].nmsrs = 1;
 	f.ranges[0].base = PVX_HYPERCALL_MSR;
 	f.ranges[0].bitmap = deny_bitmap;
-	if (ioctl(vm->fd, KVM_X86_SET_MSR_FILTER, &f) < 0)
+	if (ioctl(fd, KVM_X86_SET_MSR_FILTER, &f) < 0)
 		log_warn("vm: KVM_X86_SET_MSR_FILTER: %s", strerror(errno));
+}
+
+int vm_shell_build(struct vm_shell *sh)
+{
+	size_t len = PVX_SPECIAL_PAGES * PVX_PAGE_SIZE;
+	int r;
+
+	sh->special = NULL;
+	sh->fd = ioctl(kvm_host.fd, KVM_CREATE_VM, 0);
+	if (sh->fd < 0)
+		return -errno;
+	r = setup_chips(sh->fd);
+	if (r < 0)
+		goto err;
+	setup_msr_exits(sh->fd);
+	sh->special = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+			   MAP_NORESERVE, -1, 0);
+	if (sh->special == MAP_FAILED) {
+		sh->special = NULL;
+		r = -errno;
+		goto err;
+	}
+	struct vm tmp = { .fd = sh->fd };
+	r = set_slot(&tmp, VM_SLOT_SPECIAL, PVX_SPECIAL_GPA, len, sh->special);
+	if (r < 0)
+		goto err;
+	return 0;
+err:
+	vm_shell_dispose(sh);
+	return r;
+}
+
+void vm_shell_dispose(struct vm_shell *sh)
+{
+	if (sh->special)
+		munmap(sh->special, PVX_SPECIAL_PAGES * PVX_PAGE_SIZE);
+	if (sh->fd >= 0)
+		close(sh->fd);
+	sh->special = NULL;
+	sh->fd = -1;
 }
 
 int vm_create(struct vm *vm, int32_t domid, uint64_t ram_bytes)
 {
+	struct vm_shell sh;
 	int r;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->memfd = -1;
-	vm->fd = ioctl(kvm_host.fd, KVM_CREATE_VM, 0);
-	if (vm->fd < 0)
-		return -errno;
-	r = setup_chips(vm);
+	vm->fd = -1;
+	r = vm_pool_take(&sh);
 	if (r < 0)
-		goto err_dispose;
+		return r;
+	vm->fd = sh.fd;
+	vm->special = sh.special;
 	r = setup_memory(vm, domid, ram_bytes);
+	if (r == 0)
+		r = map_special(vm);
+	if (r == 0)
+		r = set_slot(vm, VM_SLOT_RAM, 0, ram_bytes, vm->mem);
 	if (r < 0)
-		goto err_dispose;
-	r = set_slot(vm, VM_SLOT_RAM, 0, ram_bytes, vm->mem);
-	if (r < 0)
-		goto err_dispose;
-	r = set_slot(vm, VM_SLOT_SPECIAL, PVX_SPECIAL_GPA,
-		     PVX_SPECIAL_PAGES * PVX_PAGE_SIZE, vm->special);
-	if (r < 0)
-		goto err_dispose;
-	setup_msr_exits(vm);
-	return 0;
-
-err_dispose:
-	vm_dispose(vm);
+		vm_dispose(vm);
 	return r;
 }
 
 void vm_dispose(struct vm *vm)
 {
+	if (vm->special)
+		munmap(vm->special, PVX_SPECIAL_PAGES * PVX_PAGE_SIZE);
+	vm->special = NULL;
 	if (vm->mem)
 		munmap(vm->mem, vm->mem_size);
 	vm->mem = NULL;

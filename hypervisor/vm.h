@@ -27,7 +27,7 @@ struct vm {
 	uint8_t *mem;         /* whole memfd */
 	size_t mem_size;
 	uint64_t ram_bytes;
-	uint8_t *special;     /* mem + ram_bytes */
+	uint8_t *special;     /* memfd offset ram_bytes, mapped separately */
 	uint8_t *xpage;       /* pvxd-owned shared_info page */
 	uint64_t xpage_gpa;   /* where slot 2 maps it, 0 = not mapped */
 };

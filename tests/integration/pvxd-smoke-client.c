@@ -250,19 +250,25 @@ static void cycles(struct pvx_ctl *c, int n)
 
 	CHECK(pvx_ctl_hello(c, &h) == 0, "hello");
 	pid = (int)h.pid;
-	for (int i = 0; i < 10; i++)     /* warm up allocator and caches */
+	/* Warm up: malloc arenas of pvxd's threads, its spare-VM pool. */
+	for (int i = 0; i < 100; i++)
 		boot_one(c, "warm", false);
+	usleep(500000);                  /* background reaping and pool refill */
 	fd0 = count_fds(pid);
 	rss0 = proc_value(pid, "VmRSS:");
 	uint64_t t0 = now_ms();
 	for (int i = 0; i < n && !fails; i++)
 		CHECK(boot_one(c, "cycle", false) == 0, "cycle %d", i);
 	uint64_t t1 = now_ms();
-	fd1 = count_fds(pid);
+	/* pvxd closes VMs and refills its spare-VM pool in the background:
+	 * give it a moment to settle before comparing. */
+	for (int i = 0; i < 100 && (fd1 = count_fds(pid)) > fd0; i++)
+		usleep(20000);
+	usleep(200000);
 	rss1 = proc_value(pid, "VmRSS:");
 	printf("cycles: %d in %llu ms; fds %d -> %d; VmRSS %ld -> %ld KiB\n", n,
 	       (unsigned long long)(t1 - t0), fd0, fd1, rss0, rss1);
-	CHECK(fd1 == fd0, "fd count grew %d -> %d", fd0, fd1);
+	CHECK(fd1 <= fd0, "fd count grew %d -> %d", fd0, fd1);
 	CHECK(rss1 - rss0 < 2048, "RSS grew %ld KiB", rss1 - rss0);
 }
 
