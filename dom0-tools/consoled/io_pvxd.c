@@ -1,8 +1,8 @@
 /*
  * A domain's console as pvxd exposes it: the ring page found through
- * HVM_PARAM_CONSOLE_PFN in the domain's memory (mapped MAP_SHARED from
- * its memfd, so the mapping outlives the domain in pvxd and a last drain
- * after death is safe), and the guest's HVM_PARAM_CONSOLE_EVTCHN port
+ * HVM_PARAM_CONSOLE_PFN in the domain's memory (that page mapped
+ * MAP_SHARED from its memfd, so the mapping outlives the domain in pvxd
+ * and a last drain after death is safe), and the guest's HVM_PARAM_CONSOLE_EVTCHN port
  * bound to a port of our control connection (two eventfds). The
  * guest's console_io text is pvxd's per-domain log (PVX_CTL_DMESG).
  */
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <pvx/ctlclient.h>
 #include <xen/public/hvm/params.h>
@@ -19,7 +20,7 @@
 struct pvxd_io {
 	struct cons_dom_io io;
 	struct pvx_ctl *ctl;
-	struct pvx_dom_mem mem;
+	void *page;             /* our own mapping of the ring page only */
 	struct pvx_evtchn ev;
 	int32_t domid;
 };
@@ -49,8 +50,36 @@ static void io_release(struct cons_dom_io *io)
 	struct pvxd_io *p = to_pvxd_io(io);
 
 	pvx_evtchn_close(p->ctl, &p->ev);
-	pvx_dom_mem_unmap(&p->mem);
+	if (p->page)
+		munmap(p->page, PVX_PAGE_SIZE);
 	free(p);
+}
+
+/* Maps just the ring page (the domain's memory is mapped whole only for
+ * as long as it takes to find it): one page and no fd per domain. */
+static int map_page(struct pvxd_io *p, int32_t domid, uint64_t pfn)
+{
+	struct pvx_dom_mem mem;
+	uint8_t *ring;
+	void *page;
+	int rc = pvx_dom_mem_map(p->ctl, domid, &mem);
+
+	if (rc)
+		return rc;
+	ring = pvx_dom_mem_gpa(&mem, pfn << 12, PVX_PAGE_SIZE);
+	if (!ring) {
+		pvx_dom_mem_unmap(&mem);
+		return -EFAULT;
+	}
+	page = mmap(NULL, PVX_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    mem.fd, (off_t)(ring - mem.base));
+	rc = page == MAP_FAILED ? -errno : 0;
+	pvx_dom_mem_unmap(&mem);
+	if (rc)
+		return rc;
+	p->page = page;
+	p->io.intf = page;
+	return 0;
 }
 
 static int find_ring(struct pvxd_io *p, int32_t domid)
@@ -66,12 +95,9 @@ static int find_ring(struct pvxd_io *p, int32_t domid)
 	if (!pfn || !port || port > UINT32_MAX || pfn > (UINT64_MAX >> 12))
 		return -ENODEV;         /* no console (yet): not ENOENT, which
 					 * clients read as "no consoled" */
-	rc = pvx_dom_mem_map(p->ctl, domid, &p->mem);
+	rc = map_page(p, domid, pfn);
 	if (rc)
 		return rc;
-	p->io.intf = pvx_dom_mem_gpa(&p->mem, pfn << 12, PVX_PAGE_SIZE);
-	if (!p->io.intf)
-		return -EFAULT;
 	return pvx_evtchn_bind(p->ctl, domid, (uint32_t)port, &p->ev);
 }
 
@@ -96,7 +122,6 @@ int cons_pvxd_open_io(struct consoled *cd, int32_t domid, char *name,
 		return -ENOMEM;
 	p->ctl = ctl;
 	p->domid = domid;
-	p->mem.fd = -1;
 	p->ev.event_fd = p->ev.notify_fd = -1;
 	rc = find_ring(p, domid);
 	if (rc) {
