@@ -53,6 +53,7 @@ global minios_entry32
 global boot_start_info, boot_xen_base, boot_hcall_msr, boot_hcall_msr_gp
 global idt_table, tss64
 global hypercall_page, upcall_count, irq_other_count, trap_frame
+global probe_resume, probe_vector, probe_error
 extern minios_main, trap_report
 
 ; Declared first so the section's alignment is page-sized from the start.
