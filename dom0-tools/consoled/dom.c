@@ -197,6 +197,10 @@ int cons_dom_add(struct consoled *cd, int32_t domid, const char *name,
 	if (rc)
 		goto err;
 	cons_ring_init(&d->ring, d->io->intf);
+	/* A ring that moved already (we were restarted): the ring is the
+	 * console, no console_io mirror (it would repeat the log). */
+	d->ring_seen = d->ring.out_cons != 0 ||
+		       __atomic_load_n(&d->io->intf->out_prod, __ATOMIC_ACQUIRE) != 0;
 	d->ev = event_new(cd->base, d->io->event_fd, EV_READ | EV_PERSIST, ring_cb, d);
 	if (!d->ev || event_add(d->ev, NULL)) {
 		rc = -ENOMEM;

@@ -134,7 +134,7 @@ int cons_early_start(struct cons_dom *d)
 	struct cons_early *e = &d->early;
 
 	e->done = true;
-	if (!d->io->read_log || d->log_fd < 0)
+	if (!d->io->read_log || d->log_fd < 0 || d->ring_seen)
 		return 0;
 	e->log_mark = lseek(d->log_fd, 0, SEEK_END);
 	e->timer = evtimer_new(d->cd->base, timer_cb, d);

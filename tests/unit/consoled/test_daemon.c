@@ -458,7 +458,9 @@ START_TEST(ring_takes_over_from_console_io)
 
 	ck_assert_int_eq(pvx_consoled_add(5, "both"), 0);
 	guest_write(f, "previous boot\n", 14, true);
+	ck_assert(wait_log("both", "previous boot\n", 14));
 	ck_assert_int_eq(pvx_consoled_remove(5), 0);
+	memset(&f->page, 0, sizeof(f->page));      /* a new domain, same name */
 	ck_assert_int_eq(pvx_consoled_add(5, "both"), 0);
 	guest_console_io(f, "booting\nminios: ready\n");
 	ck_assert(wait_log("both", "previous boot\nbooting\nminios: ready\n", 36));
@@ -481,6 +483,23 @@ START_TEST(ring_without_overlap_keeps_both)
 	ck_assert(wait_log("two", "early\n", 6));
 	guest_write(f, "hvc\n", 4, true);
 	ck_assert(wait_log("two", "early\nhvc\n", 10));
+}
+END_TEST
+
+/* Adopting a running domain (consoled restarted): its ring has moved,
+ * so the ring is the console and its console_io log is not repeated. */
+START_TEST(adopted_domain_no_mirror)
+{
+	struct fake_dom *f = &fakes[0];
+
+	guest_console_io(f, "minios: ready\n");
+	guest_write(f, "minios: ready\n", 14, false);
+	f->page.out_cons = f->page.out_prod;    /* the previous consoled read it */
+	ck_assert_int_eq(pvx_consoled_add(5, "adopted"), 0);
+	guest_write(f, "later\n", 6, true);
+	ck_assert(wait_log("adopted", "later\n", 6));
+	usleep(50000);
+	ck_assert(wait_log("adopted", "later\n", 6));
 }
 END_TEST
 
@@ -557,6 +576,7 @@ Suite *make_daemon_suite(void)
 	tcase_add_test(tc, ring_takes_over_from_console_io);
 	tcase_add_test(tc, ring_without_overlap_keeps_both);
 	tcase_add_test(tc, console_io_gone);
+	tcase_add_test(tc, adopted_domain_no_mirror);
 	suite_add_tcase(s, tc);
 	return s;
 }
