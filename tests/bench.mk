@@ -1,8 +1,12 @@
 # Benchmarks under tests/bench/: host-side programs built with everything
 # else; the scripts that run them are documented in docs/performance.md.
+# hostbase measures with libpvxbench (dom0-tools/bench.mk), the same code
+# `pvx bench ring` reports its baselines with.
 
-$(O)/bench/hostbase: $(O)/obj/tests/bench/hostbase.o
+$(O)/obj/tests/bench/hostbase.o: HOST_CFLAGS += -Idom0-tools/bench
+
+$(O)/bench/hostbase: $(O)/obj/tests/bench/hostbase.o $(O)/lib/libpvxbench.a
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lpthread
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
 PROGRAMS += $(O)/bench/hostbase
