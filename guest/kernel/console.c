@@ -113,11 +113,16 @@ static void ring_write(const char *buf, size_t len)
 	}
 }
 
+int console_reaches_xen(void)
+{
+	return !ring || mode == CONSOLE_BOTH;
+}
+
 void console_write(const char *buf, size_t len)
 {
 	if (!len)
 		return;
-	if (!ring || mode == CONSOLE_BOTH)
+	if (console_reaches_xen())
 		console_io(CONSOLEIO_write, (unsigned)len, buf);
 	if (ring)
 		ring_write(buf, len);

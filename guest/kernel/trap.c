@@ -41,9 +41,9 @@ static void report_line(const char *fmt, ...)
 	va_end(ap);
 	if (n >= (int)sizeof(buf))
 		n = sizeof(buf) - 1;
-	/* Both sinks: console_write may already have stopped mirroring. */
+	/* Always both sinks: the hypervisor log outlives a dead backend. */
 	console_write(buf, (size_t)n);
-	if (console_ring_active())
+	if (!console_reaches_xen())
 		console_io(CONSOLEIO_write, (unsigned)n, buf);
 }
 

@@ -22,6 +22,8 @@ void console_set_mode(enum console_mode mode);
  * stays the only output). */
 int console_ring_init(void);
 int console_ring_active(void);
+/* Does console_write() also go to console_io (the hypervisor log)? */
+int console_reaches_xen(void);
 void console_write(const char *buf, size_t len);
 /* Waits until the backend consumed everything written to the ring
  * (bounded); used before shutdown so the last lines are not lost. */
