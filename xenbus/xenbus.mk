@@ -25,7 +25,7 @@ PROGRAMS += $(O)/bin/pvxstored $(O)/bin/pvx-xenstore
 # Unit tests: the real daemon modules against a capturing fake transport.
 XS_UNIT_SRCS := $(sort $(wildcard tests/unit/xenstore/*.c))
 $(O)/tests/unit-xenstore: $(patsubst %.c,$(O)/obj/%.o,$(XS_UNIT_SRCS)) \
-		$(O)/lib/libpvxstore.a $(O)/lib/libpvxxs.a
+		$(O)/lib/libpvxstore.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS)
 
@@ -37,7 +37,7 @@ INTEG_TESTS += $(sort $(filter-out %.c,$(wildcard tests/integration/xenstore-*))
 FUZZ_CC ?= clang
 XS_FUZZ := $(O)/fuzz/fuzz_xenstore
 XS_FUZZ_SRCS := tests/fuzz/fuzz_xenstore.c \
-	$(filter-out xenbus/store/ring_pvxctl.c,$(XS_STORE_SRCS))
+	$(filter-out xenbus/store/ring_pvxctl.c xenbus/store/dom_events.c,$(XS_STORE_SRCS))
 $(XS_FUZZ): $(XS_FUZZ_SRCS) $(wildcard xenbus/store/*.h xenbus/include/pvx/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -g -O1 $(WARN) -D_GNU_SOURCE -Ihypervisor/include \

@@ -24,6 +24,7 @@
 
 #include <pvx/xs.h>
 
+#include "dom_events.h"
 #include "persist.h"
 #include "ring.h"
 #include "sock.h"
@@ -35,6 +36,7 @@ static struct {
 	struct event_base *base;
 	struct event *sigterm, *sigint;
 	struct evconnlistener *listener;
+	struct dom_events *events;
 	void *ring_ctx;
 	char rundir[512], logdir[600];
 	char pidfile[1100], dbfile[1100], sockpath[1100];
@@ -190,6 +192,16 @@ static void listen_exit(void)
 	unlink(d.sockpath);
 }
 
+static int events_init(void)
+{
+	return dom_events_start(&d.st, &d.events);
+}
+
+static void events_exit(void)
+{
+	dom_events_stop(d.events);
+}
+
 static const struct {
 	const char *name;
 	int (*init)(void);
@@ -200,6 +212,7 @@ static const struct {
 	{ "event loop", base_init, base_exit },
 	{ "store", store_init, store_exit },
 	{ "persistence", persist_start, persist_stop },
+	{ "pvxd events", events_init, events_exit },
 	{ "socket", listen_init, listen_exit },
 };
 #define NSUB (sizeof(subsystems) / sizeof(subsystems[0]))

@@ -21,11 +21,18 @@ static char dir[64], sock[128];
 static pid_t srv = -1;
 static struct xs_handle *h, *h2;
 
+static void quiet(const char *line, void *arg)
+{
+	(void)line;
+	(void)arg;
+}
+
 static void serve(int ready)
 {
 	struct xs_store st;
 	struct event_base *b = event_base_new();
 
+	xs_log_set_sink(quiet, NULL);
 	xs_store_init(&st);
 	st.base = b;
 	if (!sock_listen(&st, sock))

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "../../../xenbus/store/dom_events.h"
 #include "../../../xenbus/store/ring.h"
 
 struct fake_dom {
@@ -359,6 +360,31 @@ START_TEST(release_ends_the_connection)
 }
 END_TEST
 
+START_TEST(pvxd_events_fire_and_release)
+{
+	struct pvx_ctl_event shut = { 5, PVX_DOM_SHUTDOWN, 0, 0 };
+	struct pvx_ctl_event dead = { 5, PVX_DOM_DEAD, -1, 0 };
+	struct pvx_ctl_event other = { 9, PVX_DOM_DEAD, -1, 0 };
+	struct pvx_ctl_event run = { 5, PVX_DOM_RUNNING, -1, 0 };
+
+	ck_assert_int_eq(tc_watch(w0, "@releaseDomain", "r"), 0);
+	tc_drain_events(w0);
+	introduce(0);
+	dom_events_apply(T_st, &run);
+	dom_events_apply(T_st, &other);
+	ck_assert_int_eq(tc_event_count(w0), 0);
+	dom_events_apply(T_st, &shut);
+	ck_assert_int_eq(tc_event_count(w0), 1);
+	ck_assert(domain_get(T_st, 5, false)->introduced);
+	tc_drain_events(w0);
+	dom_events_apply(T_st, &dead);
+	ck_assert_int_eq(tc_event_count(w0), 1);
+	ck_assert_int_eq(dom.unbinds, 1);
+	ck_assert_int_eq(dom.unmaps, 1);
+	ck_assert_int_eq(tc_simple(d0, XS_RELEASE, 0, "5"), -ENOENT);
+}
+END_TEST
+
 Suite *make_ring_suite(void)
 {
 	Suite *s = suite_create("ring");
@@ -374,6 +400,7 @@ Suite *make_ring_suite(void)
 	tcase_add_test(tc, reconnect_resets_the_connection);
 	tcase_add_test(tc, watch_events_reach_the_guest);
 	tcase_add_test(tc, release_ends_the_connection);
+	tcase_add_test(tc, pvxd_events_fire_and_release);
 	suite_add_tcase(s, tc);
 	return s;
 }
