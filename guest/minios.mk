@@ -5,10 +5,14 @@
 #
 # GUEST_CFLAGS' -mcmodel=kernel is kept: it emits sign-extended 32-bit
 # absolute addresses, which are valid for an image below 2 GiB too.
+#
+# Code built into minios from elsewhere (e.g. pv-drivers/front/): append
+# its .c files to MINIOS_EXTRA_C in your own fragment (pv-drivers/*.mk is
+# included before this one) and they are compiled and linked in.
 
 MINIOS := $(O)/guest/minios
 MINIOS_ASM := guest/arch/boot.asm guest/arch/switch.asm
-MINIOS_C := $(sort $(wildcard guest/kernel/*.c guest/programs/*.c))
+MINIOS_C := $(sort $(wildcard guest/kernel/*.c guest/programs/*.c) $(MINIOS_EXTRA_C))
 MINIOS_OBJS := $(patsubst %.asm,$(O)/gobj/%.o,$(MINIOS_ASM)) \
 	$(patsubst %.c,$(O)/gobj/%.o,$(MINIOS_C))
 MINIOS_OFFSETS := $(O)/gen/minios/asm-offsets.inc
