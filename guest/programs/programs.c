@@ -17,6 +17,7 @@ const struct program programs[] = {
 	{ .name = "threads", .usage = "", .main = prog_threads },
 	{ .name = "console-flood", .usage = "[LINES]", .main = prog_console_flood },
 	{ .name = "probe", .usage = "", .main = prog_probe },
+	{ .name = "selftest", .usage = "", .main = prog_selftest },
 	{ .name = "upcall", .usage = "[COUNT]", .main = prog_upcall },
 	{ .name = "evtchn-pong", .usage = "[PEERDOM]", .main = prog_evtchn_pong },
 	{ .name = "evtchn-ping", .usage = "PEERDOM PORT COUNT", .main = prog_evtchn_ping },

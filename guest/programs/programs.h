@@ -17,5 +17,6 @@ int prog_upcall(int argc, char **argv);
 int prog_threads(int argc, char **argv);
 int prog_console_flood(int argc, char **argv);
 int prog_probe(int argc, char **argv);
+int prog_selftest(int argc, char **argv);
 
 #endif /* MINIOS_PROGRAMS_PROGRAMS_H */
