@@ -9,6 +9,8 @@
  * (writer's WRITE until the watcher has the event) through pvxstored's
  * modules, and the same message sizes through a bare echo server; the
  * ratio is the daemon's share.
+ * Part 1b, the same over a guest's store ring (the bench plays the guest
+ * on a shared page with eventfd kicks) against a bare ring echo.
  * Part 2, scale: domains are introduced (fake rings) with the keys libxl
  * writes for a guest with one disk and one NIC, plus a toolstack watch on
  * each domain's control/shutdown; at 10, 100, 1000 domains it times a
@@ -107,7 +109,7 @@ int main(int argc, char **argv)
 {
 	struct bench_opts o = { 20000, 1000, NULL };
 	char dir[] = "/tmp/xs-bench.XXXXXX", xs[128], echo[128], db[128], cmd[200];
-	pid_t spid, epid;
+	pid_t spid, epid, rpid = -1;
 	int opt, rc;
 
 	while ((opt = getopt(argc, argv, "n:d:")) != -1) {
@@ -127,19 +129,27 @@ int main(int argc, char **argv)
 	snprintf(xs, sizeof(xs), "%s/xenstored/socket", dir);
 	snprintf(echo, sizeof(echo), "%s/echo", dir);
 	snprintf(db, sizeof(db), "%s/pvxstored.db", dir);
+	if (bench_ring_setup(&bench_ring_xs) || bench_ring_setup(&bench_ring_echo))
+		return 1;
 	spid = bench_start_store(xs, db);
 	epid = bench_start_echo(echo);
-	rc = spid < 0 || epid < 0;
+	rpid = bench_start_ring_echo(&bench_ring_echo);
+	rc = spid < 0 || epid < 0 || rpid < 0;
 	if (!rc)
 		rc = bench_rates(&o, xs, echo);
+	if (!rc)
+		rc = bench_ring_rates(&o, xs, echo);
 	if (!rc)
 		rc = bench_scale(&o, xs);
 	if (spid > 0)
 		kill(spid, SIGKILL);
 	if (epid > 0)
 		kill(epid, SIGKILL);
+	if (rpid > 0)
+		kill(rpid, SIGKILL);
 	waitpid(spid, NULL, 0);
 	waitpid(epid, NULL, 0);
+	waitpid(rpid, NULL, 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd))
 		rc = 1;
