@@ -55,6 +55,7 @@ struct vcpu {
 	pthread_t thread;
 	bool thread_started;
 	clockid_t clock;           /* the thread's CPU clock */
+	bool has_clock;
 	uint64_t cpu_ns_final;     /* CPU time once the thread ended */
 	int wake_fd;               /* eventfd: wakes a blocked vCPU */
 	int blocked;               /* atomic: waiting in block/poll */

@@ -210,7 +210,6 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *v = arg;
 	struct timespec ts;
 
-	pthread_getcpuclockid(pthread_self(), &v->clock);
 	measure_tsc_offset(v);
 	while (!vcpu_park(v)) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
@@ -244,8 +243,10 @@ int vcpu_start(struct vcpu *v)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	r = -pthread_create(&v->thread, NULL, vcpu_thread, v);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r == 0)
+	if (r == 0) {
 		v->thread_started = true;
+		v->has_clock = pthread_getcpuclockid(v->thread, &v->clock) == 0;
+	}
 	return r;
 }
 
@@ -261,7 +262,7 @@ uint64_t vcpu_cpu_ns(const struct vcpu *v)
 {
 	struct timespec ts;
 
-	if (!v->thread_started || clock_gettime(v->clock, &ts) < 0)
+	if (!v->thread_started || !v->has_clock || clock_gettime(v->clock, &ts) < 0)
 		return v->cpu_ns_final;
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }

@@ -5,6 +5,7 @@
  *   pvxd-smoke-client badmsg        malformed control datagrams get errors
  *   pvxd-smoke-client cycles N      N create/boot/shutdown/destroy cycles
  *   pvxd-smoke-client timing N      latency of create, run, destroy
+ *   pvxd-smoke-client ops           pause, events, rename, params, Dom0 ports
  *
  * The guest is a few hand-assembled bytes of 32-bit code at 0x10000,
  * entered in PVH state (paging off, so pointers are physical): it calls
@@ -272,6 +273,101 @@ static void cycles(struct pvx_ctl *c, int n)
 	CHECK(rss1 - rss0 < 2048, "RSS grew %ld KiB", rss1 - rss0);
 }
 
+/* Waits for the next event about dom with the given state. */
+static int expect_event(struct pvx_ctl *sub, int32_t dom, uint32_t state,
+			struct pvx_ctl_event *out)
+{
+	struct pollfd p = { .fd = pvx_ctl_fd(sub), .events = POLLIN };
+	uint64_t end = now_ms() + 5000;
+
+	while (now_ms() < end) {
+		struct pvx_ctl_event ev;
+
+		if (poll(&p, 1, 100) == 1 && pvx_ctl_read_event(sub, &ev) == 0 &&
+		    ev.domid == dom && ev.state == state) {
+			if (out)
+				*out = ev;
+			return 0;
+		}
+	}
+	return -ETIMEDOUT;
+}
+
+static int32_t make_spinner(struct pvx_ctl *c, const char *name)
+{
+	struct pvx_ctl_create_req req = { .mem_kib = 2048, .vcpus = 2 };
+	struct pvx_dom_mem m = { .fd = -1 };
+	int32_t dom = -1;
+
+	snprintf(req.name, sizeof(req.name), "%s", name);
+	CHECK(pvx_ctl_create(c, &req, &dom) == 0, "create %s", name);
+	CHECK(pvx_dom_mem_map(c, dom, &m) == 0, "map");
+	if (m.base) {
+		m.base[CODE] = 0xEB;     /* jmp . */
+		m.base[CODE + 1] = 0xFE;
+	}
+	pvx_dom_mem_unmap(&m);
+	CHECK(pvx_ctl_set_boot(c, dom, 0, CODE, 0) == 0, "set_boot");
+	CHECK(pvx_ctl_set_boot(c, dom, 2, CODE, 0) == -EINVAL, "set_boot vcpu 2");
+	CHECK(pvx_ctl_set_boot(c, dom, 0, 1ull << 40, 0) == -EINVAL, "set_boot wild");
+	return dom;
+}
+
+/* Control ops beyond the boot path: events, pause, rename, params,
+ * Dom0 event channels, forced shutdown, list. */
+static void ops(struct pvx_ctl *c)
+{
+	struct pvx_ctl *sub = NULL;
+	struct pvx_ctl_dominfo di, *list = NULL;
+	struct pvx_ctl_event ev;
+	struct pvx_evtchn e = { .event_fd = -1, .notify_fd = -1 };
+	uint64_t v = 0, n = 0;
+	uint32_t port = 0;
+	size_t cnt = 0;
+	int32_t a, b;
+
+	CHECK(pvx_ctl_open(&sub) == 0 && pvx_ctl_subscribe(sub) == 0, "subscribe");
+	a = make_spinner(c, "ops-a");
+	b = make_spinner(c, "ops-b");
+	CHECK(pvx_ctl_rename(c, a, "ops-b") == -EEXIST, "rename to a taken name");
+	CHECK(pvx_ctl_rename(c, a, "ops-a2") == 0, "rename");
+	CHECK(pvx_ctl_info(c, a, &di) == 0 && !strcmp(di.name, "ops-a2"), "renamed");
+	CHECK(pvx_ctl_set_hvm_param(c, a, 1, 0xfeff9) == 0, "set param");
+	CHECK(pvx_ctl_get_hvm_param(c, a, 1, &v) == 0 && v == 0xfeff9, "get param");
+	CHECK(pvx_ctl_set_hvm_param(c, a, 39, 1) == -EINVAL, "param index");
+	CHECK(pvx_ctl_evtchn_alloc_unbound(c, a, 0, &port) == 0 && port, "alloc");
+	CHECK(pvx_evtchn_bind(c, a, port, &e) == 0, "bind");
+	CHECK(pvx_evtchn_bind(c, a, port, &(struct pvx_evtchn){ 0 }) == -EINVAL, "double bind");
+	CHECK(pvx_evtchn_consume(&e) == 1, "bind-time event");
+	CHECK(pvx_evtchn_notify(&e) == 0, "notify fd");
+	CHECK(pvx_ctl_call(c, PVX_CTL_EVTCHN_NOTIFY, 0, &(struct pvx_ctl_port_req){ .port = e.port },
+			   sizeof(struct pvx_ctl_port_req), NULL, 0, NULL, NULL, 0, NULL) == 0,
+	      "notify op");
+	CHECK(pvx_ctl_call(c, PVX_CTL_EVTCHN_NOTIFY, 0, &(struct pvx_ctl_port_req){ .port = 999 },
+			   sizeof(struct pvx_ctl_port_req), NULL, 0, NULL, NULL, 0, NULL) == -EINVAL,
+	      "notify a port not ours");
+	CHECK(pvx_ctl_unpause(c, a) == 0, "unpause");
+	CHECK(expect_event(sub, a, PVX_DOM_RUNNING, NULL) == 0, "RUNNING event");
+	CHECK(pvx_ctl_pause(c, a) == 0, "pause");
+	CHECK(pvx_ctl_info(c, a, &di) == 0 && di.state == PVX_DOM_PAUSED, "paused");
+	CHECK(expect_event(sub, a, PVX_DOM_PAUSED, NULL) == 0, "PAUSED event");
+	CHECK(pvx_ctl_unpause(c, a) == 0, "unpause again");
+	CHECK(pvx_ctl_shutdown(c, a, 1) == 0, "forced shutdown");
+	CHECK(expect_event(sub, a, PVX_DOM_SHUTDOWN, &ev) == 0 && ev.shutdown_reason == 1,
+	      "SHUTDOWN event");
+	CHECK(pvx_ctl_unpause(c, a) == -EINVAL, "unpause a shut-down domain");
+	CHECK(pvx_ctl_list(c, &list, &cnt) == 0 && cnt == 2, "list");
+	free(list);
+	CHECK(pvx_ctl_destroy(c, a) == 0, "destroy a");
+	CHECK(expect_event(sub, a, PVX_DOM_DEAD, NULL) == 0, "DEAD event");
+	/* The guest end is gone: our port is unbound, and we were told. */
+	CHECK(read(e.event_fd, &n, sizeof(n)) == sizeof(n), "peer-gone event");
+	pvx_evtchn_close(c, &e);
+	CHECK(pvx_ctl_destroy(c, b) == 0, "destroy b");
+	CHECK(pvx_ctl_destroy(c, b) == -ESRCH, "destroy twice");
+	pvx_ctl_close(sub);
+}
+
 static uint64_t now_us(void)
 {
 	struct timespec ts;
@@ -345,6 +441,8 @@ int main(int argc, char **argv)
 		CHECK(boot_one(c, "smoke", true) == 0, "boot");
 	else if (!strcmp(argv[1], "badmsg"))
 		bad_messages();
+	else if (!strcmp(argv[1], "ops"))
+		ops(c);
 	else if (!strcmp(argv[1], "timing"))
 		timing(c, argc > 2 ? atoi(argv[2]) : 50);
 	else if (!strcmp(argv[1], "cycles"))
