@@ -25,6 +25,8 @@
 
 #include "consoled.h"
 
+#define REPLY_BACKLOG_MAX (64 * 1024)
+
 typedef void (*cmd_fn)(struct cons_client *c, const struct cons_req *req);
 
 static void reply(struct cons_client *c, const char *fmt, ...)
@@ -160,6 +162,10 @@ static void command_mode(struct cons_client *c)
 	size_t n;
 
 	while (!c->dom && !c->closing) {
+		/* A client that sends requests without reading the replies
+		 * stops being read (write_cb resumes it): bounded memory. */
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > REPLY_BACKLOG_MAX)
+			return;
 		line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
 		if (!line) {
 			if (evbuffer_get_length(in) >= PVX_CONSOLED_LINE_MAX) {
@@ -200,6 +206,8 @@ static void write_cb(struct bufferevent *bev, void *arg)
 	(void)bev;
 	if (c->closing)
 		cons_client_free(c);
+	else if (!c->dom)
+		read_cb(c->bev, c);     /* requests held back by the backlog */
 }
 
 static void event_cb(struct bufferevent *bev, short what, void *arg)

@@ -557,6 +557,54 @@ START_TEST(protocol_errors)
 }
 END_TEST
 
+/* Requests sent without reading the replies: the daemon stops reading
+ * once its reply backlog is full (our writes then block), and after we
+ * read, every request is answered, in order. */
+START_TEST(request_backlog)
+{
+	static const char req[] = "ping\n";
+	size_t total = 30000, sent = 0, replies = 0, want;
+	char buf[65536], expect[64];
+	int fd, small = 4096;
+	bool blocked = false;
+
+	ck_assert_int_eq(pvx_consoled_connect(&fd), 0);
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
+	ck_assert_int_eq(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	want = (size_t)snprintf(expect, sizeof(expect), "ok pvx-consoled %d\n", (int)getpid());
+	/* phase 1: write only, until the daemon pushes back */
+	for (int idle = 0; sent < total && idle < 200; ) {
+		if (write(fd, req, sizeof(req) - 1) == (ssize_t)sizeof(req) - 1) {
+			sent++;
+			idle = 0;
+		} else {
+			idle++;
+			usleep(1000);
+		}
+	}
+	blocked = sent < total;
+	ck_assert_msg(blocked, "the daemon read all %zu requests without pushing back", sent);
+	/* phase 2: read everything, finish writing */
+	while (replies < total * want) {
+		struct pollfd p = { .fd = fd, .events = POLLIN | (sent < total ? POLLOUT : 0) };
+		ssize_t r;
+
+		ck_assert_int_eq(poll(&p, 1, 5000), 1);
+		if ((p.revents & POLLOUT) && write(fd, req, sizeof(req) - 1) == (ssize_t)sizeof(req) - 1)
+			sent++;
+		if (p.revents & POLLIN) {
+			r = read(fd, buf, sizeof(buf));
+			ck_assert_int_gt(r, 0);
+			for (ssize_t i = 0; i < r; i++)
+				ck_assert_int_eq(buf[i], expect[(replies + (size_t)i) % want]);
+			replies += (size_t)r;
+		}
+	}
+	ck_assert_uint_eq(replies, total * want);
+	close(fd);
+}
+END_TEST
+
 Suite *make_daemon_suite(void)
 {
 	Suite *s = suite_create("daemon");
@@ -577,6 +625,7 @@ Suite *make_daemon_suite(void)
 	tcase_add_test(tc, ring_without_overlap_keeps_both);
 	tcase_add_test(tc, console_io_gone);
 	tcase_add_test(tc, adopted_domain_no_mirror);
+	tcase_add_test(tc, request_backlog);
 	suite_add_tcase(s, tc);
 	return s;
 }
