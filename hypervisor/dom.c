@@ -22,6 +22,9 @@
 #include "vm_pool.h"
 #include "xtime.h"
 
+#define CONSOLE_FILE_RATE  (64 * 1024)  /* see dom_console_write */
+#define CONSOLE_FILE_BURST (256 * 1024)
+
 static struct domain *table[PVX_MAX_DOMAINS];
 static unsigned nr_domains;
 static int32_t next_domid = 1;
@@ -140,6 +143,8 @@ static struct domain *dom_alloc(const struct pvx_ctl_create_req *req, int32_t id
 	d->rl = (struct ratelimit)RATELIMIT_INIT;
 	d->create_mono_ns = mono_ns();
 	d->create_real_ns = real_ns();
+	d->console_tokens = CONSOLE_FILE_BURST;
+	d->console_refill_ns = d->create_mono_ns;
 	return d;
 }
 
@@ -320,21 +325,69 @@ int dom_set_boot(struct domain *d, const struct pvx_ctl_boot_req *req)
 	return vcpu_set_boot(&d->vcpus[req->vcpu], req->entry, req->start_info_gpa);
 }
 
+/*
+ * Guest text goes to pvxd.log with a "dN| " prefix, control characters
+ * made visible, at most CONSOLE_FILE_RATE bytes/s per domain (burst
+ * CONSOLE_FILE_BURST): a guest printing in a loop must not fill the
+ * host's disk. The domain's own ring (DMESG) always gets everything.
+ */
+static bool console_budget(struct domain *d, size_t len)
+{
+	uint64_t now = mono_ns();
+	bool ok, warn = false;
+
+	pthread_mutex_lock(&d->lock);
+	d->console_tokens += (now - d->console_refill_ns) * CONSOLE_FILE_RATE / 1000000000ull;
+	if (d->console_tokens > CONSOLE_FILE_BURST)
+		d->console_tokens = CONSOLE_FILE_BURST;
+	d->console_refill_ns = now;
+	ok = d->console_tokens >= len;
+	if (ok) {
+		d->console_tokens -= len;
+		d->console_throttled = false;
+	} else if (!d->console_throttled) {
+		d->console_throttled = warn = true;
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (warn)
+		log_warn("d%d: console output beyond %d bytes/s not copied to "
+			 "pvxd.log (pvx dmesg still has it)", d->domid, CONSOLE_FILE_RATE);
+	return ok;
+}
+
+static void file_line(const char *prefix, const char *text, size_t len)
+{
+	char buf[512];
+	size_t n = strlen(prefix);
+
+	memcpy(buf, prefix, n);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		if (n == sizeof(buf) - 1) {
+			log_file_raw(buf, n);
+			n = 0;
+		}
+		buf[n++] = (ch < 0x20 && ch != '\t') || ch == 0x7F ? '.' : (char)ch;
+	}
+	buf[n++] = '\n';
+	log_file_raw(buf, n);
+}
+
 void dom_console_write(struct domain *d, const char *text, size_t len)
 {
 	char prefix[16];
-	int n = snprintf(prefix, sizeof(prefix), "d%d| ", d->domid);
 	size_t start = 0;
 
 	textring_append(&d->log, text, len);
+	if (!console_budget(d, len))
+		return;
+	snprintf(prefix, sizeof(prefix), "d%d| ", d->domid);
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && text[i] != '\n')
 			continue;
-		if (i > start || i < len) {
-			log_file_raw(prefix, (size_t)n);
-			log_file_raw(text + start, i - start);
-			log_file_raw("\n", 1);
-		}
+		if (i > start || i < len)
+			file_line(prefix, text + start, i - start);
 		start = i + 1;
 	}
 }

@@ -111,6 +111,9 @@ struct domain {
 	struct textring log;       /* console_io text */
 	struct ratelimit rl;
 	uint8_t cmos_index;        /* atomic: last write to port 0x70 */
+	uint64_t console_tokens;   /* d->lock: pvxd.log budget (bytes) */
+	uint64_t console_refill_ns;
+	bool console_throttled;
 };
 
 /* Log a line about d to pvxd's log and to d's own log (pvx dmesg). */
