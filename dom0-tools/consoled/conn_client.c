@@ -26,6 +26,7 @@
 #include "consoled.h"
 
 #define REPLY_BACKLOG_MAX (64 * 1024)
+#define CLOSE_FLUSH_SECS  10
 
 typedef void (*cmd_fn)(struct cons_client *c, const struct cons_req *req);
 
@@ -213,7 +214,7 @@ static void write_cb(struct bufferevent *bev, void *arg)
 static void event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	(void)bev;
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
 		cons_client_free(arg);
 }
 
@@ -255,12 +256,16 @@ void cons_client_send(struct cons_client *c, const char *data, size_t len)
 	bufferevent_write(c->bev, data, len);
 }
 
-/* Flushes what is queued, then closes. */
+/* Flushes what is queued, then closes; a peer that does not read it
+ * within CLOSE_FLUSH_SECS is dropped. */
 void cons_client_end(struct cons_client *c)
 {
+	struct timeval tv = { CLOSE_FLUSH_SECS, 0 };
+
 	if (c->dom)
 		cons_dom_detach(c->dom, c);
 	c->closing = true;
+	bufferevent_set_timeouts(c->bev, NULL, &tv);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		cons_client_free(c);
 }
