@@ -128,6 +128,34 @@ void console_write(const char *buf, size_t len)
 		ring_write(buf, len);
 }
 
+int console_read(char *buf, size_t len)
+{
+	XENCONS_RING_IDX prod, cons;
+	size_t n = 0;
+
+	if (!ring)
+		return -XEN_ENODEV;
+	prod = READ_ONCE(ring->in_prod);
+	cons = ring->in_cons;
+	rmb(); /* in_prod before the bytes it covers */
+	if (prod - cons > sizeof(ring->in))
+		return -XEN_EIO;
+	while (n < len && cons + n != prod) {
+		buf[n] = ring->in[MASK_XENCONS_IDX(cons + n, ring->in)];
+		n++;
+	}
+	mb(); /* done reading before the backend may reuse the space */
+	WRITE_ONCE(ring->in_cons, cons + (XENCONS_RING_IDX)n);
+	if (n)
+		evtchn_send(ring_port);
+	return (int)n;
+}
+
+evtchn_port_t console_port(void)
+{
+	return ring ? ring_port : 0;
+}
+
 void console_flush(void)
 {
 	unsigned tries;

@@ -222,3 +222,47 @@ int prog_console_flood(int argc, char **argv)
 		       (unsigned long)i);
 	return pass("console-flood: %lu lines", (unsigned long)lines);
 }
+
+/* console-echo [LINES]: reads console input (the ring's in[] side) and
+ * prints "echo: LINE" for each line, until "quit" or LINES lines
+ * (default 10); 60 s without input is a failure. */
+static int echo_line(const char *line, uint64_t *left)
+{
+	printk("echo: %s\n", line);
+	if (!strcmp(line, "quit") || --*left == 0)
+		return 1;
+	return 0;
+}
+
+int prog_console_echo(int argc, char **argv)
+{
+	char line[128], c;
+	uint64_t left;
+	size_t n = 0;
+	int rc;
+
+	if (arg_u64(argc, argv, 1, 10, &left) < 0 || !left)
+		return fail("console-echo: usage: console-echo [LINES]");
+	if (!console_port())
+		return fail("console-echo: no console ring");
+	printk("console-echo: ready\n");
+	for (;;) {
+		rc = console_read(&c, 1);
+		if (rc < 0)
+			return fail("console-echo: console_read: %d", rc);
+		if (rc == 0) {
+			if (!evtchn_wait_until(console_port(), time_now_ns() + 60000000000ull))
+				return fail("console-echo: no input for 60 s");
+			continue;
+		}
+		if (c == '\r' || c == '\n') {
+			line[n] = '\0';
+			n = 0;
+			if (line[0] && echo_line(line, &left))
+				break;
+		} else if (n < sizeof(line) - 1) {
+			line[n++] = c;
+		}
+	}
+	return pass("console-echo");
+}

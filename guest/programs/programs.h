@@ -19,5 +19,6 @@ int prog_console_flood(int argc, char **argv);
 int prog_probe(int argc, char **argv);
 int prog_selftest(int argc, char **argv);
 int prog_xenstore(int argc, char **argv);
+int prog_console_echo(int argc, char **argv);
 
 #endif /* MINIOS_PROGRAMS_PROGRAMS_H */

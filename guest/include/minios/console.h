@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include <xen/public/event_channel.h>
+
 enum console_mode {
 	CONSOLE_BOTH,   /* ring once mapped, plus console_io (default) */
 	CONSOLE_RING,   /* ring once mapped, console_io only before */
@@ -25,6 +27,11 @@ int console_ring_active(void);
 /* Does console_write() also go to console_io (the hypervisor log)? */
 int console_reaches_xen(void);
 void console_write(const char *buf, size_t len);
+/* Input from the ring (what pvx console sends): copies up to len bytes
+ * that are there, without waiting; their count or a negative Xen errno.
+ * Wait for more with evtchn_wait_until(console_port(), ...). */
+int console_read(char *buf, size_t len);
+evtchn_port_t console_port(void);
 /* Waits until the backend consumed everything written to the ring
  * (bounded); used before shutdown so the last lines are not lost. */
 void console_flush(void);
