@@ -6,7 +6,8 @@
  * its control/shutdown. At each checkpoint (10, 100, 1000 ...) the
  * medians of: DIRECTORY /local/domain; a write to some domain's
  * control/shutdown until the watcher has its event; INTRODUCE of one more
- * domain (released again, so the count stays).
+ * domain (released again, so the count stays). The lowest median of three
+ * rounds is reported.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,7 +128,9 @@ static void drain(struct xs_handle *w)
 		free(p);
 }
 
-static int checkpoint(struct xs_handle *h, struct xs_handle *w, int n)
+/* Medians of REPS directory calls, watched writes and introductions. */
+static int one_round(struct xs_handle *h, struct xs_handle *w, int n,
+		     double out[3])
 {
 	static uint64_t dir[REPS], wr[REPS], intro[REPS];
 	char path[64], *p, *t, **names;
@@ -163,9 +166,27 @@ static int checkpoint(struct xs_handle *h, struct xs_handle *w, int n)
 		if ((rc = xs_release_domain(h, n + 1)))
 			return rc;
 	}
+	out[0] = median_us(dir, REPS);
+	out[1] = median_us(wr, REPS);
+	out[2] = median_us(intro, REPS);
+	return 0;
+}
+
+/* The lowest of 3 rounds' medians: the machine is shared, and a burst of
+ * someone else's work should not pass for growth. */
+static int checkpoint(struct xs_handle *h, struct xs_handle *w, int n)
+{
+	double best[3] = { 1e18, 1e18, 1e18 }, r[3];
+	int round, k, rc;
+
+	for (round = 0; round < 3; round++) {
+		if ((rc = one_round(h, w, n, r)))
+			return rc;
+		for (k = 0; k < 3; k++)
+			best[k] = r[k] < best[k] ? r[k] : best[k];
+	}
 	printf("scale domains=%d directory_us=%.1f watched_write_us=%.1f "
-	       "introduce_us=%.1f\n", n, median_us(dir, REPS), median_us(wr, REPS),
-	       median_us(intro, REPS));
+	       "introduce_us=%.1f\n", n, best[0], best[1], best[2]);
 	fflush(stdout);
 	return 0;
 }
