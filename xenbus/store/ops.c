@@ -116,14 +116,12 @@ void xs_dispatch(struct xs_conn *c, const struct xsd_sockmsg *hdr, char *payload
 {
 	/* Big (argv and a full reply) and never re-entered: one instance. */
 	static struct xs_req r;
+	static const struct xs_op none; /* unknown types: ENOSYS */
 	const struct xs_op *op = hdr->type < XS_TYPE_COUNT ? &op_table[hdr->type]
-							   : &op_table[XS_TYPE_COUNT - 1];
-	static const struct xs_op none;
+							   : &none;
 	const char *name;
 	int rc;
 
-	if (hdr->type >= XS_TYPE_COUNT)
-		op = &none;
 	memset(&r, 0, offsetof(struct xs_req, argv));
 	r.c = c;
 	r.hdr = hdr;
