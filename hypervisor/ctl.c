@@ -11,6 +11,7 @@
  * pvxd.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,15 @@ static void handle(struct ctl_conn *c, size_t len, bool truncated)
 		close(rep.fds[i]);
 }
 
+/* recvmsg returns 0 both for an empty datagram and for the peer's close;
+ * only the latter leaves the socket hung up. */
+static bool peer_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLRDHUP | POLLERR));
+}
+
 static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct ctl_conn *c = arg;
@@ -138,7 +148,7 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 	n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (n <= 0) {
+	if (n < 0 || (n == 0 && peer_gone(fd))) {
 		conn_close(c);
 		return;
 	}

@@ -6,6 +6,7 @@
  *   pvxd-smoke-client cycles N      N create/boot/shutdown/destroy cycles
  *   pvxd-smoke-client timing N      latency of create, run, destroy
  *   pvxd-smoke-client ops           pause, events, rename, params, Dom0 ports
+ *   pvxd-smoke-client fuzz N        N random datagrams, each must be answered
  *
  * The guest is a few hand-assembled bytes of 32-bit code at 0x10000,
  * entered in PVH state (paging off, so pointers are physical): it calls
@@ -210,6 +211,79 @@ static void bad_messages(void)
 	CHECK(raw_call(fd, &m, sizeof(m.h), &rep) == 0 && rep.status == 0 && rep.seq == 42,
 	      "hello after garbage: %d", rep.status);
 	close(fd);
+}
+
+/* xorshift: deterministic, so a failure can be replayed. */
+static uint64_t rnd_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/* One random datagram; every one must get exactly one reply. */
+static int fuzz_one(int fd)
+{
+	static const uint32_t sizes[] = { 0, 4, 8, 16, 24, 32, 64, 112, 120, 200 };
+	struct { struct pvx_ctl_hdr h; uint8_t pay[256]; } m;
+	uint8_t rx[PVX_CTL_MAX_PAYLOAD + 64];
+	char cbuf[CMSG_SPACE(8 * sizeof(int))];
+	struct iovec iov = { rx, sizeof(rx) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint32_t len = sizes[rnd() % 10];
+	size_t total;
+
+	for (size_t i = 0; i < sizeof(m); i++)
+		((uint8_t *)&m)[i] = (uint8_t)rnd();
+	m.h.magic = rnd() % 10 ? PVX_CTL_MAGIC : (uint32_t)rnd();
+	m.h.op = rnd() % 8 ? (uint16_t)(rnd() % (PVX_CTL_OP_COUNT + 2)) : (uint16_t)rnd();
+	m.h.domid = (int32_t)(rnd() % 8) - 2;
+	m.h.len = rnd() % 5 ? len : (uint32_t)rnd();
+	total = rnd() % 20 ? sizeof(m.h) + len : rnd() % sizeof(m);
+	if (m.h.op == PVX_CTL_SUBSCRIBE)
+		m.h.op = PVX_CTL_HELLO; /* events would interleave with replies */
+	if (send(fd, &m, total, 0) < 0)
+		return -errno;
+	if (poll(&p, 1, 5000) != 1)
+		return -ETIMEDOUT;
+	if (recvmsg(fd, &mh, 0) < (ssize_t)sizeof(struct pvx_ctl_hdr))
+		return -EPROTO;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_type == SCM_RIGHTS)
+			for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
+				close(((int *)CMSG_DATA(c))[i]);
+	return 0;
+}
+
+static void fuzz(struct pvx_ctl *c, int n)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct pvx_ctl_dominfo *list = NULL;
+	struct pvx_ctl_hello_rsp h;
+	size_t cnt = 0;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/pvxd.sock", getenv("PVX_RUNDIR"));
+	CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect");
+	if (getenv("PVXD_FUZZ_SEED"))
+		rnd_state = strtoull(getenv("PVXD_FUZZ_SEED"), NULL, 0) | 1;
+	for (int i = 0; i < n && !fails; i++) {
+		int r = fuzz_one(fd);
+
+		CHECK(r == 0, "datagram %d: no reply (%d)", i, r);
+	}
+	close(fd);
+	CHECK(pvx_ctl_hello(c, &h) == 0, "pvxd alive after fuzzing");
+	if (pvx_ctl_list(c, &list, &cnt) == 0)
+		for (size_t i = 0; i < cnt; i++)
+			pvx_ctl_destroy(c, list[i].domid);
+	free(list);
+	printf("fuzz: %d datagrams, %zu domains created by chance\n", n, cnt);
 }
 
 static long proc_value(int pid, const char *what)
@@ -441,6 +515,8 @@ int main(int argc, char **argv)
 		CHECK(boot_one(c, "smoke", true) == 0, "boot");
 	else if (!strcmp(argv[1], "badmsg"))
 		bad_messages();
+	else if (!strcmp(argv[1], "fuzz"))
+		fuzz(c, argc > 2 ? atoi(argv[2]) : 20000);
 	else if (!strcmp(argv[1], "ops"))
 		ops(c);
 	else if (!strcmp(argv[1], "timing"))
