@@ -42,6 +42,8 @@ enum cons_log_level { CLOG_DEBUG, CLOG_INFO, CLOG_WARN, CLOG_ERR };
 void cons_log(enum cons_log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void cons_log_set_level(enum cons_log_level lvl);
+int cons_log_open(const char *path);
+void cons_log_close(void);
 
 /* ring.c: the guest's page plus our private copies of the indices we
  * own (out_cons, in_prod); the guest's are read once per call. */

@@ -3,7 +3,8 @@
  *
  * Paths follow every pvx daemon: run directory $PVX_RUNDIR (default
  * /run/pvx), log directory $PVX_LOGDIR (default <rundir>/log); console
- * logs go to <logdir>/console/. The pid file <rundir>/pvx-consoled.pid
+ * logs go to <logdir>/console/, the daemon's own messages to
+ * <logdir>/pvx-consoled.log (and stderr). The pid file <rundir>/pvx-consoled.pid
  * is locked (flock) for the daemon's life, so a second instance on the
  * same run directory refuses to start instead of stealing the socket.
  */
@@ -44,6 +45,7 @@ static int mkdir_p(const char *path)
 
 int cons_daemon_paths(struct consoled *cd)
 {
+	char *path;
 	int rc;
 
 	cd->rundir = strdup(pvx_rundir());
@@ -56,10 +58,18 @@ int cons_daemon_paths(struct consoled *cd)
 	rc = mkdir_p(cd->rundir);
 	if (!rc)
 		rc = mkdir_p(cd->console_dir);
-	if (rc)
+	if (rc) {
 		cons_log(CLOG_ERR, "cannot create %s or %s: %s", cd->rundir,
-		     cd->console_dir, strerror(-rc));
-	return rc;
+			 cd->console_dir, strerror(-rc));
+		return rc;
+	}
+	if (asprintf(&path, "%s/pvx-consoled.log", cd->logdir) < 0)
+		return -ENOMEM;
+	if (cons_log_open(path))
+		cons_log(CLOG_WARN, "cannot open %s: %s; logging to stderr only",
+			 path, strerror(errno));
+	free(path);
+	return 0;
 }
 
 int cons_daemon_pidfile(struct consoled *cd)

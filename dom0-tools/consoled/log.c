@@ -1,16 +1,33 @@
 /*
- * The one logging API of pvx-consoled: one line per message on stderr,
- * with a UTC timestamp and the level. The daemon runs in the foreground;
- * whoever starts it (pvx daemons start, systemd) decides where stderr
- * goes.
+ * The one logging API of pvx-consoled: one line per message, with a UTC
+ * timestamp and the level, on stderr and (once the paths are known) in
+ * <logdir>/pvx-consoled.log, like every pvx daemon. Lines are written
+ * with one write(2) each, so nothing waits in a buffer if we die.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "consoled.h"
 
 static enum cons_log_level min_level = CLOG_INFO;
+static int log_fd = -1;
+
+int cons_log_open(const char *path)
+{
+	log_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	return log_fd < 0 ? -1 : 0;
+}
+
+void cons_log_close(void)
+{
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = -1;
+}
 
 void cons_log_set_level(enum cons_log_level lvl)
 {
@@ -20,10 +37,11 @@ void cons_log_set_level(enum cons_log_level lvl)
 void cons_log(enum cons_log_level lvl, const char *fmt, ...)
 {
 	static const char *const names[] = { "debug", "info", "warning", "error" };
-	char stamp[32], msg[512];
+	char stamp[32], msg[512], line[600];
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
+	int n;
 
 	if (lvl < min_level)
 		return;
@@ -33,6 +51,16 @@ void cons_log(enum cons_log_level lvl, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s.%03ldZ pvx-consoled %s: %s\n", stamp,
-		ts.tv_nsec / 1000000, names[lvl], msg);
+	n = snprintf(line, sizeof(line), "%s.%03ldZ pvx-consoled %s: %s\n", stamp,
+		     ts.tv_nsec / 1000000, names[lvl], msg);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = (int)sizeof(line) - 1;
+	if (write(STDERR_FILENO, line, (size_t)n) < 0) {
+		/* stderr gone: the file still gets the line */
+	}
+	if (log_fd >= 0 && write(log_fd, line, (size_t)n) < 0) {
+		/* disk full: nothing better to do than drop the line */
+	}
 }

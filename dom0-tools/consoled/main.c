@@ -33,6 +33,7 @@ static void paths_exit(struct consoled *cd)
 	free(cd->console_dir);
 	free(cd->sock_path);
 	free(cd->pid_path);
+	cons_log_close();
 }
 
 static void signals_exit(struct consoled *cd)

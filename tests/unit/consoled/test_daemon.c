@@ -161,6 +161,7 @@ static void stop(void)
 	free(cd.console_dir);
 	free(cd.sock_path);
 	free(cd.pid_path);
+	cons_log_close();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", rundir);
 	ck_assert_int_eq(system(cmd), 0);
 }
