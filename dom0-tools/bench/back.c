@@ -5,7 +5,7 @@
  * Each pass reads req_prod once (through the ring header, which answers
  * -EIO when it claims more requests than the ring can hold or runs
  * backwards), copies every request off the ring once, validates the copy
- * (sequence id, opcode, payload descriptor inside the data area and no
+ * (sequence id, payload descriptor inside the data area and no
  * larger than a slot), copies the payload into private memory as a backend
  * copying granted pages would, then writes the response into the slot. It
  * publishes responses `batch` at a time (and at the end of a pass), so the
@@ -51,11 +51,8 @@ int bench_back_validate(const struct bench_shm *s, const struct bench_req *req,
 {
 	unsigned long long n = (unsigned long long)seq;
 
-	if (req->op != BENCH_OP_IO)
-		snprintf(msg, len, "request %llu: unknown op %u", n, req->op);
-	else if (req->id != seq)
-		snprintf(msg, len, "request %llu: id %llu out of sequence", n,
-			 (unsigned long long)req->id);
+	if (req->id != (uint32_t)seq)
+		snprintf(msg, len, "request %llu: id %u out of sequence", n, req->id);
 	else if (req->len > s->slot_bytes)
 		snprintf(msg, len, "request %llu: payload length %u exceeds the %u-byte slot",
 			 n, req->len, s->slot_bytes);
@@ -79,13 +76,13 @@ static int serve_one(struct back *b)
 		return fail(b, -EINVAL, "%s", msg);
 	if (req.len) {
 		memcpy(b->buf, b->s->data + req.off, req.len);
-		if (req.len >= sizeof(uint64_t) && memcmp(b->buf, &req.id, sizeof(uint64_t)))
+		if (req.len >= sizeof(uint64_t) && memcmp(b->buf, &b->seq, sizeof(uint64_t)))
 			return fail(b, -EINVAL, "request %llu: payload does not carry its id",
 				    (unsigned long long)b->seq);
 	}
 	rsp = bench_back_rsp_slot(br);
 	rsp->id = req.id;
-	rsp->tsc = req.tsc;
+	rsp->stamp = req.stamp;
 	rsp->status = 0;
 	b->seq++;
 	return 0;

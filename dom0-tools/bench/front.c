@@ -57,12 +57,12 @@ static uint64_t ticks_to_ns(const struct front *f, uint64_t ticks)
 static int issue(struct front *f)
 {
 	struct bench_shm *s = f->s;
-	uint64_t tsc;
+	uint32_t stamp;
 	int r;
 
 	if (f->inflight + f->c->batch > f->c->outstanding)
 		return 0;
-	tsc = bench_tsc();
+	stamp = (uint32_t)(bench_tsc() >> BENCH_STAMP_SHIFT);
 	for (unsigned i = 0; i < f->c->batch; i++) {
 		struct bench_req *q = bench_front_req_slot(&f->fr);
 		uint32_t slot = (uint32_t)(f->next_id & (s->nr_ents - 1));
@@ -70,9 +70,8 @@ static int issue(struct front *f)
 		if (!q)
 			return fail(f, -ENOSPC, "ring full with %llu in flight",
 				    (unsigned long long)f->inflight);
-		q->id = f->next_id;
-		q->tsc = tsc;
-		q->op = BENCH_OP_IO;
+		q->id = (uint32_t)f->next_id;
+		q->stamp = stamp;
 		q->off = slot * s->slot_bytes;
 		q->len = f->c->payload;
 		if (f->c->payload >= sizeof(uint64_t))
@@ -92,25 +91,26 @@ static int consume(struct front *f)
 {
 	struct bench_front_ring *fr = &f->fr;
 	int n = bench_front_has_unconsumed_responses(fr);
-	uint64_t now;
+	uint32_t now;
 
 	if (n < 0)
 		return fail(f, n, "backend published more responses than requests");
 	if (n == 0)
 		return 0;
-	now = bench_tsc();
+	now = (uint32_t)(bench_tsc() >> BENCH_STAMP_SHIFT);
 	for (int i = 0; i < n; i++) {
 		struct bench_rsp r;
 
 		PVX_RING_COPY_OUT(&r, &fr->sring->ring[fr->r.rsp_cons & (fr->r.nr_ents - 1)].rsp);
 		fr->r.rsp_cons++;
-		if (r.id != f->next_rsp || r.status != 0)
-			return fail(f, -EPROTO, "response %llu: id %llu status %d",
-				    (unsigned long long)f->next_rsp,
-				    (unsigned long long)r.id, r.status);
+		if (r.id != (uint32_t)f->next_rsp || r.status != 0)
+			return fail(f, -EPROTO, "response %llu: id %u status %d",
+				    (unsigned long long)f->next_rsp, r.id, r.status);
 		f->next_rsp++;
 		if (f->measuring) {
-			bench_hist_add(&f->s->ctl->hist, ticks_to_ns(f, now - r.tsc));
+			bench_hist_add(&f->s->ctl->hist,
+				       ticks_to_ns(f, (uint64_t)(uint32_t)(now - r.stamp)
+						       << BENCH_STAMP_SHIFT));
 			f->requests++;
 		}
 	}

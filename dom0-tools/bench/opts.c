@@ -257,7 +257,7 @@ static void defaults(struct bench_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mode = BENCH_MODE_HOST;
 	o->notify = BENCH_NOTIFY_POLL;
-	o->ring_pages = 4;
+	o->ring_pages = 2;
 	o->duration = 5.0;
 	o->cpu_front = bench_cpu_usable(0) ? 0 : -1;
 	o->cpu_back = bench_cpu_usable(1) ? 1 : -1;
@@ -331,7 +331,7 @@ void bench_opts_usage(FILE *f)
 {
 	fputs("usage: pvx bench ring [options]   (docs/bench-ring.md)\n"
 	      "  --mode host|guest        host: two processes over a memfd ring (guest: not yet)\n"
-	      "  --ring-pages N           ring size in pages, power of two (default 4)\n"
+	      "  --ring-pages N           ring size in pages, power of two (default 2)\n"
 	      "  --batch N                requests published per push (default 32)\n"
 	      "  --sweep-batch LIST       run several batch sizes, e.g. 1,2,4,8,16,32,64\n"
 	      "  --outstanding N          requests in flight at most (default: ring entries)\n"

@@ -33,8 +33,8 @@ static void setup(unsigned payload, enum bench_notify n)
 static struct bench_req good(uint64_t i)
 {
 	uint32_t slot = (uint32_t)(i & (shm.nr_ents - 1));
-	struct bench_req q = { .id = i, .tsc = 7, .op = BENCH_OP_IO,
-			       .off = slot * shm.slot_bytes, .len = cfg.payload };
+	struct bench_req q = { .id = (uint32_t)i, .stamp = 7, .off = slot * shm.slot_bytes,
+			       .len = cfg.payload };
 
 	if (cfg.payload >= 8)
 		memcpy(shm.data + q.off, &i, 8);
@@ -62,7 +62,7 @@ START_TEST(test_good_requests_answered)
 	ck_assert_uint_eq(shm.sring->hdr.rsp_prod, 3);
 	for (uint64_t i = 0; i < 3; i++) {
 		ck_assert_uint_eq(shm.sring->ring[i].rsp.id, i);
-		ck_assert_uint_eq(shm.sring->ring[i].rsp.tsc, 7);
+		ck_assert_uint_eq(shm.sring->ring[i].rsp.stamp, 7);
 		ck_assert_int_eq(shm.sring->ring[i].rsp.status, 0);
 	}
 	ck_assert_int_eq(shm.ctl->back_err, 0);
@@ -77,7 +77,7 @@ START_TEST(test_producer_index_jump)
 	publish(shm.nr_ents + 5);
 	ck_assert_int_eq(bench_back_run(&shm, &cfg), -EIO);
 	ck_assert_int_eq(shm.ctl->back_err, -EIO);
-	ck_assert_ptr_nonnull(strstr(shm.ctl->back_msg, "bad producer index: req_prod 69"));
+	ck_assert_ptr_nonnull(strstr(shm.ctl->back_msg, "bad producer index: req_prod 133"));
 	ck_assert_uint_eq(shm.ctl->back_done, 1);
 	ck_assert_uint_eq(shm.sring->hdr.rsp_prod, 0);
 	bench_shm_dispose(&shm);
@@ -87,19 +87,18 @@ END_TEST
 static const struct bad_req {
 	const char *what;
 	unsigned payload;
-	struct bench_req q;         /* fields that override good(2); len/off ~0 = keep */
+	struct bench_req q;         /* request 2, replacing the good one */
 	const char *says;
 } bad_reqs[] = {
-	{ "offset past the area", 128, { .id = 2, .op = 1, .off = 64 * 128, .len = 128 },
-	  "payload [8192, +128) outside the 8192-byte data area" },
-	{ "offset+length wraps", 128, { .id = 2, .op = 1, .off = 0xFFFFFFF0u, .len = 0x20 },
-	  "outside the 8192-byte data area" },
-	{ "length above a slot", 128, { .id = 2, .op = 1, .off = 0, .len = 129 },
+	{ "offset past the area", 128, { .id = 2, .off = 128 * 128, .len = 128 },
+	  "payload [16384, +128) outside the 16384-byte data area" },
+	{ "offset+length wraps", 128, { .id = 2, .off = 0xFFFFFFF0u, .len = 0x20 },
+	  "outside the 16384-byte data area" },
+	{ "length above a slot", 128, { .id = 2, .off = 0, .len = 129 },
 	  "payload length 129 exceeds the 128-byte slot" },
-	{ "payload without a data area", 0, { .id = 2, .op = 1, .off = 0, .len = 8 },
+	{ "payload without a data area", 0, { .id = 2, .off = 0, .len = 8 },
 	  "payload length 8 exceeds the 0-byte slot" },
-	{ "id out of sequence", 0, { .id = 9, .op = 1 }, "request 2: id 9 out of sequence" },
-	{ "unknown op", 0, { .id = 2, .op = 77 }, "request 2: unknown op 77" },
+	{ "id out of sequence", 0, { .id = 9 }, "request 2: id 9 out of sequence" },
 };
 
 START_TEST(test_bad_request)
@@ -145,13 +144,13 @@ START_TEST(test_validate_accepts_edges)
 	char msg[BENCH_MSG_LEN];
 	struct bench_req q;
 
-	setup(100, BENCH_NOTIFY_POLL);   /* slots of 128 bytes, 64 of them */
+	setup(100, BENCH_NOTIFY_POLL);   /* slots of 128 bytes, 128 of them */
 	q = good(5);
 	ck_assert_int_eq(bench_back_validate(&shm, &q, 5, msg, sizeof(msg)), 0);
-	q.off = 63 * 128;
+	q.off = 127 * 128;
 	q.len = 128;                     /* the very last byte of the area */
 	ck_assert_int_eq(bench_back_validate(&shm, &q, 5, msg, sizeof(msg)), 0);
-	q.off = 63 * 128 + 1;
+	q.off = 127 * 128 + 1;
 	ck_assert_int_eq(bench_back_validate(&shm, &q, 5, msg, sizeof(msg)), -EINVAL);
 	bench_shm_dispose(&shm);
 }
@@ -197,7 +196,7 @@ static void hostile_process(RING_IDX bad_prod, const char *says)
 
 START_TEST(test_process_index_jump)
 {
-	hostile_process(3 + 64 + 1, "bad producer index: req_prod 68 with 3 requests consumed, ring of 64");
+	hostile_process(3 + 128 + 1, "bad producer index: req_prod 132 with 3 requests consumed, ring of 128");
 }
 END_TEST
 

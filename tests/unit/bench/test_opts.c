@@ -37,11 +37,11 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(t_parse(&o, err, sizeof(err), args), 0);
 	ck_assert_int_eq(o.mode, BENCH_MODE_HOST);
 	ck_assert_int_eq(o.notify, BENCH_NOTIFY_POLL);
-	ck_assert_uint_eq(o.ring_pages, 4);
+	ck_assert_uint_eq(o.ring_pages, 2);
 	ck_assert_uint_eq(o.nbatches, 1);
 	ck_assert_uint_eq(o.batches[0], 32);
 	ck_assert(o.baselines);
-	/* 4 pages of 32-byte entries: (16384 - 64) / 32 = 510 -> 256. */
+	/* 2 pages of 16-byte entries: (8192 - 64) / 16 = 508 -> 256. */
 	ck_assert_uint_eq(bench_ring_entries(o.ring_pages), 256);
 	ck_assert_uint_eq(bench_outstanding(&o), 256);
 	ck_assert_str_eq(err, "");
@@ -102,9 +102,9 @@ static const struct bad_row {
 	{ { "--sweep-batch", "1,2," }, "has an empty entry" },
 	{ { "--sweep-batch", "1,0" }, "--sweep-batch: '0' is not an integer" },
 	{ { "--outstanding", "0" }, "--outstanding: '0' is not a positive integer" },
-	{ { "--outstanding", "300" }, "--outstanding: 300 exceeds the 256 entries of a 4-page ring" },
+	{ { "--outstanding", "300" }, "--outstanding: 300 exceeds the 256 entries of a 2-page ring" },
 	{ { "--outstanding", "16", "--batch", "32" }, "batch 32 exceeds the 16 outstanding" },
-	{ { "--ring-pages", "1", "--sweep-batch", "1,128" }, "batch 128 exceeds the 64 outstanding" },
+	{ { "--ring-pages", "1", "--sweep-batch", "1,256" }, "batch 256 exceeds the 128 outstanding" },
 	{ { "--frobnicate" }, "unknown option '--frobnicate'" },
 	{ { "stray" }, "unexpected argument 'stray'" },
 	{ { "--no-baselines=1" }, "--no-baselines takes no value" },
@@ -126,11 +126,11 @@ END_TEST
 
 START_TEST(test_ring_entries)
 {
-	/* 32-byte entries after a 64-byte header, rounded down to 2^k. */
+	/* 16-byte entries after a 64-byte header, rounded down to 2^k. */
 	static const unsigned pages[] = { 1, 2, 4, 16, 256 };
-	static const uint32_t ents[] = { 64, 128, 256, 1024, 16384 };
+	static const uint32_t ents[] = { 128, 256, 512, 2048, 32768 };
 
-	ck_assert_uint_eq(sizeof(union bench_sring_entry), 32);
+	ck_assert_uint_eq(sizeof(union bench_sring_entry), 16);
 	for (size_t i = 0; i < ROWS(pages); i++)
 		ck_assert_uint_eq(bench_ring_entries(pages[i]), ents[i]);
 }
