@@ -83,6 +83,7 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct xs_conn *c = arg;
 	struct sock_priv *p = c->priv;
+	bool short_read = false;
 	ssize_t n;
 
 	(void)what;
@@ -92,6 +93,10 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		if (p->off == p->have) {
+			/* A short read emptied the socket: the (level-triggered)
+			 * event brings us back for more, saving an EAGAIN read. */
+			if (short_read)
+				return;
 			n = read(fd, p->buf, sizeof(p->buf));
 			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 				break;
@@ -99,6 +104,7 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 				return;
 			p->have = n;
 			p->off = 0;
+			short_read = (size_t)n < sizeof(p->buf);
 		}
 		p->off += xs_conn_feed(c, p->buf + p->off, p->have - p->off);
 	}
