@@ -46,8 +46,10 @@ $(XS_FUZZ): $(XS_FUZZ_SRCS) $(wildcard xenbus/store/*.h xenbus/include/pvx/*.h)
 		-o $@ $(XS_FUZZ_SRCS) $(LIBEVENT_LIBS)
 
 FUZZERS += $(XS_FUZZ)
-# Built with everything else when clang is there, so xenstore-fuzz can run.
-ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
+# Built with everything else when clang and its fuzzer runtime are there,
+# so xenstore-fuzz can run (it skips otherwise).
+XS_FUZZ_RT := $(shell $(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)
+ifneq ($(wildcard $(XS_FUZZ_RT)),)
 PROGRAMS += $(XS_FUZZ)
 endif
 
