@@ -26,5 +26,6 @@ Suite *make_evtchn_suite(void);
 Suite *make_gva_suite(void);
 Suite *make_ctl_msg_suite(void);
 Suite *make_textring_suite(void);
+Suite *make_xtime_suite(void);
 
 #endif
