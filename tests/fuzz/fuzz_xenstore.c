@@ -8,7 +8,10 @@
  * or a well-formed header built from a few bytes, so the fuzzer reaches
  * deep into the handlers (transactions, watches, permissions) quickly.
  * Replies are discarded by a fake transport, except that a chunk may
- * block it, so output queues and stalls get exercised. At the end the
+ * block it, so output queues and stalls get exercised. A fourth target is
+ * guest 7's store ring (conn_ring.c on an in-memory page): chunks write
+ * request bytes, set the guest-owned indices to anything, or ask for a
+ * reconnection, then the ring is serviced. At the end the
  * store is torn down and CONTROL check must still say OK: LeakSanitizer
  * then catches anything the requests leaked.
  */
@@ -16,6 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "../../xenbus/store/ring.h"
 #include "../../xenbus/store/xs_core.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,6 +48,76 @@ static void f_kick(struct xs_conn *c)
 
 static const struct xs_conn_ops f_ops = { .kind = "fuzz", .write = f_write,
 					  .kick = f_kick };
+
+static char page[4096] __attribute__((aligned(4096)));
+static struct xenstore_domain_interface *const intf = (void *)page;
+
+static int r_map(void *ctx, uint32_t domid, uint64_t gfn,
+		 struct xenstore_domain_interface **out, void **handle)
+{
+	(void)ctx; (void)domid; (void)gfn;
+	*out = intf;
+	*handle = page;
+	return 0;
+}
+
+static void r_unmap(void *ctx, void *handle) { (void)ctx; (void)handle; }
+
+static int r_bind(void *ctx, uint32_t domid, uint32_t port, int *ev, int *nt,
+		  void **handle)
+{
+	(void)ctx; (void)domid; (void)port;
+	*ev = eventfd(0, EFD_NONBLOCK);
+	*nt = eventfd(0, EFD_NONBLOCK);
+	*handle = (void *)(intptr_t)(*ev << 16 | *nt);
+	return 0;
+}
+
+static void r_unbind(void *ctx, void *handle)
+{
+	intptr_t h = (intptr_t)handle;
+
+	(void)ctx;
+	close((int)(h >> 16));
+	close((int)(h & 0xffff));
+}
+
+static const struct xs_ring_backend ring_fake = { r_map, r_unmap, r_bind, r_unbind };
+
+static uint32_t u32(const uint8_t *d)
+{
+	return (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 |
+	       (uint32_t)d[3] << 24;
+}
+
+/* A ring chunk: [sel][op][4 bytes][len][bytes...]. */
+static size_t ring_chunk(struct xs_store *st, const uint8_t *d, size_t n)
+{
+	struct xs_domain *dom = domain_get(st, 7, false);
+	size_t len, i;
+
+	if (n < 7 || !dom || !dom->conn)
+		return n;
+	len = d[6] < n - 7 ? d[6] : n - 7;
+	switch (d[1] % 4) {
+	case 0: /* a well-behaved producer */
+		for (i = 0; i < len; i++)
+			intf->req[MASK_XENSTORE_IDX(intf->req_prod + i)] = (char)d[7 + i];
+		intf->req_prod += len;
+		break;
+	case 1:
+		intf->req_prod = u32(d + 2);
+		break;
+	case 2:
+		intf->rsp_cons = u32(d + 2);
+		break;
+	default:
+		intf->connection = d[2] & 1;
+		break;
+	}
+	ring_conn_service(dom->conn);
+	return 7 + len;
+}
 
 static void sink(const char *line, void *arg)
 {
@@ -70,6 +148,8 @@ static size_t chunk(struct fconn *fc, const uint8_t *d, size_t n)
 	struct xsd_sockmsg h;
 	size_t len;
 
+	if (d[0] % 4 == 3)
+		return ring_chunk(fc[0].c->st, d, n);
 	f->blocked = d[0] & 0x40;
 	if (!f->blocked)
 		xs_conn_flush(f->c);
@@ -94,6 +174,7 @@ static size_t chunk(struct fconn *fc, const uint8_t *d, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static struct event_base *base;
 	struct xs_store st;
 	struct fconn fc[3];
 	uint32_t ids[3] = { 0, 5, 6 };
@@ -101,16 +182,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int i;
 
 	xs_log_set_sink(sink, NULL);
+	if (!base && !(base = event_base_new()))
+		return 0;
 	if (xs_store_init(&st))
 		return 0;
+	st.base = base;
+	st.ring_backend = &ring_fake;
+	memset(page, 0, sizeof(page));
 	for (i = 0; i < 3; i++) {
 		fc[i].blocked = false;
 		fc[i].c = xs_conn_new(&st, &f_ops, &fc[i], ids[i], i == 0);
 	}
 	feed_home(fc[0].c, 5);
 	feed_home(fc[0].c, 6);
+	feed_home(fc[0].c, 7);
+	if (xs_domain_introduce(&st, 7, 1, 1))
+		abort();
 	while (at < size)
 		at += chunk(fc, data + at, size - at);
+	if (domain_get(&st, 7, false))
+		xs_domain_release(&st, domain_get(&st, 7, false));
 	for (i = 0; i < 3; i++)
 		xs_conn_destroy(fc[i].c);
 	if (st.nnodes == 0 || !TAILQ_EMPTY(&st.open_txns))
