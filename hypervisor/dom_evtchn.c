@@ -2,7 +2,8 @@
  * dom_evtchn: how event channels reach a VM domain's vCPUs.
  *
  * evtchn.c sets the 2-level bits and calls kick(). We refresh the target
- * vCPU's time record (Xen refreshes it on every upcall), inject the
+ * vCPU's time record (Xen refreshes it on every upcall; we also do when
+ * the port is masked, for guests that poll), inject the
  * vCPU's upcall vector as an MSI to its LAPIC (vCPU id = APIC id) unless
  * the guest masked upcalls in vcpu_info, and wake every vCPU waiting in
  * SCHEDOP_block/poll so it rechecks. Injecting on every kick rather than
@@ -39,11 +40,12 @@ static void ops_kick(void *opaque, unsigned vcpu, bool upcall)
 
 	if (vcpu >= d->nr_vcpus)
 		return;
+	/* A guest that polls with events masked reads time too. */
+	xtime_update_vcpu(&d->vcpus[vcpu]);
 	if (upcall) {
 		struct vcpu *v = &d->vcpus[vcpu];
 		struct vcpu_info *vi = ops_vcpu_info(d, vcpu);
 
-		xtime_update_vcpu(v);
 		if (v->upcall_vector && vi &&
 		    !__atomic_load_n(&vi->evtchn_upcall_mask, __ATOMIC_SEQ_CST))
 			vm_signal_msi(&d->vm, v->id, v->upcall_vector);

@@ -12,6 +12,7 @@
 #include "dom.h"
 #include "evtchn.h"
 #include "timer.h"
+#include "xtime.h"
 
 static struct event_base *base;
 
@@ -29,7 +30,12 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 	if (read(fd, &n, sizeof(n)) != sizeof(n))
 		return; /* re-armed or stopped meanwhile */
 	__atomic_store_n(&v->timer_deadline, 0, __ATOMIC_RELAXED);
-	evtchn_raise_virq((domid_t)v->d->domid, v->id, VIRQ_TIMER);
+	if (evtchn_raise_virq((domid_t)v->d->domid, v->id, VIRQ_TIMER) < 0) {
+		/* Unbound VIRQ_TIMER: no delivery refreshed the time record. */
+		evtchn_lock();
+		xtime_update_vcpu(v);
+		evtchn_unlock();
+	}
 	vcpu_wake(v);
 }
 
