@@ -124,6 +124,8 @@ static int serve(struct back *b)
 				return fail(b, r, "wait: %s", strerror(-r));
 			continue;
 		}
+		/* Read and then answered in place: fetch the lines exclusive. */
+		bench_ring_prefetch(b->br.sring, b->br.r.nr_ents, b->br.r.req_cons, (uint32_t)n, true);
 		for (int i = 0; i < n; i++) {
 			if ((r = serve_one(b)) < 0) {
 				push(b);

@@ -62,6 +62,7 @@ static int issue(struct front *f)
 
 	if (f->inflight + f->c->batch > f->c->outstanding)
 		return 0;
+	bench_ring_prefetch(s->sring, s->nr_ents, f->fr.r.req_prod_pvt, f->c->batch, true);
 	stamp = (uint32_t)(bench_tsc() >> BENCH_STAMP_SHIFT);
 	for (unsigned i = 0; i < f->c->batch; i++) {
 		struct bench_req *q = bench_front_req_slot(&f->fr);
@@ -97,6 +98,7 @@ static int consume(struct front *f)
 		return fail(f, n, "backend published more responses than requests");
 	if (n == 0)
 		return 0;
+	bench_ring_prefetch(fr->sring, fr->r.nr_ents, fr->r.rsp_cons, (uint32_t)n, false);
 	now = (uint32_t)(bench_tsc() >> BENCH_STAMP_SHIFT);
 	for (int i = 0; i < n; i++) {
 		struct bench_rsp r;
