@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "xs_core.h"
 
@@ -73,8 +74,27 @@ void domain_free_all(struct xs_store *st)
 	hmap_dispose(&st->domains);
 }
 
-void xs_quota_hit(const struct xs_conn *c, const char *what, unsigned limit)
+/* Every hit is logged with the domid, but a guest hammering a limit gets
+ * at most XS_LOG_BURST lines a second; the next line counts the rest. */
+void xs_quota_hit(struct xs_conn *c, const char *what, unsigned limit)
 {
-	xs_log(XS_LOG_WARN, "quota: domain %u hit %s limit %u (%s connection)",
-	       c->domid, what, limit, c->ops ? c->ops->kind : "?");
+	struct timespec ts;
+	char more[48] = "";
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if ((uint64_t)ts.tv_sec != c->log_second) {
+		c->log_second = (uint64_t)ts.tv_sec;
+		c->log_lines = 0;
+	}
+	if (c->log_lines >= XS_LOG_BURST) {
+		c->log_suppressed++;
+		return;
+	}
+	c->log_lines++;
+	if (c->log_suppressed)
+		snprintf(more, sizeof(more), " (%u more hits not logged)",
+			 c->log_suppressed);
+	c->log_suppressed = 0;
+	xs_log(XS_LOG_WARN, "quota: domain %u hit %s limit %u (%s connection)%s",
+	       c->domid, what, limit, c->ops ? c->ops->kind : "?", more);
 }

@@ -224,7 +224,7 @@ void txn_end_all(struct xs_conn *c)
 		txn_free(TAILQ_FIRST(&c->txns), true);
 }
 
-int txn_note_access(struct xs_txn *t, const struct xs_conn *c)
+int txn_note_access(struct xs_txn *t, struct xs_conn *c)
 {
 	if (!t || c->privileged || t->naccess <= c->st->quota.tx_nodes)
 		return 0;

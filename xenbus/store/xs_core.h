@@ -156,7 +156,11 @@ struct xs_conn {
 	unsigned ntxns;
 	uint32_t next_txid;
 	uint64_t requests;
+	/* Quota-hit log lines: at most XS_LOG_BURST per second each. */
+	uint64_t log_second;
+	unsigned log_lines, log_suppressed;
 };
+#define XS_LOG_BURST 20
 TAILQ_HEAD(xs_conn_list, xs_conn);
 
 struct xs_store {
@@ -236,7 +240,7 @@ int xs_domain_introduce(struct xs_store *st, uint32_t domid, uint64_t gfn,
 			uint32_t port);
 void xs_domain_release(struct xs_store *st, struct xs_domain *d);
 void domain_free_all(struct xs_store *st);
-void xs_quota_hit(const struct xs_conn *c, const char *what, unsigned limit);
+void xs_quota_hit(struct xs_conn *c, const char *what, unsigned limit);
 
 /* ---- watches (watch.c) ---- */
 int watch_add(struct xs_conn *c, const char *abspath, const char *token,
@@ -255,7 +259,7 @@ int txn_end(struct xs_conn *c, struct xs_txn *t, bool commit);
 void txn_end_all(struct xs_conn *c);
 void txn_preimage(struct xs_store *st, const char *path,
 		  const struct xs_node *n);
-int txn_note_access(struct xs_txn *t, const struct xs_conn *c);
+int txn_note_access(struct xs_txn *t, struct xs_conn *c);
 int txn_node_delta(const struct xs_txn *t);
 void txn_add_node_delta(struct xs_txn *t, int delta);
 void txn_mark_fire(struct xs_txn *t, const char *path, bool removal);

@@ -37,6 +37,11 @@ bool log_has(const char *needle)
 	return logbuf && strstr(logbuf, needle);
 }
 
+const char *log_text(void)
+{
+	return logbuf ? logbuf : "";
+}
+
 void log_clear(void)
 {
 	loglen = 0;

@@ -61,6 +61,7 @@ void tc_drain_events(struct tc *t);
 
 /* The log, captured since h_setup. */
 bool log_has(const char *needle);
+const char *log_text(void);
 void log_clear(void);
 
 Suite *make_tree_suite(void);

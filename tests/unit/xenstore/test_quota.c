@@ -185,6 +185,31 @@ START_TEST(outstanding)
 }
 END_TEST
 
+/* A guest hammering a limit cannot flood the log: 20 lines a second,
+ * then one line that counts what was not logged. */
+START_TEST(hits_are_logged_without_flooding)
+{
+	char path[32];
+	unsigned i, lines = 0;
+	const char *p;
+
+	for (i = 0; i < 128; i++) {
+		snprintf(path, sizeof(path), "data/w%u", i);
+		ck_assert_int_eq(tc_watch(g, path, "t"), 0);
+	}
+	log_clear();
+	for (i = 0; i < 500; i++)
+		ck_assert_int_eq(tc_watch(g, "data/more", "t"), -ENOSPC);
+	for (p = log_text(); (p = strstr(p, "hit watches limit")); p++)
+		lines++;
+	ck_assert_uint_ge(lines, 1);
+	ck_assert_uint_le(lines, 2 * XS_LOG_BURST);
+	g->c->log_second = 0; /* as if a second passed */
+	ck_assert_int_eq(tc_watch(g, "data/more", "t"), -ENOSPC);
+	ck_assert(log_has("more hits not logged"));
+}
+END_TEST
+
 Suite *make_quota_suite(void)
 {
 	Suite *s = suite_create("quota");
@@ -199,6 +224,7 @@ Suite *make_quota_suite(void)
 	tcase_add_test(tc, transactions);
 	tcase_add_test(tc, permissions);
 	tcase_add_test(tc, outstanding);
+	tcase_add_test(tc, hits_are_logged_without_flooding);
 	suite_add_tcase(s, tc);
 	return s;
 }
