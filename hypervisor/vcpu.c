@@ -244,6 +244,10 @@ int vcpu_start(struct vcpu *v)
 	r = -pthread_create(&v->thread, NULL, vcpu_thread, v);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r == 0) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "pvxd-d%dv%u", v->d->domid, v->id);
+		pthread_setname_np(v->thread, name); /* for top -H, gdb */
 		v->thread_started = true;
 		v->has_clock = pthread_getcpuclockid(v->thread, &v->clock) == 0;
 	}

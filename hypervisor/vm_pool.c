@@ -91,6 +91,8 @@ static int start(pthread_t *t, void *(*fn)(void *))
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	r = -pthread_create(t, NULL, fn, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r == 0)
+		pthread_setname_np(*t, fn == warmer_main ? "pvxd-warmer" : "pvxd-reaper");
 	return r;
 }
 
