@@ -68,9 +68,9 @@ enum pvx_ctl_op {
 	PVX_CTL_DMESG,              /* hdr.domid (-1: pvxd's own), pvx_ctl_dmesg_req -> text */
 	PVX_CTL_RENAME,             /* hdr.domid, pvx_ctl_rename_req */
 	PVX_CTL_SHUTDOWN,           /* hdr.domid, pvx_ctl_shutdown_req: force a reason */
-	PVX_CTL_GNTTAB_MAP,         /* reserved for grant mapping (issue 5) */
-	PVX_CTL_GNTTAB_UNMAP,       /* reserved */
-	PVX_CTL_GNTTAB_COPY,        /* reserved */
+	PVX_CTL_GNTTAB_MAP,         /* hdr.domid (granter), pvx_ctl_gnttab_map_req -> _map_rsp [+ memfd] */
+	PVX_CTL_GNTTAB_UNMAP,       /* pvx_ctl_gnttab_unmap_req -> int32 status[] */
+	PVX_CTL_GNTTAB_COPY,        /* hdr.domid (granter), pvx_ctl_gnttab_copy_req -> _copy_rsp */
 	PVX_CTL_OP_COUNT,
 	PVX_CTL_EVENT = 0x8000,     /* unsolicited, pvxd -> subscriber */
 };
@@ -212,6 +212,79 @@ struct pvx_ctl_shutdown_req {
 	int32_t reason;  /* Xen SHUTDOWN_* recorded as if the guest asked */
 	uint32_t code;
 };
+
+/*
+ * Grant mapping for Dom0 (docs/grant-tables.md). Dom0 already maps a
+ * domain's whole memfd, so a "map" is pvxd's bookkeeping: it checks each
+ * grant (GTF_permit_access, grantee 0, read-only), sets GTF_reading /
+ * GTF_writing in the granter's entry, records a handle against this
+ * connection and returns where the frame lives in the memfd. Closing the
+ * connection unmaps every handle; destroying the granter releases its
+ * handles first (their later UNMAP answers GNTST_okay). Per-entry results
+ * are Xen GNTST_* codes; the reply status is an errno only when the
+ * request itself is malformed (-EINVAL: count 0 or > BATCH_MAX, sizes).
+ */
+#define PVX_CTL_GNTTAB_BATCH_MAX   1024
+#define PVX_CTL_GNTMAP_READONLY    (1u << 0) /* per ref: map read-only */
+#define PVX_CTL_GNTMAP_WANT_MEMFD  (1u << 0) /* req.flags: attach the memfd */
+
+struct pvx_ctl_gnttab_ref {
+	uint32_t ref;
+	uint32_t flags;            /* PVX_CTL_GNTMAP_READONLY */
+};
+
+struct pvx_ctl_gnttab_map_req {
+	uint32_t count;            /* 1..PVX_CTL_GNTTAB_BATCH_MAX */
+	uint32_t flags;            /* PVX_CTL_GNTMAP_WANT_MEMFD */
+	/* struct pvx_ctl_gnttab_ref refs[count]; */
+};
+
+struct pvx_ctl_gnttab_map_res {
+	uint64_t offset;           /* memfd offset of the frame's page */
+	uint64_t gfn;              /* the granted frame */
+	uint32_t handle;           /* for UNMAP (this connection only) */
+	int32_t status;            /* GNTST_* */
+};
+
+struct pvx_ctl_gnttab_map_rsp {
+	uint64_t cookie;           /* the granter's instance: changes when its domid is reused */
+	uint64_t memfd_size;       /* when the memfd is attached, else 0 */
+	uint32_t count;
+	uint32_t pad;
+	/* struct pvx_ctl_gnttab_map_res res[count]; */
+};
+
+struct pvx_ctl_gnttab_unmap_req {
+	uint32_t count;            /* 1..PVX_CTL_GNTTAB_BATCH_MAX */
+	uint32_t pad;
+	/* uint32_t handles[count]; reply: int32_t status[count] (GNTST_*) */
+};
+
+/*
+ * Copy between a granted frame of hdr.domid and bytes carried in the
+ * datagrams (Xen's GNTTABOP_copy with Dom0's side inline). TO_GUEST
+ * segments' data follows the segment array in the request, in order;
+ * FROM_GUEST segments' data follows the status array in the reply, in
+ * order, len bytes each (zeroes where the segment failed). offset + len
+ * must not exceed a page. The busy bits are held only during the copy.
+ */
+#define PVX_CTL_GNTCOPY_TO_GUEST   (1u << 0) /* write into the granted frame */
+#define PVX_CTL_GNTTAB_COPY_DATA_MAX 61440   /* data bytes per request or reply */
+
+struct pvx_ctl_gnttab_copy_seg {
+	uint32_t ref;
+	uint16_t offset;           /* in the granted frame */
+	uint16_t len;              /* 1..4096 */
+	uint32_t flags;            /* PVX_CTL_GNTCOPY_TO_GUEST, else from guest */
+	uint32_t pad;
+};
+
+struct pvx_ctl_gnttab_copy_req {
+	uint32_t count;            /* 1..PVX_CTL_GNTTAB_BATCH_MAX */
+	uint32_t pad;
+	/* struct pvx_ctl_gnttab_copy_seg segs[count]; then TO_GUEST data */
+};
+/* Reply: int32_t status[count] (GNTST_*), then FROM_GUEST data. */
 
 struct pvx_ctl_event {
 	int32_t domid;
