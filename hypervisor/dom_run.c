@@ -83,8 +83,10 @@ bool vcpu_park(struct vcpu *v)
 	struct domain *d = v->d;
 	bool leave;
 
-	/* Fast path without the lock; a racing kick sets immediate_exit after
-	 * the flag, so KVM_RUN returns at once and we come back here. */
+	/* Clear the previous kick before looking at the flags: a kicker sets
+	 * its flag before immediate_exit, so either we see the flag now or
+	 * KVM_RUN sees immediate_exit and we come straight back. */
+	__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 	if (!__atomic_load_n(&d->dying, __ATOMIC_SEQ_CST) &&
 	    !__atomic_load_n(&d->paused, __ATOMIC_SEQ_CST) &&
 	    !__atomic_load_n(&d->stopping, __ATOMIC_SEQ_CST))
@@ -98,7 +100,6 @@ bool vcpu_park(struct vcpu *v)
 	}
 	leave = d->dying;
 	pthread_mutex_unlock(&d->lock);
-	v->run->immediate_exit = 0;
 	return leave;
 }
 

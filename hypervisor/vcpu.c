@@ -213,10 +213,8 @@ static void *vcpu_thread(void *arg)
 	measure_tsc_offset(v);
 	while (!vcpu_park(v)) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN) {
-				v->run->immediate_exit = 0;
-				continue;
-			}
+			if (errno == EINTR || errno == EAGAIN)
+				continue; /* a kick: vcpu_park looks at why */
 			dlog(v->d, LOG_ERR, "v%u: KVM_RUN: %s", v->id,
 				strerror(errno));
 			dom_crash(v->d, "KVM_RUN failed");

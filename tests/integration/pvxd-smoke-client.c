@@ -426,6 +426,10 @@ static void ops(struct pvx_ctl *c)
 	CHECK(pvx_ctl_info(c, a, &di) == 0 && di.state == PVX_DOM_PAUSED, "paused");
 	CHECK(expect_event(sub, a, PVX_DOM_PAUSED, NULL) == 0, "PAUSED event");
 	CHECK(pvx_ctl_unpause(c, a) == 0, "unpause again");
+	for (int i = 0; i < 100 && !fails; i++) {  /* pause is synchronous */
+		CHECK(pvx_ctl_pause(c, a) == 0, "pause %d", i);
+		CHECK(pvx_ctl_unpause(c, a) == 0, "unpause %d", i);
+	}
 	CHECK(pvx_ctl_shutdown(c, a, 1) == 0, "forced shutdown");
 	CHECK(expect_event(sub, a, PVX_DOM_SHUTDOWN, &ev) == 0 && ev.shutdown_reason == 1,
 	      "SHUTDOWN event");
