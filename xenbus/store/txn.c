@@ -51,12 +51,27 @@ int txn_start(struct xs_conn *c, uint32_t *id)
 	} while (t->id == 0 || txn_find(c, t->id));
 	TAILQ_INSERT_TAIL(&c->txns, t, conn_link);
 	TAILQ_INSERT_TAIL(&c->st->open_txns, t, store_link);
+	t->open = true;
 	c->ntxns++;
 	*id = t->id;
 	return 0;
 }
 
-static void txn_free(struct xs_txn *t, bool open)
+/* Off the open list: no more pre-images (commit, or doomed). */
+static void txn_close(struct xs_txn *t)
+{
+	if (t->open)
+		TAILQ_REMOVE(&t->conn->st->open_txns, t, store_link);
+	t->open = false;
+}
+
+void txn_doom(struct xs_txn *t)
+{
+	t->doomed = true;
+	txn_close(t);
+}
+
+static void txn_free(struct xs_txn *t)
 {
 	struct hmap_link *l, *tmp;
 
@@ -69,36 +84,53 @@ static void txn_free(struct xs_txn *t, bool open)
 		free(e);
 	}
 	hmap_dispose(&t->entries);
-	if (open)
-		TAILQ_REMOVE(&t->conn->st->open_txns, t, store_link);
+	txn_close(t);
 	TAILQ_REMOVE(&t->conn->txns, t, conn_link);
 	t->conn->ntxns--;
 	free(t);
 }
 
+static size_t entry_bytes(const struct xs_tentry *e)
+{
+	size_t b = sizeof(*e) + strlen(e->path) + e->len +
+		   e->nperms * sizeof(e->perms[0]);
+	uint32_t i;
+
+	for (i = 0; i < e->nkids; i++)
+		b += sizeof(e->kids[0]) + strlen(e->kids[i]) + 1;
+	return b;
+}
+
+static bool over_budget(const struct xs_txn *t)
+{
+	if (t->conn->privileged)
+		return t->npre >= TXN_MAX_PREIMAGES;
+	return t->pre_bytes >= TXN_MAX_GUEST_PRE_BYTES;
+}
+
 void txn_preimage(struct xs_store *st, const char *path, const struct xs_node *n)
 {
-	struct xs_txn *t;
+	struct xs_txn *t, *next;
 	struct xs_tentry *e;
 
-	TAILQ_FOREACH(t, &st->open_txns, store_link) {
-		if (t->doomed)
-			continue;
+	for (t = TAILQ_FIRST(&st->open_txns); t; t = next) {
+		next = TAILQ_NEXT(t, store_link);
 		e = txn_entry(t, path);
 		if (e && (e->flags & TE_COPY))
 			continue;
-		if (t->npre >= TXN_MAX_PREIMAGES) {
-			t->doomed = true;
+		if (over_budget(t)) {
+			txn_doom(t);
 			continue;
 		}
 		if (!e)
 			e = txn_entry_new(t, path);
 		if (!e || txn_entry_fill(e, n)) {
-			t->doomed = true;
+			txn_doom(t);
 			continue;
 		}
 		e->flags |= TE_PRE;
 		t->npre++;
+		t->pre_bytes += entry_bytes(e);
 	}
 }
 
@@ -202,26 +234,26 @@ int txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
 	int rc;
 
 	if (!commit) {
-		txn_free(t, true);
+		txn_free(t);
 		return 0;
 	}
 	if (conflicts(c->st, t)) {
-		txn_free(t, true);
+		txn_free(t);
 		return -EAGAIN;
 	}
-	TAILQ_REMOVE(&c->st->open_txns, t, store_link);
+	txn_close(t);
 	rc = apply(c->st, t);
 	if (rc)
 		xs_log(XS_LOG_ERR, "domain %u: transaction %u partly committed: "
 		       "out of memory", c->domid, t->id);
-	txn_free(t, false);
+	txn_free(t);
 	return rc;
 }
 
 void txn_end_all(struct xs_conn *c)
 {
 	while (!TAILQ_EMPTY(&c->txns))
-		txn_free(TAILQ_FIRST(&c->txns), true);
+		txn_free(TAILQ_FIRST(&c->txns));
 }
 
 int txn_note_access(struct xs_txn *t, struct xs_conn *c)

@@ -29,8 +29,12 @@
 #define TE_FIRE_RM 0x10 /* ... as a removal */
 #define TE_PRE     0x20 /* copied because the tree changed under us */
 
-/* Pre-images one transaction may hold before it is doomed to EAGAIN. */
+/* Pre-images one transaction may hold before it is doomed to EAGAIN: a
+ * count for dom0's, bytes for a guest's (an idle guest transaction must
+ * not make every later write copy without bound). A doomed transaction
+ * leaves the store's open list, so it costs later writes nothing. */
 #define TXN_MAX_PREIMAGES 8192
+#define TXN_MAX_GUEST_PRE_BYTES (64 * 1024)
 
 struct xs_tentry {
 	struct hmap_link link;       /* key = path */
@@ -55,11 +59,15 @@ struct xs_txn {
 	struct hmap entries;
 	unsigned naccess;            /* entries made by its own requests */
 	unsigned npre;
+	size_t pre_bytes;
+	bool open;                   /* on the store's open list */
 	uint64_t nseq;
 	int node_delta;              /* nodes it creates minus removes */
 	bool doomed;                 /* commit will answer EAGAIN */
 };
 
+/* Commit will answer EAGAIN; the transaction takes no more pre-images. */
+void txn_doom(struct xs_txn *t);
 struct xs_tentry *txn_entry(struct xs_txn *t, const char *path);
 struct xs_tentry *txn_entry_new(struct xs_txn *t, const char *path);
 int txn_entry_fill(struct xs_tentry *e, const struct xs_node *n);

@@ -39,7 +39,7 @@ bool view_get(struct xs_store *st, struct xs_txn *t, const char *path,
 			/* A mirror: the tree is our snapshot until it changes. */
 			e = txn_entry_new(t, path);
 			if (!e) {
-				t->doomed = true;
+				txn_doom(t);
 			} else {
 				e->gen = n ? n->gen : 0;
 				t->naccess++;

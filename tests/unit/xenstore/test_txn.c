@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "../../../xenbus/store/txn.h"
 
 static struct tc *a, *b, *w;
 
@@ -222,6 +223,32 @@ START_TEST(connection_close_ends_transactions)
 }
 END_TEST
 
+/* An idle guest transaction may not make every later write copy without
+ * bound: past its pre-image budget it is doomed (EAGAIN) and leaves the
+ * open list; dom0's transactions have a larger budget. */
+START_TEST(preimage_budget_dooms_idle_guest_transactions)
+{
+	static char big[200];
+	struct tc *g = tc_new(5, false);
+	char path[32];
+	uint32_t tg, td;
+	int i;
+
+	memset(big, 'v', sizeof(big) - 1);
+	ck_assert_int_eq(tc_tx_start(g, &tg), 0);
+	ck_assert_int_eq(tc_tx_start(a, &td), 0);
+	for (i = 0; i < 1000; i++) {
+		snprintf(path, sizeof(path), "/bulk/n%d", i);
+		ck_assert_int_eq(tc_write(b, 0, path, big), 0);
+	}
+	/* Only dom0's transaction is still collecting pre-images. */
+	ck_assert_ptr_eq(TAILQ_FIRST(&T_st->open_txns), txn_find(a->c, td));
+	ck_assert_ptr_null(TAILQ_NEXT(TAILQ_FIRST(&T_st->open_txns), store_link));
+	ck_assert_int_eq(tc_tx_end(g, tg, true), -EAGAIN);
+	ck_assert_int_eq(tc_tx_end(a, td, true), 0);
+}
+END_TEST
+
 Suite *make_txn_suite(void)
 {
 	Suite *s = suite_create("txn");
@@ -239,6 +266,7 @@ Suite *make_txn_suite(void)
 	tcase_add_test(tc, protocol_rules);
 	tcase_add_test(tc, guest_permissions_apply_inside);
 	tcase_add_test(tc, connection_close_ends_transactions);
+	tcase_add_test(tc, preimage_budget_dooms_idle_guest_transactions);
 	suite_add_tcase(s, tc);
 	return s;
 }
