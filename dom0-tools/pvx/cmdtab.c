@@ -37,7 +37,7 @@ const struct pvx_cmd pvx_cmds[] = {
 	{ "shutdown", cmd_shutdown, "shut a domain down (on_poweroff applies)",
 	  "shutdown [-w] [-a] [-F] [DOMAIN]\n"
 	  "  -w            wait until the domain has shut down or is gone;\n"
-	  "                given twice, wait until it is gone\n"
+	  "                given twice, also until it is gone (at most 10 s)\n"
 	  "  -a            every domain\n"
 	  "  -F            accepted for xl compatibility (no ACPI fallback needed)" },
 	{ "reboot", cmd_reboot, "reboot a domain (on_reboot applies)",
