@@ -385,6 +385,37 @@ START_TEST(pvxd_events_fire_and_release)
 }
 END_TEST
 
+/* Create/destroy cycles leave nothing behind: no domain entries, no
+ * connections, no watch-trie levels, no mappings or bindings. */
+START_TEST(introduce_release_cycles_leave_nothing)
+{
+	const char *a[] = { "9", "4660", "7" };
+	size_t domains = T_st->domains.count;
+	unsigned nodes = T_st->nnodes;
+	int i, conns = 0;
+	struct xs_conn *c;
+
+	for (i = 0; i < 50; i++) {
+		ck_assert_int_eq(tc_args(d0, XS_INTRODUCE, 0, a, 3, NULL), 0);
+		ck_assert_int_eq(tc_write(d0, 0, "/local/domain/9/name", "x"), 0);
+		ck_assert_int_eq(tc_perms(d0, "/local/domain/9/name",
+					  (const char *[]){ "n9" }, 1), 0);
+		ck_assert_int_eq(watch_add(domain_get(T_st, 9, false)->conn,
+					   "/local/domain/9/x/y/z", "t", false, -1), 0);
+		ck_assert_int_eq(tc_simple(d0, XS_RELEASE, 0, "9"), 0);
+		ck_assert_int_eq(tc_simple(d0, XS_RM, 0, "/local/domain/9"), 0);
+	}
+	TAILQ_FOREACH(c, &T_st->conns, link)
+		conns++;
+	ck_assert_int_eq(conns, 2); /* d0 and w0 */
+	ck_assert_uint_eq(T_st->domains.count, domains);
+	ck_assert_uint_eq(T_st->nnodes, nodes);
+	ck_assert_int_eq(dom.maps, dom.unmaps);
+	ck_assert_int_eq(dom.binds, dom.unbinds);
+	ck_assert_ptr_null(hmap_find(&T_st->wroot->kids, "local"));
+}
+END_TEST
+
 Suite *make_ring_suite(void)
 {
 	Suite *s = suite_create("ring");
@@ -401,6 +432,7 @@ Suite *make_ring_suite(void)
 	tcase_add_test(tc, watch_events_reach_the_guest);
 	tcase_add_test(tc, release_ends_the_connection);
 	tcase_add_test(tc, pvxd_events_fire_and_release);
+	tcase_add_test(tc, introduce_release_cycles_leave_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
