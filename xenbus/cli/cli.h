@@ -23,6 +23,7 @@ int xs_cmd_mkdir(struct xs_handle *h, int argc, char **argv);
 int xs_cmd_rm(struct xs_handle *h, int argc, char **argv);
 int xs_cmd_chmod(struct xs_handle *h, int argc, char **argv);
 int xs_cmd_watch(struct xs_handle *h, int argc, char **argv);
+int xs_cmd_control(struct xs_handle *h, int argc, char **argv);
 
 /* Xen's value quoting: printable ASCII as is, "\\" for a backslash,
  * \t \n \r, and \ooo (octal) for any other byte. The caller frees. */

@@ -14,6 +14,8 @@
 static const struct xs_cli_cmd cmds[] = {
 	{ "chmod", xs_cmd_chmod, "set a node's permissions",
 	  "chmod [-r] [-u] path perm...   (perm: n|r|w|b<domid>; -r children, -u parents)" },
+	{ "control", xs_cmd_control, "ask pvxstored itself",
+	  "control check|memreport|quota|help" },
 	{ "exists", xs_cmd_exists, "exit 0 if every path exists", "exists path..." },
 	{ "list", xs_cmd_list, "list a node's children", "list [-p] path..." },
 	{ "ls", xs_cmd_ls, "show a subtree (xenstore-ls format)",
