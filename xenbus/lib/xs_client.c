@@ -2,8 +2,10 @@
  * libpvxxs: connection handling and the request/reply exchange (pvx/xs.h).
  * A request is one writev of header and payload; the reply is matched by
  * req_id. Any watch event met while waiting goes to the handle's queue.
- * Every wait is bounded by XS_TIMEOUT_MS so a wedged daemon fails calls
- * instead of hanging them (a known pain with Xen's clients).
+ * Replies are read through a small buffer, so header and payload usually
+ * cost one read(). Every read is bounded by XS_TIMEOUT_MS (SO_RCVTIMEO) so
+ * a wedged daemon fails calls instead of hanging them (a known pain with
+ * Xen's clients).
  */
 #include <errno.h>
 #include <poll.h>
@@ -46,6 +48,7 @@ int xs_errno_from_name(const char *name)
 int xs_connect(const char *path, int *fd)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tmo = { XS_TIMEOUT_MS / 1000, (XS_TIMEOUT_MS % 1000) * 1000 };
 	int s;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
@@ -54,7 +57,9 @@ int xs_connect(const char *path, int *fd)
 	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return -errno;
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa))) {
+	/* Every read waits at most this long: a wedged daemon fails calls. */
+	if (setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)) ||
+	    connect(s, (struct sockaddr *)&sa, sizeof(sa))) {
 		int rc = -errno;
 
 		close(s);
@@ -110,63 +115,69 @@ void xs_close(struct xs_handle *h)
 	free(h);
 }
 
-static long now_ms(void)
+bool xs_rbuf_ready(const struct xs_rbuf *rb)
 {
-	struct timespec ts;
+	const struct xsd_sockmsg *h = (const void *)rb->buf;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+	return rb->have >= sizeof(*h) &&
+	       (h->len > XENSTORE_PAYLOAD_MAX || rb->have >= sizeof(*h) + h->len);
 }
 
-/* Reads exactly n bytes before the deadline (deadline < 0: none). */
-static int read_full(int fd, void *buf, size_t n, long deadline)
+/* One read() into rb; the socket's SO_RCVTIMEO bounds the wait. */
+static int fill(int fd, struct xs_rbuf *rb, bool forever)
 {
-	struct pollfd pf = { .fd = fd, .events = POLLIN };
-	size_t got = 0;
-	ssize_t k;
-	int wait;
+	ssize_t n;
 
-	while (got < n) {
-		wait = deadline < 0 ? -1 : (int)(deadline - now_ms());
-		if (deadline >= 0 && wait <= 0)
-			return -ETIMEDOUT;
-		if (poll(&pf, 1, wait) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
+	for (;;) {
+		n = read(fd, rb->buf + rb->have, sizeof(rb->buf) - rb->have);
+		if (n > 0) {
+			rb->have += (size_t)n;
+			return 0;
 		}
-		if (!(pf.revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		k = read(fd, (char *)buf + got, n - got);
-		if (k == 0)
+		if (n == 0)
 			return -ECONNRESET;
-		if (k < 0 && errno != EINTR && errno != EAGAIN)
-			return -errno;
-		got += k > 0 ? (size_t)k : 0;
+		if (errno == EINTR || ((errno == EAGAIN || errno == EWOULDBLOCK) && forever))
+			continue;
+		return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
 	}
-	return 0;
 }
 
-int xs_recv_msg(int fd, struct xsd_sockmsg *hdr, char **body, int timeout_ms)
+int xs_recv_msg(int fd, struct xs_rbuf *rb, struct xsd_sockmsg *hdr,
+		char **body, bool forever)
 {
-	long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-	int rc = read_full(fd, hdr, sizeof(*hdr), deadline);
+	size_t n;
+	int rc;
 
-	if (rc)
-		return rc;
+	while (!xs_rbuf_ready(rb))
+		if ((rc = fill(fd, rb, forever)))
+			return rc;
+	memcpy(hdr, rb->buf, sizeof(*hdr));
 	if (hdr->len > XENSTORE_PAYLOAD_MAX)
 		return -EPROTO;
 	*body = malloc(hdr->len + 1);
 	if (!*body)
 		return -ENOMEM;
-	rc = read_full(fd, *body, hdr->len, deadline);
-	if (rc) {
-		free(*body);
-		*body = NULL;
-		return rc;
-	}
+	memcpy(*body, rb->buf + sizeof(*hdr), hdr->len);
 	(*body)[hdr->len] = '\0';
+	n = sizeof(*hdr) + hdr->len;
+	memmove(rb->buf, rb->buf + n, rb->have - n);
+	rb->have -= n;
 	return 0;
+}
+
+void xs_drain_buffered(struct xs_handle *h)
+{
+	struct xsd_sockmsg hdr;
+	char *body;
+
+	while (xs_rbuf_ready(&h->rwfd)) {
+		if (xs_recv_msg(h->wfd, &h->rwfd, &hdr, &body, false))
+			return;
+		if (hdr.type == XS_WATCH_EVENT)
+			xs_queue_event(h, body, hdr.len);
+		else
+			free(body); /* a reply nobody waits for */
+	}
 }
 
 static int send_msg(int fd, const struct xsd_sockmsg *hdr, const void *payload)
@@ -231,7 +242,8 @@ int xs_transact(struct xs_handle *h, int fd, uint32_t type, xs_transaction_t t,
 	if ((rc = send_msg(fd, &hdr, payload)))
 		return rc;
 	for (;;) {
-		if ((rc = xs_recv_msg(fd, &r, &body, XS_TIMEOUT_MS)))
+		if ((rc = xs_recv_msg(fd, fd == h->fd ? &h->rfd : &h->rwfd, &r,
+				      &body, false)))
 			return rc;
 		if (r.type == XS_WATCH_EVENT) {
 			xs_queue_event(h, body, r.len);
@@ -241,6 +253,8 @@ int xs_transact(struct xs_handle *h, int fd, uint32_t type, xs_transaction_t t,
 			break;
 		free(body); /* a stale reply: not ours */
 	}
+	if (fd == h->wfd)
+		xs_drain_buffered(h);
 	if (r.type == XS_ERROR) {
 		rc = -xs_errno_from_name(body);
 		free(body);

@@ -11,6 +11,13 @@ struct xs_event {
 	char *token;
 };
 
+/* Bytes read from a socket but not yet parsed: usually one read() brings
+ * a whole reply, header and payload together. */
+struct xs_rbuf {
+	size_t have;
+	char buf[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
+};
+
 struct xs_handle {
 	char sockpath[108];
 	int fd;           /* requests and replies */
@@ -19,13 +26,21 @@ struct xs_handle {
 	int pfd;          /* epoll over wfd and efd: what xs_fileno gives */
 	uint32_t req_id;
 	struct xs_event *head, **tail;
+	struct xs_rbuf rfd, rwfd;  /* read buffers of fd and wfd */
 };
 
 /* One request on fd, waiting for its reply; events met are queued. */
 int xs_transact(struct xs_handle *h, int fd, uint32_t type, xs_transaction_t t,
 		const void *payload, uint32_t len, char **rsp, uint32_t *rsp_len);
-/* Reads one message from fd (timeout_ms < 0: wait forever). */
-int xs_recv_msg(int fd, struct xsd_sockmsg *hdr, char **body, int timeout_ms);
+/* Reads one message from fd through rb; waits XS_TIMEOUT_MS per read()
+ * (SO_RCVTIMEO), or for ever. */
+int xs_recv_msg(int fd, struct xs_rbuf *rb, struct xsd_sockmsg *hdr,
+		char **body, bool forever);
+/* True if rb holds a whole message. */
+bool xs_rbuf_ready(const struct xs_rbuf *rb);
+/* Moves every whole message buffered for wfd to the event queue, so
+ * xs_fileno() never hides an event sitting in our buffer. */
+void xs_drain_buffered(struct xs_handle *h);
 int xs_connect(const char *path, int *fd);
 void xs_queue_event(struct xs_handle *h, char *body, uint32_t len);
 

@@ -125,21 +125,22 @@ int xs_read_watch(struct xs_handle *h, char **path, char **token, bool block)
 	if (rc)
 		return rc;
 	while (!h->head) {
-		pf.fd = h->wfd;
-		pf.events = POLLIN;
-		rc = poll(&pf, 1, block ? -1 : 0);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc < 0)
-			return -errno;
-		if (rc == 0)
-			return -EAGAIN;
-		if ((rc = xs_recv_msg(h->wfd, &hdr, &body, XS_TIMEOUT_MS)))
+		if (!block && !xs_rbuf_ready(&h->rwfd)) {
+			pf.fd = h->wfd;
+			pf.events = POLLIN;
+			rc = poll(&pf, 1, 0);
+			if (rc < 0 && errno != EINTR)
+				return -errno;
+			if (rc <= 0)
+				return -EAGAIN;
+		}
+		if ((rc = xs_recv_msg(h->wfd, &h->rwfd, &hdr, &body, block)))
 			return rc;
 		if (hdr.type == XS_WATCH_EVENT)
 			xs_queue_event(h, body, hdr.len);
 		else
 			free(body); /* a reply nobody waits for */
+		xs_drain_buffered(h);
 	}
 	pop(h, path, token);
 	return 0;

@@ -130,6 +130,13 @@ START_TEST(domain_calls)
 }
 END_TEST
 
+static int three_writes(struct xs_handle *x, xs_transaction_t t, void *arg)
+{
+	(void)arg;
+	return xs_write_str(x, t, "/m/a", "1") ?: xs_write_str(x, t, "/m/b", "1") ?:
+	       xs_write_str(x, t, "/m/c", "1");
+}
+
 START_TEST(watch_through_fileno)
 {
 	struct pollfd pf;
@@ -154,6 +161,30 @@ START_TEST(watch_through_fileno)
 	free(path);
 	ck_assert_int_eq(xs_unwatch(h, "/w", "tok"), 0);
 	ck_assert_int_eq(xs_unwatch(h, "/w", "tok"), -ENOENT);
+}
+END_TEST
+
+/* Several events in one read(): xs_fileno must stay readable until the
+ * last one is taken, though only the first came through the socket. */
+START_TEST(fileno_sees_buffered_events)
+{
+	struct pollfd pf = { .fd = xs_fileno(h), .events = POLLIN };
+	char *path, *token;
+	int i;
+
+	ck_assert_int_eq(xs_watch(h, "/m", "tok"), 0);
+	ck_assert_int_eq(xs_read_watch(h, &path, &token, true), 0);
+	free(path);
+	/* One transaction, three changes: three events back to back. */
+	ck_assert_int_eq(xs_transaction_run(h2, three_writes, NULL, 0), 0);
+	usleep(100000);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(poll(&pf, 1, 1000), 1);
+		ck_assert_int_eq(xs_read_watch(h, &path, &token, false), 0);
+		free(path);
+	}
+	ck_assert_int_eq(poll(&pf, 1, 0), 0);
+	ck_assert_int_eq(xs_read_watch(h, &path, &token, false), -EAGAIN);
 }
 END_TEST
 
@@ -233,6 +264,7 @@ Suite *make_client_suite(void)
 	tcase_add_test(tc, nodes_and_perms);
 	tcase_add_test(tc, domain_calls);
 	tcase_add_test(tc, watch_through_fileno);
+	tcase_add_test(tc, fileno_sees_buffered_events);
 	tcase_add_test(tc, transaction_run_retries_on_eagain);
 	tcase_add_test(tc, no_daemon);
 	tcase_add_test(tc, helpers);
