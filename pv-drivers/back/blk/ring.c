@@ -1,0 +1,212 @@
+/*
+ * One shared blkif ring, request side: consume, validate, map, submit.
+ *
+ * Every request is copied out of its slot once (blkif_back_get_request)
+ * and only the copy is looked at; an indirect request's segment pages are
+ * copied the same way before blkback_validate_segs checks them. A request
+ * that fails validation or grant mapping is answered at once with
+ * BLKIF_RSP_ERROR / _EOPNOTSUPP and leaves nothing behind. A ring whose
+ * producer index claims more requests than the ring holds (or runs
+ * backwards) is marked broken: no further request is read from it, I/O in
+ * flight still completes, and the vbd tears the connection down.
+ *
+ * Ordering: READ/WRITE run concurrently and complete in any order, as in
+ * Xen. FLUSH_DISKCACHE is an fdatasync (after its data, if any, via a
+ * linked SQE), which makes every write acknowledged before it durable. A
+ * WRITE_BARRIER additionally waits for every earlier request to finish
+ * (r->held) before it starts, and no later request is consumed until it
+ * has completed (r->fence).
+ * Completions are in ring_done.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blkback.h"
+
+int blkback_ring_init(struct blkback_ring *r, void *sring, size_t bytes, bool attach,
+		      const struct blkback_disk_info *disk, int fd, struct blkback_io *io,
+		      const struct blkback_gnt_ops *gops, void *gctx, bool persistent)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = attach ? blkif_back_attach(&r->br, sring, bytes)
+		    : blkif_back_init(&r->br, sring, bytes);
+	if (rc < 0)
+		return -EINVAL;
+	r->disk = *disk;
+	r->fd = fd;
+	r->io = io;
+	r->rqs = calloc(r->br.r.nr_ents, sizeof(*r->rqs));
+	if (!r->rqs)
+		return -ENOMEM;
+	for (unsigned i = 0; i < r->br.r.nr_ents; i++) {
+		r->rqs[i].ring = r;
+		r->rqs[i].next_free = r->free_rqs;
+		r->free_rqs = &r->rqs[i];
+	}
+	rc = blkback_gnt_init(&r->gnt, gops, gctx, persistent, PVX_BLK_MAX_PERSISTENT);
+	if (rc < 0) {
+		free(r->rqs);
+		r->rqs = NULL;
+	}
+	return rc;
+}
+
+/* Copies the segment list of an indirect request out of its granted pages. */
+static int16_t fetch_indirect(struct blkback_ring *r, struct blkback_req *q)
+{
+	unsigned done = 0;
+
+	for (unsigned p = 0; p < q->nr_indirect; p++) {
+		unsigned n = q->nr_segs - done;
+		const struct blkif_request_segment *src;
+		void *page;
+		uint32_t handle;
+		bool kept;
+
+		if (n > BLKIF_SEGS_PER_INDIRECT_FRAME)
+			n = BLKIF_SEGS_PER_INDIRECT_FRAME;
+		if (blkback_gnt_get(&r->gnt, q->indirect[p], false, &page, &handle,
+				    &kept) < 0)
+			return BLKIF_RSP_ERROR;
+		src = page;
+		for (unsigned i = 0; i < n; i++, done++) {
+			struct blkif_request_segment s;
+
+			PVX_RING_COPY_OUT(&s, &src[i]);
+			q->seg[done].gref = s.gref;
+			q->seg[done].first = s.first_sect;
+			q->seg[done].last = s.last_sect;
+		}
+		if (!kept)
+			blkback_gnt_put(&r->gnt, handle);
+	}
+	return blkback_validate_segs(q, &r->disk);
+}
+
+/* Maps every data page and builds the iovec; all or nothing. */
+static int16_t map_segs(struct blkback_rq *rq)
+{
+	bool writable = rq->req.op == BLKBACK_READ; /* we write guest memory */
+
+	rq->bytes = 0;
+	for (unsigned i = 0; i < rq->req.nr_segs; i++) {
+		const struct blkback_seg *s = &rq->req.seg[i];
+		size_t len = (size_t)(s->last - s->first + 1) << BLKIF_SECTOR_SHIFT;
+
+		if (blkback_gnt_get(&rq->ring->gnt, s->gref, writable, &rq->page[i],
+				    &rq->handle[i], &rq->kept[i]) < 0) {
+			blkback_rq_put_pages(rq, i);
+			return BLKIF_RSP_ERROR;
+		}
+		rq->iov[i].iov_base = (uint8_t *)rq->page[i] +
+				      ((size_t)s->first << BLKIF_SECTOR_SHIFT);
+		rq->iov[i].iov_len = len;
+		rq->bytes += len;
+	}
+	return BLKIF_RSP_OKAY;
+}
+
+/* Queues the I/O of a validated, mapped request. */
+static int submit(struct blkback_rq *rq)
+{
+	struct blkback_ring *r = rq->ring;
+	const struct blkback_req *q = &rq->req;
+	uint64_t off = q->sector << BLKIF_SECTOR_SHIFT;
+	uint64_t ud = (uint64_t)(uintptr_t)rq;
+	int rc = 0;
+
+	rq->status = BLKIF_RSP_OKAY;
+	rq->pending = 0;
+	r->inflight++;
+	if (q->op == BLKBACK_DISCARD) {
+		rc = blkback_io_discard(r->io, r->fd, off,
+					q->nr_sectors << BLKIF_SECTOR_SHIFT,
+					ud | BLKBACK_UD_SYNC);
+		rq->pending += rc == 0;
+	} else if (q->op != BLKBACK_FLUSH) {
+		rc = blkback_io_rw(r->io, q->op == BLKBACK_WRITE, r->fd, rq->iov,
+				   q->nr_segs, off, ud, q->sync_after);
+		rq->pending += rc == 0;
+	}
+	if (rc == 0 && q->sync_after) {
+		rc = blkback_io_fdatasync(r->io, r->fd, ud | BLKBACK_UD_SYNC);
+		rq->pending += rc == 0;
+	}
+	if (rc < 0)
+		rq->status = BLKIF_RSP_ERROR;
+	if (rq->pending == 0) /* nothing queued: answer now */
+		blkback_ring_io_done(ud | BLKBACK_UD_NONE, 0);
+	return 0;
+}
+
+/* One request copied off the ring: decode, check, map, start. */
+static void take_one(struct blkback_ring *r, const union blkif_any_request *in)
+{
+	struct blkback_rq *rq = r->free_rqs;
+	int16_t st;
+
+	/* The ring invariant bounds outstanding requests by nr_ents. */
+	r->free_rqs = rq->next_free;
+	r->stats.requests++;
+	st = blkback_validate(in, &r->disk, &rq->req);
+	if (st == BLKIF_RSP_OKAY && rq->req.nr_indirect)
+		st = fetch_indirect(r, &rq->req);
+	if (st == BLKIF_RSP_OKAY)
+		st = map_segs(rq);
+	if (st != BLKIF_RSP_OKAY) {
+		rq->req.nr_segs = 0; /* nothing mapped */
+		blkback_rq_answer(rq, st);
+		return;
+	}
+	if (rq->req.drain) {
+		r->fence = rq;
+		if (r->inflight > 0) {
+			r->held = rq;
+			return;
+		}
+	}
+	submit(rq);
+}
+
+void blkback_ring_start_held(struct blkback_ring *r)
+{
+	struct blkback_rq *rq = r->held;
+
+	r->held = NULL;
+	submit(rq);
+}
+
+int blkback_ring_kick(struct blkback_ring *r)
+{
+	union blkif_any_request req;
+	int n;
+
+	if (r->closing)
+		return 0;
+	r->stats.kicks++;
+	for (;;) {
+		if (r->broken)
+			return -EIO;
+		if (r->fence)
+			break;
+		n = blkif_back_get_request(&r->br, &req);
+		if (n == 0)
+			n = blkif_back_final_check_for_requests(&r->br);
+		else if (n > 0) {
+			take_one(r, &req);
+			continue;
+		}
+		if (n < 0) {
+			r->broken = true;
+			break;
+		}
+		if (n == 0)
+			break;
+	}
+	blkback_io_submit(r->io);
+	blkback_ring_flush_dirty();
+	return r->broken ? -EIO : 0;
+}

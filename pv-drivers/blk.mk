@@ -1,0 +1,33 @@
+# The split block driver's Dom0 side (docs/block.md): libpvxblkback (the
+# pure and engine modules: validation, grants, io_uring, rings, the xenbus
+# state machine), the pvx-blkback daemon and unit-blk. The daemon maps
+# guest pages through libpvxgnttab; it is built once a fragment names that
+# library, so this fragment parses and builds at every stage of the tree.
+
+BLKBACK_CORE_SRCS := $(addprefix pv-drivers/back/blk/,validate.c gnt.c io.c ring.c \
+	ring_done.c fsm.c)
+$(eval $(call host_lib,pvxblkback,$(BLKBACK_CORE_SRCS)))
+
+BLKBACK_DAEMON_SRCS := $(filter-out $(BLKBACK_CORE_SRCS),$(sort $(wildcard pv-drivers/back/blk/*.c)))
+BLKBACK_DAEMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(BLKBACK_DAEMON_SRCS))
+BLK_HAVE_GNTTAB := $(strip $(foreach f,$(wildcard dom0-tools/*.mk hypervisor/*.mk),\
+	$(findstring pvxgnttab,$(file < $(f)))))
+
+$(O)/bin/pvx-blkback: $(BLKBACK_DAEMON_OBJS) $(O)/lib/libpvxblkback.a \
+		$(O)/lib/libpvxgnttab.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) -luring
+
+ifneq ($(BLK_HAVE_GNTTAB),)
+PROGRAMS += $(O)/bin/pvx-blkback
+endif
+
+UNIT_BLK_SRCS := $(sort $(wildcard tests/unit/blk/*.c))
+UNIT_BLK_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(UNIT_BLK_SRCS))
+
+$(O)/tests/unit-blk: $(UNIT_BLK_OBJS) $(O)/lib/libpvxblkback.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -luring $(CHECK_LIBS) -lpthread
+
+UNIT_TESTS += $(O)/tests/unit-blk
+INTEG_TESTS += $(sort $(wildcard tests/integration/blk-*))
