@@ -25,6 +25,7 @@
 #include "dom.h"
 #include "evq.h"
 #include "evtchn.h"
+#include "gnttab.h"
 #include "log.h"
 #include "pvxd.h"
 
@@ -58,6 +59,7 @@ static void conn_close(struct ctl_conn *c)
 	while (c->ports)
 		ctl_conn_del_port(c, c->ports->port);
 	evtchn_dom0_close_owner(c);
+	gnttab_owner_release(c); /* a dead mapper's grants are unmapped */
 	for (pp = &conns; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;

@@ -14,6 +14,7 @@
 #include "ctl.h"
 #include "dom.h"
 #include "evtchn.h"
+#include "gnttab_ctl.h"
 #include "kvm.h"
 #include "pvxd.h"
 
@@ -340,4 +341,7 @@ const struct ctl_op ctl_ops[PVX_CTL_OP_COUNT] = {
 	[PVX_CTL_DMESG]    = { op_dmesg, sizeof(struct pvx_ctl_dmesg_req), EX, "dmesg" },
 	[PVX_CTL_RENAME]   = { op_rename, sizeof(struct pvx_ctl_rename_req), DOM, "rename" },
 	[PVX_CTL_SHUTDOWN] = { op_shutdown, sizeof(struct pvx_ctl_shutdown_req), DOM, "shutdown" },
+	[PVX_CTL_GNTTAB_MAP] = { gnttab_ctl_map, sizeof(struct pvx_ctl_gnttab_map_req), CTL_DOMAIN, "gnttab_map" },
+	[PVX_CTL_GNTTAB_UNMAP] = { gnttab_ctl_unmap, sizeof(struct pvx_ctl_gnttab_unmap_req), 0, "gnttab_unmap" },
+	[PVX_CTL_GNTTAB_COPY] = { gnttab_ctl_copy, sizeof(struct pvx_ctl_gnttab_copy_req), CTL_DOMAIN, "gnttab_copy" },
 };

@@ -16,6 +16,7 @@
 #include "dom.h"
 #include "evq.h"
 #include "evtchn.h"
+#include "gnttab_dom.h"
 #include "pvxd.h"
 #include "timer.h"
 #include "vcpu.h"
@@ -210,6 +211,9 @@ static int dom_build(struct domain *d)
 	if (r < 0)
 		return r;
 	xtime_init(d);
+	r = gnttab_dom_attach(d);
+	if (r < 0)
+		return r;
 	return evtchn_dom_add(d->domid, d->nr_vcpus, &dom_evtchn_ops, d);
 }
 
@@ -248,6 +252,7 @@ err_threads:
 err_evtchn:
 	evtchn_dom_remove(d->domid);
 err_free:
+	gnttab_dom_detach(d);
 	dom_free(d, false);
 	return r;
 }
@@ -262,6 +267,7 @@ void dom_destroy(struct domain *d)
 	dom_event_post(d);
 	dom_stop_threads(d);
 	timer_dom_exit(d);
+	gnttab_dom_detach(d); /* foreign mappings go before the memory */
 	evtchn_dom_remove(id);
 	table[id] = NULL;
 	nr_domains--;

@@ -7,6 +7,9 @@
  *    pvxd writes there from then on; no memslot split is needed. Outside
  *    RAM (below 1 TiB, not in the MMIO hole) pvxd's own page is mapped
  *    there with a memslot. Moving it again copies the state along.
+ *  - add_to_physmap(grant_table, idx, gpfn): grant-table frame idx goes
+ *    to a RAM page of the guest's choosing (gnttab.c: zeroed the first
+ *    time, grows the table; outside RAM -EINVAL).
  *  - memory_map: the domain's E820 (RAM, the legacy hole reserved, RAM,
  *    the special pages reserved). Truncated to the caller's capacity.
  *  - current/maximum_reservation: pages.
@@ -22,6 +25,7 @@
 
 #include "dom.h"
 #include "evtchn.h"
+#include "gnttab.h"
 #include "hcall.h"
 #include "pvxd.h"
 #include "xtime.h"
@@ -84,8 +88,10 @@ static long mem_add_to_physmap(struct hc_ctx *c, uint64_t arg)
 	r = hc_self_domid(c, a.domid);
 	if (r < 0)
 		return r;
+	if (a.space == XENMAPSPACE_grant_table)
+		return gnttab_map_frame((domid_t)c->d->domid, a.idx, a.gpfn);
 	if (a.space != XENMAPSPACE_shared_info)
-		return -ENOSYS; /* grant frames arrive with grant tables */
+		return -ENOSYS;
 	if (a.idx != 0)
 		return -EINVAL;
 	r = check_physmap_gpa(c->d, a.gpfn);

@@ -25,6 +25,7 @@ const struct hc_entry hc_table[HC_TABLE_SIZE] = {
 	[__HYPERVISOR_vcpu_op]          = { hc_vcpu_op,          HC_ANY },
 	[__HYPERVISOR_sched_op]         = { hc_sched_op,         HC_ANY },
 	[__HYPERVISOR_event_channel_op] = { hc_event_channel_op, HC_ANY },
+	[__HYPERVISOR_grant_table_op]   = { hc_grant_table_op,   HC_ANY },
 	[__HYPERVISOR_hvm_op]           = { hc_hvm_op,           HC_ANY },
 	[__HYPERVISOR_sysctl]           = { hc_privileged,       HC_PRIV },
 	[__HYPERVISOR_domctl]           = { hc_privileged,       HC_PRIV },

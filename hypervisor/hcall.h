@@ -78,6 +78,7 @@ long hc_hvm_op(struct hc_ctx *c);
 long hc_vcpu_op(struct hc_ctx *c);
 long hc_set_timer_op(struct hc_ctx *c);
 long hc_event_channel_op(struct hc_ctx *c);
+long hc_grant_table_op(struct hc_ctx *c);
 long hc_privileged(struct hc_ctx *c);
 long hc_privileged_sub(struct hc_ctx *c, uint64_t arg);
 
