@@ -40,6 +40,7 @@ struct ctl_conn {
 	int fd;
 	struct event *ev;
 	bool subscribed;
+	int32_t sub_domid;  /* events of this domain only; < 0: every domain */
 	struct ctl_port *ports;
 	struct ctl_conn *next;
 };
@@ -219,7 +220,8 @@ static void broadcast(const struct pvx_ctl_event *ev, void *arg)
 
 	(void)arg;
 	for (struct ctl_conn *c = conns; c; c = c->next)
-		if (c->subscribed && send_msg(c->fd, &h, ev, NULL, 0, MSG_DONTWAIT) < 0)
+		if (c->subscribed && (c->sub_domid < 0 || c->sub_domid == ev->domid) &&
+		    send_msg(c->fd, &h, ev, NULL, 0, MSG_DONTWAIT) < 0)
 			log_warn("ctl: subscriber fell behind, event dropped");
 }
 
@@ -230,9 +232,10 @@ static void evq_cb(evutil_socket_t fd, short what, void *arg)
 	evq_drain(broadcast, arg);
 }
 
-void ctl_conn_subscribe(struct ctl_conn *c)
+void ctl_conn_subscribe(struct ctl_conn *c, int32_t domid)
 {
 	c->subscribed = true;
+	c->sub_domid = domid;
 }
 
 static void notify_cb(evutil_socket_t fd, short what, void *arg)

@@ -263,7 +263,7 @@ static int op_evtchn_close(struct ctl_req *rq, struct ctl_reply *rep)
 static int op_subscribe(struct ctl_req *rq, struct ctl_reply *rep)
 {
 	(void)rep;
-	ctl_conn_subscribe(rq->conn);
+	ctl_conn_subscribe(rq->conn, rq->hdr->domid);
 	return 0;
 }
 

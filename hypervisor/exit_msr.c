@@ -38,7 +38,8 @@ static int write_hypercall_page(struct vcpu *v, uint64_t value)
 		p[6] = PVX_HYPERCALL_PORT;
 		p[7] = 0xC3;                 /* ret */
 	}
-	dlog(v->d, LOG_INFO, "v%u: hypercall page at 0x%llx", v->id,
+	if (ratelimit_ok(&v->rl)) /* a guest may do this in a loop */
+		dlog(v->d, LOG_INFO, "v%u: hypercall page at 0x%llx", v->id,
 		 (unsigned long long)gpa);
 	return 0;
 }

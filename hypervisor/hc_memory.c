@@ -105,7 +105,7 @@ static long mem_add_to_physmap(struct hc_ctx *c, uint64_t arg)
 			xtime_update_vcpu(&c->d->vcpus[i]);
 	}
 	evtchn_unlock();
-	if (r == 0)
+	if (r == 0 && ratelimit_ok(&c->d->rl))
 		dlog(c->d, LOG_INFO, "shared_info at gpfn 0x%llx",
 			 (unsigned long long)a.gpfn);
 	return r;

@@ -150,6 +150,8 @@ void log_close_file(void)
 bool ratelimit_ok(struct ratelimit *rl)
 {
 	uint64_t n = __atomic_fetch_add(&rl->seen, 1, __ATOMIC_RELAXED);
+	uint32_t burst = rl->every ? rl->burst : 10;   /* zeroed: defaults */
+	uint32_t every = rl->every ? rl->every : 1000;
 
-	return n < rl->burst || (n - rl->burst) % rl->every == 0;
+	return n < burst || (n - burst) % every == 0;
 }

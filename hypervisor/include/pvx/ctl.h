@@ -16,7 +16,10 @@
  *
  * A connection that sent PVX_CTL_SUBSCRIBE also receives unsolicited
  * PVX_CTL_EVENT datagrams (seq 0) carrying struct pvx_ctl_event whenever
- * a domain changes state, so tools never poll.
+ * a domain changes state, so tools never poll. hdr.domid -1 subscribes to
+ * every domain; a domid to that domain only (a per-domain monitor then
+ * costs nothing when other domains change). Subscribing again replaces
+ * the filter.
  *
  * Event-channel ports that a Dom0 connection binds belong to that
  * connection: pvxd closes them when the connection closes.
@@ -64,7 +67,7 @@ enum pvx_ctl_op {
 	PVX_CTL_EVTCHN_BIND,        /* pvx_ctl_evtchn_bind_req -> pvx_ctl_port_rsp + 2 fds */
 	PVX_CTL_EVTCHN_NOTIFY,      /* pvx_ctl_port_req (a port of this connection) */
 	PVX_CTL_EVTCHN_CLOSE,       /* pvx_ctl_port_req */
-	PVX_CTL_SUBSCRIBE,          /* start receiving PVX_CTL_EVENT */
+	PVX_CTL_SUBSCRIBE,          /* hdr.domid (-1: all): start receiving PVX_CTL_EVENT */
 	PVX_CTL_DMESG,              /* hdr.domid (-1: pvxd's own), pvx_ctl_dmesg_req -> text */
 	PVX_CTL_RENAME,             /* hdr.domid, pvx_ctl_rename_req */
 	PVX_CTL_SHUTDOWN,           /* hdr.domid, pvx_ctl_shutdown_req: force a reason */
