@@ -66,9 +66,6 @@ struct vcpu {
 	struct vcpu_info *vcpu_info; /* registered area, NULL = legacy slot */
 	uint64_t vcpu_info_gpa;
 	uint8_t upcall_vector;     /* 0 = none */
-	/* Boot state from PVX_CTL_SET_BOOT, applied by the thread. */
-	bool boot_pending;
-	uint64_t boot_entry, boot_ebx;
 	int64_t tsc_offset;        /* guest TSC - host TSC */
 	struct ratelimit rl;
 };

@@ -11,9 +11,11 @@
  *                                                           (only when placed
  *                                                           outside RAM)
  *
- * The last page is pvxd's own shared_info page ("xpage"). The VM also gets
- * the in-kernel irqchip and PIT, and the TSS/identity-map pages KVM needs
- * on Intel, placed in the MMIO hole above the special pages.
+ * The last page is pvxd's own shared_info page ("xpage"). pvxd maps the
+ * memfd once, plus the special pages a second time at the address its
+ * VM shell registered for slot 1 (vm_pool.h). The VM also gets the
+ * in-kernel irqchip and PIT, and the TSS/identity-map pages KVM needs on
+ * Intel, placed in the MMIO hole above the special pages.
  */
 #ifndef PVXD_VM_H
 #define PVXD_VM_H
