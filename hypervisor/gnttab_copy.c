@@ -30,7 +30,7 @@ static int16_t resolve(domid_t caller, const struct gnttab_copy_side *s,
 
 	*out = (struct side){ 0 };
 	if (s->local) {
-		out->p = s->local;
+		out->p = s->local + s->offset;
 		return GNTST_okay;
 	}
 	if (!s->gref && s->dom != caller)
