@@ -4,14 +4,15 @@
 # guest pages through libpvxgnttab; it is built once a fragment names that
 # library, so this fragment parses and builds at every stage of the tree.
 
+blk_comma := ,
 BLKBACK_CORE_SRCS := $(addprefix pv-drivers/back/blk/,validate.c gnt.c io.c ring.c \
 	ring_done.c fsm.c)
 $(eval $(call host_lib,pvxblkback,$(BLKBACK_CORE_SRCS)))
 
 BLKBACK_DAEMON_SRCS := $(filter-out $(BLKBACK_CORE_SRCS),$(sort $(wildcard pv-drivers/back/blk/*.c)))
 BLKBACK_DAEMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(BLKBACK_DAEMON_SRCS))
-BLK_HAVE_GNTTAB := $(strip $(foreach f,$(wildcard dom0-tools/*.mk hypervisor/*.mk),\
-	$(findstring pvxgnttab,$(file < $(f)))))
+BLK_HAVE_GNTTAB := $(strip $(foreach f,$(filter-out pv-drivers/blk.mk,$(wildcard */*.mk)),\
+	$(findstring host_lib$(blk_comma)pvxgnttab,$(file < $(f)))))
 
 $(O)/bin/pvx-blkback: $(BLKBACK_DAEMON_OBJS) $(O)/lib/libpvxblkback.a \
 		$(O)/lib/libpvxgnttab.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a

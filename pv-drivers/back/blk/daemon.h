@@ -1,0 +1,116 @@
+/*
+ * pvx-blkback, the daemon: private header of main.c, daemon.c, log.c,
+ * vbd.c, vbd_disk.c, vbd_ring.c, gnt_pvx.c.
+ *
+ * One libevent base, one xenstore handle (its watch fd in the loop), one
+ * control connection to pvxd (grant maps, event channels), one io_uring
+ * (blkback.h's engine) for every vbd of every domain. A vbd is the pair of
+ * directories F = /local/domain/D/device/vbd/V and
+ * B = /local/domain/0/backend/vbd/D/V; it has 1..PVX_BLK_MAX_QUEUES queues,
+ * each a shared ring with its own event channel.
+ */
+#ifndef PVX_BLKBACK_DAEMON_H
+#define PVX_BLKBACK_DAEMON_H
+
+#include <event2/event.h>
+#include <sys/queue.h>
+
+#include <pvx/ctlclient.h>
+#include <pvx/gnttab.h>
+#include <pvx/xs.h>
+
+#include "blkback.h"
+
+#ifndef LIST_FOREACH_SAFE /* glibc's sys/queue.h lacks it */
+#define LIST_FOREACH_SAFE(var, head, field, tvar) \
+	for ((var) = LIST_FIRST(head); (var) && ((tvar) = LIST_NEXT(var, field), 1); \
+	     (var) = (tvar))
+#endif
+
+#define BLKBACK_NAME "pvx-blkback"
+#define BLKBACK_BE_ROOT "/local/domain/0/backend/vbd"
+
+enum bb_log_level { BB_DEBUG, BB_INFO, BB_WARN, BB_ERR };
+void bb_log(enum bb_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int bb_log_open(const char *path);
+void bb_log_close(void);
+void bb_log_set_level(enum bb_log_level lvl);
+
+struct blkbackd;
+
+/* One ring of a vbd, with its event channel and grant handle context. */
+struct bb_queue {
+	struct bb_vbd *vbd;
+	unsigned index;
+	void *sring;                       /* mapped ring pages (contiguous) */
+	unsigned nr_pages;
+	uint32_t ring_handles[1u << PVX_BLK_MAX_RING_ORDER];
+	struct pvx_evtchn evtchn;
+	bool bound;
+	struct event *ev;
+	struct blkback_ring ring;
+	bool ring_live;
+};
+
+struct bb_vbd {
+	LIST_ENTRY(bb_vbd) link;
+	struct blkbackd *d;
+	int32_t domid;
+	uint32_t devid;
+	char be[96], fe[128];              /* B and F (F as B/frontend says) */
+	char fe_token[48];                 /* watch token on F, "" if none */
+	int state;                         /* our B/state as last written */
+	int fd;                            /* the disk, -1 while closed */
+	struct blkback_disk_info info;
+	bool direct;
+	uint32_t phys_sector;
+	unsigned nr_queues;
+	struct bb_queue q[PVX_BLK_MAX_QUEUES];
+	bool connected;
+	struct event *close_ev;            /* deferred close of a broken ring */
+};
+
+struct blkbackd {
+	struct event_base *base;
+	struct xs_handle *xs;
+	struct pvx_ctl *ctl;
+	struct pvx_gnttab *gnt;
+	struct blkback_io io;
+	struct event *xs_ev, *io_ev, *sig_term, *sig_int;
+	LIST_HEAD(, bb_vbd) vbds;
+	char *rundir, *logdir, *pid_path;
+	int pid_fd;
+};
+
+/* daemon.c */
+int bb_daemon_paths(struct blkbackd *d);
+int bb_daemon_pidfile(struct blkbackd *d);
+void bb_daemon_release(struct blkbackd *d);
+int bb_daemon_signals(struct blkbackd *d);
+
+/* vbd.c: the device table, xenstore events, the state machine's actions. */
+int bb_vbd_scan(struct blkbackd *d);
+void bb_vbd_watch_event(struct blkbackd *d, const char *path);
+void bb_vbd_remove(struct bb_vbd *v);
+void bb_vbd_update(struct bb_vbd *v);         /* may free v */
+void bb_vbd_ring_broken(struct bb_vbd *v);    /* a ring's indices went wrong */
+int bb_vbd_set_state(struct bb_vbd *v, int state);
+int bb_xs_read_int(struct blkbackd *d, const char *dir, const char *key, long long *out);
+int bb_xs_printf(struct blkbackd *d, const char *dir, const char *key,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* vbd_disk.c: the image or device behind B/params, and the keys about it. */
+int bb_disk_open(struct bb_vbd *v);
+void bb_disk_close(struct bb_vbd *v);
+int bb_disk_publish_features(struct bb_vbd *v);
+int bb_disk_publish_geometry(struct bb_vbd *v);
+
+/* vbd_ring.c: map and connect the frontend's rings, and undo that. */
+int bb_rings_connect(struct bb_vbd *v, bool attach);
+void bb_rings_disconnect(struct bb_vbd *v);
+
+/* gnt_pvx.c: blkback_gnt_ops over libpvxgnttab; ctx is a struct bb_queue. */
+extern const struct blkback_gnt_ops bb_gnt_ops;
+
+#endif

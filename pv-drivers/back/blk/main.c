@@ -1,0 +1,213 @@
+/*
+ * pvx-blkback: the block backend of every vbd of every domain
+ * (docs/block.md, ARCHITECTURE D10).
+ *
+ * Runs in the foreground; `pvx daemons start` detaches it. Start-up is an
+ * ordered table of steps, undone in reverse when the loop ends (SIGTERM,
+ * SIGINT) or a step fails. Closing the vbds comes first on the way down:
+ * every ring's in-flight I/O completes and is answered, grants are
+ * unmapped, but the xenstore states are left as they are, so a restarted
+ * pvx-blkback re-attaches to the rings that are still Connected.
+ *
+ * The loop has three kinds of event: xenstore watch events (vbd.c),
+ * each ring's event channel (vbd_ring.c), and the io_uring completion
+ * eventfd (here): one reap answers every finished request of every ring,
+ * then one publish per ring with news.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+
+#define IO_QUEUE_DEPTH 512
+
+static void xs_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct blkbackd *d = arg;
+	char *path, *token;
+
+	(void)fd;
+	(void)what;
+	for (int i = 0; i < 256; i++) { /* bounded: let other events run */
+		if (xs_read_watch(d->xs, &path, &token, false) < 0)
+			break;
+		bb_vbd_watch_event(d, path);
+		free(path);
+	}
+}
+
+static void io_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct blkbackd *d = arg;
+
+	(void)fd;
+	(void)what;
+	blkback_io_reap(&d->io, blkback_ring_io_done);
+	blkback_ring_flush_dirty();
+	blkback_io_submit(&d->io); /* what resumed rings queued */
+}
+
+static int base_init(struct blkbackd *d)
+{
+	d->base = event_base_new();
+	return d->base ? 0 : -ENOMEM;
+}
+
+static void base_exit(struct blkbackd *d)
+{
+	if (d->base)
+		event_base_free(d->base);
+}
+
+static void paths_exit(struct blkbackd *d)
+{
+	free(d->rundir);
+	free(d->logdir);
+	free(d->pid_path);
+	bb_log_close();
+}
+
+static void signals_exit(struct blkbackd *d)
+{
+	if (d->sig_term)
+		event_free(d->sig_term);
+	if (d->sig_int)
+		event_free(d->sig_int);
+}
+
+static int pvxd_init(struct blkbackd *d)
+{
+	int rc = pvx_ctl_open(&d->ctl);
+
+	if (rc < 0) {
+		char msg[256];
+
+		pvx_ctl_open_error(rc, msg, sizeof(msg));
+		bb_log(BB_ERR, "%s", msg);
+		return rc;
+	}
+	rc = pvx_gnttab_open(d->ctl, &d->gnt);
+	if (rc < 0)
+		bb_log(BB_ERR, "grant mapping is not available: %s", strerror(-rc));
+	return rc;
+}
+
+static void pvxd_exit(struct blkbackd *d)
+{
+	pvx_gnttab_close(d->gnt);
+	if (d->ctl)
+		pvx_ctl_close(d->ctl);
+}
+
+static int io_init(struct blkbackd *d)
+{
+	int rc = blkback_io_init(&d->io, IO_QUEUE_DEPTH);
+
+	if (rc < 0)
+		return rc;
+	d->io_ev = event_new(d->base, d->io.event_fd, EV_READ | EV_PERSIST, io_cb, d);
+	if (!d->io_ev || event_add(d->io_ev, NULL) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static void io_exit(struct blkbackd *d)
+{
+	if (d->io_ev)
+		event_free(d->io_ev);
+	blkback_io_dispose(&d->io);
+}
+
+static int xs_init(struct blkbackd *d)
+{
+	int rc = xs_open(&d->xs);
+
+	if (rc < 0) {
+		bb_log(BB_ERR, "cannot reach pvxstored: %s", strerror(-rc));
+		return rc;
+	}
+	d->xs_ev = event_new(d->base, xs_fileno(d->xs), EV_READ | EV_PERSIST, xs_cb, d);
+	if (!d->xs_ev || event_add(d->xs_ev, NULL) < 0)
+		return -ENOMEM;
+	/* Fires once at once: that first event scans every existing vbd. */
+	return xs_watch(d->xs, BLKBACK_BE_ROOT, "be");
+}
+
+static void xs_exit(struct blkbackd *d)
+{
+	if (d->xs_ev)
+		event_free(d->xs_ev);
+	xs_close(d->xs);
+}
+
+/* Leaves xenstore as it is: a restarted daemon re-attaches. */
+static void vbds_exit(struct blkbackd *d)
+{
+	struct bb_vbd *v;
+
+	while ((v = LIST_FIRST(&d->vbds))) {
+		bb_rings_disconnect(v);
+		bb_disk_close(v);
+		event_free(v->close_ev);
+		LIST_REMOVE(v, link);
+		free(v);
+	}
+}
+
+static const struct step {
+	const char *name;
+	int (*init)(struct blkbackd *d);
+	void (*exit)(struct blkbackd *d);
+} steps[] = {
+	{ "paths", bb_daemon_paths, paths_exit },
+	{ "pid file", bb_daemon_pidfile, bb_daemon_release },
+	{ "event loop", base_init, base_exit },
+	{ "signals", bb_daemon_signals, signals_exit },
+	{ "pvxd", pvxd_init, pvxd_exit },
+	{ "io_uring", io_init, io_exit },
+	{ "xenstore", xs_init, xs_exit },
+	{ "vbds", NULL, vbds_exit },
+};
+#define NR_STEPS (int)(sizeof(steps) / sizeof(steps[0]))
+
+static int usage(FILE *f)
+{
+	fprintf(f, "usage: pvx-blkback [-v]\n"
+		"Serves every vbd (backend/vbd in xenstore) of the pvx instance in\n"
+		"$PVX_RUNDIR (default /run/pvx). -v logs debug messages.\n");
+	return f == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct blkbackd d = { .pid_fd = -1 };
+	int i, rc = 0, opt;
+
+	while ((opt = getopt(argc, argv, "vh")) != -1) {
+		if (opt == 'v')
+			bb_log_set_level(BB_DEBUG);
+		else
+			return usage(opt == 'h' ? stdout : stderr);
+	}
+	LIST_INIT(&d.vbds);
+	d.io.event_fd = -1;
+	for (i = 0; i < NR_STEPS; i++) {
+		if (steps[i].init && (rc = steps[i].init(&d))) {
+			bb_log(BB_ERR, "start-up failed at %s: %s", steps[i].name, strerror(-rc));
+			i++; /* a half-done step undoes itself through its exit */
+			break;
+		}
+	}
+	if (!rc) {
+		bb_log(BB_INFO, "serving %s (pid %d)", BLKBACK_BE_ROOT, (int)getpid());
+		event_base_dispatch(d.base);
+	}
+	while (i-- > 0)
+		if (steps[i].exit)
+			steps[i].exit(&d);
+	bb_log(BB_INFO, "stopped");
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,158 @@
+/*
+ * The vbd table and the handshake's actions.
+ *
+ * Every xenstore event under B_ROOT = /local/domain/0/backend/vbd names a
+ * (domid, devid); every event under a known vbd's frontend directory F
+ * names that vbd. Either way the vbd is re-evaluated from scratch: read
+ * B/state, F/state (absent = the frontend is gone), B/online, ask
+ * blkback_fsm what to do, do it. Re-reading instead of tracking deltas
+ * makes lost, merged or repeated watch events harmless, and it is also
+ * how a restarted backend re-attaches: the initial watch event walks every
+ * existing B and finds some already Connected.
+ *
+ * B/online = 0 (written by `pvx block-detach`) closes the vbd like a
+ * frontend that went away. A vbd whose frontend domain is gone altogether
+ * (no /local/domain/D) is closed and its B removed: nobody else would.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+
+int bb_xs_read_int(struct blkbackd *d, const char *dir, const char *key, long long *out)
+{
+	char path[200], *val = NULL, *end;
+	long long n;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	rc = xs_read(d->xs, XBT_NULL, path, &val, NULL);
+	if (rc < 0)
+		return rc;
+	n = strtoll(val, &end, 10);
+	rc = (*val && !*end) ? 0 : -EINVAL;
+	if (!rc)
+		*out = n;
+	free(val);
+	return rc;
+}
+
+int bb_xs_printf(struct blkbackd *d, const char *dir, const char *key, const char *fmt, ...)
+{
+	char path[200], val[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	return xs_write_str(d->xs, XBT_NULL, path, val);
+}
+
+int bb_vbd_set_state(struct bb_vbd *v, int state)
+{
+	v->state = state;
+	bb_log(BB_DEBUG, "%s: state %d", v->be, state);
+	return bb_xs_printf(v->d, v->be, "state", "%d", state);
+}
+
+static void disconnect(struct bb_vbd *v)
+{
+	bb_rings_disconnect(v);
+	bb_disk_close(v);
+}
+
+static bool domain_exists(struct bb_vbd *v)
+{
+	char path[48], *val = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "/local/domain/%d", (int)v->domid);
+	rc = xs_read(v->d->xs, XBT_NULL, path, &val, NULL);
+	free(val);
+	return rc != -ENOENT;
+}
+
+static void do_initwait(struct bb_vbd *v)
+{
+	if (v->fd < 0 && bb_disk_open(v) < 0) {
+		bb_xs_printf(v->d, v->be, "hotplug-status", "error");
+		return; /* stays in Initialising: the toolstack sees no InitWait */
+	}
+	bb_disk_publish_features(v);
+	bb_vbd_set_state(v, XenbusStateInitWait);
+}
+
+static void do_connect(struct bb_vbd *v, bool attach)
+{
+	if ((v->fd < 0 && bb_disk_open(v) < 0) || bb_rings_connect(v, attach) < 0) {
+		disconnect(v);
+		bb_vbd_set_state(v, XenbusStateClosing);
+		return;
+	}
+	bb_disk_publish_geometry(v);
+	bb_xs_printf(v->d, v->be, "mode", "%s", v->info.readonly ? "r" : "w");
+	bb_vbd_set_state(v, XenbusStateConnected);
+	bb_log(BB_INFO, "%s: connected (%u queue%s, %u-page ring%s)", v->be, v->nr_queues,
+	       v->nr_queues > 1 ? "s" : "", v->q[0].nr_pages, attach ? ", re-attached" : "");
+}
+
+static void do_close(struct bb_vbd *v, bool fe_gone)
+{
+	bool was = v->connected;
+
+	disconnect(v);
+	if (v->state != XenbusStateClosing)
+		bb_vbd_set_state(v, XenbusStateClosing);
+	bb_vbd_set_state(v, XenbusStateClosed);
+	if (was)
+		bb_log(BB_INFO, "%s: closed", v->be);
+	if (fe_gone && !domain_exists(v)) {
+		bb_log(BB_INFO, "%s: domain %d is gone; removing the backend", v->be,
+		       (int)v->domid);
+		xs_rm(v->d->xs, XBT_NULL, v->be);
+		bb_vbd_remove(v);
+	}
+}
+
+/* Re-evaluates v from xenstore; may free v. */
+void bb_vbd_update(struct bb_vbd *v)
+{
+	long long be = 0, fe = -1, online = 1;
+
+	if (bb_xs_read_int(v->d, v->be, "state", &be) == -ENOENT) {
+		bb_vbd_remove(v);
+		return;
+	}
+	if (bb_xs_read_int(v->d, v->fe, "state", &fe) < 0)
+		fe = -1;
+	bb_xs_read_int(v->d, v->be, "online", &online);
+	if ((online == 0 && be != XenbusStateClosed) ||
+	    (fe < 0 && be == XenbusStateClosed && !domain_exists(v))) {
+		do_close(v, fe < 0);
+		return;
+	}
+	switch (blkback_fsm((int)be, (int)fe, v->connected)) {
+	case BLKBACK_INITWAIT:
+		do_initwait(v);
+		break;
+	case BLKBACK_CONNECT:
+		do_connect(v, be == XenbusStateConnected);
+		break;
+	case BLKBACK_CLOSE:
+		do_close(v, fe < 0);
+		break;
+	case BLKBACK_RESET:
+		disconnect(v);
+		do_initwait(v);
+		break;
+	case BLKBACK_REMOVE:
+		bb_vbd_remove(v);
+		break;
+	case BLKBACK_NONE:
+		break;
+	}
+}
