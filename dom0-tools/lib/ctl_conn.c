@@ -272,10 +272,15 @@ int pvx_ctl_call(struct pvx_ctl *c, uint16_t op, int32_t domid,
 	return rc;
 }
 
+int pvx_ctl_subscribe_dom(struct pvx_ctl *c, int32_t domid)
+{
+	return pvx_ctl_call(c, PVX_CTL_SUBSCRIBE, domid < 0 ? -1 : domid, NULL, 0,
+			    NULL, 0, NULL, NULL, 0, NULL);
+}
+
 int pvx_ctl_subscribe(struct pvx_ctl *c)
 {
-	return pvx_ctl_call(c, PVX_CTL_SUBSCRIBE, -1, NULL, 0, NULL, 0, NULL,
-			    NULL, 0, NULL);
+	return pvx_ctl_subscribe_dom(c, -1);
 }
 
 int pvx_ctl_read_event(struct pvx_ctl *c, struct pvx_ctl_event *ev)

@@ -92,11 +92,22 @@ static int rebuild(struct pvx_monitor *m)
 	char err[512];
 	int rc;
 
-	o.paused = false;
+	o.paused = true; /* follow the new domain before it runs */
 	o.skip_host_checks = false;
 	rc = pvx_build_domain(m->ctl, m->cfg, &o, &r, err, sizeof(err));
 	if (rc < 0) {
 		pvx_monitor_log(m, "restart failed: %s", err);
+		return rc;
+	}
+	rc = pvx_ctl_subscribe_dom(m->sub, r.domid);
+	if (rc == 0)
+		rc = pvx_ctl_unpause(m->ctl, r.domid);
+	if (rc < 0) {
+		pvx_monitor_log(m, "restart failed: cannot start domain %d: %s", r.domid,
+				strerror(-rc));
+		pvx_ctl_destroy(m->ctl, r.domid);
+		if (o.on_destroy)
+			o.on_destroy(r.domid, o.opaque);
 		return rc;
 	}
 	pvx_monitor_log(m, "restarted '%s' as domain %d", m->cfg->name, r.domid);

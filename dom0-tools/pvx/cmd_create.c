@@ -1,11 +1,13 @@
 /*
- * pvx create [-c] [-p] [-n] [-q] [-F] FILE [key=value ...]
+ * pvx create [-c] [-p] [-n] [-q] [-F|-e] FILE [key=value ...]
  *
- * Parse the config (file, then overrides, last wins), subscribe to
- * domain events, build the domain (builder.h), then hand the domain to
- * its monitor: a forked, detached process (or this one with -F) that
+ * Parse the config (file, then overrides, last wins), build the domain
+ * paused (builder.h), subscribe to its events, unpause it, then hand it
+ * to its monitor: a forked, detached process (or this one with -F) that
  * applies on_poweroff/on_reboot/on_crash. The subscription exists
- * before the first unpause, so the monitor cannot miss an early crash.
+ * before the first unpause, so the monitor cannot miss an early crash;
+ * it covers this domain only, so monitors cost nothing when other
+ * domains change. -e: no monitor (xl's -e).
  * pvx-consoled is told about the domain while it is still paused, so no
  * console output is lost (create_hooks.c).
  */
@@ -31,13 +33,14 @@ static int parse_opts(int argc, char **argv, struct create_opts *o)
 	int opt;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+cpnqF", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+cpnqFe", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': o->console = true; break;
 		case 'p': o->paused = true; break;
 		case 'n': o->dry_run = true; break;
 		case 'q': o->quiet = true; break;
 		case 'F': o->foreground = true; break;
+		case 'e': o->no_monitor = true; break;
 		default: return pvx_usage_err("create", "unknown option");
 		}
 	}
@@ -71,10 +74,31 @@ static int load_config(struct create_opts *o, struct pvx_config *cfg)
 	return rc;
 }
 
+/* Subscribes to the new (still paused) domain's events for its monitor,
+ * then starts it: the monitor cannot miss even an instant crash. */
+static int start(struct create_opts *o, struct pvx_ctl *ctl, struct pvx_ctl **sub,
+		 int32_t domid)
+{
+	int rc = 0;
+
+	if (!o->no_monitor) {
+		*sub = pvx_connect();
+		rc = *sub ? pvx_ctl_subscribe_dom(*sub, domid) : -ENOTCONN;
+		if (rc < 0 && *sub)
+			pvx_err("cannot subscribe to domain events: %s", strerror(-rc));
+	}
+	if (rc == 0 && !o->paused) {
+		rc = pvx_ctl_unpause(ctl, domid);
+		if (rc < 0)
+			pvx_err("cannot unpause domain %d: %s", domid, strerror(-rc));
+	}
+	return rc;
+}
+
 static int build(struct create_opts *o, const struct pvx_config *cfg,
 		 struct pvx_ctl **ctl, struct pvx_ctl **sub, int32_t *domid)
 {
-	struct pvx_build_opts bo = { .paused = o->paused };
+	struct pvx_build_opts bo = { .paused = true };
 	struct pvx_build_result r;
 	char err[512];
 	int rc;
@@ -82,18 +106,16 @@ static int build(struct create_opts *o, const struct pvx_config *cfg,
 	*ctl = pvx_connect();
 	if (!*ctl)
 		return -ENOTCONN;
-	*sub = pvx_connect();
-	if (!*sub)
-		return -ENOTCONN;
-	rc = pvx_ctl_subscribe(*sub);
-	if (rc < 0) {
-		pvx_err("cannot subscribe to domain events: %s", strerror(-rc));
-		return rc;
-	}
 	pvx_create_hooks(&bo, o);
 	rc = pvx_build_domain(*ctl, cfg, &bo, &r, err, sizeof(err));
 	if (rc < 0) {
 		pvx_err("%s", err);
+		return rc;
+	}
+	rc = start(o, *ctl, sub, r.domid);
+	if (rc < 0) {
+		pvx_ctl_destroy(*ctl, r.domid); /* leave nothing behind */
+		bo.on_destroy(r.domid, bo.opaque);
 		return rc;
 	}
 	*domid = r.domid;
@@ -123,7 +145,7 @@ int cmd_create(int argc, char **argv)
 	}
 	if (rc == 0)
 		rc = build(&o, &cfg, &ctl, &sub, &domid);
-	if (rc == 0)
+	if (rc == 0 && !o.no_monitor)
 		rc = pvx_create_monitor(&o, &cfg, &ctl, &sub, domid);
 	if (rc == 0 && o.console)
 		rc = pvx_create_console(cfg.name);

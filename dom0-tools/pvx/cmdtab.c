@@ -19,12 +19,13 @@ extern int xs_cli_main(int argc, char **argv) __attribute__((weak));
 
 const struct pvx_cmd pvx_cmds[] = {
 	{ "create", cmd_create, "create and start a domain from a config file",
-	  "create [-c] [-p] [-n|--dry-run] [-q] [-F] FILE [key=value ...]\n"
+	  "create [-c] [-p] [-n|--dry-run] [-q] [-F|-e] FILE [key=value ...]\n"
 	  "  -c            attach to the domain's console once it started\n"
 	  "  -p            leave the domain paused after building it\n"
 	  "  -n, --dry-run parse FILE and the overrides, print the result, build nothing\n"
 	  "  -q            quiet: print nothing on success\n"
 	  "  -F            run the domain's monitor in the foreground\n"
+	  "  -e            no monitor: on_poweroff/on_reboot/on_crash do not apply\n"
 	  "  key=value     override a config setting (last one wins)\n"
 	  "Relative kernel/ramdisk paths in FILE are relative to FILE's directory;\n"
 	  "in key=value overrides they are relative to the current directory." },

@@ -10,7 +10,7 @@ struct pvx_config;
 struct pvx_ctl;
 
 struct create_opts {
-	bool console, paused, dry_run, quiet, foreground;
+	bool console, paused, dry_run, quiet, foreground, no_monitor;
 	const struct pvx_config *cfg;   /* the parsed config, once loaded */
 	const char *file;
 	char **overrides;

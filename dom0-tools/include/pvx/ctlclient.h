@@ -66,6 +66,9 @@ int pvx_ctl_dmesg(struct pvx_ctl *c, int32_t domid, uint64_t *offset,
 		  char *buf, size_t cap);
 
 int pvx_ctl_subscribe(struct pvx_ctl *c);
+/* Events of one domain only (domid < 0: all); again: replaces the filter.
+ * Events already queued for other domains may still arrive. */
+int pvx_ctl_subscribe_dom(struct pvx_ctl *c, int32_t domid);
 /* Blocks for the next domain event (use poll on pvx_ctl_fd to wait). */
 int pvx_ctl_read_event(struct pvx_ctl *c, struct pvx_ctl_event *ev);
 /* Events already received (queued while a call waited for its reply):

@@ -28,6 +28,7 @@ struct script {
 	int ndoms;
 	int extra_fds;   /* fds to attach to the reply */
 	uint64_t ram, memfd_size; /* GET_MEMFD geometry */
+	int32_t last_domid;       /* hdr.domid of the last request */
 };
 
 static void hello_payload(struct pvx_ctl_hello_rsp *r, uint32_t version)
@@ -155,6 +156,7 @@ static void handler(int fd, const struct pvx_ctl_hdr *req, const void *p, void *
 	struct pvx_ctl_create_rsp cr = { .domid = 5 };
 	struct pvx_ctl_port_rsp pr = { .port = 9 };
 
+	s->last_domid = req->domid;
 	switch (req->op) {
 	case PVX_CTL_HELLO:
 		hello_payload(&h, s->mode == M_OLD_VERSION ? 0 : PVX_CTL_VERSION);
@@ -263,6 +265,22 @@ START_TEST(events_met_during_call_are_queued)
 	ck_assert_int_eq(pvx_ctl_read_event(c, &ev), 0);
 	ck_assert_int_eq(ev.domid, 8);
 	ck_assert_int_eq(pvx_ctl_pending_events(c), 0);
+	fake_server_stop(fs, c);
+}
+END_TEST
+
+START_TEST(subscribe_filter_travels_in_domid)
+{
+	struct script s = { .mode = M_GOOD };
+	struct pvx_ctl *c;
+	struct fake_server *fs = fake_server_start(handler, &s, &c);
+
+	ck_assert_int_eq(pvx_ctl_subscribe_dom(c, 7), 0);
+	ck_assert_int_eq(s.last_domid, 7);
+	ck_assert_int_eq(pvx_ctl_subscribe(c), 0);
+	ck_assert_int_eq(s.last_domid, -1);
+	ck_assert_int_eq(pvx_ctl_subscribe_dom(c, -5), 0);
+	ck_assert_int_eq(s.last_domid, -1);
 	fake_server_stop(fs, c);
 }
 END_TEST
@@ -437,6 +455,7 @@ Suite *make_ctlclient_suite(void)
 	tcase_add_test(t, error_status_and_fds_closed);
 	tcase_add_test(t, unwanted_fds_closed);
 	tcase_add_test(t, events_met_during_call_are_queued);
+	tcase_add_test(t, subscribe_filter_travels_in_domid);
 	tcase_add_test(t, list_and_lookup);
 	tcase_add_test(t, list_ragged_is_error);
 	tcase_add_test(t, create_good_and_short);
