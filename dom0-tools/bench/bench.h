@@ -290,7 +290,8 @@ int bench_cacheline_rtt(uint64_t rounds, int cpu_a, int cpu_b, double *rtt_ns);
 
 struct bench_ringtest_run {
 	const char *name;            /* ring, virtio_ring_0_9, ptr_ring */
-	int status;                  /* 0 ok, -errno */
+	int status;                  /* 0 ok, -ENOTSUP not run (see note), -EIO failed */
+	const char *note;            /* why it did not run / failed */
 	double seconds, ops_per_s;
 };
 

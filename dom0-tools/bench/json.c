@@ -84,10 +84,16 @@ static void ringtest(FILE *f, const struct bench_ringtest *rt)
 	fputs("\"args\": ", f);
 	str(f, rt->args);
 	fprintf(f, ", \"cycles\": %ld, \"variants\": [", rt->cycles);
-	for (int i = 0; i < BENCH_RINGTEST_VARIANTS; i++)
-		fprintf(f, "%s{\"name\": \"%s\", \"ok\": %s, \"seconds\": %.6f, \"ops_per_s\": %.1f}",
+	for (int i = 0; i < BENCH_RINGTEST_VARIANTS; i++) {
+		fprintf(f, "%s{\"name\": \"%s\", \"ok\": %s, \"seconds\": %.6f, \"ops_per_s\": %.1f",
 			i ? ", " : "", rt->run[i].name, rt->run[i].status ? "false" : "true",
 			rt->run[i].seconds, rt->run[i].ops_per_s);
+		if (rt->run[i].note) {
+			fputs(", \"note\": ", f);
+			str(f, rt->run[i].note);
+		}
+		fputc('}', f);
+	}
 	fputs("], \"best\": ", f);
 	if (best > 0)
 		fprintf(f, "{\"name\": \"%s\", \"ops_per_s\": %.1f}}\n", name, best);

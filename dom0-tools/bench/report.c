@@ -3,6 +3,8 @@
  * row per batch size as each run finishes, then the baselines and the
  * ratios of the best row against them.
  */
+#include <errno.h>
+
 #include "bench.h"
 
 static double rt_best(const struct bench_report *r, const char **name)
@@ -57,7 +59,8 @@ static void ringtest_lines(FILE *f, const struct bench_ringtest *rt)
 		const struct bench_ringtest_run *x = &rt->run[i];
 
 		if (x->status)
-			fprintf(f, "    %-16s failed (exit status)\n", x->name);
+			fprintf(f, "    %-16s %s: %s\n", x->name,
+				x->status == -ENOTSUP ? "not run" : "failed", x->note ? x->note : "?");
 		else
 			fprintf(f, "    %-16s %8.2f M ops/s  (%ld ops in %.3f s)\n", x->name,
 				x->ops_per_s / 1e6, rt->cycles, x->seconds);

@@ -46,9 +46,10 @@ static void fixture(bool baselines)
 	rep.rt.available = true;
 	rep.rt.cycles = 1000;
 	snprintf(rep.rt.args, sizeof(rep.rt.args), "--ring-size 256 \"quoted\"");
-	rep.rt.run[0] = (struct bench_ringtest_run){ "ring", 0, 0.25, 4000 };
-	rep.rt.run[1] = (struct bench_ringtest_run){ "virtio_ring_0_9", 0, 0.5, 2000 };
-	rep.rt.run[2] = (struct bench_ringtest_run){ "ptr_ring", -EIO, 0.1, 0 };
+	rep.rt.run[0] = (struct bench_ringtest_run){ "ring", 0, NULL, 0.25, 4000 };
+	rep.rt.run[1] = (struct bench_ringtest_run){ "virtio_ring_0_9", 0, NULL, 0.5, 2000 };
+	rep.rt.run[2] = (struct bench_ringtest_run){ "ptr_ring", -ENOTSUP, "no notification support (--sleep)",
+							     0, 0 };
 }
 
 static int count(const char *s, char c)
@@ -123,7 +124,9 @@ START_TEST(test_json_with_baselines)
 		"t = b[\"ringtest\"]\n"
 		"assert t[\"available\"] and t[\"best\"] == {\"name\": \"ring\", \"ops_per_s\": 4000}\n"
 		"assert t[\"args\"].endswith(chr(34) + \"quoted\" + chr(34))\n"
-		"assert [v[\"ok\"] for v in t[\"variants\"]] == [True, True, False]\n"), 0);
+		"assert [v[\"ok\"] for v in t[\"variants\"]] == [True, True, False]\n"
+		"assert \"note\" not in t[\"variants\"][0]\n"
+		"assert t[\"variants\"][2][\"note\"] == \"no notification support (--sleep)\"\n"), 0);
 }
 END_TEST
 
