@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_block.h"
 
 extern int cmd_console(int argc, char **argv) __attribute__((weak));
 extern int xs_cli_main(int argc, char **argv) __attribute__((weak));
@@ -58,6 +59,15 @@ const struct pvx_cmd pvx_cmds[] = {
 	{ "domid", cmd_domid, "print a domain's id", "domid NAME" },
 	{ "domname", cmd_domname, "print a domain's name", "domname ID" },
 	{ "rename", cmd_rename, "rename a domain", "rename DOMAIN NEW-NAME" },
+	{ "block-attach", cmd_block_attach, "hot-plug a disk into a running domain",
+	  "block-attach DOMAIN DISKSPEC\n"
+	  "DISKSPEC is one xl disk spec, e.g. 'target=/img/d.raw,vdev=xvdb,access=ro'\n"
+	  "(format raw only; a relative target is taken from the current directory)." },
+	{ "block-detach", cmd_block_detach, "hot-unplug a disk (waits for its I/O)",
+	  "block-detach DOMAIN VDEV\n"
+	  "Waits up to 10 s for pvx-blkback to finish the disk's I/O and close it." },
+	{ "block-list", cmd_block_list, "list a domain's virtual block devices",
+	  "block-list DOMAIN" },
 	{ "daemons", cmd_daemons, "start, stop or show the pvx daemons of $PVX_RUNDIR",
 	  "daemons start|stop|status\n"
 	  "Starts pvxd, pvxstored, pvx-consoled and the backends found next to pvx\n"

@@ -18,8 +18,10 @@
 #include <string.h>
 
 #include <pvx/builder.h>
+#include <pvx/config.h>
 
 #include "cmd.h"
+#include "cmd_block.h"
 #include "create.h"
 
 extern int pvx_consoled_add(int32_t domid, const char *name) __attribute__((weak));
@@ -58,9 +60,28 @@ static int xenstore_hook(const struct pvx_build_result *r, const char *name,
 	return rc < 0 ? rc : 0;
 }
 
+/* Each `disk` entry becomes a vbd (cmd_block_dev.c) that pvx-blkback
+ * serves; a stale backend tree left by an earlier domain with this id goes
+ * first. */
+static int disks_hook(const struct pvx_build_result *r, const char *name,
+		      const struct create_opts *o, char *err, size_t errlen)
+{
+	(void)name;
+	if (!o->cfg || o->cfg->nr_disks == 0)
+		return 0;
+	pvx_blk_remove_all(r->domid);
+	for (size_t i = 0; i < o->cfg->nr_disks; i++) {
+		int rc = pvx_blk_add(r->domid, &o->cfg->disks[i], err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static void undo_hooks(int32_t domid, void *opaque)
 {
 	(void)opaque;
+	pvx_blk_remove_all(domid);
 	pvx_xs_domain_remove(domid);
 }
 
@@ -70,6 +91,7 @@ static const struct {
 		  const struct create_opts *o, char *err, size_t errlen);
 } hooks[] = {
 	{ "xenstore", xenstore_hook },
+	{ "disks", disks_hook },
 	{ "console", consoled_hook },
 };
 
