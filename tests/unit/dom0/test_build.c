@@ -178,6 +178,48 @@ START_TEST(good_build)
 }
 END_TEST
 
+START_TEST(ramdisk_build)
+{
+	struct fake_pvxd f;
+	struct pvx_ctl *c;
+	struct fake_server *s = start(&f, &c);
+	struct pvx_config cfg;
+	struct pvx_build_opts o = { 0 };
+	struct pvx_build_result r;
+	struct hvm_start_info si;
+	struct hvm_modlist_entry mod;
+	char err[256] = "", path[64];
+	uint8_t *ram;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/tmp/pvx-ut-initrd.%d", getpid());
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("070701 an initramfs", fp);
+	fclose(fp);
+	cfg_init(&cfg);
+	cfg.ramdisk = path;
+	ck_assert_msg(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)) == 0, "%s", err);
+	ram = mmap(NULL, MEM_MIB << 20, PROT_READ, MAP_SHARED, f.memfd, 0);
+	ck_assert_ptr_ne(ram, MAP_FAILED);
+	memcpy(&si, ram + PVX_BOOT_INFO_GPA, sizeof(si));
+	ck_assert_uint_eq(si.nr_modules, 1);
+	memcpy(&mod, ram + si.modlist_paddr, sizeof(mod));
+	ck_assert_uint_eq(mod.size, 19);
+	ck_assert_uint_eq(mod.paddr % 4096, 0);
+	ck_assert_uint_ge(mod.paddr, FX_DATA_PADDR + FX_DATA_MEMSZ);
+	ck_assert_int_eq(memcmp(ram + mod.paddr, "070701 an initramfs", 19), 0);
+	munmap(ram, MEM_MIB << 20);
+	/* A missing ramdisk fails before any domain exists. */
+	cfg.ramdisk = (char *)"/nonexistent/initrd";
+	ck_assert_int_eq(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "ramdisk '/nonexistent/initrd': No such file or directory");
+	ck_assert_int_eq(f.created, 1);
+	unlink(path);
+	stop(s, c, &f);
+}
+END_TEST
+
 START_TEST(paused_build)
 {
 	struct fake_pvxd f;
@@ -300,6 +342,7 @@ Suite *make_build_suite(void)
 	TCase *t = tcase_create("core");
 
 	tcase_add_test(t, good_build);
+	tcase_add_test(t, ramdisk_build);
 	tcase_add_test(t, paused_build);
 	tcase_add_loop_test(t, late_failure_destroys, 0, sizeof(late_fail) / sizeof(late_fail[0]));
 	tcase_add_test(t, hook_failure_destroys);
