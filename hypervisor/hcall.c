@@ -14,6 +14,7 @@
 
 #include "dom.h"
 #include "hcall.h"
+#include "kvm.h"
 #include "pvxd.h"
 
 const struct hc_entry hc_table[HC_TABLE_SIZE] = {
@@ -88,7 +89,9 @@ static int load_mode(struct hc_ctx *c)
 
 	if (c->have_mode)
 		return 0;
-	if (ioctl(c->v->fd, KVM_GET_SREGS, &s) < 0)
+	if (kvm_host.sync_sregs)
+		s = c->v->run->s.regs.sregs; /* KVM stored them at the exit */
+	else if (ioctl(c->v->fd, KVM_GET_SREGS, &s) < 0)
 		return -EFAULT;
 	c->mode.cr0 = s.cr0;
 	c->mode.cr3 = s.cr3;

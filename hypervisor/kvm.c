@@ -93,6 +93,8 @@ int kvm_host_init(void)
 	if (r < 0)
 		goto err_close;
 	kvm_host.sync_regs = cap(KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_REGS;
+	kvm_host.sync_sregs = cap(KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_SREGS &&
+			      !getenv("PVXD_NO_SYNC_SREGS");
 	kvm_host.user_msr = cap(KVM_CAP_X86_USER_SPACE_MSR);
 	kvm_host.msr_filter = cap(KVM_CAP_X86_MSR_FILTER);
 	kvm_host.immediate_exit = cap(KVM_CAP_IMMEDIATE_EXIT);

@@ -18,6 +18,7 @@ struct kvm_host {
 	int vcpu_mmap_size;
 	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID */
 	bool sync_regs;           /* KVM_SYNC_X86_REGS in kvm_run */
+	bool sync_sregs;          /* KVM_SYNC_X86_SREGS in kvm_run */
 	bool user_msr;            /* KVM_CAP_X86_USER_SPACE_MSR */
 	bool msr_filter;          /* KVM_CAP_X86_MSR_FILTER */
 	bool immediate_exit;

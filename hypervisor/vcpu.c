@@ -89,7 +89,9 @@ int vcpu_init(struct vcpu *v, struct domain *d, unsigned id)
 		goto err;
 	}
 	if (kvm_host.sync_regs)
-		v->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+		v->run->kvm_valid_regs |= KVM_SYNC_X86_REGS;
+	if (kvm_host.sync_sregs)
+		v->run->kvm_valid_regs |= KVM_SYNC_X86_SREGS;
 	return 0;
 err:
 	vcpu_dispose(v);

@@ -7,6 +7,7 @@
  *   pvxd-smoke-client timing N      latency of create, run, destroy
  *   pvxd-smoke-client ops           pause, events, rename, params, Dom0 ports
  *   pvxd-smoke-client fuzz N        N random datagrams, each must be answered
+ *   pvxd-smoke-client hcbench N     per-call cost of hypercalls with/without pointers
  *
  * The guest is a few hand-assembled bytes of 32-bit code at 0x10000,
  * entered in PVH state (paging off, so pointers are physical): it calls
@@ -468,6 +469,56 @@ static void report(const char *what, uint64_t *v, int n)
 	       (unsigned long long)v[n / 2], (unsigned long long)v[n * 99 / 100], n);
 }
 
+/* A guest that makes n hypercalls (nr, a1, a2) in a loop, then shuts
+ * down; returns the wall time from unpause to shutdown in µs. */
+static uint64_t hcall_loop(struct pvx_ctl *c, uint32_t nr, uint32_t a1,
+			   uint32_t a2, uint32_t n)
+{
+	struct pvx_ctl_create_req req = { .mem_kib = 4096, .vcpus = 1 };
+	struct pvx_dom_mem m = { .fd = -1 };
+	struct pvx_ctl_dominfo di;
+	uint64_t t0, t1;
+	int32_t dom;
+	uint8_t *p, *loop;
+
+	snprintf(req.name, sizeof(req.name), "hcbench");
+	CHECK(pvx_ctl_create(c, &req, &dom) == 0, "create");
+	CHECK(pvx_dom_mem_map(c, dom, &m) == 0, "map");
+	p = m.base + CODE;
+	p = emit_mov(p, 0xBB, n);                 /* mov $n, %ebx */
+	loop = p;
+	p = emit_hcall(p, nr, a1, a2, 0);
+	*p++ = 0x4B;                              /* dec %ebx */
+	*p++ = 0x75;                              /* jnz loop */
+	*p = (uint8_t)(loop - (p + 1));
+	p++;
+	p = emit_hcall(p, 29, 2, ARGS, 0);
+	*p++ = 0xF4;
+	memset(m.base + ARGS, 0, 64);
+	m.base[ARGS + 0x20] = 5;                  /* evtchn_send { port 5 } */
+	pvx_dom_mem_unmap(&m);
+	CHECK(pvx_ctl_set_boot(c, dom, 0, CODE, 0) == 0, "boot");
+	t0 = now_us();
+	CHECK(pvx_ctl_unpause(c, dom) == 0, "unpause");
+	CHECK(wait_state(c, dom, PVX_DOM_SHUTDOWN, &di) == 0, "shutdown");
+	t1 = now_us();
+	pvx_ctl_destroy(c, dom);
+	return t1 - t0;
+}
+
+/* Per-call cost of a hypercall without and with a pointer argument
+ * (the latter needs the guest's paging state: one more vCPU ioctl). */
+static void hcbench(struct pvx_ctl *c, uint32_t n)
+{
+	uint64_t plain = hcall_loop(c, 17, 0, 0, n);           /* xen_version */
+	uint64_t ptr = hcall_loop(c, 32, 4, ARGS + 0x20, n);   /* evtchn send */
+	uint64_t none = hcall_loop(c, 60, 0, 0, n);            /* -ENOSYS */
+
+	printf("hcbench: n=%u  enosys %.2f us  xen_version %.2f us  "
+	       "evtchn_send(ptr) %.2f us per call (incl. the loop)\n", n,
+	       (double)none / n, (double)plain / n, (double)ptr / n);
+}
+
 /* Latency of each step of a minimal guest's life, n times. */
 static void timing(struct pvx_ctl *c, int n)
 {
@@ -523,6 +574,8 @@ int main(int argc, char **argv)
 		fuzz(c, argc > 2 ? atoi(argv[2]) : 20000);
 	else if (!strcmp(argv[1], "ops"))
 		ops(c);
+	else if (!strcmp(argv[1], "hcbench"))
+		hcbench(c, argc > 2 ? (uint32_t)atoi(argv[2]) : 20000);
 	else if (!strcmp(argv[1], "timing"))
 		timing(c, argc > 2 ? atoi(argv[2]) : 50);
 	else if (!strcmp(argv[1], "cycles"))
