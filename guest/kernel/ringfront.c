@@ -1,0 +1,139 @@
+/*
+ * ringfront: a minios frontend's shared ring (minios/ringfront.h).
+ *
+ * Pages come from a static pool of RINGFRONT_POOL_PAGES, handed out in
+ * aligned runs of 2^k pages and never reused once a teardown found them
+ * still mapped (a backend that keeps a ring mapped must not see it
+ * recycled under it). Notification follows pvx/ring.h's hold-off rules:
+ * ringfront_push notifies only when the backend's req_event falls inside
+ * the batch it publishes; ringfront_wait sets rsp_event through the final
+ * check before it sleeps on the port, so a response published meanwhile
+ * is never missed.
+ */
+#include <xen/public/errno.h>
+
+#include <minios/events.h>
+#include <minios/gnttab.h>
+#include <minios/lib.h>
+#include <minios/ringfront.h>
+#include <minios/sched.h>
+
+static uint8_t pool[RINGFRONT_POOL_PAGES][XEN_PAGE_SIZE]
+	__attribute__((aligned(XEN_PAGE_SIZE)));
+static uint8_t pool_used[RINGFRONT_POOL_PAGES];
+
+static void *pool_get(unsigned n)
+{
+	for (unsigned i = 0; i + n <= RINGFRONT_POOL_PAGES; i += n) {
+		unsigned j;
+
+		for (j = 0; j < n && !pool_used[i + j]; j++)
+			;
+		if (j < n)
+			continue;
+		for (j = 0; j < n; j++)
+			pool_used[i + j] = 1;
+		return pool[i];
+	}
+	return NULL;
+}
+
+static void pool_put(void *p, unsigned n)
+{
+	unsigned i = (unsigned)(((uint8_t *)p - pool[0]) / XEN_PAGE_SIZE);
+
+	for (unsigned j = 0; j < n; j++)
+		pool_used[i + j] = 0;
+}
+
+static int grant_pages(struct ringfront *rf)
+{
+	for (unsigned i = 0; i < rf->nr_pages; i++) {
+		int rc = gnttab_grant_page(rf->backend, (uint8_t *)rf->ring + i * XEN_PAGE_SIZE,
+					   0, &rf->refs[i]);
+
+		if (rc < 0) {
+			while (i--)
+				gnttab_end_access(rf->refs[i]);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int ringfront_setup(struct ringfront *rf, domid_t backend, unsigned nr_pages,
+		    size_t entry_size)
+{
+	uint32_t ents;
+	int rc;
+
+	memset(rf, 0, sizeof(*rf));
+	if (nr_pages == 0 || nr_pages > RINGFRONT_MAX_PAGES || nr_pages & (nr_pages - 1))
+		return -XEN_EINVAL;
+	ents = pvx_ring_nr_ents(nr_pages * XEN_PAGE_SIZE, entry_size);
+	if (ents == 0)
+		return -XEN_EINVAL;
+	rc = gnttab_init();
+	if (rc < 0)
+		return rc;
+	rf->ring = pool_get(nr_pages);
+	if (!rf->ring)
+		return -XEN_ENOMEM;
+	rf->nr_pages = nr_pages;
+	rf->backend = backend;
+	memset(rf->ring, 0, nr_pages * XEN_PAGE_SIZE);
+	pvx_sring_init(rf->ring);
+	pvx_ring_front_init(&rf->front, rf->ring, ents);
+	rc = grant_pages(rf);
+	if (rc < 0)
+		goto err_pool;
+	rc = evtchn_alloc_unbound(backend, &rf->port);
+	if (rc < 0)
+		goto err_grants;
+	return 0;
+err_grants:
+	for (unsigned i = 0; i < nr_pages; i++)
+		gnttab_end_access(rf->refs[i]);
+err_pool:
+	pool_put(rf->ring, nr_pages);
+	rf->ring = NULL;
+	return rc;
+}
+
+int ringfront_push(struct ringfront *rf)
+{
+	rf->pushes++;
+	if (!pvx_ring_front_push(&rf->front))
+		return 0;
+	evtchn_send(rf->port);
+	rf->notifies++;
+	return 1;
+}
+
+int ringfront_wait(struct ringfront *rf, uint64_t deadline_ns)
+{
+	for (;;) {
+		int n = pvx_ring_front_final_check(&rf->front);
+
+		if (n != 0)
+			return n;
+		if (!evtchn_wait_until(rf->port, deadline_ns))
+			return pvx_ring_front_unconsumed(&rf->front);
+	}
+}
+
+int ringfront_teardown(struct ringfront *rf)
+{
+	int busy = 0;
+
+	if (!rf->ring)
+		return 0;
+	evtchn_close(rf->port);
+	for (unsigned i = 0; i < rf->nr_pages; i++)
+		if (gnttab_end_access(rf->refs[i]) == -XEN_EBUSY)
+			busy = 1;
+	if (!busy)
+		pool_put(rf->ring, rf->nr_pages);
+	rf->ring = NULL;
+	return busy ? -XEN_EBUSY : 0;
+}
