@@ -76,6 +76,19 @@ static bool domain_exists(struct bb_vbd *v)
 	return rc != -ENOENT;
 }
 
+/* B, and B's parent (backend/vbd/D) once it holds no other device. */
+static void remove_backend_dirs(struct bb_vbd *v)
+{
+	char parent[64], **names = NULL;
+	unsigned n = 1;
+
+	xs_rm(v->d->xs, XBT_NULL, v->be);
+	snprintf(parent, sizeof(parent), "%s/%d", BLKBACK_BE_ROOT, (int)v->domid);
+	if (xs_directory(v->d->xs, XBT_NULL, parent, &names, &n) == 0 && n == 0)
+		xs_rm(v->d->xs, XBT_NULL, parent);
+	free(names);
+}
+
 static void do_initwait(struct bb_vbd *v)
 {
 	if (v->fd < 0 && bb_disk_open(v) < 0) {
@@ -113,7 +126,7 @@ static void do_close(struct bb_vbd *v, bool fe_gone)
 	if (fe_gone && !domain_exists(v)) {
 		bb_log(BB_INFO, "%s: domain %d is gone; removing the backend", v->be,
 		       (int)v->domid);
-		xs_rm(v->d->xs, XBT_NULL, v->be);
+		remove_backend_dirs(v);
 		bb_vbd_remove(v);
 	}
 }
