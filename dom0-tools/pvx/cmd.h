@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct pvx_ctl;
 struct pvx_ctl_dominfo;
@@ -53,8 +54,8 @@ const char *pvx_reason_name(int32_t reason);
 
 /* Directory of the running pvx binary (daemons live next to it). */
 int pvx_bin_dir(char *buf, size_t len);
-/* mkdir -p for the run and log directories. */
-int pvx_mkdirs(const char *path);
+/* mkdir -p for the run and log directories; mode for the last component. */
+int pvx_mkdirs(const char *path, mode_t mode);
 
 #define PVX_VERSION "0.1"
 

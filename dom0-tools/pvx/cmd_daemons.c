@@ -12,9 +12,10 @@ static int start(const char *bindir)
 {
 	int rc;
 
-	rc = pvx_mkdirs(pvx_rundir());
+	/* The run dir holds the control sockets: ours alone, as pvxd makes it. */
+	rc = pvx_mkdirs(pvx_rundir(), 0700);
 	if (rc == 0)
-		rc = pvx_mkdirs(pvx_logdir());
+		rc = pvx_mkdirs(pvx_logdir(), 0755);
 	if (rc < 0) {
 		pvx_err("cannot create %s and %s: %s", pvx_rundir(), pvx_logdir(), strerror(-rc));
 		return 1;

@@ -142,7 +142,7 @@ int pvx_bin_dir(char *buf, size_t len)
 	return 0;
 }
 
-int pvx_mkdirs(const char *path)
+int pvx_mkdirs(const char *path, mode_t mode)
 {
 	char tmp[PATH_MAX];
 	size_t len = strlen(path);
@@ -158,7 +158,7 @@ int pvx_mkdirs(const char *path)
 			return -errno;
 		*p = '/';
 	}
-	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
 }
