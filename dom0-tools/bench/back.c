@@ -105,6 +105,21 @@ static int bad_index(struct back *b)
 		    b->br.r.req_cons, b->br.r.nr_ents);
 }
 
+/* --spin: poll for requests before a blocking wait. >0 found, 0 none, -EIO. */
+static int spin(struct back *b)
+{
+	uint64_t end = bench_tsc() + b->c->spin_ticks;
+	int r;
+
+	do {
+		r = bench_back_has_unconsumed_requests(&b->br);
+		if (r != 0 || __atomic_load_n(&b->s->ctl->stop, __ATOMIC_RELAXED))
+			return r;
+		__builtin_ia32_pause();
+	} while (bench_tsc() < end);
+	return 0;
+}
+
 static int serve(struct back *b)
 {
 	struct bench_ctl *ctl = b->s->ctl;
@@ -117,7 +132,9 @@ static int serve(struct back *b)
 		if (n == 0) {
 			if (__atomic_load_n(&ctl->stop, __ATOMIC_ACQUIRE))
 				return 0;
-			r = b->c->policy->back_wait(b->s, &b->br);
+			r = b->c->spin_ticks && b->c->policy->blocks ? spin(b) : 0;
+			if (r == 0)
+				r = b->c->policy->back_wait(b->s, &b->br);
 			if (r == -EIO)
 				return bad_index(b);
 			if (r < 0)

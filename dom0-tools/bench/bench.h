@@ -103,6 +103,7 @@ struct bench_opts {
 	unsigned outstanding;        /* 0: as many as the ring holds */
 	unsigned payload;            /* bytes per request, 0: none */
 	double duration;             /* seconds per run */
+	unsigned spin_us;            /* holdoff/always: poll this long before sleeping */
 	int cpu_front, cpu_back;
 	unsigned batches[BENCH_MAX_SWEEP];
 	unsigned nbatches;           /* --batch gives one, --sweep-batch several */
@@ -206,6 +207,7 @@ struct bench_end_cfg {
 	const struct bench_policy *policy;
 	unsigned batch, outstanding, payload;
 	uint64_t warmup_ns, window_ns;
+	uint64_t spin_ticks;         /* idle side polls this long before it blocks */
 };
 
 /* Frontend: runs until the window ends and every response is in. 0 or -errno
@@ -226,6 +228,7 @@ int bench_back_validate(const struct bench_shm *s, const struct bench_req *req,
 
 struct bench_policy {
 	const char *name;
+	bool blocks;                 /* its waits sleep (so spinning first can help) */
 	/*
 	 * Push requests / responses (publish the producer index) and notify the
 	 * peer if the policy says so. Returns 1 if it notified, 0 if not, or

@@ -121,14 +121,32 @@ static int consume(struct front *f)
 	return n;
 }
 
+/* --spin: poll for responses before a blocking wait. >0 found, 0 none. */
+static int spin(struct front *f)
+{
+	uint64_t end = bench_tsc() + f->c->spin_ticks;
+	int r;
+
+	do {
+		r = bench_front_has_unconsumed_responses(&f->fr);
+		if (r != 0)
+			return r;
+		__builtin_ia32_pause();
+	} while (bench_tsc() < end);
+	return 0;
+}
+
 /* Idle: wait per policy; a backend that gave up ends the run. */
 static int idle(struct front *f)
 {
-	int r;
+	int r = 0;
 
 	if (__atomic_load_n(&f->s->ctl->back_done, __ATOMIC_ACQUIRE))
 		return fail(f, -ECONNRESET, "backend stopped: %s", f->s->ctl->back_msg);
-	r = f->c->policy->front_wait(f->s, &f->fr);
+	if (f->c->spin_ticks && f->c->policy->blocks)
+		r = spin(f);
+	if (r == 0)
+		r = f->c->policy->front_wait(f->s, &f->fr);
 	if (r == -EIO)
 		return fail(f, r, "backend published more responses than requests");
 	return r < 0 ? fail(f, r, "wait: %s", strerror(-r)) : 0;

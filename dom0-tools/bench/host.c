@@ -126,6 +126,7 @@ int bench_host_run(const struct bench_opts *o, unsigned batch, struct bench_resu
 		snprintf(msg, len, "shared region: %s", strerror(-r));
 		return r;
 	}
+	bench_tsc_per_ns(); /* calibrate once, before the fork */
 	run.cfg = (struct bench_end_cfg){
 		.policy = bench_policy_get(o->notify),
 		.batch = batch,
@@ -133,8 +134,8 @@ int bench_host_run(const struct bench_opts *o, unsigned batch, struct bench_resu
 		.payload = o->payload,
 		.warmup_ns = window / 10 < 250000000u ? window / 10 : 250000000u,
 		.window_ns = window,
+		.spin_ticks = (uint64_t)(o->spin_us * 1000.0 * bench_tsc_per_ns()),
 	};
-	bench_tsc_per_ns(); /* calibrate once, before the fork */
 	r = spawn_both(&run, o, &cpu, msg, len);
 	if (r == 0)
 		fill(x, run.shm.ctl, batch, cpu);

@@ -28,9 +28,9 @@ static void params(FILE *f, const struct bench_report *r)
 
 	fprintf(f, "  \"params\": {\"mode\": \"host\", \"notify\": \"%s\", \"ring_pages\": %u, "
 		"\"ring_entries\": %u, \"outstanding\": %u, \"payload\": %u, "
-		"\"duration_s\": %.3f, \"cpus\": [%d, %d], \"batches\": [",
+		"\"duration_s\": %.3f, \"spin_us\": %u, \"cpus\": [%d, %d], \"batches\": [",
 		bench_notify_name(o->notify), o->ring_pages, r->ring_entries, r->outstanding,
-		o->payload, o->duration, o->cpu_front, o->cpu_back);
+		o->payload, o->duration, o->spin_us, o->cpu_front, o->cpu_back);
 	for (unsigned i = 0; i < o->nbatches; i++)
 		fprintf(f, "%s%u", i ? ", " : "", o->batches[i]);
 	fprintf(f, "]},\n  \"machine\": {\"loadavg\": [%.2f, %.2f, %.2f], \"tsc_per_ns\": %.4f},\n",

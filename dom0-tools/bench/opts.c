@@ -166,6 +166,16 @@ static int opt_duration(struct bench_opts *o, const char *v, char *msg, size_t l
 	return 0;
 }
 
+static int opt_spin(struct bench_opts *o, const char *v, char *msg, size_t len)
+{
+	unsigned long x;
+
+	if (parse_uint(v, 0, 1000000, false, &x))
+		return bad(msg, len, "--spin: '%s' is not a number of microseconds in 0..1000000", v);
+	o->spin_us = (unsigned)x;
+	return 0;
+}
+
 static int opt_cpus(struct bench_opts *o, const char *v, char *msg, size_t len)
 {
 	char a[16], b[16];
@@ -243,6 +253,7 @@ static const struct opt opts[] = {
 	{ "outstanding", true, opt_outstanding },
 	{ "payload", true, opt_payload },
 	{ "duration", true, opt_duration },
+	{ "spin", true, opt_spin },
 	{ "cpus", true, opt_cpus },
 	{ "csv", true, opt_csv },
 	{ "json", true, opt_json },
@@ -338,6 +349,7 @@ void bench_opts_usage(FILE *f)
 	      "  --payload BYTES          data per request, copied by the backend (default 0)\n"
 	      "  --notify always|holdoff|poll   notification policy (default poll)\n"
 	      "  --duration SECONDS       measured time per run (default 5)\n"
+	      "  --spin USEC              holdoff/always: poll this long before sleeping (default 0)\n"
 	      "  --cpus A,B               pin frontend to A, backend to B (default 0,1)\n"
 	      "  --csv FILE  --json FILE  --plot FILE.png   write results\n"
 	      "  --no-baselines           skip eventfd/pipe/cache-line/ringtest baselines\n"

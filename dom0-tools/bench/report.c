@@ -15,11 +15,14 @@ static double rt_best(const struct bench_report *r, const char **name)
 void bench_report_header(FILE *f, const struct bench_report *r)
 {
 	const struct bench_opts *o = r->opts;
+	char spin[32] = "";
 
+	if (o->spin_us && o->notify != BENCH_NOTIFY_POLL)
+		snprintf(spin, sizeof(spin), " (spin %u us)", o->spin_us);
 	fprintf(f, "pvx bench ring --mode host: ring %u page%s (%u entries), outstanding %u, "
-		"payload %u B, notify %s, %.1f s per run, cpus %d,%d, load %.2f %.2f %.2f\n",
+		"payload %u B, notify %s%s, %.1f s per run, cpus %d,%d, load %.2f %.2f %.2f\n",
 		o->ring_pages, o->ring_pages == 1 ? "" : "s", r->ring_entries, r->outstanding,
-		o->payload, bench_notify_name(o->notify), o->duration, o->cpu_front, o->cpu_back,
+		o->payload, bench_notify_name(o->notify), spin, o->duration, o->cpu_front, o->cpu_back,
 		r->loadavg[0], r->loadavg[1], r->loadavg[2]);
 	fprintf(f, "%6s %10s %9s %9s %9s %9s %9s %11s %10s\n", "batch", "Mreq/s", "ntf/req",
 		"ntf/req", "p50", "p99", "p99.9", "cpu", "vs best");

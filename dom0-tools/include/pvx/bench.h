@@ -17,7 +17,8 @@ int cmd_bench(int argc, char **argv);
 	"pvx bench ring [--mode host|guest] [--ring-pages N] [--batch N]\n"        \
 	"               [--sweep-batch 1,2,4,...] [--outstanding N]\n"             \
 	"               [--payload BYTES] [--notify always|holdoff|poll]\n"       \
-	"               [--duration SECONDS] [--cpus A,B] [--csv FILE]\n"          \
+	"               [--duration SECONDS] [--spin USEC] [--cpus A,B]\n"        \
+	"               [--csv FILE]\n"                                           \
 	"               [--json FILE] [--plot FILE.png] [--no-baselines]\n"       \
 	"               [--ringtest-cycles N]\n"
 

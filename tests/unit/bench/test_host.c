@@ -1,5 +1,5 @@
 /*
- * Short real host-mode runs (two processes, 0.2 s each), one per
+ * Short real host-mode runs (two processes, 0.5 s each), one per
  * notification policy, checking what each policy promises:
  *   poll     no notifications at all;
  *   always   exactly one kick per pushed batch (1 / batch per request) and
@@ -29,7 +29,7 @@ static void run(const char *const *args, unsigned batch, struct bench_result *x)
 
 START_TEST(test_poll)
 {
-	const char *args[] = { "--notify", "poll", "--duration", "0.2", "--batch", "8", NULL };
+	const char *args[] = { "--notify", "poll", "--duration", "0.5", "--batch", "8", NULL };
 	struct bench_result x;
 
 	run(args, 8, &x);
@@ -40,7 +40,7 @@ END_TEST
 
 START_TEST(test_always)
 {
-	const char *args[] = { "--notify", "always", "--duration", "0.2", "--batch", "4", NULL };
+	const char *args[] = { "--notify", "always", "--duration", "0.5", "--batch", "4", NULL };
 	struct bench_result x;
 
 	run(args, 4, &x);
@@ -51,7 +51,7 @@ END_TEST
 
 START_TEST(test_holdoff)
 {
-	const char *args[] = { "--notify", "holdoff", "--duration", "0.2", "--batch", "4",
+	const char *args[] = { "--notify", "holdoff", "--duration", "0.5", "--batch", "4",
 			       "--outstanding", "8", NULL };
 	struct bench_result x;
 
@@ -61,9 +61,22 @@ START_TEST(test_holdoff)
 }
 END_TEST
 
+/* Spinning 1 ms before sleeping: same rules, at most as many kicks. */
+START_TEST(test_holdoff_spin)
+{
+	const char *args[] = { "--notify", "holdoff", "--duration", "0.5", "--batch", "4",
+			       "--outstanding", "8", "--spin", "1000", NULL };
+	struct bench_result x;
+
+	run(args, 4, &x);
+	ck_assert(x.front_notify_per_req <= 0.25);
+	ck_assert(x.back_notify_per_req <= 1);
+}
+END_TEST
+
 START_TEST(test_payload)
 {
-	const char *args[] = { "--notify", "holdoff", "--duration", "0.2", "--payload", "4K",
+	const char *args[] = { "--notify", "holdoff", "--duration", "0.5", "--payload", "4K",
 			       "--ring-pages", "1", NULL };
 	struct bench_result x;
 
@@ -80,6 +93,7 @@ Suite *make_host_suite(void)
 	tcase_add_test(tc, test_poll);
 	tcase_add_test(tc, test_always);
 	tcase_add_test(tc, test_holdoff);
+	tcase_add_test(tc, test_holdoff_spin);
 	tcase_add_test(tc, test_payload);
 	suite_add_tcase(s, tc);
 	return s;

@@ -54,7 +54,7 @@ START_TEST(test_all_options)
 	char err[256] = "";
 	const char *args[] = { "--mode", "guest", "--notify=holdoff", "--ring-pages", "8",
 			       "--sweep-batch", "1,2,4,64", "--outstanding", "128",
-			       "--payload", "4K", "--duration", "0.5", "--cpus", "0,0",
+			       "--payload", "4K", "--duration", "0.5", "--cpus", "0,0", "--spin", "50",
 			       "--csv", "a.csv", "--json=a.json", "--plot", "a.png",
 			       "--no-baselines", "--ringtest-cycles", "5000", NULL };
 
@@ -67,6 +67,7 @@ START_TEST(test_all_options)
 	ck_assert_uint_eq(o.outstanding, 128);
 	ck_assert_uint_eq(o.payload, 4096);
 	ck_assert(o.duration == 0.5);
+	ck_assert_uint_eq(o.spin_us, 50);
 	ck_assert_int_eq(o.cpu_front, 0);
 	ck_assert_int_eq(o.cpu_back, 0);
 	ck_assert_str_eq(o.csv, "a.csv");
@@ -109,6 +110,7 @@ static const struct bad_row {
 	{ { "stray" }, "unexpected argument 'stray'" },
 	{ { "--no-baselines=1" }, "--no-baselines takes no value" },
 	{ { "--ringtest-cycles", "10" }, "--ringtest-cycles: '10'" },
+	{ { "--spin", "2000000" }, "--spin: '2000000' is not a number of microseconds" },
 };
 
 START_TEST(test_bad_values)

@@ -114,6 +114,7 @@ START_TEST(test_json_with_baselines)
 		"assert d[\"schema\"] == \"pvx-bench-ring/1\"\n"
 		"p = d[\"params\"]\n"
 		"assert p[\"notify\"] == \"holdoff\" and p[\"batches\"] == [1, 32] and p[\"ring_entries\"] == 256\n"
+		"assert p[\"spin_us\"] == 0\n"
 		"r = d[\"runs\"]\n"
 		"assert len(r) == 2 and r[1][\"batch\"] == 32 and r[1][\"req_per_s\"] == 8000\n"
 		"assert r[0][\"lat_ns\"] == {\"p50\": 100, \"p99\": 200, \"p999\": 300, \"mean\": 120, \"max\": 900}\n"
