@@ -30,6 +30,9 @@ const struct program programs[] = {
 	{ .name = "hostile", .usage = "", .main = prog_hostile },
 	{ .name = "bench-hypercall", .usage = "[N]", .main = prog_bench_hypercall },
 	{ .name = "bench-evtchn", .usage = "[N]", .main = prog_bench_evtchn },
+	{ .name = "grant-share", .usage = "", .main = prog_grant_share },
+	{ .name = "grant-hold", .usage = "[GRANTEE]", .main = prog_grant_hold },
+	{ .name = "grant-hostile", .usage = "VICTIM REF", .main = prog_grant_hostile },
 	{ .name = NULL },
 };
 

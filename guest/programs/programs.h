@@ -20,5 +20,8 @@ int prog_probe(int argc, char **argv);
 int prog_selftest(int argc, char **argv);
 int prog_xenstore(int argc, char **argv);
 int prog_console_echo(int argc, char **argv);
+int prog_grant_share(int argc, char **argv);
+int prog_grant_hold(int argc, char **argv);
+int prog_grant_hostile(int argc, char **argv);
 
 #endif /* MINIOS_PROGRAMS_PROGRAMS_H */
