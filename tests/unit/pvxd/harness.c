@@ -44,6 +44,7 @@ struct domain *fake_dom_new(unsigned nr_vcpus)
 		d->vcpus[i].d = d;
 		d->vcpus[i].id = i;
 		d->vcpus[i].fd = d->vcpus[i].wake_fd = d->vcpus[i].timer_fd = -1;
+		d->vcpus[i].run = calloc(1, sizeof(struct kvm_run));
 	}
 	d->create_mono_ns = mono_ns();
 	return d;
@@ -55,6 +56,8 @@ void fake_dom_free(struct domain *d)
 	close(d->vm.memfd);
 	textring_dispose(&d->log);
 	free(d->released);
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		free(d->vcpus[i].run);
 	free(d->vcpus);
 	free(d);
 }

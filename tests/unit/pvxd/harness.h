@@ -27,5 +27,6 @@ Suite *make_gva_suite(void);
 Suite *make_ctl_msg_suite(void);
 Suite *make_textring_suite(void);
 Suite *make_xtime_suite(void);
+Suite *make_sched_suite(void);
 
 #endif
