@@ -33,6 +33,8 @@ const struct program programs[] = {
 	{ .name = "grant-share", .usage = "", .main = prog_grant_share },
 	{ .name = "grant-hold", .usage = "[GRANTEE]", .main = prog_grant_hold },
 	{ .name = "grant-hostile", .usage = "VICTIM REF", .main = prog_grant_hostile },
+	{ .name = "blk-verify", .usage = "[all|write|read|ro] [MIB] [SEED] [DEVID]",
+	  .main = prog_blk_verify },
 	{ .name = NULL },
 };
 

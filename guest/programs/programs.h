@@ -23,5 +23,6 @@ int prog_console_echo(int argc, char **argv);
 int prog_grant_share(int argc, char **argv);
 int prog_grant_hold(int argc, char **argv);
 int prog_grant_hostile(int argc, char **argv);
+int prog_blk_verify(int argc, char **argv);
 
 #endif /* MINIOS_PROGRAMS_PROGRAMS_H */

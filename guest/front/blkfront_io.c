@@ -1,0 +1,249 @@
+/*
+ * blkfront I/O: requests, grants, responses (blkfront.h).
+ *
+ * Grants: with persistent grants every data page is granted once
+ * (writable, so the same ref serves reads and writes) and remembered in a
+ * small open-addressed table keyed by page address; the backend keeps it
+ * mapped. When the table is full, or without feature-persistent, a page
+ * is granted for one request and revoked when its response arrives (the
+ * backend has unmapped it by then). Each ring slot owns one indirect page,
+ * granted read-only once, listing up to 256 segments.
+ *
+ * A request's id is its slot index; a response whose id names no request
+ * in flight is dropped and counted (a backend bug or attack must not
+ * complete someone else's I/O).
+ */
+#include <xen/public/errno.h>
+
+#include <minios/gnttab.h>
+#include <minios/lib.h>
+#include <minios/time.h>
+
+#include "blkfront.h"
+
+#define PG_SLOTS 4096          /* persistent table; at most half full */
+#define PG_MAX   (PG_SLOTS / 2)
+#define SYNC_NS  30000000000ull
+
+static struct { uintptr_t page; grant_ref_t ref; } pg[PG_SLOTS];
+static unsigned pg_count;
+static uint8_t indirect_pages[BLKFRONT_MAX_SLOTS][XEN_PAGE_SIZE]
+	__attribute__((aligned(XEN_PAGE_SIZE)));
+static grant_ref_t indirect_refs[BLKFRONT_MAX_SLOTS];
+static int indirect_granted;
+/* Refs granted for one request, revoked at its response. */
+static grant_ref_t temp_refs[BLKFRONT_MAX_SLOTS][BLKFRONT_MAX_SEGS + 1];
+static uint16_t temp_count[BLKFRONT_MAX_SLOTS];
+
+void blkfront_io_reset(struct blkfront_dev *d);
+void blkfront_io_reset(struct blkfront_dev *d)
+{
+	d->nr_inflight = 0;
+	for (unsigned i = 0; i < BLKFRONT_MAX_SLOTS; i++) {
+		d->inflight[i] = NULL;
+		temp_count[i] = 0;
+	}
+	if (indirect_granted)
+		return;
+	for (unsigned i = 0; i < BLKFRONT_MAX_SLOTS; i++)
+		if (gnttab_grant_page(d->backend_id, indirect_pages[i], 1, &indirect_refs[i]) < 0)
+			return;
+	indirect_granted = 1;
+}
+
+/* The ref for page: cached, newly cached, or (table full / no persistence) temporary. */
+static int page_ref(struct blkfront_dev *d, unsigned slot, uintptr_t page, grant_ref_t *ref)
+{
+	unsigned i = (unsigned)((page >> 12) * 2654435761u) & (PG_SLOTS - 1);
+	int rc;
+
+	if (d->persistent) {
+		while (pg[i].page && pg[i].page != page)
+			i = (i + 1) & (PG_SLOTS - 1);
+		if (pg[i].page) {
+			*ref = pg[i].ref;
+			return 0;
+		}
+	}
+	rc = gnttab_grant_page(d->backend_id, (void *)page, 0, ref);
+	if (rc < 0)
+		return rc;
+	if (d->persistent && pg_count < PG_MAX) {
+		pg[i].page = page;
+		pg[i].ref = *ref;
+		pg_count++;
+	} else {
+		temp_refs[slot][temp_count[slot]++] = *ref;
+	}
+	return 0;
+}
+
+static void release_temp(unsigned slot)
+{
+	for (unsigned i = 0; i < temp_count[slot]; i++)
+		gnttab_end_access(temp_refs[slot][i]); /* EBUSY: leak, never reuse */
+	temp_count[slot] = 0;
+}
+
+/* Fills segs for io; returns the count or a negative errno. */
+static int build_segs(struct blkfront_dev *d, unsigned slot, struct blkfront_io *io,
+		      struct blkif_request_segment *segs, unsigned max)
+{
+	uintptr_t a = (uintptr_t)io->buf, end = a + io->len;
+	unsigned n = 0;
+
+	while (a < end) {
+		uintptr_t page = a & ~(uintptr_t)(XEN_PAGE_SIZE - 1);
+		uintptr_t stop = MIN(end, page + XEN_PAGE_SIZE);
+		int rc;
+
+		if (n == max)
+			return -XEN_EINVAL;
+		segs[n].first_sect = (uint8_t)((a - page) >> 9);
+		segs[n].last_sect = (uint8_t)(((stop - page) >> 9) - 1);
+		rc = page_ref(d, slot, page, &segs[n].gref);
+		if (rc < 0)
+			return rc;
+		n++;
+		a = stop;
+	}
+	return (int)n;
+}
+
+static int free_slot(struct blkfront_dev *d)
+{
+	for (unsigned i = 0; i < d->nr_slots; i++)
+		if (!d->inflight[i])
+			return (int)i;
+	return -XEN_ENOSPC;
+}
+
+static int fill(struct blkfront_dev *d, unsigned slot, struct blkfront_io *io,
+		union blkif_any_request *q)
+{
+	struct blkif_request_segment *ind = (void *)indirect_pages[slot];
+	int n;
+
+	memset(q, 0, sizeof(*q));
+	q->rw.id = slot;
+	q->rw.sector_number = io->sector;
+	if (io->len == 0) {
+		q->operation = io->op;
+		return 0;
+	}
+	if (io->len <= BLKIF_MAX_SEGMENTS_PER_REQUEST * XEN_PAGE_SIZE || !indirect_granted ||
+	    d->max_segs <= BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+		n = build_segs(d, slot, io, q->rw.seg, BLKIF_MAX_SEGMENTS_PER_REQUEST);
+		q->rw.operation = io->op;
+		q->rw.nr_segments = (uint8_t)(n < 0 ? 0 : n);
+		return n < 0 ? n : 0;
+	}
+	n = build_segs(d, slot, io, ind, d->max_segs);
+	q->indirect.operation = BLKIF_OP_INDIRECT;
+	q->indirect.indirect_op = io->op;
+	q->indirect.nr_segments = (uint16_t)(n < 0 ? 0 : n);
+	q->indirect.indirect_grefs[0] = indirect_refs[slot];
+	return n < 0 ? n : 0;
+}
+
+int blkfront_submit(struct blkfront_dev *d, struct blkfront_io *io)
+{
+	union blkif_any_request *q;
+	int slot, rc;
+	int64_t idx;
+
+	if (!d->connected || (io->len & 511) || ((uintptr_t)io->buf & 511) ||
+	    io->sector + io->len / 512 > d->sectors)
+		return -XEN_EINVAL;
+	slot = free_slot(d);
+	if (slot < 0 || pvx_ring_front_free_slots(&d->rf.front) == 0)
+		return -XEN_ENOSPC;
+	idx = pvx_ring_front_claim(&d->rf.front);
+	q = &((struct blkif_sring *)d->rf.ring)->ring[idx].req;
+	rc = fill(d, (unsigned)slot, io, q);
+	if (rc < 0) /* the slot is claimed: send an operation the backend refuses */
+		q->operation = 0xff;
+	io->done = 0;
+	io->t_submit = time_now_ns();
+	d->inflight[slot] = io;
+	d->nr_inflight++;
+	d->requests++;
+	return 0;
+}
+
+void blkfront_kick(struct blkfront_dev *d)
+{
+	ringfront_push(&d->rf);
+}
+
+int blkfront_poll(struct blkfront_dev *d)
+{
+	struct blkif_sring *s = d->rf.ring;
+	int avail = pvx_ring_front_unconsumed(&d->rf.front), done = 0;
+
+	if (avail < 0)
+		return avail;
+	while (avail-- > 0) {
+		struct blkif_response rsp;
+		struct blkfront_io *io;
+
+		PVX_RING_COPY_OUT(&rsp, &s->ring[d->rf.front.rsp_cons &
+						 (d->rf.front.nr_ents - 1)].rsp);
+		d->rf.front.rsp_cons++;
+		if (rsp.id >= d->nr_slots || !(io = d->inflight[rsp.id])) {
+			d->bogus_responses++;
+			continue;
+		}
+		release_temp((unsigned)rsp.id);
+		d->inflight[rsp.id] = NULL;
+		d->nr_inflight--;
+		io->status = rsp.status;
+		io->t_done = time_now_ns();
+		io->done = 1;
+		done++;
+	}
+	return done;
+}
+
+int blkfront_wait(struct blkfront_dev *d, uint64_t deadline_ns)
+{
+	int rc = blkfront_poll(d);
+
+	if (rc != 0)
+		return rc;
+	rc = ringfront_wait(&d->rf, deadline_ns);
+	return rc < 0 ? rc : blkfront_poll(d);
+}
+
+int blkfront_rw_sync(struct blkfront_dev *d, uint8_t op, uint64_t sector, void *buf,
+		     uint32_t len)
+{
+	struct blkfront_io io = { .op = op, .sector = sector, .buf = buf, .len = len };
+	uint64_t deadline = time_now_ns() + SYNC_NS;
+	int rc = blkfront_submit(d, &io);
+
+	if (rc < 0)
+		return rc;
+	blkfront_kick(d);
+	while (!io.done) {
+		rc = blkfront_wait(d, deadline);
+		if (rc < 0)
+			return rc;
+		if (!io.done && time_now_ns() >= deadline)
+			break;
+	}
+	if (!io.done) {
+		/* io lives on this stack: forget it, and the device with it. */
+		for (unsigned i = 0; i < d->nr_slots; i++)
+			if (d->inflight[i] == &io)
+				d->inflight[i] = NULL;
+		d->connected = 0;
+		return -XEN_ETIMEDOUT;
+	}
+	return io.status;
+}
+
+int blkfront_flush_sync(struct blkfront_dev *d)
+{
+	return blkfront_rw_sync(d, BLKIF_OP_FLUSH_DISKCACHE, 0, NULL, 0);
+}
