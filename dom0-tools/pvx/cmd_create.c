@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,10 +144,22 @@ int cmd_create(int argc, char **argv)
 		rc = pvx_config_dump(&cfg, stdout);
 		goto out;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		/* Ctrl-C between create and the monitor's fork would strand a
+		 * half-built domain: hold such signals for those milliseconds
+		 * (the forked monitor starts with them unblocked). */
+		sigset_t hold, old;
+		sigemptyset(&hold);
+		sigaddset(&hold, SIGINT);
+		sigaddset(&hold, SIGTERM);
+		sigaddset(&hold, SIGHUP);
+		sigaddset(&hold, SIGQUIT);
+		sigprocmask(SIG_BLOCK, &hold, &old);
 		rc = build(&o, &cfg, &ctl, &sub, &domid);
-	if (rc == 0 && !o.no_monitor)
-		rc = pvx_create_monitor(&o, &cfg, &ctl, &sub, domid);
+		if (rc == 0 && !o.no_monitor)
+			rc = pvx_create_monitor(&o, &cfg, &ctl, &sub, domid, &old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
 	if (rc == 0 && o.console)
 		rc = pvx_create_console(cfg.name);
 out:

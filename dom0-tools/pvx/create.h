@@ -3,6 +3,7 @@
 #define PVX_CLI_CREATE_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 
 struct pvx_build_opts;
@@ -22,7 +23,8 @@ void pvx_create_hooks(struct pvx_build_opts *bo, const struct create_opts *o);
 /* Starts the monitor for domid: forks it off (taking *ctl and *sub, which
  * are set to NULL here), or with -F runs it until the domain is gone. */
 int pvx_create_monitor(const struct create_opts *o, const struct pvx_config *cfg,
-		       struct pvx_ctl **ctl, struct pvx_ctl **sub, int32_t domid);
+		       struct pvx_ctl **ctl, struct pvx_ctl **sub, int32_t domid,
+		       const sigset_t *mask);
 /* `pvx console NAME` in this process. */
 int pvx_create_console(const char *name);
 

@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,8 @@ static int run(const struct create_opts *o, const struct pvx_config *cfg,
 }
 
 int pvx_create_monitor(const struct create_opts *o, const struct pvx_config *cfg,
-		       struct pvx_ctl **ctl, struct pvx_ctl **sub, int32_t domid)
+		       struct pvx_ctl **ctl, struct pvx_ctl **sub, int32_t domid,
+		       const sigset_t *mask)
 {
 	FILE *log = pvx_monitor_open_log(cfg->name);
 	pid_t pid;
@@ -84,7 +86,9 @@ int pvx_create_monitor(const struct create_opts *o, const struct pvx_config *cfg
 			return 0;
 	}
 	if (o->foreground) {
-		int rc = run(o, cfg, *ctl, *sub, domid, log);
+		int rc;
+		sigprocmask(SIG_SETMASK, mask, NULL); /* Ctrl-C stops a -F monitor */
+		rc = run(o, cfg, *ctl, *sub, domid, log);
 		fclose(log);
 		return rc < 0 ? 1 : 0;
 	}
@@ -97,6 +101,7 @@ int pvx_create_monitor(const struct create_opts *o, const struct pvx_config *cfg
 	}
 	if (pid == 0) {
 		int rc;
+		sigprocmask(SIG_SETMASK, mask, NULL);
 		detach(log, *ctl, *sub);
 		rc = run(o, cfg, *ctl, *sub, domid, log);
 		pvx_ctl_close(*sub);
