@@ -83,5 +83,8 @@ int blkfront_wait(struct blkfront_dev *d, uint64_t deadline_ns);
 int blkfront_rw_sync(struct blkfront_dev *d, uint8_t op, uint64_t sector, void *buf,
 		     uint32_t len);
 int blkfront_flush_sync(struct blkfront_dev *d);
+/* The backend went away (Closing/Closed): fail every request in flight
+ * with BLKIF_RSP_ERROR and stop submitting. Returns how many. */
+int blkfront_abort(struct blkfront_dev *d);
 
 #endif

@@ -247,3 +247,23 @@ int blkfront_flush_sync(struct blkfront_dev *d)
 {
 	return blkfront_rw_sync(d, BLKIF_OP_FLUSH_DISKCACHE, 0, NULL, 0);
 }
+
+int blkfront_abort(struct blkfront_dev *d)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < d->nr_slots; i++) {
+		struct blkfront_io *io = d->inflight[i];
+
+		if (!io)
+			continue;
+		d->inflight[i] = NULL;
+		io->status = BLKIF_RSP_ERROR;
+		io->t_done = time_now_ns();
+		io->done = 1;
+		n++;
+	}
+	d->nr_inflight = 0;
+	d->connected = 0;
+	return n;
+}

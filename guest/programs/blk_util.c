@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <xen/public/errno.h>
+#include <xen/public/io/xenbus.h>
 
 #include <minios/console.h>
 #include <minios/gnttab.h>
@@ -93,20 +94,42 @@ static int finish(struct blkfront_io *io, uint64_t seed, int64_t *bad)
 	return 0;
 }
 
+/* Waits for completions; every second without one, checks that the
+ * backend is still Connected (a detached disk fails cleanly, not by timeout). */
+static int pipe_wait(struct blkfront_dev *d)
+{
+	uint64_t give_up = time_now_ns() + 30000000000ull;
+
+	for (;;) {
+		int rc = blkfront_wait(d, time_now_ns() + 1000000000ull);
+		int st;
+
+		if (rc != 0)
+			return rc;
+		st = blkfront_backend_state(d);
+		if (st < 0 || st >= XenbusStateClosing) {
+			blkfront_abort(d);
+			return -XEN_ENODEV;
+		}
+		if (time_now_ns() >= give_up)
+			return -XEN_ETIMEDOUT;
+	}
+}
+
 int blk_pipeline(struct blkfront_dev *d, uint8_t op, uint64_t bytes, uint32_t chunk,
 		 unsigned qd, uint64_t seed, int64_t *bad)
 {
 	static struct pipe p;
-	uint64_t next = 0, deadline;
+	uint64_t next = 0;
 	unsigned active = 0;
-	int rc = 0;
+	int rc = 0, err = 0;
 
 	*bad = -1;
 	if (qd > 64 || (uint64_t)qd * chunk > BLK_BUF_BYTES)
 		return -XEN_EINVAL;
 	memset(&p, 0, sizeof(p));
-	while ((next < bytes || active) && rc == 0) {
-		for (unsigned i = 0; i < qd && next < bytes; i++) {
+	while ((next < bytes && !err) || active) {
+		for (unsigned i = 0; i < qd && next < bytes && !err; i++) {
 			struct blkfront_io *io = &p.io[i];
 			if (p.busy[i])
 				continue;
@@ -122,28 +145,21 @@ int blk_pipeline(struct blkfront_dev *d, uint8_t op, uint64_t bytes, uint32_t ch
 			next += io->len;
 		}
 		blkfront_kick(d);
-		deadline = time_now_ns() + 30000000000ull;
-		rc = blkfront_wait(d, deadline);
-		if (rc < 0)
-			break;
-		rc = 0;
+		rc = pipe_wait(d);
+		if (rc < 0 && !err)
+			err = rc;
 		for (unsigned i = 0; i < qd; i++) {
 			if (!p.busy[i] || !p.io[i].done)
 				continue;
 			p.busy[i] = 0;
 			active--;
-			rc = rc ? rc : finish(&p.io[i], seed, bad);
+			if (!err)
+				err = finish(&p.io[i], seed, bad);
 		}
-		if (time_now_ns() >= deadline && active)
-			rc = -XEN_ETIMEDOUT;
+		if (rc < 0)
+			break; /* the ring is gone or stuck: what is in flight is lost */
 	}
-	while (active && blkfront_wait(d, time_now_ns() + 5000000000ull) > 0)
-		for (unsigned i = 0; i < qd; i++)
-			if (p.busy[i] && p.io[i].done) {
-				p.busy[i] = 0;
-				active--;
-			}
-	return rc;
+	return err;
 }
 
 void blk_report(const char *key, const char *fmt, ...)

@@ -35,6 +35,10 @@ const struct program programs[] = {
 	{ .name = "grant-hostile", .usage = "VICTIM REF", .main = prog_grant_hostile },
 	{ .name = "blk-verify", .usage = "[all|write|read|ro] [MIB] [SEED] [DEVID]",
 	  .main = prog_blk_verify },
+	{ .name = "blk-bench", .usage = "[MS] [MIB] [DEVID] [nopersist] [noindirect]",
+	  .main = prog_blk_bench },
+	{ .name = "blk-hostile", .usage = "[DEVID]", .main = prog_blk_hostile },
+	{ .name = "blk-hotplug", .usage = "[MIB]", .main = prog_blk_hotplug },
 	{ .name = NULL },
 };
 

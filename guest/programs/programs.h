@@ -24,5 +24,8 @@ int prog_grant_share(int argc, char **argv);
 int prog_grant_hold(int argc, char **argv);
 int prog_grant_hostile(int argc, char **argv);
 int prog_blk_verify(int argc, char **argv);
+int prog_blk_bench(int argc, char **argv);
+int prog_blk_hostile(int argc, char **argv);
+int prog_blk_hotplug(int argc, char **argv);
 
 #endif /* MINIOS_PROGRAMS_PROGRAMS_H */
