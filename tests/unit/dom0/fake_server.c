@@ -53,6 +53,11 @@ struct fake_server *fake_server_start(fake_handler_fn fn, void *opaque,
 	return s;
 }
 
+int fake_server_fd(const struct fake_server *s)
+{
+	return s->fd;
+}
+
 void fake_server_stop(struct fake_server *s, struct pvx_ctl *client)
 {
 	pvx_ctl_close(client);

@@ -21,6 +21,8 @@ struct fake_server;
 /* Starts the server thread; *client is connected to it. */
 struct fake_server *fake_server_start(fake_handler_fn fn, void *opaque,
 				      struct pvx_ctl **client);
+/* The server's end of the socket (to push events unasked). */
+int fake_server_fd(const struct fake_server *s);
 /* Closes the client, joins the thread. */
 void fake_server_stop(struct fake_server *s, struct pvx_ctl *client);
 

@@ -17,6 +17,11 @@ int main(void)
 	SRunner *sr = srunner_create(NULL);
 	int failed;
 
+	/* No test may reach a pvx instance of the host it runs on. */
+	setenv("PVX_RUNDIR", "/nonexistent/pvx-unit-dom0", 1);
+	unsetenv("PVX_LOGDIR");
+	unsetenv("XENSTORED_PATH");
+
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
 		srunner_add_suite(sr, suites[i]());
 	srunner_set_fork_status(sr, CK_FORK);

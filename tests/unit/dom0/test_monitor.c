@@ -3,11 +3,14 @@
  * on_* setting, and the restart limiter.
  */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <xen/public/sched.h>
 
 #include "../../../dom0-tools/monitor/monitor.h"
+#include "fake_server.h"
 #include "suites.h"
 
 static const struct {
@@ -67,6 +70,125 @@ START_TEST(restart_limit)
 }
 END_TEST
 
+/*
+ * pvx_monitor_run against scripted pvxd connections: events arrive on the
+ * subscription, actions go to the control connection, whose DESTROY
+ * answer makes the fake push the domain's DEAD event, as pvxd does.
+ */
+struct mon_fake {
+	struct fake_server *sub_srv;
+	int destroyed, unrelated;
+};
+
+static void mon_ctl(int fd, const struct pvx_ctl_hdr *req, const void *p, void *opaque)
+{
+	struct mon_fake *f = opaque;
+
+	(void)p;
+	if (req->op == PVX_CTL_DESTROY) {
+		if (req->domid == 4)
+			f->destroyed++;
+		else
+			f->unrelated++;
+		fake_event(fake_server_fd(f->sub_srv), req->domid, PVX_DOM_DYING, -1);
+		fake_event(fake_server_fd(f->sub_srv), req->domid, PVX_DOM_DEAD, -1);
+	}
+	fake_reply(fd, req, 0, NULL, 0, NULL, 0);
+}
+
+static void mon_sub(int fd, const struct pvx_ctl_hdr *req, const void *p, void *opaque)
+{
+	(void)p;
+	(void)opaque;
+	fake_reply(fd, req, 0, NULL, 0, NULL, 0);
+}
+
+/* Runs a monitor for domain 4 after pushing events; returns its log. */
+static int run_monitor(struct mon_fake *f, enum pvx_action on_crash,
+		       const struct pvx_ctl_event *evs, int nev, char *log, size_t len)
+{
+	struct pvx_config cfg;
+	struct pvx_monitor m;
+	struct pvx_ctl *sub, *ctl;
+	struct fake_server *ctl_srv;
+	FILE *lf = tmpfile();
+	size_t n;
+	int rc;
+
+	/* The monitor also tells xenstore and the console daemon: make sure
+	 * it can only reach daemons that do not exist, never a real host's. */
+	setenv("PVX_RUNDIR", "/nonexistent/pvx-unit-test", 1);
+	unsetenv("XENSTORED_PATH");
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.name = (char *)"mon";
+	cfg.on_crash = on_crash;
+	f->sub_srv = fake_server_start(mon_sub, f, &sub);
+	ctl_srv = fake_server_start(mon_ctl, f, &ctl);
+	for (int i = 0; i < nev; i++)
+		fake_event(fake_server_fd(f->sub_srv), evs[i].domid, evs[i].state,
+			   evs[i].shutdown_reason);
+	memset(&m, 0, sizeof(m));
+	m.sub = sub;
+	m.ctl = ctl;
+	m.cfg = &cfg;
+	m.domid = 4;
+	m.log = lf;
+	rc = pvx_monitor_run(&m);
+	fake_server_stop(ctl_srv, ctl);
+	fake_server_stop(f->sub_srv, sub);
+	rewind(lf);
+	n = fread(log, 1, len - 1, lf);
+	log[n] = '\0';
+	fclose(lf);
+	return rc;
+}
+
+START_TEST(monitor_destroys_on_crash)
+{
+	const struct pvx_ctl_event evs[] = {
+		{ .domid = 9, .state = PVX_DOM_CRASHED, .shutdown_reason = SHUTDOWN_crash },
+		{ .domid = 4, .state = PVX_DOM_RUNNING, .shutdown_reason = -1 },
+		{ .domid = 4, .state = PVX_DOM_CRASHED, .shutdown_reason = SHUTDOWN_crash },
+	};
+	struct mon_fake f = { 0 };
+	char log[4096];
+
+	ck_assert_int_eq(run_monitor(&f, PVX_ACTION_DESTROY, evs, 3, log, sizeof(log)), 0);
+	ck_assert_int_eq(f.destroyed, 1);
+	ck_assert_int_eq(f.unrelated, 0); /* domain 9 is not ours */
+	ck_assert_ptr_nonnull(strstr(log, "[4] domain crashed (reason 3): destroy"));
+}
+END_TEST
+
+START_TEST(monitor_preserves)
+{
+	const struct pvx_ctl_event evs[] = {
+		{ .domid = 4, .state = PVX_DOM_SHUTDOWN, .shutdown_reason = SHUTDOWN_crash },
+	};
+	struct mon_fake f = { 0 };
+	char log[4096];
+
+	ck_assert_int_eq(run_monitor(&f, PVX_ACTION_PRESERVE, evs, 1, log, sizeof(log)), 0);
+	ck_assert_int_eq(f.destroyed, 0);
+	ck_assert_ptr_nonnull(strstr(log, "preserve"));
+}
+END_TEST
+
+START_TEST(monitor_exits_when_gone)
+{
+	const struct pvx_ctl_event evs[] = {
+		{ .domid = 4, .state = PVX_DOM_DYING, .shutdown_reason = -1 },
+		{ .domid = 4, .state = PVX_DOM_DEAD, .shutdown_reason = -1 },
+	};
+	struct mon_fake f = { 0 };
+	char log[4096];
+
+	ck_assert_int_eq(run_monitor(&f, PVX_ACTION_RESTART, evs, 2, log, sizeof(log)), 0);
+	ck_assert_int_eq(f.destroyed, 0); /* someone else destroyed it: no action */
+	ck_assert_ptr_nonnull(strstr(log, "domain is gone"));
+}
+END_TEST
+
 Suite *make_monitor_suite(void)
 {
 	Suite *s = suite_create("monitor");
@@ -74,6 +196,9 @@ Suite *make_monitor_suite(void)
 
 	tcase_add_loop_test(t, step_table, 0, sizeof(steps) / sizeof(steps[0]));
 	tcase_add_test(t, restart_limit);
+	tcase_add_test(t, monitor_destroys_on_crash);
+	tcase_add_test(t, monitor_preserves);
+	tcase_add_test(t, monitor_exits_when_gone);
 	suite_add_tcase(s, t);
 	return s;
 }
