@@ -5,7 +5,7 @@
 # library, so this fragment parses and builds at every stage of the tree.
 
 blk_comma := ,
-BLKBACK_CORE_SRCS := $(addprefix pv-drivers/back/blk/,validate.c gnt.c io.c ring.c \
+BLKBACK_CORE_SRCS := $(addprefix pv-drivers/back/blk/,validate.c gnt.c gnt_many.c io.c ring.c \
 	ring_done.c fsm.c)
 $(eval $(call host_lib,pvxblkback,$(BLKBACK_CORE_SRCS)))
 

@@ -79,6 +79,11 @@ struct blkback_gnt_ops {
 	int (*map)(void *ctx, grant_ref_t ref, bool writable, void **page,
 		   uint32_t *handle);
 	void (*unmap)(void *ctx, uint32_t handle);
+	/* Optional batch forms (one pvxd round trip for a whole request):
+	 * err[i] gets map's result for refs[i]. */
+	void (*map_batch)(void *ctx, const grant_ref_t *refs, unsigned n, bool writable,
+			  void **pages, uint32_t *handles, int *err);
+	void (*unmap_batch)(void *ctx, const uint32_t *handles, unsigned n);
 };
 
 struct blkback_pgrant {
@@ -105,6 +110,17 @@ int blkback_gnt_init(struct blkback_gnt *g, const struct blkback_gnt_ops *ops,
 int blkback_gnt_get(struct blkback_gnt *g, grant_ref_t ref, bool writable,
 		    void **page, uint32_t *handle, bool *kept);
 void blkback_gnt_put(struct blkback_gnt *g, uint32_t handle);
+/* The cached mapping of ref usable with that access, if any. */
+bool blkback_gnt_cached(struct blkback_gnt *g, grant_ref_t ref, bool writable, void **page,
+			uint32_t *handle);
+/* Offers a fresh mapping to the cache: true if the cache owns it now
+ * (*page and *handle may then name the cache's equal mapping). */
+bool blkback_gnt_keep(struct blkback_gnt *g, grant_ref_t ref, bool writable, void **page,
+		      uint32_t *handle);
+/* The same for n refs at once (all or nothing): 0 or the first error. */
+int blkback_gnt_get_many(struct blkback_gnt *g, const grant_ref_t *refs, unsigned n,
+			 bool writable, void **pages, uint32_t *handles, bool *kept);
+void blkback_gnt_put_many(struct blkback_gnt *g, const uint32_t *handles, unsigned n);
 void blkback_gnt_dispose(struct blkback_gnt *g); /* unmaps persistent grants */
 
 /* ---- io.c ---------------------------------------------------------------- */

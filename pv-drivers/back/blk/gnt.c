@@ -50,27 +50,37 @@ static struct blkback_pgrant *lookup(struct blkback_gnt *g, grant_ref_t ref)
 	return NULL; /* unreachable: the table is never more than half full */
 }
 
-int blkback_gnt_get(struct blkback_gnt *g, grant_ref_t ref, bool writable,
-		    void **page, uint32_t *handle, bool *kept)
+bool blkback_gnt_cached(struct blkback_gnt *g, grant_ref_t ref, bool writable, void **page,
+			uint32_t *handle)
 {
 	struct blkback_pgrant *p = g->persistent ? lookup(g, ref) : NULL;
-	int rc;
 
-	*kept = false;
-	if (p && p->used && (p->writable || !writable)) {
+	if (!p || !p->used || (!p->writable && writable))
+		return false;
+	*page = p->page;
+	*handle = p->handle;
+	return true;
+}
+
+bool blkback_gnt_keep(struct blkback_gnt *g, grant_ref_t ref, bool writable, void **page,
+		      uint32_t *handle)
+{
+	struct blkback_pgrant *p = g->persistent ? lookup(g, ref) : NULL;
+
+	if (!p)
+		return false;
+	if (p->used && (p->writable || !writable)) {
+		/* Already cached (the ref came twice): keep one mapping. */
+		g->ops->unmap(g->ctx, *handle);
 		*page = p->page;
 		*handle = p->handle;
-		*kept = true;
-		return 0;
+		return true;
 	}
-	rc = g->ops->map(g->ctx, ref, writable, page, handle);
-	if (rc < 0)
-		return rc;
-	if (p && p->used) {
+	if (p->used) {
 		/* Upgrade to writable: the new mapping replaces the old. */
 		g->ops->unmap(g->ctx, p->handle);
-	} else if (!p || g->nr_persistent >= g->max_persistent) {
-		return 0;
+	} else if (g->nr_persistent >= g->max_persistent) {
+		return false;
 	} else {
 		g->nr_persistent++;
 	}
@@ -79,7 +89,21 @@ int blkback_gnt_get(struct blkback_gnt *g, grant_ref_t ref, bool writable,
 	p->page = *page;
 	p->handle = *handle;
 	p->writable = writable;
-	*kept = true;
+	return true;
+}
+
+int blkback_gnt_get(struct blkback_gnt *g, grant_ref_t ref, bool writable,
+		    void **page, uint32_t *handle, bool *kept)
+{
+	int rc;
+
+	*kept = blkback_gnt_cached(g, ref, writable, page, handle);
+	if (*kept)
+		return 0;
+	rc = g->ops->map(g->ctx, ref, writable, page, handle);
+	if (rc < 0)
+		return rc;
+	*kept = blkback_gnt_keep(g, ref, writable, page, handle);
 	return 0;
 }
 

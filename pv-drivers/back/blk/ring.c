@@ -57,21 +57,20 @@ int blkback_ring_init(struct blkback_ring *r, void *sring, size_t bytes, bool at
 /* Copies the segment list of an indirect request out of its granted pages. */
 static int16_t fetch_indirect(struct blkback_ring *r, struct blkback_req *q)
 {
-	unsigned done = 0;
+	void *page[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	uint32_t handle[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST], temp[8];
+	bool kept[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	unsigned done = 0, nt = 0;
 
+	if (blkback_gnt_get_many(&r->gnt, q->indirect, q->nr_indirect, false, page, handle,
+				 kept) < 0)
+		return BLKIF_RSP_ERROR;
 	for (unsigned p = 0; p < q->nr_indirect; p++) {
+		const struct blkif_request_segment *src = page[p];
 		unsigned n = q->nr_segs - done;
-		const struct blkif_request_segment *src;
-		void *page;
-		uint32_t handle;
-		bool kept;
 
 		if (n > BLKIF_SEGS_PER_INDIRECT_FRAME)
 			n = BLKIF_SEGS_PER_INDIRECT_FRAME;
-		if (blkback_gnt_get(&r->gnt, q->indirect[p], false, &page, &handle,
-				    &kept) < 0)
-			return BLKIF_RSP_ERROR;
-		src = page;
 		for (unsigned i = 0; i < n; i++, done++) {
 			struct blkif_request_segment s;
 
@@ -80,27 +79,30 @@ static int16_t fetch_indirect(struct blkback_ring *r, struct blkback_req *q)
 			q->seg[done].first = s.first_sect;
 			q->seg[done].last = s.last_sect;
 		}
-		if (!kept)
-			blkback_gnt_put(&r->gnt, handle);
+		if (!kept[p])
+			temp[nt++] = handle[p];
 	}
+	blkback_gnt_put_many(&r->gnt, temp, nt);
 	return blkback_validate_segs(q, &r->disk);
 }
 
-/* Maps every data page and builds the iovec; all or nothing. */
+/* Maps every data page (one batch for the misses) and builds the iovec. */
 static int16_t map_segs(struct blkback_rq *rq)
 {
 	bool writable = rq->req.op == BLKBACK_READ; /* we write guest memory */
+	grant_ref_t refs[PVX_BLK_MAX_SEGS];
+	unsigned n = rq->req.nr_segs;
 
+	for (unsigned i = 0; i < n; i++)
+		refs[i] = rq->req.seg[i].gref;
+	if (blkback_gnt_get_many(&rq->ring->gnt, refs, n, writable, rq->page, rq->handle,
+				 rq->kept) < 0)
+		return BLKIF_RSP_ERROR;
 	rq->bytes = 0;
-	for (unsigned i = 0; i < rq->req.nr_segs; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		const struct blkback_seg *s = &rq->req.seg[i];
 		size_t len = (size_t)(s->last - s->first + 1) << BLKIF_SECTOR_SHIFT;
 
-		if (blkback_gnt_get(&rq->ring->gnt, s->gref, writable, &rq->page[i],
-				    &rq->handle[i], &rq->kept[i]) < 0) {
-			blkback_rq_put_pages(rq, i);
-			return BLKIF_RSP_ERROR;
-		}
 		rq->iov[i].iov_base = (uint8_t *)rq->page[i] +
 				      ((size_t)s->first << BLKIF_SECTOR_SHIFT);
 		rq->iov[i].iov_len = len;

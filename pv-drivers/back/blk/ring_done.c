@@ -45,9 +45,13 @@ void blkback_rq_answer(struct blkback_rq *rq, int16_t status)
 
 void blkback_rq_put_pages(struct blkback_rq *rq, unsigned n)
 {
+	uint32_t temp[PVX_BLK_MAX_SEGS];
+	unsigned nt = 0;
+
 	for (unsigned i = 0; i < n; i++)
 		if (!rq->kept[i])
-			blkback_gnt_put(&rq->ring->gnt, rq->handle[i]);
+			temp[nt++] = rq->handle[i];
+	blkback_gnt_put_many(&rq->ring->gnt, temp, nt);
 }
 
 /*

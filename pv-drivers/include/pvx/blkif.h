@@ -80,7 +80,7 @@ PVX_RING_DEFINE(blkif, union blkif_any_request, struct blkif_response)
 #define PVX_BLK_MAX_QUEUES         4
 #define PVX_BLK_MAX_INDIRECT_SEGS  256 /* 1 MiB per request */
 #define PVX_BLK_MAX_SEGS           PVX_BLK_MAX_INDIRECT_SEGS
-#define PVX_BLK_MAX_PERSISTENT     1024 /* mapped grants kept per ring */
+#define PVX_BLK_MAX_PERSISTENT     2048 /* mapped grants kept per ring */
 
 /* Virtual device numbers (xen-vbd-interface): xvd[a-o] partition 0. */
 #define PVX_BLK_XVD_MAJOR          202

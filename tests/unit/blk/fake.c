@@ -31,7 +31,29 @@ static void fake_unmap(void *ctx, uint32_t handle)
 	d->unmaps++;
 }
 
-const struct blkback_gnt_ops fake_gnt_ops = { fake_map, fake_unmap };
+static void fake_map_batch(void *ctx, const grant_ref_t *refs, unsigned n, bool writable,
+			   void **pages, uint32_t *handles, int *err)
+{
+	struct fake_dom *d = ctx;
+
+	d->map_batches++;
+	for (unsigned i = 0; i < n; i++)
+		err[i] = fake_map(ctx, refs[i], writable, &pages[i], &handles[i]);
+}
+
+static void fake_unmap_batch(void *ctx, const uint32_t *handles, unsigned n)
+{
+	struct fake_dom *d = ctx;
+
+	d->unmap_batches++;
+	for (unsigned i = 0; i < n; i++)
+		fake_unmap(ctx, handles[i]);
+}
+
+/* Batched (as the daemon's) and one-by-one: both paths get exercised. */
+const struct blkback_gnt_ops fake_gnt_ops = { fake_map, fake_unmap, fake_map_batch,
+					      fake_unmap_batch };
+const struct blkback_gnt_ops fake_gnt_ops_single = { fake_map, fake_unmap, NULL, NULL };
 
 void fake_dom_init(struct fake_dom *d)
 {

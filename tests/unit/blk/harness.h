@@ -26,9 +26,9 @@ Suite *make_fsm_suite(void);
 struct fake_dom {
 	uint8_t *mem;
 	bool ro[FAKE_PAGES];
-	long maps, unmaps;
+	long maps, unmaps, map_batches, unmap_batches;
 };
-extern const struct blkback_gnt_ops fake_gnt_ops;
+extern const struct blkback_gnt_ops fake_gnt_ops, fake_gnt_ops_single;
 void fake_dom_init(struct fake_dom *d);
 void fake_dom_free(struct fake_dom *d);
 void *fake_page(struct fake_dom *d, grant_ref_t ref);

@@ -32,6 +32,8 @@ static void notify(void *ctx)
 	((struct tb *)ctx)->notified++;
 }
 
+static const struct blkback_gnt_ops *tb_ops = &fake_gnt_ops;
+
 static void tb_init(struct tb *t, unsigned pages, bool ro, bool persistent)
 {
 	memset(t, 0, sizeof(*t));
@@ -47,7 +49,7 @@ static void tb_init(struct tb *t, unsigned pages, bool ro, bool persistent)
 		.discard = true, .barrier = true, .flush = true,
 		.max_indirect = PVX_BLK_MAX_INDIRECT_SEGS };
 	ck_assert_int_eq(blkback_ring_init(&t->br, t->sring, t->ring_bytes, false, &t->info,
-					   t->fd, &t->io, &fake_gnt_ops, &t->d, persistent), 0);
+					   t->fd, &t->io, tb_ops, &t->d, persistent), 0);
 	t->br.notify = notify;
 	t->br.notify_ctx = t;
 }
@@ -124,6 +126,52 @@ START_TEST(write_read_back)
 	for (unsigned i = 0; i < 11; i++)
 		ck_assert_mem_eq(fake_page(&t.d, 200 + i), fake_page(&t.d, 100 + i), 4096);
 	ck_assert_int_ge(t.notified, 1);
+	tb_free(&t);
+}
+END_TEST
+
+/* One map batch and one unmap batch per request, whatever its size. */
+START_TEST(batched_grants)
+{
+	struct tb t;
+	union blkif_any_request q;
+
+	tb_init(&t, 1, false, false);
+	rw_req(&q, BLKIF_OP_WRITE, 1, 0, 100, 11);
+	put(&t, &q);
+	tb_run(&t);
+	ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+	ck_assert_int_eq(t.d.maps, 11);
+	ck_assert_int_eq(t.d.map_batches, 1);
+	ck_assert_int_eq(t.d.unmap_batches, 1);
+	/* All or nothing: one bad ref among good ones maps nothing for good. */
+	rw_req(&q, BLKIF_OP_WRITE, 2, 0, 100, 11);
+	q.rw.seg[7].gref = 2;
+	put(&t, &q);
+	tb_run(&t);
+	ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_ERROR);
+	ck_assert_int_eq(t.d.maps, t.d.unmaps);
+	tb_free(&t);
+}
+END_TEST
+
+/* The same data path without batch ops (one map call per ref). */
+START_TEST(single_map_ops)
+{
+	struct tb t;
+	union blkif_any_request q;
+
+	tb_ops = &fake_gnt_ops_single;
+	tb_init(&t, 1, false, true);
+	rw_req(&q, BLKIF_OP_WRITE, 1, 0, 100, 11);
+	put(&t, &q);
+	rw_req(&q, BLKIF_OP_READ, 2, 0, 200, 11);
+	put(&t, &q);
+	tb_run(&t);
+	ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+	ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+	ck_assert_mem_eq(fake_page(&t.d, 200), fake_page(&t.d, 100), 4096);
+	ck_assert_int_eq(t.d.map_batches, 0);
 	tb_free(&t);
 }
 END_TEST
@@ -413,6 +461,8 @@ Suite *make_ring_suite(void)
 
 	tcase_add_test(tc, write_read_back);
 	tcase_add_test(tc, sub_page_segment);
+	tcase_add_test(tc, batched_grants);
+	tcase_add_test(tc, single_map_ops);
 	tcase_add_test(tc, malformed_requests);
 	tcase_add_test(tc, readonly_disk);
 	tcase_add_test(tc, index_jump);
