@@ -31,7 +31,7 @@ $(O)/tests/unit-blk: $(UNIT_BLK_OBJS) $(O)/lib/libpvxblkback.a
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -luring $(CHECK_LIBS) -lpthread
 
 UNIT_TESTS += $(O)/tests/unit-blk
-INTEG_TESTS += $(sort $(wildcard tests/integration/blk-*))
+INTEG_TESTS += $(sort $(filter-out %.c %.sh,$(wildcard tests/integration/blk-*)))
 
 # minios blkfront (guest/front/blk*.c), linked into minios. guest/minios.mk
 # is parsed before this fragment, so the objects are appended to its link
