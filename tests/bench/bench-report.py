@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Report for tests/bench/core-bench and tests/bench/lifecycle-bench.
+
+    bench-report.py core|lifecycle RAW [--json FILE] [--check]
+
+RAW holds one sample per line, `KEY REP VALUE` (written by the shell
+scripts, which only measure), plus `meta KEY TEXT` lines. This script
+computes the medians, percentiles and ratios, prints the table and writes
+the JSON. Percentiles are nearest-rank: p99 of 50 samples is the largest
+but none, of 100 the 99th. Ratios that compare a figure with its baseline
+are taken within one round (same load) and then the median over rounds.
+--check exits 1 unless every expected figure is present and positive
+(the --smoke runs use it; targets are never asserted: the host is shared).
+"""
+import json
+import math
+import statistics
+import sys
+from collections import defaultdict
+
+
+def load_raw(path):
+    meta, samples = {}, defaultdict(dict)
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split(" ", 2)
+            if len(parts) < 3:
+                continue
+            if parts[0] == "meta":
+                meta[parts[1]] = parts[2]
+            elif parts[2]:
+                samples[parts[0]][int(parts[1])] = float(parts[2])
+    return meta, samples
+
+
+def pct(values, p):
+    v = sorted(values)
+    return v[max(0, math.ceil(p / 100 * len(v)) - 1)]
+
+
+def summary(values):
+    v = list(values)
+    if not v:
+        return None
+    return {"n": len(v), "median": statistics.median(v), "p99": pct(v, 99),
+            "min": min(v), "max": max(v)}
+
+
+def paired_ratio(samples, num, den):
+    """Median over rounds of num/den within each round."""
+    a, b = samples.get(num, {}), samples.get(den, {})
+    r = [a[k] / b[k] for k in a if k in b and b[k] > 0]
+    return statistics.median(r) if r else None
+
+
+def us(ns):
+    return "-" if ns is None else f"{ns / 1000:.1f} us"
+
+
+def ms(ns):
+    return "-" if ns is None else f"{ns / 1e6:.2f} ms"
+
+
+def header(name, meta):
+    print(f"{name}: {meta.get('date', '?')}, {meta.get('host', '?')}, "
+          f"{meta.get('kvm', '?')}, commit {meta.get('commit', '?')}")
+    print(f"  {meta.get('params', '')}")
+    print(f"  load average at start {meta.get('load_start', '?')}, "
+          f"at end {meta.get('load_end', '?')}")
+
+
+CORE_KEYS = ["hc_ns", "bare_ns", "hc_ratio", "efd_median_ns", "efd_p99_ns",
+             "gg_median_ns", "gg_p99_ns", "gd_median_ns", "gd_p99_ns"]
+
+
+def core(meta, samples):
+    s = {k: summary(samples.get(k, {}).values()) for k in CORE_KEYS + ["load"]}
+    med = {k: (v["median"] if v else None) for k, v in s.items()}
+    ratios = {
+        "hypercall_vs_bare_out": paired_ratio(samples, "hc_ns", "bare_ns"),
+        "guest_guest_p50_vs_eventfd_p50": paired_ratio(samples, "gg_median_ns", "efd_median_ns"),
+        "guest_guest_p99_vs_eventfd_p99": paired_ratio(samples, "gg_p99_ns", "efd_p99_ns"),
+        "guest_dom0_p50_vs_eventfd_p50": paired_ratio(samples, "gd_median_ns", "efd_median_ns"),
+        "guest_dom0_p99_vs_eventfd_p99": paired_ratio(samples, "gd_p99_ns", "efd_p99_ns"),
+    }
+    header("core-bench", meta)
+    rounds = sorted(samples.get("load", {}))
+    print("  per round (1-min load): " + ", ".join(
+        f"#{r} {samples['load'][r]:.2f}" for r in rounds))
+    print()
+    fmt = "  {:<34} {:>11} {:>23}  {:<30} {:>8}  {}"
+    print(fmt.format("measurement", "median", "range over rounds", "baseline (same run), median",
+                     "ratio", "target"))
+    rng = lambda k: "-" if not s[k] else f"{us(s[k]['min'])} - {us(s[k]['max'])}"
+    r = ratios
+    rows = [
+        ("hypercall (xen_version) round trip", "hc_ns", f"bare out: {us(med['bare_ns'])}",
+         r["hypercall_vs_bare_out"], "<= 1.3"),
+        ("event RTT guest<->guest, median", "gg_median_ns", f"host eventfd: {us(med['efd_median_ns'])}",
+         r["guest_guest_p50_vs_eventfd_p50"], "report"),
+        ("event RTT guest<->guest, p99", "gg_p99_ns", f"host eventfd p99: {us(med['efd_p99_ns'])}",
+         r["guest_guest_p99_vs_eventfd_p99"], "report"),
+        ("event RTT guest<->Dom0, median", "gd_median_ns", f"host eventfd: {us(med['efd_median_ns'])}",
+         r["guest_dom0_p50_vs_eventfd_p50"], "report"),
+        ("event RTT guest<->Dom0, p99", "gd_p99_ns", f"host eventfd p99: {us(med['efd_p99_ns'])}",
+         r["guest_dom0_p99_vs_eventfd_p99"], "report"),
+    ]
+    for label, key, base, ratio, target in rows:
+        print(fmt.format(label, us(med[key]), rng(key), base,
+                         "-" if ratio is None else f"{ratio:.2f}", target))
+    print()
+    print("  per round: hypercall/bare ns " + ", ".join(
+        f"{samples['hc_ns'].get(k, 0):.0f}/{samples['bare_ns'].get(k, 0):.0f}" for k in rounds))
+    out = {"bench": "core", "meta": meta,
+           "rounds": [{k: samples[k].get(n) for k in CORE_KEYS + ["load"]} | {"round": n}
+                      for n in rounds],
+           "summary": s, "ratios": ratios,
+           "targets": {"hypercall_vs_bare_out": 1.3}}
+    missing = [k for k in CORE_KEYS if len(samples.get(k, {})) != len(rounds)
+               or any(v <= 0 for v in samples[k].values())]
+    return out, missing
+
+
+def mem_section(meta, samples):
+    """Memory per idle domain: (after - before) / count per component."""
+    count = samples.get("mem_domains", {}).get(0)
+    comps = sorted({k[len("mem_after_"):] for k in samples if k.startswith("mem_after_")})
+    res = {}
+    for c in comps:
+        b = samples.get("mem_before_" + c, {}).get(0, 0.0)
+        a = samples["mem_after_" + c].get(0, 0.0)
+        res[c] = {"before_kib": b, "after_kib": a,
+                  "per_domain_kib": (a - b) / count if count else None}
+    return count, res
+
+
+def lifecycle(meta, samples):
+    ready = summary(samples.get("ready_ns", {}).values())
+    cexit = summary(samples.get("create_exit_ns", {}).values())
+    destroy = summary(samples.get("destroy_ns", {}).values())
+    mass = samples.get("mass_ready_ns", {})
+    mass_exit = samples.get("mass_exit_ns", {})
+    total = samples.get("mass_total_ns", {}).get(0)
+    header("lifecycle-bench", meta)
+    print()
+    print("  create -> 'minios: ready' on the console, and destroy (pvx create / pvx destroy wall time):")
+    fmt = "    {:<38} {:>10} {:>10} {:>10} {:>10}"
+    print(fmt.format("", "median", "p99", "min", "max"))
+    for label, x in (("create to ready", ready), ("pvx create returns", cexit),
+                     ("pvx destroy returns", destroy)):
+        if x:
+            print(fmt.format(f"{label} (n={x['n']})", ms(x["median"]), ms(x["p99"]),
+                             ms(x["min"]), ms(x["max"])))
+    out = {"bench": "lifecycle", "meta": meta,
+           "create_to_ready": ready, "create_exit": cexit, "destroy": destroy,
+           "targets": {"create_to_ready_median_ms": 50, "mem_per_idle_domain_kib": 3072,
+                       "growth_100th_vs_1st": "none"}}
+    if mass:
+        n = max(mass)
+        first10 = [mass[k] for k in sorted(mass)[:10]]
+        last10 = [mass[k] for k in sorted(mass)[-10:]]
+        out["back_to_back"] = {
+            "domains": n, "total_ns": total, "first_ns": mass.get(1), "last_ns": mass.get(n),
+            "first10_median_ns": statistics.median(first10),
+            "last10_median_ns": statistics.median(last10),
+            "ready": summary(mass.values()), "create_exit": summary(mass_exit.values())}
+        bb = out["back_to_back"]
+        print()
+        print(f"  {n} domains created back to back, all kept running: total {total / 1e9:.2f} s "
+              f"({n / (total / 1e9):.1f} domains/s), create to ready median {ms(bb['ready']['median'])}")
+        print(f"    1st {ms(bb['first_ns'])}, {n}th {ms(bb['last_ns'])}; "
+              f"median of 1st-10th {ms(bb['first10_median_ns'])}, of last 10 "
+              f"{ms(bb['last10_median_ns'])} (ratio {bb['last10_median_ns'] / bb['first10_median_ns']:.2f})")
+    count, mem = mem_section(meta, samples)
+    if mem:
+        out["memory"] = {"domains": count, "components": mem}
+        print()
+        print(f"  host memory per idle domain ({int(count)} idle domains; Pss from smaps_rollup, "
+              "guest RAM (shmem) excluded):")
+        for c, m in mem.items():
+            print(f"    {c:<28} {m['before_kib']:>9.0f} -> {m['after_kib']:>9.0f} KiB"
+                  f"   {m['per_domain_kib']:>8.1f} KiB per domain")
+    print()
+    print("  anchors: LightVM boot 2.3 ms; Firecracker <= 125 ms to guest init, 5 VMs/core/s, "
+          "< 5 MiB VMM; xl create 1-2.5 s")
+    print("  targets: median create-to-ready <= 50 ms; no growth with 100 running; "
+          "<= 3 MiB per idle domain")
+    missing = [k for k in ("ready_ns", "destroy_ns") if not samples.get(k)]
+    return out, missing
+
+
+def main(argv):
+    if len(argv) < 3 or argv[1] not in ("core", "lifecycle"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    meta, samples = load_raw(argv[2])
+    out, missing = (core if argv[1] == "core" else lifecycle)(meta, samples)
+    if "--json" in argv:
+        with open(argv[argv.index("--json") + 1], "w") as f:
+            json.dump(out, f, indent=1, sort_keys=True)
+            f.write("\n")
+    if "--check" in argv and missing:
+        print(f"missing or non-positive figures: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
