@@ -13,9 +13,11 @@ blk_start() {
 	[ -n "$(blkback_pid)" ] || fail "pvx-blkback did not start"
 }
 
-# Fails the test if a sanitizer (SANITIZE=1 builds) reported anything.
+# Fails the test if a sanitizer (SANITIZE=1 builds) reported anything,
+# including leaks, which LeakSanitizer reports when the daemon exits.
 blk_stop() {
 	local rc=$?
+	[ -n "${PVX_RUNDIR:-}" ] && "$PVX" daemons stop >/dev/null 2>&1
 	if [ -n "${PVX_LOGDIR:-}" ] && grep -qE "ERROR: AddressSanitizer|runtime error:|LeakSanitizer" \
 		"$PVX_LOGDIR"/pvx-blkback.stderr.log 2>/dev/null; then
 		echo "FAIL: sanitizer report in pvx-blkback.stderr.log" >&2
