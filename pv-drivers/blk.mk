@@ -41,3 +41,9 @@ ifneq ($(wildcard guest/kernel/ringfront.c),)
 MINIOS_OBJS += $(BLKFRONT_GOBJS)
 $(MINIOS): $(BLKFRONT_GOBJS)
 endif
+
+# The host baseline of tests/bench/blk-bench (same rows as blk-bench).
+$(O)/tests/blk-native: $(O)/obj/tests/bench/blk_native.o
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -luring
+PROGRAMS += $(O)/tests/blk-native

@@ -113,16 +113,31 @@ static void do_connect(struct bb_vbd *v, bool attach)
 	       v->nr_queues > 1 ? "s" : "", v->q[0].nr_pages, attach ? ", re-attached" : "");
 }
 
+/* Per-vbd counters, for the log (and the benchmark's notifications per request). */
+static void log_stats(struct bb_vbd *v)
+{
+	struct blkback_ring_stats t = { 0 };
+
+	for (unsigned i = 0; i < v->nr_queues; i++) {
+		t.requests += v->q[i].ring.stats.requests;
+		t.errors += v->q[i].ring.stats.errors;
+		t.notifies_out += v->q[i].ring.stats.notifies_out;
+		t.kicks += v->q[i].ring.stats.kicks;
+	}
+	bb_log(BB_INFO, "%s: closed: %llu requests, %llu errors, %llu notifications to the "
+	       "frontend, %llu ring wake-ups", v->be, (unsigned long long)t.requests,
+	       (unsigned long long)t.errors, (unsigned long long)t.notifies_out,
+	       (unsigned long long)t.kicks);
+}
+
 static void do_close(struct bb_vbd *v, bool fe_gone)
 {
-	bool was = v->connected;
-
+	if (v->connected)
+		log_stats(v);
 	disconnect(v);
 	if (v->state != XenbusStateClosing)
 		bb_vbd_set_state(v, XenbusStateClosing);
 	bb_vbd_set_state(v, XenbusStateClosed);
-	if (was)
-		bb_log(BB_INFO, "%s: closed", v->be);
 	if (fe_gone && !domain_exists(v)) {
 		bb_log(BB_INFO, "%s: domain %d is gone; removing the backend", v->be,
 		       (int)v->domid);
