@@ -9,5 +9,5 @@ $(O)/bench/lifecycle-probe: $(O)/obj/tests/bench/lifecycle-probe.o
 
 PROGRAMS += $(O)/bench/lifecycle-probe
 
-# < 15 s: one short round of every core measurement, figures checked.
-INTEG_TESTS += tests/bench/core-bench-smoke
+# < 15 s each: one short round of every measurement, figures checked.
+INTEG_TESTS += tests/bench/core-bench-smoke tests/bench/lifecycle-bench-smoke

@@ -121,25 +121,65 @@ def core(meta, samples):
     return out, missing
 
 
-def mem_section(meta, samples):
-    """Memory per idle domain: (after - before) / count per component."""
+MEM_COMPS = ("pvxd", "pvxstored", "pvx-consoled", "monitors")
+KERNEL_FIELDS = ("SUnreclaim", "KernelStack", "PageTables", "SecPageTables", "Shmem")
+
+
+def mem_section(samples):
+    """Per idle domain: (after - before) / count. The cost of a process is
+    Pss_Anon + Pss_File: its Pss without shared memory (guest RAM is a
+    memfd, so what a guest touched is Pss_Shmem, reported apart)."""
     count = samples.get("mem_domains", {}).get(0)
-    comps = sorted({k[len("mem_after_"):] for k in samples if k.startswith("mem_after_")})
-    res = {}
-    for c in comps:
-        b = samples.get("mem_before_" + c, {}).get(0, 0.0)
-        a = samples["mem_after_" + c].get(0, 0.0)
-        res[c] = {"before_kib": b, "after_kib": a,
-                  "per_domain_kib": (a - b) / count if count else None}
-    return count, res
+    if not count:
+        return None
+    get = lambda phase, c, f: samples.get(f"mem_{phase}_{c}_{f}", {}).get(0, 0.0)
+    comps = {}
+    for c in MEM_COMPS:
+        m = {}
+        for phase in ("before", "after"):
+            m[phase] = {f: get(phase, c, f) for f in
+                        ("Rss", "Pss", "Pss_Anon", "Pss_File", "Pss_Shmem", "procs")}
+            m[phase]["cost"] = m[phase]["Pss_Anon"] + m[phase]["Pss_File"]
+        m["per_domain_kib"] = {f: (m["after"][f] - m["before"][f]) / count
+                               for f in ("cost", "Rss", "Pss_Shmem")}
+        comps[c] = m
+    kernel = {f: (get("after", "kernel", f) - get("before", "kernel", f)) / count
+              for f in KERNEL_FIELDS}
+    total = sum(m["per_domain_kib"]["cost"] for m in comps.values())
+    guest = (get("after", "guestram", "kib") - get("before", "guestram", "kib")) / count
+    return {"domains": count, "components": comps, "kernel_per_domain_kib": kernel,
+            "guest_ram_resident_per_domain_kib": guest,
+            "process_cost_per_domain_kib": total}
+
+
+def print_mem(mem):
+    print()
+    print(f"  host memory per idle domain ({int(mem['domains'])} idle domains, after - before, "
+          "/proc/PID/smaps_rollup; cost = Pss_Anon + Pss_File, guest RAM (Pss_Shmem) apart):")
+    fmt = "    {:<14} {:>6} {:>16} {:>16} {:>14} {:>14} {:>16}"
+    print(fmt.format("process", "procs", "cost before KiB", "cost after KiB", "cost/dom KiB",
+                     "Rss/dom KiB", "guest RAM/dom KiB"))
+    for c, m in mem["components"].items():
+        d = m["per_domain_kib"]
+        print(fmt.format(c, f"{m['before']['procs']:.0f}->{m['after']['procs']:.0f}",
+                         f"{m['before']['cost']:.0f}", f"{m['after']['cost']:.0f}",
+                         f"{d['cost']:.1f}", f"{d['Rss']:.1f}", f"{d['Pss_Shmem']:.1f}"))
+    print(f"    total process cost per idle domain: {mem['process_cost_per_domain_kib']:.1f} KiB "
+          f"({mem['process_cost_per_domain_kib'] / 1024:.2f} MiB; target <= 3 MiB)")
+    print(f"    guest RAM resident per domain (allocated blocks of the domain memfds; excluded): "
+          f"{mem['guest_ram_resident_per_domain_kib']:.0f} KiB")
+    k = mem["kernel_per_domain_kib"]
+    print("    kernel, /proc/meminfo delta per domain (host-wide, so other users' activity is in it): "
+          + ", ".join(f"{f} {v:.1f} KiB" for f, v in k.items()))
 
 
 def lifecycle(meta, samples):
-    ready = summary(samples.get("ready_ns", {}).values())
-    cexit = summary(samples.get("create_exit_ns", {}).values())
-    destroy = summary(samples.get("destroy_ns", {}).values())
+    sm = lambda k: summary(samples.get(k, {}).values())
+    ready, cexit, destroy, ccpu = sm("ready_ns"), sm("create_exit_ns"), sm("destroy_ns"), sm("create_cpu_ns")
+    lready, ldestroy, lcpu = sm("loaded_ready_ns"), sm("loaded_destroy_ns"), sm("loaded_create_cpu_ns")
     mass = samples.get("mass_ready_ns", {})
     mass_exit = samples.get("mass_exit_ns", {})
+    mass_cpu = samples.get("mass_cpu_ns", {})
     total = samples.get("mass_total_ns", {}).get(0)
     header("lifecycle-bench", meta)
     print()
@@ -147,12 +187,15 @@ def lifecycle(meta, samples):
     fmt = "    {:<38} {:>10} {:>10} {:>10} {:>10}"
     print(fmt.format("", "median", "p99", "min", "max"))
     for label, x in (("create to ready", ready), ("pvx create returns", cexit),
+                     ("pvx create CPU (rusage)", ccpu),
                      ("pvx destroy returns", destroy)):
         if x:
             print(fmt.format(f"{label} (n={x['n']})", ms(x["median"]), ms(x["p99"]),
                              ms(x["min"]), ms(x["max"])))
     out = {"bench": "lifecycle", "meta": meta,
            "create_to_ready": ready, "create_exit": cexit, "destroy": destroy,
+           "create_cpu": ccpu, "loaded": {"create_to_ready": lready, "destroy": ldestroy,
+                                          "create_cpu": lcpu},
            "targets": {"create_to_ready_median_ms": 50, "mem_per_idle_domain_kib": 3072,
                        "growth_100th_vs_1st": "none"}}
     if mass:
@@ -163,7 +206,12 @@ def lifecycle(meta, samples):
             "domains": n, "total_ns": total, "first_ns": mass.get(1), "last_ns": mass.get(n),
             "first10_median_ns": statistics.median(first10),
             "last10_median_ns": statistics.median(last10),
-            "ready": summary(mass.values()), "create_exit": summary(mass_exit.values())}
+            "ready": summary(mass.values()), "create_exit": summary(mass_exit.values()),
+            "ready_ns_each": [mass[k] for k in sorted(mass)],
+            "create_exit_ns_each": [mass_exit.get(k) for k in sorted(mass)],
+            "create_cpu_ns_each": [mass_cpu.get(k) for k in sorted(mass)],
+            "first10_cpu_median_ns": statistics.median([mass_cpu[k] for k in sorted(mass_cpu)[:10]]),
+            "last10_cpu_median_ns": statistics.median([mass_cpu[k] for k in sorted(mass_cpu)[-10:]])}
         bb = out["back_to_back"]
         print()
         print(f"  {n} domains created back to back, all kept running: total {total / 1e9:.2f} s "
@@ -171,15 +219,23 @@ def lifecycle(meta, samples):
         print(f"    1st {ms(bb['first_ns'])}, {n}th {ms(bb['last_ns'])}; "
               f"median of 1st-10th {ms(bb['first10_median_ns'])}, of last 10 "
               f"{ms(bb['last10_median_ns'])} (ratio {bb['last10_median_ns'] / bb['first10_median_ns']:.2f})")
-    count, mem = mem_section(meta, samples)
+        print(f"    pvx create CPU time: median of 1st-10th {ms(bb['first10_cpu_median_ns'])}, of last 10 "
+              f"{ms(bb['last10_cpu_median_ns'])} (ratio "
+              f"{bb['last10_cpu_median_ns'] / bb['first10_cpu_median_ns']:.2f})")
+        if lready:
+            print(f"    with {n} running, {lready['n']} more create/destroy cycles: create to ready median "
+                  f"{ms(lready['median'])} (vs {ms(ready['median'])} with none), create CPU "
+                  f"{ms(lcpu['median'])} (vs {ms(ccpu['median'])}), destroy {ms(ldestroy['median'])} "
+                  f"(vs {ms(destroy['median'])})")
+    mem = mem_section(samples)
     if mem:
-        out["memory"] = {"domains": count, "components": mem}
-        print()
-        print(f"  host memory per idle domain ({int(count)} idle domains; Pss from smaps_rollup, "
-              "guest RAM (shmem) excluded):")
-        for c, m in mem.items():
-            print(f"    {c:<28} {m['before_kib']:>9.0f} -> {m['after_kib']:>9.0f} KiB"
-                  f"   {m['per_domain_kib']:>8.1f} KiB per domain")
+        out["memory"] = mem
+        print_mem(mem)
+    md = samples.get("mass_destroy_ns", {})
+    if md:
+        out["back_to_back_destroy"] = summary(md.values())
+        print(f"\n  destroying them one by one: median {ms(out['back_to_back_destroy']['median'])}, "
+              f"p99 {ms(out['back_to_back_destroy']['p99'])}")
     print()
     print("  anchors: LightVM boot 2.3 ms; Firecracker <= 125 ms to guest init, 5 VMs/core/s, "
           "< 5 MiB VMM; xl create 1-2.5 s")
