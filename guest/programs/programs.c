@@ -39,6 +39,7 @@ const struct program programs[] = {
 	  .main = prog_blk_bench },
 	{ .name = "blk-hostile", .usage = "[DEVID]", .main = prog_blk_hostile },
 	{ .name = "blk-hotplug", .usage = "[MIB]", .main = prog_blk_hotplug },
+	{ .name = "blk-mq", .usage = "[QUEUES]", .main = prog_blk_mq },
 	{ .name = NULL },
 };
 

@@ -27,5 +27,6 @@ int prog_blk_verify(int argc, char **argv);
 int prog_blk_bench(int argc, char **argv);
 int prog_blk_hostile(int argc, char **argv);
 int prog_blk_hotplug(int argc, char **argv);
+int prog_blk_mq(int argc, char **argv);
 
 #endif /* MINIOS_PROGRAMS_PROGRAMS_H */
