@@ -92,6 +92,7 @@ bench_info() {
 	record_meta kvm "$( [ -d /sys/module/kvm_pvm ] && echo kvm_pvm || echo kvm)"
 	record_meta commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	record_meta load_start "$(load_now)"
+	record ncpu 0 "$(nproc)"
 }
 
 # record_meta KEY TEXT: a free-text fact (the rest of the line).

@@ -213,9 +213,12 @@ def lifecycle(meta, samples):
             "first10_cpu_median_ns": statistics.median([mass_cpu[k] for k in sorted(mass_cpu)[:10]]),
             "last10_cpu_median_ns": statistics.median([mass_cpu[k] for k in sorted(mass_cpu)[-10:]])}
         bb = out["back_to_back"]
+        ncpu = int(samples.get("ncpu", {}).get(0, 1))
+        bb["domains_per_s"] = n / (total / 1e9)
         print()
         print(f"  {n} domains created back to back, all kept running: total {total / 1e9:.2f} s "
-              f"({n / (total / 1e9):.1f} domains/s), create to ready median {ms(bb['ready']['median'])}")
+              f"({n / (total / 1e9):.1f} domains/s, {n / (total / 1e9) / ncpu:.1f} per core), "
+              f"create to ready median {ms(bb['ready']['median'])}")
         print(f"    1st {ms(bb['first_ns'])}, {n}th {ms(bb['last_ns'])}; "
               f"median of 1st-10th {ms(bb['first10_median_ns'])}, of last 10 "
               f"{ms(bb['last10_median_ns'])} (ratio {bb['last10_median_ns'] / bb['first10_median_ns']:.2f})")
