@@ -45,6 +45,29 @@ console_field() {
 # shared, so every figure is stored with the load it was taken under.
 load_now() { cut -d' ' -f1-3 /proc/loadavg; }
 
+# cpu_busy: percent of all CPUs busy over the next second, from
+# /proc/stat (everything but idle and iowait): what other users are
+# doing right now, a sharper figure than the load average.
+cpu_busy() {
+	local a b
+	a=$(head -n 1 /proc/stat); sleep 1; b=$(head -n 1 /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN {
+		n = split(a, x); split(b, y)
+		for (i = 2; i <= n; i++) { t += y[i] - x[i] }
+		idle = (y[5] - x[5]) + (y[6] - x[6])
+		printf "%.0f\n", (t > 0 ? 100 * (t - idle) / t : 0) }'
+}
+
+# wait_quiet REP MAX_S: waits (at most MAX_S seconds) until the CPUs are
+# less than 25% busy, like the anchors' waitquiet.sh; records the busy
+# percentage the round then starts with as sample `busy` of REP.
+wait_quiet() {
+	local deadline=$((SECONDS + $2)) busy
+	busy=$(cpu_busy)
+	while [ "$busy" -ge 25 ] && [ $SECONDS -lt $deadline ]; do busy=$(cpu_busy); done
+	record busy "$1" "$busy"
+}
+
 # record KEY REP VALUE: one sample.
 record() { echo "$1 $2 $3" >>"$BENCH_RAW"; }
 

@@ -74,7 +74,7 @@ CORE_KEYS = ["hc_ns", "bare_ns", "hc_ratio", "efd_median_ns", "efd_p99_ns",
 
 
 def core(meta, samples):
-    s = {k: summary(samples.get(k, {}).values()) for k in CORE_KEYS + ["load"]}
+    s = {k: summary(samples.get(k, {}).values()) for k in CORE_KEYS + ["load", "busy"]}
     med = {k: (v["median"] if v else None) for k, v in s.items()}
     ratios = {
         "hypercall_vs_bare_out": paired_ratio(samples, "hc_ns", "bare_ns"),
@@ -85,8 +85,9 @@ def core(meta, samples):
     }
     header("core-bench", meta)
     rounds = sorted(samples.get("load", {}))
-    print("  per round (1-min load): " + ", ".join(
-        f"#{r} {samples['load'][r]:.2f}" for r in rounds))
+    busy = samples.get("busy", {})
+    print("  per round (1-min load, % CPU busy before it): " + ", ".join(
+        f"#{r} {samples['load'][r]:.2f} {busy.get(r, -1):.0f}%" for r in rounds))
     print()
     fmt = "  {:<34} {:>11} {:>23}  {:<30} {:>8}  {}"
     print(fmt.format("measurement", "median", "range over rounds", "baseline (same run), median",
@@ -112,7 +113,8 @@ def core(meta, samples):
     print("  per round: hypercall/bare ns " + ", ".join(
         f"{samples['hc_ns'].get(k, 0):.0f}/{samples['bare_ns'].get(k, 0):.0f}" for k in rounds))
     out = {"bench": "core", "meta": meta,
-           "rounds": [{k: samples[k].get(n) for k in CORE_KEYS + ["load"]} | {"round": n}
+           "rounds": [{k: samples.get(k, {}).get(n) for k in CORE_KEYS + ["load", "busy"]}
+                      | {"round": n}
                       for n in rounds],
            "summary": s, "ratios": ratios,
            "targets": {"hypercall_vs_bare_out": 1.3}}
@@ -182,6 +184,9 @@ def lifecycle(meta, samples):
     mass_cpu = samples.get("mass_cpu_ns", {})
     total = samples.get("mass_total_ns", {}).get(0)
     header("lifecycle-bench", meta)
+    ld, busy = samples.get("load", {}), samples.get("busy", {})
+    print(f"  step 1 (cycles) load {ld.get(0, -1):.2f}, {busy.get(0, -1):.0f}% CPU busy before; "
+          f"step 3 (back to back) load {ld.get(1, -1):.2f}, {busy.get(1, -1):.0f}% busy")
     print()
     print("  create -> 'minios: ready' on the console, and destroy (pvx create / pvx destroy wall time):")
     fmt = "    {:<38} {:>10} {:>10} {:>10} {:>10}"
@@ -192,7 +197,7 @@ def lifecycle(meta, samples):
         if x:
             print(fmt.format(f"{label} (n={x['n']})", ms(x["median"]), ms(x["p99"]),
                              ms(x["min"]), ms(x["max"])))
-    out = {"bench": "lifecycle", "meta": meta,
+    out = {"bench": "lifecycle", "meta": meta, "load": ld, "busy": busy,
            "create_to_ready": ready, "create_exit": cexit, "destroy": destroy,
            "create_cpu": ccpu, "loaded": {"create_to_ready": lready, "destroy": ldestroy,
                                           "create_cpu": lcpu},
