@@ -183,6 +183,9 @@ struct blkback_ring {
 	struct blkback_rq *held;           /* barrier waiting for the drain */
 	struct blkback_rq *fence;          /* barrier held or running: consume nothing */
 	bool resume;                       /* fence gone: kick once responses are out */
+	uint64_t poll_ns;                  /* keep polling this long after the last request */
+	uint64_t poll_until;               /* CLOCK_MONOTONIC ns */
+	bool polling;                      /* req_event not armed: the daemon must kick us */
 	bool broken;                       /* index overflow: stop using the ring */
 	bool closing;                      /* being disposed: consume nothing */
 	bool dirty;                        /* responses written, not pushed */
@@ -199,7 +202,12 @@ struct blkback_ring {
 int blkback_ring_init(struct blkback_ring *r, void *sring, size_t bytes, bool attach,
 		      const struct blkback_disk_info *disk, int fd, struct blkback_io *io,
 		      const struct blkback_gnt_ops *gops, void *gctx, bool persistent);
-/* Consumes and starts every waiting request; -EIO once the ring is broken. */
+/*
+ * Consumes and starts every waiting request; -EIO once the ring is broken.
+ * Within poll_ns of the last request it leaves req_event unarmed and sets
+ * r->polling: the frontend then publishes without notifying, and the
+ * caller must kick again soon (the daemon's poll loop).
+ */
 int blkback_ring_kick(struct blkback_ring *r);
 /* The io engine's completion callback (user_data is a struct blkback_rq). */
 void blkback_ring_io_done(uint64_t user_data, int res);

@@ -77,7 +77,8 @@ struct blkbackd {
 	struct pvx_ctl *ctl;
 	struct pvx_gnttab *gnt;
 	struct blkback_io io;
-	struct event *xs_ev, *io_ev, *sig_term, *sig_int;
+	struct event *xs_ev, *io_ev, *poll_ev, *sig_term, *sig_int;
+	uint64_t poll_ns;                  /* -p: ring polling window (0: off) */
 	LIST_HEAD(, bb_vbd) vbds;
 	char *rundir, *logdir, *pid_path;
 	int pid_fd;
@@ -109,6 +110,12 @@ int bb_disk_publish_geometry(struct bb_vbd *v);
 /* vbd_ring.c: map and connect the frontend's rings, and undo that. */
 int bb_rings_connect(struct bb_vbd *v, bool attach);
 void bb_rings_disconnect(struct bb_vbd *v);
+
+/* poll.c: keep kicking rings that are within their polling window. */
+int bb_poll_init(struct blkbackd *d);
+void bb_poll_exit(struct blkbackd *d);
+void bb_poll_check(struct blkbackd *d);
+void bb_queue_kick(struct bb_queue *q);
 
 /* gnt_pvx.c: blkback_gnt_ops over libpvxgnttab; ctx is a struct bb_queue. */
 extern const struct blkback_gnt_ops bb_gnt_ops;

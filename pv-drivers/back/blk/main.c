@@ -23,6 +23,7 @@
 #include "daemon.h"
 
 #define IO_QUEUE_DEPTH 512
+#define DEFAULT_POLL_US 50
 
 static void xs_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -48,6 +49,7 @@ static void io_cb(evutil_socket_t fd, short what, void *arg)
 	blkback_io_reap(&d->io, blkback_ring_io_done);
 	blkback_ring_flush_dirty();
 	blkback_io_submit(&d->io); /* what resumed rings queued */
+	bb_poll_check(d);
 }
 
 static int base_init(struct blkbackd *d)
@@ -168,6 +170,7 @@ static const struct step {
 	{ "signals", bb_daemon_signals, signals_exit },
 	{ "pvxd", pvxd_init, pvxd_exit },
 	{ "io_uring", io_init, io_exit },
+	{ "polling", bb_poll_init, bb_poll_exit },
 	{ "xenstore", xs_init, xs_exit },
 	{ "vbds", NULL, vbds_exit },
 };
@@ -175,22 +178,32 @@ static const struct step {
 
 static int usage(FILE *f)
 {
-	fprintf(f, "usage: pvx-blkback [-v]\n"
+	fprintf(f, "usage: pvx-blkback [-v] [-p US]\n"
 		"Serves every vbd (backend/vbd in xenstore) of the pvx instance in\n"
-		"$PVX_RUNDIR (default /run/pvx). -v logs debug messages.\n");
+		"$PVX_RUNDIR (default /run/pvx). -v logs debug messages. -p US: keep\n"
+		"polling a busy ring for US microseconds after its last request\n"
+		"instead of asking for notifications (default %d, 0: off).\n",
+		DEFAULT_POLL_US);
 	return f == stdout ? 0 : 2;
 }
 
 int main(int argc, char **argv)
 {
-	struct blkbackd d = { .pid_fd = -1 };
+	struct blkbackd d = { .pid_fd = -1, .poll_ns = DEFAULT_POLL_US * 1000ull };
 	int i, rc = 0, opt;
+	char *end;
 
-	while ((opt = getopt(argc, argv, "vh")) != -1) {
-		if (opt == 'v')
+	while ((opt = getopt(argc, argv, "vhp:")) != -1) {
+		if (opt == 'v') {
 			bb_log_set_level(BB_DEBUG);
-		else
+		} else if (opt == 'p') {
+			unsigned long us = strtoul(optarg, &end, 10);
+			if (*end || us > 1000000)
+				return usage(stderr);
+			d.poll_ns = us * 1000ull;
+		} else {
 			return usage(opt == 'h' ? stdout : stderr);
+		}
 	}
 	LIST_INIT(&d.vbds);
 	d.io.event_fd = -1;

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "blkback.h"
 
@@ -181,26 +182,41 @@ void blkback_ring_start_held(struct blkback_ring *r)
 	submit(rq);
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 int blkback_ring_kick(struct blkback_ring *r)
 {
 	union blkif_any_request req;
+	uint64_t now = r->poll_ns ? now_ns() : 0;
 	int n;
 
 	if (r->closing)
 		return 0;
 	r->stats.kicks++;
+	r->polling = false;
 	for (;;) {
 		if (r->broken)
 			return -EIO;
 		if (r->fence)
 			break;
 		n = blkif_back_get_request(&r->br, &req);
-		if (n == 0)
-			n = blkif_back_final_check_for_requests(&r->br);
-		else if (n > 0) {
+		if (n > 0) {
+			r->poll_until = now + r->poll_ns;
 			take_one(r, &req);
 			continue;
 		}
+		if (n == 0 && now < r->poll_until) {
+			r->polling = true; /* req_event stays behind: no notifications */
+			break;
+		}
+		if (n == 0) /* arm req_event, then look once more */
+			n = blkif_back_final_check_for_requests(&r->br);
 		if (n < 0) {
 			r->broken = true;
 			break;

@@ -94,6 +94,7 @@ static int connect_queue(struct bb_queue *q, const char *dir, bool persistent, b
 	if (rc < 0)
 		return rc;
 	q->ring_live = true;
+	q->ring.poll_ns = v->d->poll_ns;
 	q->ring.notify = ring_notify;
 	q->ring.notify_ctx = q;
 	q->ev = event_new(v->d->base, q->evtchn.event_fd, EV_READ | EV_PERSIST,
@@ -147,9 +148,10 @@ int bb_rings_connect(struct bb_vbd *v, bool attach)
 			bb_rings_disconnect(v);
 			return rc;
 		}
-		blkback_ring_kick(&q->ring); /* requests queued before we connected */
+		bb_queue_kick(q); /* requests queued before we connected */
 	}
 	v->connected = true;
+	bb_poll_check(v->d);
 	return 0;
 }
 
@@ -180,10 +182,6 @@ static void ring_event_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	pvx_evtchn_consume(&q->evtchn);
-	if (blkback_ring_kick(&q->ring) == -EIO && q->ev) {
-		bb_log(BB_WARN, "%s: queue %u: ring indices out of range; closing",
-		       q->vbd->be, q->index);
-		event_del(q->ev); /* stop listening; the vbd closes from xenstore */
-		bb_vbd_ring_broken(q->vbd);
-	}
+	bb_queue_kick(q);
+	bb_poll_check(q->vbd->d);
 }

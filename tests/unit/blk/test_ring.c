@@ -430,6 +430,37 @@ START_TEST(multipage_batch)
 }
 END_TEST
 
+/* Polling: inside the window the frontend need not notify; after it, it must. */
+START_TEST(polling_window)
+{
+	struct tb t;
+	union blkif_any_request q;
+
+	tb_init(&t, 1, false, false);
+	t.br.poll_ns = 200000000ull; /* 200 ms: ample for the steps below */
+	rw_req(&q, BLKIF_OP_READ, 1, 0, 100, 1);
+	put(&t, &q);
+	tb_run(&t);
+	ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+	ck_assert(t.br.polling);
+	put(&t, &q);
+	ck_assert(!blkif_front_push_requests_and_check_notify(&t.fr)); /* no notify needed */
+	blkback_ring_kick(&t.br);
+	while (t.br.inflight)
+		ck_assert_int_ge(blkback_io_wait(&t.io, blkback_ring_io_done), 0);
+	blkback_ring_flush_dirty();
+	ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+	usleep(250000); /* the window passes: the next kick arms req_event */
+	blkback_ring_kick(&t.br);
+	ck_assert(!t.br.polling);
+	put(&t, &q);
+	ck_assert(blkif_front_push_requests_and_check_notify(&t.fr));
+	tb_run(&t);
+	ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+	tb_free(&t);
+}
+END_TEST
+
 /* A backend restart re-attaches to the live ring and carries on. */
 START_TEST(reattach)
 {
@@ -471,6 +502,7 @@ Suite *make_ring_suite(void)
 	tcase_add_test(tc, persistent_grants);
 	tcase_add_test(tc, multipage_batch);
 	tcase_add_test(tc, reattach);
+	tcase_add_test(tc, polling_window);
 	suite_add_tcase(s, tc);
 	return s;
 }
