@@ -4,6 +4,7 @@
  *   console=both|ring|xen   where output goes (console.h)
  *   hcpage=auto|self        self: never use the hypervisor's page
  *   spin=US                 idle spin before SCHEDOP_poll (sched.c)
+ *   control=on|off          off: no control thread (control.c)
  *   test=PROGRAM            same as naming the program
  * The first other word names the program (default "hello"); the words
  * after it are its arguments, passed through untouched.
@@ -27,6 +28,10 @@ static int option(struct cmdline *cl, char *word)
 		cl->hcpage_self = 0;
 	else if (!strncmp(word, "spin=", 5) && parse_u64(word + 5, &v) == 0 && v <= 1000000)
 		cl->spin_us = (long)v;
+	else if (!strcmp(word, "control=off"))
+		cl->control_off = 1;
+	else if (!strcmp(word, "control=on"))
+		cl->control_off = 0;
 	else if (!strncmp(word, "test=", 5))
 		cl->argv[cl->argc++] = word + 5;
 	else

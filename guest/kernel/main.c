@@ -7,7 +7,9 @@
  *   3. console_io works now: banner, Xen version and features;
  *   4. events (shared_info, vcpu_info, polling), time and the timer
  *      VIRQ, the scheduler, the PV console ring;
- *   5. "minios: ready", then the selected program; its return powers off.
+ *   5. xenstore (when the domain has a store ring) and the control
+ *      thread that answers control/shutdown (unless control=off);
+ *   6. "minios: ready", then the selected program; its return powers off.
  */
 #include <xen/public/features.h>
 #include <xen/public/memory.h>
@@ -18,6 +20,7 @@
 
 #include <minios/cmdline.h>
 #include <minios/console.h>
+#include <minios/control.h>
 #include <minios/events.h>
 #include <minios/hypercall.h>
 #include <minios/lib.h>
@@ -25,6 +28,7 @@
 #include <minios/program.h>
 #include <minios/sched.h>
 #include <minios/time.h>
+#include <minios/xenstore.h>
 
 struct boot_info boot_info;
 static struct cmdline cmdline;
@@ -82,6 +86,24 @@ static void init_or_warn(const char *what, int rc)
 		printk("minios: %s failed: %d\n", what, rc);
 }
 
+/* xenstore and the control thread. A domain without a store ring (no
+ * pvxstored) simply has neither; control=off leaves control/shutdown
+ * unanswered (tests of a guest that ignores the toolstack). */
+static void start_control(void)
+{
+	int rc = xs_init();
+
+	if (rc < 0) {
+		printk("minios: no xenstore (%d): control/shutdown not watched\n", rc);
+		return;
+	}
+	if (cmdline.control_off) {
+		printk("minios: control: disabled (control=off)\n");
+		return;
+	}
+	init_or_warn("control thread", control_start());
+}
+
 static int run_program(const struct program *p)
 {
 	if (!p) {
@@ -120,6 +142,7 @@ void minios_main(uint64_t start_info_paddr)
 	if (cmdline.spin_us >= 0)
 		sched_set_spin((uint64_t)cmdline.spin_us * 1000);
 	init_or_warn("console ring", console_ring_init());
+	start_control();
 	printk("minios: ready\n");
 	status = run_program(prog);
 	printk("minios: program '%s' exited with status %d\n", cmdline.argv[0], status);

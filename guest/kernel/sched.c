@@ -41,6 +41,8 @@ struct thread {
 	int has_port;
 	evtchn_port_t port;
 	uint64_t deadline;          /* 0: none */
+	int (*cond)(void *);        /* thread_wait_cond: ready once true */
+	void *cond_arg;
 };
 
 static struct thread threads[SCHED_MAX_THREADS];
@@ -65,6 +67,8 @@ static int thread_ready(const struct thread *t, uint64_t now)
 	if (t->state != T_WAITING)
 		return 0;
 	if (t->has_port && evtchn_pending(t->port))
+		return 1;
+	if (t->cond && t->cond(t->cond_arg))
 		return 1;
 	return t->deadline && now >= t->deadline;
 }
@@ -220,6 +224,23 @@ void thread_sleep_until(uint64_t deadline_ns)
 {
 	while (time_now_ns() < deadline_ns)
 		wait_for(0, 0, deadline_ns ? deadline_ns : 1);
+}
+
+/* Only another thread can make cond true, so a thread waiting on a
+ * condition alone adds no port to the idle poll: whoever changes the
+ * state runs first, and pick() sees the change at the next switch. */
+int thread_wait_cond(int (*cond)(void *), void *arg, uint64_t deadline_ns)
+{
+	for (;;) {
+		if (cond(arg))
+			return 1;
+		if (deadline_ns && time_now_ns() >= deadline_ns)
+			return 0;
+		current->cond = cond;
+		current->cond_arg = arg;
+		wait_for(0, 0, deadline_ns);
+		current->cond = NULL;
+	}
 }
 
 int evtchn_wait_until(evtchn_port_t port, uint64_t deadline_ns)

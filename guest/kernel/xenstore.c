@@ -5,19 +5,32 @@
  * 32-bit indices; the server advances req_cons and rsp_prod and notifies
  * the store port after each update, as we do for req_prod and rsp_cons.
  * The server is not trusted: an index pair further apart than the ring
- * is -XEN_EIO, a header is copied out of the ring before its length is
- * checked, and payloads are bounded by XENSTORE_PAYLOAD_MAX.
+ * is -XEN_EIO (the ring is then dead for good), a header is copied out
+ * of the ring before its length is checked, and payloads are bounded by
+ * XENSTORE_PAYLOAD_MAX.
  *
- * One request is in flight at a time (`busy`; other threads yield until
- * it is done). Replies carry our req_id; anything else on the ring is a
- * watch event (queued for xs_read_watch, oldest dropped when full) or a
- * stale reply (ignored).
+ * Threads. Only the "xenbus" reader thread consumes the response ring
+ * and only it waits on the store port, so no event is ever eaten by the
+ * wrong waiter. A requester takes a reply slot (XS_SLOTS of them: that
+ * many requests may be outstanding), writes its request under the
+ * `sending` flag (so two requests never interleave on the ring), then
+ * sleeps in thread_wait_cond until the reader has copied its reply into
+ * the slot. A request that times out frees its slot; its reply, should
+ * it come, matches no slot and is dropped. Watch events go to
+ * xs_deliver_event (xenstore_watch.c). Writers waiting for ring space
+ * wait on a condition too: the reader wakes on every server event, so
+ * the scheduler re-evaluates it.
+ *
+ * A request is written only once the whole of it (or, if longer, a full
+ * ring) fits, so a timed-out writer never leaves half a message behind
+ * to desynchronise the stream when a restarted server reads on.
  */
 #include <xen/public/hvm/hvm_op.h>
 #include <xen/public/hvm/params.h>
 #include <xen/public/io/xs_wire.h>
 
 #include <minios/arch.h>
+#include <minios/console.h>
 #include <minios/events.h>
 #include <minios/hypercall.h>
 #include <minios/lib.h>
@@ -27,20 +40,27 @@
 #include <minios/xenstore.h>
 
 #define XS_TIMEOUT_NS 5000000000ull
-#define XS_EVENTS     8
+#define XS_SLOTS      8
 
-struct xs_event {
-	char path[256];
-	char token[64];
+struct slot {
+	int used, done;
+	uint32_t req_id, type, len;
+	char data[XENSTORE_PAYLOAD_MAX + 1];
 };
 
 static struct xenstore_domain_interface *ring;
 static evtchn_port_t port;
+static int init_rc = 1;          /* 1: not tried yet */
+static int dead;                 /* < 0: the ring is unusable */
 static uint32_t next_req_id = 1;
-static int busy;
-static struct xs_event events[XS_EVENTS];
-static unsigned ev_head, ev_count;
-static char payload[XENSTORE_PAYLOAD_MAX + 1];
+static int sending;
+static struct slot slots[XS_SLOTS];
+static char rx[XENSTORE_PAYLOAD_MAX + 1];
+
+int xs_ring_state(void)
+{
+	return dead;
+}
 
 static int get_param(uint32_t index, uint64_t *value)
 {
@@ -53,63 +73,8 @@ static int get_param(uint32_t index, uint64_t *value)
 	return 0;
 }
 
-int xs_init(void)
-{
-	uint64_t pfn = 0, evtchn = 0;
-	int rc;
-
-	rc = get_param(HVM_PARAM_STORE_PFN, &pfn);
-	if (rc == 0)
-		rc = get_param(HVM_PARAM_STORE_EVTCHN, &evtchn);
-	if (rc < 0)
-		return rc;
-	if (!pfn || !evtchn || evtchn >= EVTCHN_2L_NR_CHANNELS)
-		return -XEN_ENOENT;
-	if (!minios_gpa_mapped(pfn << XEN_PAGE_SHIFT, XEN_PAGE_SIZE))
-		return -XEN_EFAULT;
-	ring = (struct xenstore_domain_interface *)(uintptr_t)(pfn << XEN_PAGE_SHIFT);
-	port = (evtchn_port_t)evtchn;
-	return 0;
-}
-
-static int wait_event(uint64_t deadline)
-{
-	return evtchn_wait_until(port, deadline) ? 0 : -XEN_ETIMEDOUT;
-}
-
-static int ring_put(const void *data, size_t len, uint64_t deadline)
-{
-	const char *p = data;
-
-	while (len) {
-		XENSTORE_RING_IDX cons = READ_ONCE(ring->req_cons), prod = ring->req_prod;
-		uint32_t used = prod - cons;
-		size_t n = 0;
-		int rc;
-
-		rmb(); /* req_cons before judging the space */
-		if (used > XENSTORE_RING_SIZE)
-			return -XEN_EIO;
-		if (used == XENSTORE_RING_SIZE) {
-			rc = wait_event(deadline);
-			if (rc < 0)
-				return rc;
-			continue;
-		}
-		while (n < len && used + n < XENSTORE_RING_SIZE) {
-			ring->req[MASK_XENSTORE_IDX(prod + n)] = p[n];
-			n++;
-		}
-		wmb(); /* the bytes before the index that publishes them */
-		WRITE_ONCE(ring->req_prod, prod + (XENSTORE_RING_IDX)n);
-		evtchn_send(port);
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static int ring_get(void *data, size_t len, uint64_t deadline)
+/* Reader side: bytes from rsp[], waiting on the port for more. */
+static int ring_get(void *data, size_t len)
 {
 	char *p = data;
 
@@ -117,15 +82,12 @@ static int ring_get(void *data, size_t len, uint64_t deadline)
 		XENSTORE_RING_IDX prod = READ_ONCE(ring->rsp_prod), cons = ring->rsp_cons;
 		uint32_t avail = prod - cons;
 		size_t n = 0;
-		int rc;
 
 		rmb(); /* rsp_prod before the bytes it covers */
 		if (avail > XENSTORE_RING_SIZE)
 			return -XEN_EIO;
 		if (!avail) {
-			rc = wait_event(deadline);
-			if (rc < 0)
-				return rc;
+			evtchn_wait(port);
 			continue;
 		}
 		while (n < len && n < avail) {
@@ -141,36 +103,108 @@ static int ring_get(void *data, size_t len, uint64_t deadline)
 	return 0;
 }
 
-/* Reads one message into hdr and payload (NUL-terminated). */
-static int recv_msg(struct xsd_sockmsg *hdr, uint64_t deadline)
+static void deliver_reply(const struct xsd_sockmsg *hdr)
 {
-	int rc = ring_get(hdr, sizeof(*hdr), deadline);
+	for (unsigned i = 0; i < XS_SLOTS; i++) {
+		struct slot *s = &slots[i];
 
-	if (rc < 0)
-		return rc;
-	if (hdr->len > XENSTORE_PAYLOAD_MAX)
-		return -XEN_EIO;
-	rc = ring_get(payload, hdr->len, deadline);
-	if (rc < 0)
-		return rc;
-	payload[hdr->len] = '\0';
-	return 0;
+		if (!s->used || s->done || s->req_id != hdr->req_id)
+			continue;
+		memcpy(s->data, rx, hdr->len + 1);
+		s->type = hdr->type;
+		s->len = hdr->len;
+		s->done = 1;
+		return;
+	}
+	/* A reply nobody waits for any more (timed out): dropped. */
 }
 
-static void queue_event(uint32_t len)
+static void reader_main(void *arg)
 {
-	struct xs_event *e;
-	size_t plen = strnlen(payload, len);
+	struct xsd_sockmsg hdr;
+	int rc;
 
-	if (plen + 1 >= len)
-		return; /* no token: malformed, dropped */
-	if (ev_count == XS_EVENTS) {
-		ev_head = (ev_head + 1) % XS_EVENTS;
-		ev_count--;
+	(void)arg;
+	for (;;) {
+		rc = ring_get(&hdr, sizeof(hdr));
+		if (rc == 0 && hdr.len > XENSTORE_PAYLOAD_MAX)
+			rc = -XEN_EIO;
+		if (rc == 0)
+			rc = ring_get(rx, hdr.len);
+		if (rc < 0)
+			break;
+		rx[hdr.len] = '\0';
+		if (hdr.type == XS_WATCH_EVENT)
+			xs_deliver_event(rx, hdr.len);
+		else
+			deliver_reply(&hdr);
 	}
-	e = &events[(ev_head + ev_count++) % XS_EVENTS];
-	snprintf(e->path, sizeof(e->path), "%s", payload);
-	snprintf(e->token, sizeof(e->token), "%s", payload + plen + 1);
+	dead = rc;
+	printk("minios: xenstore: ring unusable (%d), client stopped\n", rc);
+}
+
+int xs_init(void)
+{
+	uint64_t pfn = 0, evtchn = 0;
+	int rc;
+
+	if (init_rc <= 0)
+		return init_rc;
+	rc = get_param(HVM_PARAM_STORE_PFN, &pfn);
+	if (rc == 0)
+		rc = get_param(HVM_PARAM_STORE_EVTCHN, &evtchn);
+	if (rc == 0 && (!pfn || !evtchn || evtchn >= EVTCHN_2L_NR_CHANNELS))
+		rc = -XEN_ENOENT;
+	if (rc == 0 && !minios_gpa_mapped(pfn << XEN_PAGE_SHIFT, XEN_PAGE_SIZE))
+		rc = -XEN_EFAULT;
+	if (rc == 0 && (!thread_create("xenbus", reader_main, NULL) ||
+			xs_watch_start_thread() < 0))
+		rc = -XEN_ENOMEM;
+	if (rc == 0) {
+		ring = (struct xenstore_domain_interface *)(uintptr_t)(pfn << XEN_PAGE_SHIFT);
+		port = (evtchn_port_t)evtchn;
+	}
+	init_rc = rc;
+	return rc;
+}
+
+static int ring_space_for(void *arg)
+{
+	uint32_t want = (uint32_t)(uintptr_t)arg;
+	uint32_t used = READ_ONCE(ring->req_prod) - READ_ONCE(ring->req_cons);
+
+	return dead || used > XENSTORE_RING_SIZE || XENSTORE_RING_SIZE - used >= want;
+}
+
+static int ring_put(const void *data, size_t len, uint64_t deadline)
+{
+	const char *p = data;
+
+	while (len) {
+		uint32_t want = (uint32_t)MIN(len, (size_t)XENSTORE_RING_SIZE);
+		XENSTORE_RING_IDX cons, prod;
+		size_t n = 0;
+
+		if (!thread_wait_cond(ring_space_for, (void *)(uintptr_t)want, deadline))
+			return -XEN_ETIMEDOUT;
+		if (dead)
+			return dead;
+		cons = READ_ONCE(ring->req_cons);
+		prod = ring->req_prod;
+		rmb(); /* req_cons before judging the space */
+		if (prod - cons > XENSTORE_RING_SIZE)
+			return -XEN_EIO;
+		while (n < len && prod - cons + n < XENSTORE_RING_SIZE) {
+			ring->req[MASK_XENSTORE_IDX(prod + n)] = p[n];
+			n++;
+		}
+		wmb(); /* the bytes before the index that publishes them */
+		WRITE_ONCE(ring->req_prod, prod + (XENSTORE_RING_IDX)n);
+		evtchn_send(port);
+		p += n;
+		len -= n;
+	}
+	return 0;
 }
 
 static int error_of(const char *name)
@@ -188,99 +222,155 @@ struct xs_part {
 	size_t len;
 };
 
+static int not_sending(void *arg)
+{
+	(void)arg;
+	return !sending;
+}
+
 static int send_request(uint32_t type, uint32_t tx, const struct xs_part *parts,
 			unsigned n, uint32_t req_id, uint64_t deadline)
 {
+	static char msg[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
 	struct xsd_sockmsg hdr = { .type = type, .req_id = req_id, .tx_id = tx };
-	unsigned i;
-	int rc;
+	size_t off = sizeof(hdr);
+	int rc = 0;
 
-	for (i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++)
 		hdr.len += (uint32_t)parts[i].len;
 	if (hdr.len > XENSTORE_PAYLOAD_MAX)
 		return -XEN_E2BIG;
-	rc = ring_put(&hdr, sizeof(hdr), deadline);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = ring_put(parts[i].p, parts[i].len, deadline);
+	if (!thread_wait_cond(not_sending, NULL, deadline))
+		return -XEN_ETIMEDOUT;
+	sending = 1; /* msg is ours until we clear it */
+	memcpy(msg, &hdr, sizeof(hdr));
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(msg + off, parts[i].p, parts[i].len);
+		off += parts[i].len;
+	}
+	rc = ring_put(msg, off, deadline);
+	sending = 0;
 	return rc;
 }
 
-/* One request; the reply payload is left in `payload`. Returns its
- * length or a negative Xen errno. */
-static int talk(uint32_t type, uint32_t tx, const struct xs_part *parts, unsigned n)
+static int free_slot(void *arg)
+{
+	(void)arg;
+	for (unsigned i = 0; i < XS_SLOTS; i++)
+		if (!slots[i].used)
+			return 1;
+	return 0;
+}
+
+static int slot_done(void *arg)
+{
+	return ((struct slot *)arg)->done || dead;
+}
+
+static struct slot *take_slot(void)
+{
+	for (unsigned i = 0; i < XS_SLOTS; i++)
+		if (!slots[i].used) {
+			slots[i] = (struct slot){ .used = 1, .req_id = next_req_id++ };
+			return &slots[i];
+		}
+	return NULL;
+}
+
+/* One request. On success (>= 0, the reply length) *out is the slot
+ * holding the reply: the caller reads it and calls put_slot(). */
+static int talk(uint32_t type, uint32_t tx, const struct xs_part *parts, unsigned n,
+		struct slot **out)
 {
 	uint64_t deadline = time_now_ns() + XS_TIMEOUT_NS;
-	uint32_t req_id = next_req_id++;
-	struct xsd_sockmsg hdr;
+	struct slot *s;
 	int rc;
 
 	if (!ring)
-		return -XEN_ENODEV;
-	while (busy)
-		thread_yield();
-	busy = 1;
-	rc = send_request(type, tx, parts, n, req_id, deadline);
-	while (rc == 0) {
-		rc = recv_msg(&hdr, deadline);
-		if (rc < 0)
-			break;
-		if (hdr.type == XS_WATCH_EVENT)
-			queue_event(hdr.len);
-		else if (hdr.req_id == req_id)
-			break;
-	}
-	busy = 0;
-	if (rc < 0)
+		return init_rc < 0 ? init_rc : -XEN_ENODEV;
+	if (dead)
+		return dead;
+	if (!thread_wait_cond(free_slot, NULL, deadline))
+		return -XEN_ETIMEDOUT;
+	s = take_slot();
+	rc = send_request(type, tx, parts, n, s->req_id, deadline);
+	if (rc == 0 && !thread_wait_cond(slot_done, s, deadline))
+		rc = -XEN_ETIMEDOUT;
+	if (rc == 0 && !s->done)
+		rc = dead;
+	if (rc == 0 && s->type == XS_ERROR)
+		rc = error_of(s->data);
+	if (rc < 0) {
+		s->used = 0;
 		return rc;
-	if (hdr.type == XS_ERROR)
-		return error_of(payload);
-	return (int)hdr.len;
+	}
+	*out = s;
+	return (int)s->len;
 }
 
-static int talk_path(uint32_t type, uint32_t tx, const char *path)
+static void put_slot(struct slot *s)
 {
-	struct xs_part p = { path, strlen(path) + 1 };
+	s->used = 0;
+}
 
-	return talk(type, tx, &p, 1);
+/* A request whose reply carries nothing we need. */
+static int talk_void(uint32_t type, uint32_t tx, const struct xs_part *parts, unsigned n)
+{
+	struct slot *s;
+	int rc = talk(type, tx, parts, n, &s);
+
+	if (rc < 0)
+		return rc;
+	put_slot(s);
+	return 0;
 }
 
 int xs_read(uint32_t tx, const char *path, char *buf, size_t len)
 {
-	int n = talk_path(XS_READ, tx, path);
+	struct xs_part p = { path, strlen(path) + 1 };
+	struct slot *s;
+	int n = talk(XS_READ, tx, &p, 1, &s);
 
 	if (n < 0)
 		return n;
-	if ((size_t)n >= len)
+	if ((size_t)n >= len) {
+		put_slot(s);
 		return -XEN_E2BIG;
-	memcpy(buf, payload, (size_t)n);
+	}
+	memcpy(buf, s->data, (size_t)n);
 	buf[n] = '\0';
+	put_slot(s);
 	return n;
 }
 
 int xs_write(uint32_t tx, const char *path, const char *value)
 {
 	struct xs_part p[2] = { { path, strlen(path) + 1 }, { value, strlen(value) } };
-	int n = talk(XS_WRITE, tx, p, 2);
 
-	return n < 0 ? n : 0;
+	return talk_void(XS_WRITE, tx, p, 2);
 }
 
 int xs_rm(uint32_t tx, const char *path)
 {
-	int n = talk_path(XS_RM, tx, path);
+	struct xs_part p = { path, strlen(path) + 1 };
 
-	return n < 0 ? n : 0;
+	return talk_void(XS_RM, tx, &p, 1);
 }
 
 int xs_directory(uint32_t tx, const char *path, char *buf, size_t len)
 {
-	int n = talk_path(XS_DIRECTORY, tx, path), count = 0, i;
+	struct xs_part p = { path, strlen(path) + 1 };
+	struct slot *s;
+	int n = talk(XS_DIRECTORY, tx, &p, 1, &s), count = 0, i;
 
 	if (n < 0)
 		return n;
-	if ((size_t)n > len)
+	if ((size_t)n > len) {
+		put_slot(s);
 		return -XEN_E2BIG;
-	memcpy(buf, payload, (size_t)n);
+	}
+	memcpy(buf, s->data, (size_t)n);
+	put_slot(s);
 	for (i = 0; i < n; i++)
 		count += buf[i] == '\0';
 	return count;
@@ -289,79 +379,54 @@ int xs_directory(uint32_t tx, const char *path, char *buf, size_t len)
 int xs_transaction_start(uint32_t *tx)
 {
 	struct xs_part p = { "", 1 };
+	struct slot *s;
 	uint64_t id;
-	int n = talk(XS_TRANSACTION_START, 0, &p, 1);
+	int n = talk(XS_TRANSACTION_START, 0, &p, 1, &s);
 
 	if (n < 0)
 		return n;
-	if (parse_u64(payload, &id) < 0 || !id || id > UINT32_MAX)
-		return -XEN_EIO;
-	*tx = (uint32_t)id;
-	return 0;
+	n = parse_u64(s->data, &id) < 0 || !id || id > UINT32_MAX ? -XEN_EIO : 0;
+	put_slot(s);
+	if (n == 0)
+		*tx = (uint32_t)id;
+	return n;
 }
 
 int xs_transaction_end(uint32_t tx, int commit)
 {
 	struct xs_part p = { commit ? "T" : "F", 2 };
-	int n = talk(XS_TRANSACTION_END, tx, &p, 1);
 
-	return n < 0 ? n : 0;
+	return talk_void(XS_TRANSACTION_END, tx, &p, 1);
 }
 
-static int watch_op(uint32_t type, const char *path, const char *token)
+int xs_transaction_run(int (*fn)(uint32_t tx, void *arg), void *arg,
+		       unsigned max_tries)
+{
+	int rc = -XEN_EAGAIN;
+
+	for (unsigned i = 0; i < (max_tries ? max_tries : 100) && rc == -XEN_EAGAIN; i++) {
+		uint32_t tx;
+		int res;
+
+		rc = xs_transaction_start(&tx);
+		if (rc < 0)
+			return rc;
+		res = fn(tx, arg);
+		if (res < 0) {
+			xs_transaction_end(tx, 0);
+			rc = res;
+			continue; /* -EAGAIN from fn: run it again */
+		}
+		rc = xs_transaction_end(tx, 1);
+		if (rc == 0)
+			return res;
+	}
+	return rc;
+}
+
+int xs_watch_op(uint32_t type, const char *path, const char *token)
 {
 	struct xs_part p[2] = { { path, strlen(path) + 1 }, { token, strlen(token) + 1 } };
-	int n = talk(type, 0, p, 2);
 
-	return n < 0 ? n : 0;
-}
-
-int xs_watch(const char *path, const char *token)
-{
-	return watch_op(XS_WATCH, path, token);
-}
-
-int xs_unwatch(const char *path, const char *token)
-{
-	return watch_op(XS_UNWATCH, path, token);
-}
-
-static void pop_event(char *path, size_t plen, char *token, size_t tlen)
-{
-	struct xs_event *e = &events[ev_head];
-
-	snprintf(path, plen, "%s", e->path);
-	snprintf(token, tlen, "%s", e->token);
-	ev_head = (ev_head + 1) % XS_EVENTS;
-	ev_count--;
-}
-
-int xs_read_watch(char *path, size_t plen, char *token, size_t tlen,
-		  uint64_t deadline_ns)
-{
-	struct xsd_sockmsg hdr;
-	int rc = 0;
-
-	if (!ring)
-		return -XEN_ENODEV;
-	while (!ev_count && rc == 0) {
-		while (busy)
-			thread_yield();
-		/* Start a message only once bytes are there, then allow the
-		 * full timeout for the rest: a message read half way would
-		 * desynchronise the stream. */
-		if (READ_ONCE(ring->rsp_prod) == ring->rsp_cons) {
-			rc = wait_event(deadline_ns);
-			continue;
-		}
-		busy = 1;
-		rc = recv_msg(&hdr, time_now_ns() + XS_TIMEOUT_NS);
-		busy = 0;
-		if (rc == 0 && hdr.type == XS_WATCH_EVENT)
-			queue_event(hdr.len);
-	}
-	if (!ev_count)
-		return rc == -XEN_ETIMEDOUT ? 0 : rc;
-	pop_event(path, plen, token, tlen);
-	return 1;
+	return talk_void(type, 0, p, 2);
 }

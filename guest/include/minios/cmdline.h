@@ -14,6 +14,7 @@ struct cmdline {
 	enum console_mode console;
 	int hcpage_self;
 	long spin_us;                    /* -1: default */
+	int control_off;                 /* control=off */
 	const char *unknown;             /* last unrecognised option, or NULL */
 	int argc;                        /* >= 1: argv[0] is the program */
 	char *argv[CMDLINE_MAX_ARGS + 1];

@@ -38,6 +38,11 @@ void thread_sleep_until(uint64_t deadline_ns);
 void evtchn_wait(evtchn_port_t port);
 /* As evtchn_wait, but gives up at deadline_ns: 1 event, 0 timeout. */
 int evtchn_wait_until(evtchn_port_t port, uint64_t deadline_ns);
+/* Waits until cond(arg) is true (evaluated by the scheduler whenever it
+ * picks a thread: it must only read state) or deadline_ns passes (0:
+ * never): 1 true, 0 timeout. The wait queue of this kernel: the thread
+ * that changes the state needs no wake-up call. */
+int thread_wait_cond(int (*cond)(void *), void *arg, uint64_t deadline_ns);
 int thread_finished(const struct thread *t);
 const char *thread_name(const struct thread *t);
 unsigned sched_idle_polls(void);

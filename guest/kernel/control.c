@@ -1,0 +1,151 @@
+/*
+ * control: the guest side of Xen's PV shutdown protocol
+ * (toolstack-xenstore.md §6.2), the job Linux's drivers/xen/manage.c
+ * does.
+ *
+ * The "control" thread (started at boot once xenstore is reachable)
+ * watches control/shutdown. For each event it runs, in one transaction
+ * retried on EAGAIN: read the node; empty or missing: nothing to do
+ * (that is also the echo of our own acknowledgement); a command we
+ * handle: write "" back, which is the acknowledgement the toolstack
+ * waits for. Only after the commit does it act:
+ *   poweroff, halt -> SCHEDOP_shutdown(SHUTDOWN_poweroff)
+ *   reboot         -> SCHEDOP_shutdown(SHUTDOWN_reboot)
+ * Like Linux, a command we cannot carry out is not acknowledged:
+ *   suspend  -> unsupported until save/restore exists: we advertise
+ *               control/feature-suspend = "0" ("do not expect an
+ *               answer") and leave the request as it is, with a console
+ *               line; the toolstack's wait for the ack fails;
+ *   other    -> ignored the same way.
+ * At start it also advertises feature-poweroff = feature-reboot = "1".
+ *
+ * If pvxstored is not answering yet, registration is retried every
+ * second; a timed-out registration may still reach the server later,
+ * which then answers the retry with EEXIST: the watch exists.
+ */
+#include <xen/public/errno.h>
+#include <xen/public/sched.h>
+
+#include <minios/console.h>
+#include <minios/control.h>
+#include <minios/lib.h>
+#include <minios/minios.h>
+#include <minios/sched.h>
+#include <minios/time.h>
+#include <minios/xenstore.h>
+
+#define SHUTDOWN_NODE "control/shutdown"
+#define NO_ACTION     (-1)
+
+static const struct {
+	const char *cmd;
+	int reason;   /* SHUTDOWN_*, or NO_ACTION: not acknowledged */
+	const char *why;
+} commands[] = {
+	{ "poweroff", SHUTDOWN_poweroff, NULL },
+	{ "halt", SHUTDOWN_poweroff, NULL },
+	{ "reboot", SHUTDOWN_reboot, NULL },
+	{ "suspend", NO_ACTION, "suspend is not supported (feature-suspend = 0)" },
+};
+
+struct request {
+	char cmd[64];
+	int reason;
+	const char *why;
+};
+
+static struct xs_watch watch = { .path = SHUTDOWN_NODE, .token = "minios-control" };
+
+static void classify(struct request *r)
+{
+	r->reason = NO_ACTION;
+	r->why = "unknown request";
+	for (unsigned i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(r->cmd, commands[i].cmd)) {
+			r->reason = commands[i].reason;
+			r->why = commands[i].why;
+		}
+}
+
+/* One transaction: read, and acknowledge what we will carry out. */
+static int read_and_ack(uint32_t tx, void *arg)
+{
+	struct request *r = arg;
+	int rc = xs_read(tx, SHUTDOWN_NODE, r->cmd, sizeof(r->cmd));
+
+	if (rc == -XEN_ENOENT || rc == -XEN_E2BIG) {
+		r->cmd[0] = '\0'; /* gone, or no command we know is that long */
+		rc = 0;
+	}
+	if (rc < 0 || !r->cmd[0])
+		return rc;
+	classify(r);
+	return r->reason == NO_ACTION ? 0 : xs_write(tx, SHUTDOWN_NODE, "");
+}
+
+static void handle(void)
+{
+	struct request r = { .reason = NO_ACTION };
+	int rc = xs_transaction_run(read_and_ack, &r, 0);
+
+	if (rc < 0) {
+		printk("minios: control: reading %s failed: %d\n", SHUTDOWN_NODE, rc);
+		return;
+	}
+	if (!r.cmd[0])
+		return;
+	if (r.reason == NO_ACTION) {
+		printk("minios: control: '%s' not acknowledged: %s\n", r.cmd, r.why);
+		return;
+	}
+	printk("minios: control: '%s' acknowledged, shutting down (reason %d)\n",
+	       r.cmd, r.reason);
+	minios_shutdown((unsigned)r.reason);
+}
+
+static void advertise(void)
+{
+	static const char *const keys[][2] = {
+		{ "control/feature-poweroff", "1" },
+		{ "control/feature-reboot", "1" },
+		{ "control/feature-suspend", "0" },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++) {
+		int rc = xs_write(0, keys[i][0], keys[i][1]);
+
+		if (rc < 0)
+			printk("minios: control: cannot write %s: %d\n", keys[i][0], rc);
+	}
+}
+
+static void control_main(void *arg)
+{
+	char path[XS_WATCH_PATH];
+	int rc, said = 0;
+
+	(void)arg;
+	while ((rc = xs_watch_add(&watch)) < 0) {
+		if (!said++)
+			printk("minios: control: cannot watch %s yet (%d), retrying\n",
+			       SHUTDOWN_NODE, rc);
+		if (xs_ring_state() < 0)
+			return;
+		msleep(1000);
+	}
+	advertise();
+	printk("minios: control: watching %s\n", SHUTDOWN_NODE);
+	for (;;) {
+		rc = xs_watch_wait(&watch, path, sizeof(path), 0);
+		if (rc < 0) {
+			printk("minios: control: stopped (%d)\n", rc);
+			return;
+		}
+		handle();
+	}
+}
+
+int control_start(void)
+{
+	return thread_create("control", control_main, NULL) ? 0 : -XEN_ENOMEM;
+}
