@@ -268,7 +268,7 @@ int ctl_conn_add_port(struct ctl_conn *c, uint32_t port, int notify_fd)
 	return 0;
 }
 
-void ctl_conn_del_port(struct ctl_conn *c, uint32_t port)
+int ctl_conn_del_port(struct ctl_conn *c, uint32_t port)
 {
 	for (struct ctl_port **pp = &c->ports; *pp; pp = &(*pp)->next) {
 		struct ctl_port *p = *pp;
@@ -276,12 +276,15 @@ void ctl_conn_del_port(struct ctl_conn *c, uint32_t port)
 		if (p->port != port)
 			continue;
 		*pp = p->next;
+		/* A notify written just before the close still counts. */
+		notify_cb(p->notify_fd, EV_READ, p);
 		event_free(p->ev);
 		close(p->notify_fd);
 		evtchn_dom0_close(c, port);
 		free(p);
-		return;
+		return 0;
 	}
+	return -EINVAL;
 }
 
 static int open_socket(const char *rundir)

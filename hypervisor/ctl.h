@@ -62,7 +62,9 @@ void ctl_stop(void);
 
 /* Dom0 event-channel ports of a connection (ctl.c). */
 int ctl_conn_add_port(struct ctl_conn *c, uint32_t port, int notify_fd);
-void ctl_conn_del_port(struct ctl_conn *c, uint32_t port);
+/* Sends a notify still pending on its eventfd, then closes the port:
+ * 0, or -EINVAL if c has no such port. */
+int ctl_conn_del_port(struct ctl_conn *c, uint32_t port);
 /* domid < 0: every domain's events; else that domain's only. */
 void ctl_conn_subscribe(struct ctl_conn *c, int32_t domid);
 

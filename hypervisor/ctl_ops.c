@@ -250,14 +250,12 @@ static int op_evtchn_notify(struct ctl_req *rq, struct ctl_reply *rep)
 static int op_evtchn_close(struct ctl_req *rq, struct ctl_reply *rep)
 {
 	struct pvx_ctl_port_req p;
-	int r;
 
 	(void)rep;
 	memcpy(&p, rq->payload, sizeof(p));
-	r = evtchn_dom0_close(rq->conn, p.port);
-	if (r == 0)
-		ctl_conn_del_port(rq->conn, p.port);
-	return r;
+	/* The port's notify eventfd is flushed before the port closes, so
+	 * "notify, then close" never loses the notify. */
+	return ctl_conn_del_port(rq->conn, p.port);
 }
 
 static int op_subscribe(struct ctl_req *rq, struct ctl_reply *rep)

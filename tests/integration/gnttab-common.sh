@@ -10,6 +10,21 @@ need_gnttab() {
 	[ -x "$GNTTAB_PEER" ] || skip "$GNTTAB_PEER not built"
 }
 
+# Background processes of the test, killed at exit even on failure (the
+# instance's own trap runs after).
+GNTTAB_BG=()
+gnttab_start() {
+	pvx_instance_start
+	trap gnttab_cleanup EXIT
+}
+gnttab_cleanup() {
+	local rc=$?
+	[ ${#GNTTAB_BG[@]} -gt 0 ] && kill -9 "${GNTTAB_BG[@]}" 2>/dev/null
+	wait 2>/dev/null
+	(exit $rc)
+	pvx_instance_stop
+}
+
 # pvxd must still answer and must not have logged a sanitizer report.
 pvxd_healthy() {
 	pvx list >/dev/null || fail "pvxd no longer answers"
