@@ -29,7 +29,7 @@ gnttab_cleanup() {
 pvxd_healthy() {
 	pvx list >/dev/null || fail "pvxd no longer answers"
 	if grep -qE 'ERROR: (Address|Undefined|Leak)Sanitizer|runtime error:' \
-		"$PVX_LOGDIR"/pvxd.log 2>/dev/null; then
+		"$PVX_LOGDIR"/*.log 2>/dev/null; then
 		fail "pvxd logged a sanitizer report"
 	fi
 }
