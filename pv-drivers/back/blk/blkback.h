@@ -162,6 +162,7 @@ struct blkback_rq {
 	int16_t status;
 	uint8_t pending;                   /* completions still to come */
 	uint64_t bytes;                    /* expected from the data operation */
+	unsigned niov;                     /* iov entries: adjacent segments merged */
 	bool kept[PVX_BLK_MAX_SEGS];       /* persistent: do not unmap */
 	uint32_t handle[PVX_BLK_MAX_SEGS];
 	void *page[PVX_BLK_MAX_SEGS];

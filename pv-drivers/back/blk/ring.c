@@ -87,7 +87,12 @@ static int16_t fetch_indirect(struct blkback_ring *r, struct blkback_req *q)
 	return blkback_validate_segs(q, &r->disk);
 }
 
-/* Maps every data page (one batch for the misses) and builds the iovec. */
+/*
+ * Maps every data page (one batch for the misses) and builds the iovec.
+ * Segments that continue each other in our mapping of the guest (pages
+ * adjacent in guest memory are adjacent in the domain's memfd view) are
+ * merged: a guest's 1 MiB buffer usually becomes one iovec entry.
+ */
 static int16_t map_segs(struct blkback_rq *rq)
 {
 	bool writable = rq->req.op == BLKBACK_READ; /* we write guest memory */
@@ -100,13 +105,19 @@ static int16_t map_segs(struct blkback_rq *rq)
 				 rq->kept) < 0)
 		return BLKIF_RSP_ERROR;
 	rq->bytes = 0;
+	rq->niov = 0;
 	for (unsigned i = 0; i < n; i++) {
 		const struct blkback_seg *s = &rq->req.seg[i];
 		size_t len = (size_t)(s->last - s->first + 1) << BLKIF_SECTOR_SHIFT;
+		uint8_t *base = (uint8_t *)rq->page[i] + ((size_t)s->first << BLKIF_SECTOR_SHIFT);
+		struct iovec *prev = rq->niov ? &rq->iov[rq->niov - 1] : NULL;
 
-		rq->iov[i].iov_base = (uint8_t *)rq->page[i] +
-				      ((size_t)s->first << BLKIF_SECTOR_SHIFT);
-		rq->iov[i].iov_len = len;
+		if (prev && (uint8_t *)prev->iov_base + prev->iov_len == base) {
+			prev->iov_len += len;
+		} else {
+			rq->iov[rq->niov].iov_base = base;
+			rq->iov[rq->niov++].iov_len = len;
+		}
 		rq->bytes += len;
 	}
 	return BLKIF_RSP_OKAY;
@@ -131,7 +142,7 @@ static int submit(struct blkback_rq *rq)
 		rq->pending += rc == 0;
 	} else if (q->op != BLKBACK_FLUSH) {
 		rc = blkback_io_rw(r->io, q->op == BLKBACK_WRITE, r->fd, rq->iov,
-				   q->nr_segs, off, ud, q->sync_after);
+				   rq->niov, off, ud, q->sync_after);
 		rq->pending += rc == 0;
 	}
 	if (rc == 0 && q->sync_after) {
