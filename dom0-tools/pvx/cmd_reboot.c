@@ -1,11 +1,15 @@
 /*
- * pvx reboot [-w] [-F] DOMAIN
+ * pvx reboot [-w] [-F] [-t SECS] DOMAIN
  *
- * Interim until xenstore's control/shutdown exists: pvxd records a
- * reboot as if the guest had asked (PVX_CTL_SHUTDOWN, SHUTDOWN_reboot);
- * the monitor applies on_reboot (default: restart = destroy + build the
- * same config again). -w waits for the old domain to stop and then, for
- * at most REBOOT_WAIT_MS, for a new domain of that name to run.
+ * Xen's cooperative reboot (pvcontrol.c): "reboot" goes into the
+ * domain's control/shutdown and pvx waits (at most SECS, default 60 s)
+ * for the guest's acknowledgement; the guest then calls
+ * SCHEDOP_shutdown(reboot) and its monitor applies on_reboot (default:
+ * restart = destroy + build the same config again). Without an
+ * acknowledgement it fails, unless -F: then pvxd records the reboot as
+ * if the guest had asked (PVX_CTL_SHUTDOWN, SHUTDOWN_reboot). -w waits
+ * for the old domain to stop and then, for at most REBOOT_WAIT_MS, for a
+ * new domain of that name to run, all through pvxd's events.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +20,7 @@
 #include <xen/public/sched.h>
 
 #include "cmd.h"
+#include "pvcontrol.h"
 #include "wait.h"
 
 /* A restart takes milliseconds; a domain not back after this is taken
@@ -40,36 +45,50 @@ static int wait_back(struct pvx_ctl *sub, struct pvx_ctl *c, int32_t old,
 	return rc == -ETIMEDOUT ? 0 : rc;
 }
 
-int cmd_reboot(int argc, char **argv)
+static int parse(int argc, char **argv, bool *wait, struct pvx_pvcontrol_opts *o)
 {
-	struct pvx_ctl_dominfo d;
-	struct pvx_ctl *c = NULL, *sub = NULL;
-	int32_t domid;
-	int opt, rc = 1;
-	bool wait = false;
+	int opt;
 
+	*o = (struct pvx_pvcontrol_opts){ "reboot", SHUTDOWN_reboot, false,
+					  PVX_PVCONTROL_TIMEOUT_S };
 	optind = 0;
-	while ((opt = getopt(argc, argv, "+wF")) != -1) {
+	while ((opt = getopt(argc, argv, "+wFt:")) != -1) {
 		if (opt == 'w')
-			wait = true;
-		else if (opt != 'F')
-			return pvx_usage_err("reboot", "unknown option");
+			*wait = true;
+		else if (opt == 'F')
+			o->force = true;
+		else if (opt == 't' && pvx_parse_secs(optarg, &o->timeout_s) == 0)
+			continue;
+		else
+			return pvx_usage_err("reboot", opt == 't' ? "bad -t SECONDS"
+								  : "unknown option");
 	}
 	if (argc - optind != 1)
 		return pvx_usage_err("reboot", "expected one DOMAIN");
+	return 0;
+}
+
+int cmd_reboot(int argc, char **argv)
+{
+	struct pvx_pvcontrol_opts o;
+	struct pvx_ctl_dominfo d;
+	struct pvx_ctl *c = NULL, *sub = NULL;
+	char name[1][PVX_NAME_MAX];
+	int32_t domid;
+	bool wait = false;
+	int rc = parse(argc, argv, &wait, &o);
+
+	if (rc)
+		return rc;
+	rc = 1;
 	c = pvx_connect();
 	if (!c || (wait && !(sub = pvx_wait_open())))
 		goto out;
 	if (pvx_resolve(c, argv[optind], &domid) < 0 || pvx_ctl_info(c, domid, &d) < 0)
 		goto out;
-	rc = pvx_ctl_shutdown(c, domid, SHUTDOWN_reboot);
-	if (rc < 0) {
-		pvx_err("cannot reboot '%s': %s", argv[optind], strerror(-rc));
-		rc = 1;
-		goto out;
-	}
-	rc = wait ? wait_back(sub, c, domid, d.name) : 0;
-	if (rc < 0) {
+	snprintf(name[0], sizeof(name[0]), "%s", d.name);
+	rc = pvx_pvcontrol_run(c, &domid, name, 1, &o);
+	if (rc == 0 && wait && wait_back(sub, c, domid, d.name) < 0) {
 		pvx_err("lost pvxd while waiting");
 		rc = 1;
 	}

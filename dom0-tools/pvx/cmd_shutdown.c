@@ -1,14 +1,18 @@
 /*
- * pvx shutdown [-w] [-a] [-F] [DOMAIN]
+ * pvx shutdown [-w] [-a] [-F] [-t SECS] [DOMAIN]
  *
- * Interim until xenstore's control/shutdown exists: pvxd records a
- * poweroff as if the guest had asked (PVX_CTL_SHUTDOWN), which stops the
- * domain at once; the domain's monitor then applies on_poweroff
- * (default: destroy). A domain that is already shut down or crashed
- * (preserved) is left alone. -w waits through domain events: once for
- * "shut down or gone"; twice also for "gone", for at most GONE_WAIT_MS
- * after the shutdown, since a preserved domain (or one whose monitor
- * died) is never destroyed.
+ * Xen's cooperative shutdown (pvcontrol.c): "poweroff" goes into each
+ * domain's control/shutdown, and pvx waits (at most SECS, default 60 s,
+ * libxl's figure) for the guest to acknowledge by emptying it; the
+ * guest then calls SCHEDOP_shutdown(poweroff) and its monitor applies
+ * on_poweroff. A guest that does not acknowledge is an error unless -F,
+ * which stops it through pvxd instead (PVX_CTL_SHUTDOWN, as if it had
+ * asked). A domain that is already shut down or crashed (preserved) is
+ * left alone. -w then waits through pvxd's domain events: once for
+ * "shut down or gone"; twice also for "gone", for at most GONE_WAIT_MS,
+ * since a preserved domain (or one whose monitor died) is never
+ * destroyed. The subscription is made before the request, so no change
+ * can slip by.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,9 +24,16 @@
 #include <xen/public/sched.h>
 
 #include "cmd.h"
+#include "pvcontrol.h"
 #include "wait.h"
 
 #define GONE_WAIT_MS 10000
+
+struct shutdown_opts {
+	int waits;
+	bool all;
+	struct pvx_pvcontrol_opts pv;
+};
 
 static int collect(struct pvx_ctl *c, bool all, const char *arg,
 		   int32_t **ids, size_t *n)
@@ -47,27 +58,22 @@ static int collect(struct pvx_ctl *c, bool all, const char *arg,
 	return *ids ? 0 : -1;
 }
 
-/* Sends the shutdown unless the domain already stopped; a slot that
- * needs no waiting becomes -1. */
-static int request(struct pvx_ctl *c, int32_t *id)
+/* Names for the messages; a domain already down (preserved) or gone
+ * needs no request: its slot becomes -1. */
+static void prepare(struct pvx_ctl *c, int32_t *ids, char (*names)[PVX_NAME_MAX], size_t n)
 {
 	struct pvx_ctl_dominfo d;
-	int rc;
 
-	if (*id < 0)
-		return 0;
-	if (pvx_ctl_info(c, *id, &d) == 0 &&
-	    (d.state == PVX_DOM_SHUTDOWN || d.state == PVX_DOM_CRASHED)) {
-		*id = -1; /* already down (preserved): nothing to ask */
-		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (ids[i] < 0)
+			continue;
+		if (pvx_ctl_info(c, ids[i], &d) < 0 || d.state == PVX_DOM_SHUTDOWN ||
+		    d.state == PVX_DOM_CRASHED || d.state == PVX_DOM_DYING) {
+			ids[i] = -1;
+			continue;
+		}
+		snprintf(names[i], PVX_NAME_MAX, "%s", d.name);
 	}
-	rc = pvx_ctl_shutdown(c, *id, SHUTDOWN_poweroff);
-	if (rc < 0) {
-		pvx_err("cannot shut down domain %d: %s", *id, strerror(-rc));
-		*id = -1;
-		return 1;
-	}
-	return 0;
 }
 
 static int wait_all(struct pvx_ctl *sub, struct pvx_ctl *c, int32_t *ids, size_t n,
@@ -96,36 +102,57 @@ static int wait_all(struct pvx_ctl *sub, struct pvx_ctl *c, int32_t *ids, size_t
 	return 0;
 }
 
+static int parse(int argc, char **argv, struct shutdown_opts *o)
+{
+	int opt;
+
+	*o = (struct shutdown_opts){ .pv = { "poweroff", SHUTDOWN_poweroff, false,
+					     PVX_PVCONTROL_TIMEOUT_S } };
+	optind = 0;
+	while ((opt = getopt(argc, argv, "+waFt:")) != -1) {
+		if (opt == 'w')
+			o->waits++;
+		else if (opt == 'a')
+			o->all = true;
+		else if (opt == 'F')
+			o->pv.force = true;
+		else if (opt == 't' && pvx_parse_secs(optarg, &o->pv.timeout_s) == 0)
+			continue;
+		else
+			return pvx_usage_err("shutdown", opt == 't' ? "bad -t SECONDS"
+								    : "unknown option");
+	}
+	if (argc - optind != (o->all ? 0 : 1))
+		return pvx_usage_err("shutdown", o->all ? "-a takes no DOMAIN" : "expected one DOMAIN");
+	return 0;
+}
+
 int cmd_shutdown(int argc, char **argv)
 {
 	struct pvx_ctl *c = NULL, *sub = NULL;
+	struct shutdown_opts o;
+	char (*names)[PVX_NAME_MAX] = NULL;
 	int32_t *ids = NULL;
 	size_t n = 0;
-	int opt, waits = 0, rc = 1;
-	bool all = false;
+	int rc = parse(argc, argv, &o);
 
-	optind = 0;
-	while ((opt = getopt(argc, argv, "+waF")) != -1) {
-		if (opt == 'w')
-			waits++;
-		else if (opt == 'a')
-			all = true;
-		else if (opt != 'F')
-			return pvx_usage_err("shutdown", "unknown option");
-	}
-	if (argc - optind != (all ? 0 : 1))
-		return pvx_usage_err("shutdown", all ? "-a takes no DOMAIN" : "expected one DOMAIN");
+	if (rc)
+		return rc;
+	rc = 1;
 	c = pvx_connect();
-	if (!c || (waits && !(sub = pvx_wait_open())))
+	if (!c || (o.waits && !(sub = pvx_wait_open())))
 		goto out;
-	if (collect(c, all, argv[optind], &ids, &n) < 0)
+	if (collect(c, o.all, argv[optind], &ids, &n) < 0)
 		goto out;
-	rc = 0;
-	for (size_t i = 0; i < n; i++)
-		rc |= request(c, &ids[i]);
-	if (waits)
-		rc |= wait_all(sub, c, ids, n, waits > 1);
+	names = calloc(n ? n : 1, sizeof(*names));
+	if (!names)
+		goto out;
+	prepare(c, ids, names, n);
+	rc = pvx_pvcontrol_run(c, ids, names, n, &o.pv);
+	if (o.waits)
+		rc |= wait_all(sub, c, ids, n, o.waits > 1);
 out:
+	free(names);
 	free(ids);
 	pvx_ctl_close(sub);
 	pvx_ctl_close(c);

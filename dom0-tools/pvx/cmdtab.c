@@ -37,15 +37,19 @@ const struct pvx_cmd pvx_cmds[] = {
 	{ "destroy", cmd_destroy, "terminate a domain immediately",
 	  "destroy DOMAIN" },
 	{ "shutdown", cmd_shutdown, "shut a domain down (on_poweroff applies)",
-	  "shutdown [-w] [-a] [-F] [DOMAIN]\n"
-	  "  -w            wait until the domain has shut down or is gone;\n"
+	  "shutdown [-w] [-a] [-F] [-t SECS] [DOMAIN]\n"
+	  "Writes \"poweroff\" to the guest's control/shutdown and waits for its\n"
+	  "acknowledgement (at most SECS, default 60).\n"
+	  "  -w            then wait until the domain has shut down or is gone;\n"
 	  "                given twice, also until it is gone (at most 10 s)\n"
 	  "  -a            every domain\n"
-	  "  -F            accepted for xl compatibility (no ACPI fallback needed)" },
+	  "  -F            if the guest does not acknowledge, force it (pvxd)" },
 	{ "reboot", cmd_reboot, "reboot a domain (on_reboot applies)",
-	  "reboot [-w] [-F] DOMAIN\n"
-	  "  -w            wait until the domain stopped and, for up to 10 s, is back\n"
-	  "  -F            accepted for xl compatibility" },
+	  "reboot [-w] [-F] [-t SECS] DOMAIN\n"
+	  "Writes \"reboot\" to the guest's control/shutdown and waits for its\n"
+	  "acknowledgement (at most SECS, default 60).\n"
+	  "  -w            then wait until the domain stopped and, for up to 10 s, is back\n"
+	  "  -F            if the guest does not acknowledge, force it (pvxd)" },
 	{ "pause", cmd_pause, "pause a domain", "pause DOMAIN" },
 	{ "unpause", cmd_unpause, "unpause a paused domain", "unpause DOMAIN" },
 	{ "console", cmd_console, "attach to a domain's console (Ctrl-] detaches)",
