@@ -17,6 +17,11 @@
  *       the failures Dom0 must see: refs out of range, a grant made to
  *       someone else (OTHERDOM's OTHERREF), a read-only grant mapped for writing, a page-crossing
  *       copy, a domain that does not exist.
+ *   gnttab-peer ring DOMID REF PORT N
+ *       pairs with minios grant-ring: map the ring page once (a
+ *       persistent mapping), answer N requests with val + 1 as a backend
+ *       does (hold-off notifications, final check before sleeping), then
+ *       unmap; prints the notifications it sent and received.
  * Exit 0 when every check held; each failure is printed.
  */
 #include <errno.h>
@@ -29,6 +34,13 @@
 
 #include <pvx/ctlclient.h>
 #include <pvx/gnttab.h>
+#include <pvx/ring.h>
+
+struct gring_msg {
+	uint64_t id;
+	uint64_t val;
+};
+PVX_RING_DEFINE(gring, struct gring_msg, struct gring_msg)
 
 #define STEP_MS 30000
 
@@ -155,6 +167,61 @@ static int do_bad(struct pvx_gnttab *g, int32_t dom, grant_ref_t ref, int32_t ot
 	return failures != 0;
 }
 
+/* Answers what is on the ring; -1 on a bad ring. */
+static int serve(struct gring_back_ring *br, const struct pvx_evtchn *ev,
+		 uint64_t *served, uint64_t *kicks)
+{
+	struct gring_msg m;
+	int r;
+
+	while ((r = gring_back_get_request(br, &m)) == 1) {
+		m.val++;
+		if (gring_back_put_response(br, &m) < 0)
+			return -1;
+		(*served)++;
+	}
+	if (r < 0)
+		return -1;
+	if (gring_back_push_responses_and_check_notify(br)) {
+		pvx_evtchn_notify(ev);
+		(*kicks)++;
+	}
+	return 0;
+}
+
+static int do_ring(struct pvx_ctl *ctl, struct pvx_gnttab *g, int32_t dom,
+		   grant_ref_t ref, uint32_t port, uint64_t n)
+{
+	struct gring_back_ring br;
+	struct pvx_evtchn ev;
+	uint64_t served = 0, kicks = 0, wakes = 0;
+	uint32_t handle;
+	int16_t st;
+	void *page = pvx_gnttab_map_ref(g, dom, ref, false, &handle, &st);
+	int rc = page ? pvx_evtchn_bind(ctl, dom, port, &ev) : -EINVAL;
+
+	if (!page || rc < 0 || gring_back_attach(&br, page, PVX_PAGE_SIZE) < 0)
+		return fprintf(stderr, "gnttab-peer: ring setup: %s %d\n",
+			       pvx_gnttab_strstatus(st), rc), 1;
+	while (served < n) {
+		if (serve(&br, &ev, &served, &kicks) < 0)
+			return fprintf(stderr, "gnttab-peer: bad ring after %llu\n",
+				       (unsigned long long)served), 1;
+		if (served >= n || gring_back_final_check_for_requests(&br) != 0)
+			continue;
+		if (wait_event(&ev, STEP_MS) <= 0)
+			return fprintf(stderr, "gnttab-peer: ring went quiet after %llu\n",
+				       (unsigned long long)served), 1;
+		wakes++;
+	}
+	printf("ring: %llu answered, %llu notifications sent, %llu wake-ups\n",
+	       (unsigned long long)served, (unsigned long long)kicks,
+	       (unsigned long long)wakes);
+	CHECK(pvx_gnttab_unmap(g, handle) == 0, "unmap ring");
+	pvx_evtchn_close(ctl, &ev);
+	return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct pvx_ctl *ctl = NULL;
@@ -165,7 +232,7 @@ int main(int argc, char **argv)
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: gnttab-peer share DOMID REF PORT | hold DOMID REF "
-			"die|destroy | bad DOMID REF OTHERDOM OTHERREF\n");
+			"die|destroy | bad DOMID REF OTHERDOM OTHERREF | ring DOMID REF PORT N\n");
 		return 2;
 	}
 	dom = atoi(argv[2]);
@@ -181,6 +248,9 @@ int main(int argc, char **argv)
 		rc = do_share(ctl, g, dom, ref, (uint32_t)atoi(argv[4]));
 	else if (!strcmp(argv[1], "hold") && argc == 5)
 		rc = do_hold(ctl, g, dom, ref, argv[4]);
+	else if (!strcmp(argv[1], "ring") && argc == 6)
+		rc = do_ring(ctl, g, dom, ref, (uint32_t)atoi(argv[4]),
+			     strtoull(argv[5], NULL, 0));
 	else if (!strcmp(argv[1], "bad") && argc == 6)
 		rc = do_bad(g, dom, ref, atoi(argv[4]), (grant_ref_t)atoi(argv[5]));
 	else
