@@ -69,7 +69,6 @@ static void paths_exit(struct blkbackd *d)
 	free(d->rundir);
 	free(d->logdir);
 	free(d->pid_path);
-	bb_log_close();
 }
 
 static void signals_exit(struct blkbackd *d)
@@ -222,5 +221,6 @@ int main(int argc, char **argv)
 		if (steps[i].exit)
 			steps[i].exit(&d);
 	bb_log(BB_INFO, "stopped");
+	bb_log_close();
 	return rc ? 1 : 0;
 }

@@ -159,7 +159,7 @@ void bb_vbd_update(struct bb_vbd *v)
 		fe = -1;
 	bb_xs_read_int(v->d, v->be, "online", &online);
 	if ((online == 0 && be != XenbusStateClosed) ||
-	    (fe < 0 && be == XenbusStateClosed && !domain_exists(v))) {
+	    (fe < 0 && !domain_exists(v))) {
 		do_close(v, fe < 0);
 		return;
 	}
