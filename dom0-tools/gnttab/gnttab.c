@@ -97,11 +97,42 @@ out:
 	return rc;
 }
 
+/*
+ * A view whose last grant is unmapped stays cached (a backend that maps
+ * per request would otherwise fetch and mmap the memfd every time), up to
+ * GT_IDLE_MAX idle views; the oldest idle one goes first. An idle view
+ * of a destroyed domain keeps its memory alive until then, until the
+ * domid is mapped again (the cookie differs) or pvx_gnttab_release_idle.
+ */
 void gt_view_put(struct pvx_gnttab *g, struct gt_view *v)
 {
+	struct gt_view *oldest = NULL;
+	unsigned idle = 0;
+
 	if (v->nmaps && --v->nmaps)
 		return;
-	gt_view_free(g, v);
+	if (v->domid < 0) {
+		gt_view_free(g, v); /* retired: its domid belongs to a newer domain */
+		return;
+	}
+	for (struct gt_view *w = g->views; w; w = w->next)
+		if (w->nmaps == 0) {
+			idle++;
+			oldest = w; /* views are pushed at the head: the last is oldest */
+		}
+	if (idle > GT_IDLE_MAX)
+		gt_view_free(g, oldest);
+}
+
+void pvx_gnttab_release_idle(struct pvx_gnttab *g)
+{
+	struct gt_view *v = g->views, *next;
+
+	for (; v; v = next) {
+		next = v->next;
+		if (v->nmaps == 0)
+			gt_view_free(g, v);
+	}
 }
 
 void gt_view_free(struct pvx_gnttab *g, struct gt_view *v)

@@ -3,7 +3,7 @@
  *
  * A view is one granter's memfd mapped twice (read-write and read-only),
  * tagged with pvxd's cookie for that domain instance, and counted by the
- * handles that point into it: the last unmap drops it. Handles are
+ * handles that point into it; a few idle views stay cached. Handles are
  * pvxd's numbers for this connection; `views` maps each live handle to
  * its view.
  */
@@ -11,6 +11,8 @@
 #define PVX_GNTTAB_PRIV_H
 
 #include <pvx/gnttab.h>
+
+#define GT_IDLE_MAX 4  /* cached views with nothing mapped */
 
 struct gt_view {
 	int32_t domid;

@@ -103,13 +103,15 @@ static int map_chunk(struct pvx_gnttab *g, int32_t domid,
 				return rc;
 			}
 		} else if (v->cookie != r.hdr.cookie) {
-			v->domid = -1; /* an earlier domain: keep it for its handles */
+			/* an earlier domain: keep its view only for its own handles */
+			if (v->nmaps)
+				v->domid = -1;
+			else
+				gt_view_free(g, v);
 			drop(g, &r, n);
 			continue;
 		}
 		fill(g, v, &r, m, n);
-		if (v->nmaps == 0)
-			gt_view_free(g, v);
 		return 0;
 	}
 	return -EAGAIN; /* the domid keeps being reused under us */

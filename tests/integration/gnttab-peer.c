@@ -22,6 +22,9 @@
  *       persistent mapping), answer N requests with val + 1 as a backend
  *       does (hold-off notifications, final check before sleeping), then
  *       unmap; prints the notifications it sent and received.
+ *   gnttab-peer bench DOMID REF
+ *       map + unmap REF in batches of 1, 32 and 1024 (pins of one entry)
+ *       and print the cost per batch and per grant.
  * Exit 0 when every check held; each failure is printed.
  */
 #include <errno.h>
@@ -222,6 +225,42 @@ static int do_ring(struct pvx_ctl *ctl, struct pvx_gnttab *g, int32_t dom,
 	return failures != 0;
 }
 
+static double now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+static int do_bench(struct pvx_gnttab *g, int32_t dom, grant_ref_t ref)
+{
+	static struct pvx_gnttab_map m[1024];
+	static uint32_t h[1024];
+	static const size_t sizes[] = { 1, 32, 1024 };
+
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t b = sizes[s], rounds = 20480 / b;
+		double t0 = now_us(), t1;
+
+		for (size_t r = 0; r < rounds; r++) {
+			for (size_t i = 0; i < b; i++)
+				m[i] = (struct pvx_gnttab_map){ .ref = ref };
+			if (pvx_gnttab_map_batch(g, dom, m, b) < 0 || m[0].status || m[b - 1].status)
+				return fprintf(stderr, "gnttab-peer: bench map: %s\n",
+					       pvx_gnttab_strstatus(m[0].status)), 1;
+			for (size_t i = 0; i < b; i++)
+				h[i] = m[i].handle;
+			if (pvx_gnttab_unmap_batch(g, h, NULL, b) < 0)
+				return fprintf(stderr, "gnttab-peer: bench unmap\n"), 1;
+		}
+		t1 = now_us();
+		printf("bench: batch %4zu: map+unmap %8.1f us per batch, %6.3f us per grant\n",
+		       b, (t1 - t0) / rounds, (t1 - t0) / (rounds * b));
+	}
+	return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct pvx_ctl *ctl = NULL;
@@ -251,6 +290,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "ring") && argc == 6)
 		rc = do_ring(ctl, g, dom, ref, (uint32_t)atoi(argv[4]),
 			     strtoull(argv[5], NULL, 0));
+	else if (!strcmp(argv[1], "bench") && argc == 4)
+		rc = do_bench(g, dom, ref);
 	else if (!strcmp(argv[1], "bad") && argc == 6)
 		rc = do_bad(g, dom, ref, atoi(argv[4]), (grant_ref_t)atoi(argv[5]));
 	else

@@ -11,9 +11,11 @@
  * it) and record a handle against this connection; the library then
  * returns a pointer into its cached mapping of the domain's memfd. The
  * memfd comes with the first map reply that needs it (no extra round
- * trip) and stays mapped while any grant of that domain is mapped, so
- * persistent grants cost nothing per use. Read-only grants point into a
- * PROT_READ view: a write through them faults.
+ * trip) and stays mapped while any grant of that domain is mapped, and a
+ * little after (up to 4 idle domains are cached), so persistent grants
+ * cost nothing per use and per-request mapping costs one round trip.
+ * Read-only grants point into a PROT_READ view: a write through them
+ * faults.
  *
  * Unmapping clears the busy bits once the last mapping of a ref is gone.
  * Closing the handle (or the process dying: its control connection
@@ -89,6 +91,11 @@ struct pvx_gnttab_copy {
  * per 60 KiB of data). 0 with per-segment status, or a negative errno. */
 int pvx_gnttab_copy(struct pvx_gnttab *g, int32_t domid,
 		    struct pvx_gnttab_copy *c, size_t n);
+
+/* Unmaps the cached memory of domains with nothing mapped (a backend
+ * calls it when a frontend goes away, so a dead domain's memory is not
+ * kept alive by the cache). */
+void pvx_gnttab_release_idle(struct pvx_gnttab *g);
 
 /* Grants currently mapped through g (all domains). */
 size_t pvx_gnttab_nr_mapped(const struct pvx_gnttab *g);
