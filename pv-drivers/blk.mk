@@ -26,7 +26,9 @@ endif
 UNIT_BLK_SRCS := $(sort $(wildcard tests/unit/blk/*.c))
 UNIT_BLK_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(UNIT_BLK_SRCS))
 
-$(O)/tests/unit-blk: $(UNIT_BLK_OBJS) $(O)/lib/libpvxblkback.a
+# The vdev table test links the toolstack's vbd helper (and libpvxxs under it).
+$(O)/tests/unit-blk: $(UNIT_BLK_OBJS) $(O)/lib/libpvxblkback.a \
+		$(O)/obj/dom0-tools/pvx/cmd_block_dev.o $(O)/lib/libpvxxs.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -luring $(CHECK_LIBS) -lpthread
 

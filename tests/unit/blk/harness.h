@@ -13,6 +13,7 @@ Suite *make_gnt_suite(void);
 Suite *make_io_suite(void);
 Suite *make_ring_suite(void);
 Suite *make_fsm_suite(void);
+Suite *make_vdev_suite(void);
 
 /*
  * A fake frontend domain: FAKE_PAGES pages of "guest memory", grant ref r

@@ -12,6 +12,7 @@ int main(void)
 	srunner_add_suite(sr, make_io_suite());
 	srunner_add_suite(sr, make_ring_suite());
 	srunner_add_suite(sr, make_fsm_suite());
+	srunner_add_suite(sr, make_vdev_suite());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
