@@ -29,7 +29,8 @@ UNIT_TESTS += $(O)/tests/unit-pvxd
 # Grant tables alone (docs/grant-tables.md): the pure gnttab modules over
 # plain memory, no KVM, in tests/unit/gnttab.
 GNTTAB_CORE_OBJS := $(patsubst %.c,$(O)/obj/%.o,hypervisor/gnttab.c \
-	hypervisor/gnttab_pin.c hypervisor/gnttab_map.c hypervisor/gnttab_copy.c)
+	hypervisor/gnttab_pin.c hypervisor/gnttab_map.c hypervisor/gnttab_copy.c \
+	hypervisor/gnttab_ctl.c)
 UNIT_GNTTAB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard tests/unit/gnttab/*.c)))
 $(O)/tests/unit-gnttab: $(UNIT_GNTTAB_OBJS) $(GNTTAB_CORE_OBJS)
 	@mkdir -p $(@D)

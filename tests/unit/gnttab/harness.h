@@ -38,5 +38,6 @@ Suite *make_gnttab_suite(void);
 Suite *make_gnttab_map_suite(void);
 Suite *make_gnttab_copy_suite(void);
 Suite *make_gnttab_pin_suite(void);
+Suite *make_gnttab_ctl_suite(void);
 
 #endif
