@@ -57,6 +57,18 @@ int ctl_check(const void *buf, size_t len, bool truncated,
 int ctl_check_create(const struct pvx_ctl_create_req *req, uint64_t host_kib);
 int ctl_check_name(const char *name, size_t cap);
 
+/* PVX_CTL_LIST paging (ctl_ops.c): a page from the request's optional
+ * pvx_ctl_list_req (-EINVAL if short), then ctl_list_one per domain in
+ * domid order (dom_foreach's callback). */
+struct ctl_list_page {
+	struct ctl_reply *rep;
+	int32_t start;
+	uint32_t max;
+};
+int ctl_list_page_init(struct ctl_list_page *pg, struct ctl_reply *rep,
+		       const void *payload, uint32_t len);
+int ctl_list_one(struct domain *d, void *arg);
+
 int ctl_start(struct event_base *base, const char *rundir);
 void ctl_stop(void);
 

@@ -97,27 +97,46 @@ static int op_unpause(struct ctl_req *rq, struct ctl_reply *rep)
 	return dom_unpause(rq->dom);
 }
 
-struct list_ctx {
-	struct ctl_reply *rep;
-};
-
-static int list_one(struct domain *d, void *arg)
+/* One domain into a LIST page (unit tested with fake domains): those
+ * below the page's start are skipped; 1 stops the walk once it is full. */
+int ctl_list_one(struct domain *d, void *arg)
 {
-	struct ctl_reply *rep = ((struct list_ctx *)arg)->rep;
+	struct ctl_list_page *pg = arg;
+	struct ctl_reply *rep = pg->rep;
 
-	if (rep->len + sizeof(struct pvx_ctl_dominfo) > PVX_CTL_MAX_PAYLOAD)
+	if (d->domid < pg->start)
+		return 0;
+	if (rep->len / sizeof(struct pvx_ctl_dominfo) >= pg->max)
 		return 1; /* full: the reply says how many fit */
 	dom_info(d, (struct pvx_ctl_dominfo *)(rep->buf + rep->len));
 	rep->len += sizeof(struct pvx_ctl_dominfo);
 	return 0;
 }
 
+int ctl_list_page_init(struct ctl_list_page *pg, struct ctl_reply *rep,
+		       const void *payload, uint32_t len)
+{
+	struct pvx_ctl_list_req req = { 0, 0 };
+
+	if (len && len < sizeof(req))
+		return -EINVAL;
+	if (len)
+		memcpy(&req, payload, sizeof(req));
+	pg->rep = rep;
+	pg->start = req.start_domid;
+	pg->max = req.max_domains && req.max_domains < PVX_CTL_LIST_PAGE ?
+		  req.max_domains : PVX_CTL_LIST_PAGE;
+	return 0;
+}
+
 static int op_list(struct ctl_req *rq, struct ctl_reply *rep)
 {
-	struct list_ctx lc = { rep };
+	struct ctl_list_page pg;
+	int r = ctl_list_page_init(&pg, rep, rq->payload, rq->hdr->len);
 
-	(void)rq;
-	dom_foreach(list_one, &lc);
+	if (r < 0)
+		return r;
+	dom_foreach(ctl_list_one, &pg);
 	return 0;
 }
 
@@ -325,7 +344,7 @@ const struct ctl_op ctl_ops[PVX_CTL_OP_COUNT] = {
 	[PVX_CTL_DESTROY]  = { op_destroy, 0, DOM, "destroy" },
 	[PVX_CTL_PAUSE]    = { op_pause, 0, DOM, "pause" },
 	[PVX_CTL_UNPAUSE]  = { op_unpause, 0, DOM, "unpause" },
-	[PVX_CTL_LIST]     = { op_list, 0, EX, "list" },
+	[PVX_CTL_LIST]     = { op_list, 0, 0, "list" }, /* optional pvx_ctl_list_req */
 	[PVX_CTL_INFO]     = { op_info, 0, DOM, "info" },
 	[PVX_CTL_GET_MEMFD] = { op_get_memfd, 0, DOM, "get_memfd" },
 	[PVX_CTL_SET_BOOT] = { op_set_boot, sizeof(struct pvx_ctl_boot_req), DOM, "set_boot" },

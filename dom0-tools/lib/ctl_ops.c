@@ -5,6 +5,7 @@
  * (-EPROTO), never a half-filled struct.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,25 +97,60 @@ static void fix_dominfo(struct pvx_ctl_dominfo *d)
 	d->name[sizeof(d->name) - 1] = '\0';
 }
 
+/* One page from start into v[*n..]; *got = entries it held. A page must
+ * only hold domains >= start, ascending: anything else is -EPROTO (a
+ * broken pvxd must not make us loop). */
+static int list_page(struct pvx_ctl *c, int32_t start, bool paged,
+		     struct pvx_ctl_dominfo *v, size_t *got)
+{
+	struct pvx_ctl_list_req req = { .start_domid = start };
+	const uint32_t cap = PVX_CTL_LIST_PAGE * sizeof(*v);
+	uint32_t len = 0;
+	int rc = pvx_ctl_call(c, PVX_CTL_LIST, -1, paged ? &req : NULL,
+			      paged ? sizeof(req) : 0, v, cap, &len, NULL, 0, NULL);
+
+	if (rc == 0 && len % sizeof(*v))
+		rc = -EPROTO;
+	*got = rc == 0 ? len / sizeof(*v) : 0;
+	for (size_t i = 0; rc == 0 && i < *got; i++) {
+		if (v[i].domid < start || (i && v[i].domid <= v[i - 1].domid))
+			rc = -EPROTO;
+		fix_dominfo(&v[i]);
+	}
+	return rc;
+}
+
 int pvx_ctl_list(struct pvx_ctl *c, struct pvx_ctl_dominfo **out, size_t *n)
 {
-	const uint32_t cap = PVX_CTL_MAX_PAYLOAD;
-	struct pvx_ctl_dominfo *v = malloc(cap);
-	uint32_t got = 0;
-	int rc;
+	struct pvx_ctl_dominfo *v = NULL, *grown;
+	size_t have = 0, got = PVX_CTL_LIST_PAGE;
+	int32_t start = 0;
+	bool paged = true;
+	int rc = 0;
 
-	if (!v)
-		return -ENOMEM;
-	rc = pvx_ctl_call(c, PVX_CTL_LIST, -1, NULL, 0, v, cap, &got, NULL, 0, NULL);
-	if (rc == 0 && got % sizeof(*v))
-		rc = -EPROTO;
+	while (rc == 0 && got == PVX_CTL_LIST_PAGE) {
+		grown = realloc(v, (have + PVX_CTL_LIST_PAGE) * sizeof(*v));
+		if (!grown) {
+			rc = -ENOMEM;
+			break;
+		}
+		v = grown;
+		rc = list_page(c, start, paged, v + have, &got);
+		if (rc == -EINVAL && paged && have == 0) {
+			paged = false; /* a pvxd without paging: its one page */
+			rc = list_page(c, 0, false, v, &got);
+			have = got;
+			break;
+		}
+		have += got;
+		if (got)
+			start = v[have - 1].domid + 1;
+	}
 	if (rc < 0) {
 		free(v);
 		return rc;
 	}
-	*n = got / sizeof(*v);
-	for (size_t i = 0; i < *n; i++)
-		fix_dominfo(&v[i]);
+	*n = have;
 	*out = v;
 	return 0;
 }

@@ -2,10 +2,17 @@
  * pvx list: xl's table (Name ID Mem VCPUs State Time(s)), a verbose
  * table (-v: UUID and shutdown reason), or JSON (-l/--json) whose schema
  * is documented in docs/cli.md and only ever grows.
+ *
+ * Like xl, the first row is Domain-0 (id 0): the host itself, which pvxd
+ * does not list. Its figures come from PVX_CTL_HELLO: running, memory =
+ * the host's total, vCPUs = the host's CPUs; CPU time is not accounted
+ * (0) and its creation time is the host's boot (/proc/stat btime).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <pvx/ctlclient.h>
 
@@ -84,6 +91,95 @@ static void print_table(const struct pvx_ctl_dominfo *v, size_t n, bool verbose)
 	}
 }
 
+static uint64_t boot_time_ns(void)
+{
+	FILE *f = fopen("/proc/stat", "re");
+	char line[256];
+	unsigned long long t = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "btime %llu", &t) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return (uint64_t)t * 1000000000ull;
+}
+
+static int dom0_info(struct pvx_ctl *c, struct pvx_ctl_dominfo *d)
+{
+	struct pvx_ctl_hello_rsp h;
+	int rc = pvx_ctl_hello(c, &h);
+
+	if (rc < 0) {
+		pvx_err("cannot ask pvxd about the host: %s", strerror(-rc));
+		return rc;
+	}
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "Domain-0");
+	d->state = PVX_DOM_RUNNING;
+	d->shutdown_reason = -1;
+	d->mem_kib = d->maxmem_kib = h.host_mem_kib;
+	d->vcpus = d->vcpus_online = h.nr_cpus;
+	d->create_time_ns = boot_time_ns();
+	return 0;
+}
+
+static bool names_dom0(const char *arg)
+{
+	return strcmp(arg, "0") == 0 || strcmp(arg, "Domain-0") == 0;
+}
+
+/* Domain-0, then every domain pvxd has. */
+static int all_rows(struct pvx_ctl *c, struct pvx_ctl_dominfo **out, size_t *n)
+{
+	struct pvx_ctl_dominfo *v, *doms;
+	size_t k;
+	int rc = pvx_select(c, 0, NULL, &doms, &k);
+
+	if (rc < 0)
+		return rc;
+	v = calloc(k + 1, sizeof(*v));
+	rc = v ? dom0_info(c, &v[0]) : -ENOMEM;
+	if (rc == 0)
+		memcpy(&v[1], doms, k * sizeof(*v));
+	free(doms);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = k + 1;
+	return 0;
+}
+
+/* The named domains in order ("0" and "Domain-0" name the host). */
+static int named_rows(struct pvx_ctl *c, int nargs, char **args,
+		      struct pvx_ctl_dominfo **out, size_t *n)
+{
+	struct pvx_ctl_dominfo *v = calloc((size_t)nargs, sizeof(*v)), *one;
+	size_t k;
+	int rc = v ? 0 : -ENOMEM;
+
+	for (int i = 0; rc == 0 && i < nargs; i++) {
+		if (names_dom0(args[i])) {
+			rc = dom0_info(c, &v[i]);
+			continue;
+		}
+		rc = pvx_select(c, 1, &args[i], &one, &k);
+		if (rc == 0) {
+			v[i] = one[0];
+			free(one);
+		}
+	}
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = (size_t)nargs;
+	return 0;
+}
+
 int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -108,7 +204,8 @@ int cmd_list(int argc, char **argv)
 	c = pvx_connect();
 	if (!c)
 		return 1;
-	rc = pvx_select(c, argc - optind, argv + optind, &v, &n);
+	rc = argc == optind ? all_rows(c, &v, &n)
+			    : named_rows(c, argc - optind, argv + optind, &v, &n);
 	pvx_ctl_close(c);
 	if (rc < 0)
 		return 1;

@@ -57,7 +57,7 @@ enum pvx_ctl_op {
 	PVX_CTL_DESTROY,            /* hdr.domid */
 	PVX_CTL_PAUSE,              /* hdr.domid */
 	PVX_CTL_UNPAUSE,            /* hdr.domid */
-	PVX_CTL_LIST,               /* -> pvx_ctl_dominfo[] (len / sizeof) */
+	PVX_CTL_LIST,               /* [pvx_ctl_list_req] -> pvx_ctl_dominfo[] (len / sizeof) */
 	PVX_CTL_INFO,               /* hdr.domid -> pvx_ctl_dominfo */
 	PVX_CTL_GET_MEMFD,          /* hdr.domid -> pvx_ctl_memfd_rsp + 1 fd */
 	PVX_CTL_SET_BOOT,           /* hdr.domid, pvx_ctl_boot_req */
@@ -143,6 +143,22 @@ struct pvx_ctl_dominfo {
 	uint64_t cpu_time_ns;      /* summed over vCPU threads */
 	uint64_t create_time_ns;   /* CLOCK_REALTIME at create */
 };
+
+/*
+ * PVX_CTL_LIST pages. One reply holds at most PVX_CTL_LIST_PAGE domains
+ * (64 KiB), fewer than a host may run (domids go to 1023). A request
+ * without payload is the first page (what version-1 clients send); with
+ * a pvx_ctl_list_req the reply holds the domains whose domid is >=
+ * start_domid, in domid order, at most max_domains (0: as many as fit).
+ * A reply shorter than asked is the last page; otherwise ask again from
+ * the last domid + 1 (a domain created meanwhile below that is missed,
+ * as with any listing taken in pieces).
+ */
+struct pvx_ctl_list_req {
+	int32_t start_domid;
+	uint32_t max_domains;      /* 0: PVX_CTL_LIST_PAGE */
+};
+#define PVX_CTL_LIST_PAGE (PVX_CTL_MAX_PAYLOAD / sizeof(struct pvx_ctl_dominfo))
 
 struct pvx_ctl_memfd_rsp {
 	uint64_t memfd_size;     /* bytes of the memfd passed with this reply */

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +324,102 @@ START_TEST(list_ragged_is_error)
 }
 END_TEST
 
+/* A pvxd with `ndoms` domains (ids 1..ndoms) that pages PVX_CTL_LIST
+ * as pvx/ctl.h says; `old` answers any payload with -EINVAL as a
+ * version-1 pvxd does; `lie` returns page 1 again for every request. */
+struct pager {
+	int ndoms, requests;
+	bool old, lie;
+};
+
+static void pager(int fd, const struct pvx_ctl_hdr *req, const void *p, void *opaque)
+{
+	static struct pvx_ctl_dominfo v[PVX_CTL_LIST_PAGE];
+	struct pager *pg = opaque;
+	struct pvx_ctl_list_req lr = { 0, 0 };
+	size_t n = 0;
+
+	pg->requests++;
+	if (req->len && (pg->old || req->len != sizeof(lr))) {
+		fake_reply(fd, req, -EINVAL, NULL, 0, NULL, 0);
+		return;
+	}
+	if (req->len && !pg->lie)
+		memcpy(&lr, p, sizeof(lr));
+	for (int id = lr.start_domid > 1 ? lr.start_domid : 1;
+	     id <= pg->ndoms && n < (pg->old ? 3 : PVX_CTL_LIST_PAGE); id++)
+		dominfo(&v[n++], id, "d");
+	fake_reply(fd, req, 0, v, n * sizeof(v[0]), NULL, 0);
+}
+
+static int paged_list(struct pager *pg, struct pvx_ctl_dominfo **v, size_t *n)
+{
+	struct pvx_ctl *c;
+	struct fake_server *fs = fake_server_start(pager, pg, &c);
+	int rc = pvx_ctl_list(c, v, n);
+
+	fake_server_stop(fs, c);
+	return rc;
+}
+
+START_TEST(list_pages_past_one_reply)
+{
+	struct pager pg = { .ndoms = 1000 };
+	struct pvx_ctl_dominfo *v;
+	size_t n;
+
+	ck_assert_uint_eq(PVX_CTL_LIST_PAGE, 481);
+	ck_assert_int_eq(paged_list(&pg, &v, &n), 0);
+	ck_assert_uint_eq(n, 1000);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(v[i].domid, (int32_t)i + 1);
+	ck_assert_int_eq(pg.requests, 3); /* 481 + 481 + 38 */
+	free(v);
+}
+END_TEST
+
+START_TEST(list_exactly_one_page)
+{
+	struct pager pg = { .ndoms = PVX_CTL_LIST_PAGE };
+	struct pvx_ctl_dominfo *v;
+	size_t n;
+
+	ck_assert_int_eq(paged_list(&pg, &v, &n), 0);
+	ck_assert_uint_eq(n, PVX_CTL_LIST_PAGE);
+	ck_assert_int_eq(pg.requests, 2); /* a full page, then an empty one */
+	free(v);
+	pg = (struct pager){ .ndoms = 0 };
+	ck_assert_int_eq(paged_list(&pg, &v, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	free(v);
+}
+END_TEST
+
+START_TEST(list_old_pvxd_without_paging)
+{
+	struct pager pg = { .ndoms = 3, .old = true };
+	struct pvx_ctl_dominfo *v;
+	size_t n;
+
+	ck_assert_int_eq(paged_list(&pg, &v, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(pg.requests, 2); /* paged request refused, then the old one */
+	free(v);
+}
+END_TEST
+
+START_TEST(list_pages_that_repeat_are_error)
+{
+	struct pager pg = { .ndoms = 600, .lie = true };
+	struct pvx_ctl_dominfo *v = NULL;
+	size_t n = 0;
+
+	ck_assert_int_eq(paged_list(&pg, &v, &n), -EPROTO);
+	ck_assert_ptr_null(v);
+	ck_assert_int_eq(pg.requests, 2);
+}
+END_TEST
+
 START_TEST(create_good_and_short)
 {
 	struct script s = { .mode = M_GOOD };
@@ -458,6 +555,10 @@ Suite *make_ctlclient_suite(void)
 	tcase_add_test(t, subscribe_filter_travels_in_domid);
 	tcase_add_test(t, list_and_lookup);
 	tcase_add_test(t, list_ragged_is_error);
+	tcase_add_test(t, list_pages_past_one_reply);
+	tcase_add_test(t, list_exactly_one_page);
+	tcase_add_test(t, list_old_pvxd_without_paging);
+	tcase_add_test(t, list_pages_that_repeat_are_error);
 	tcase_add_test(t, create_good_and_short);
 	tcase_add_test(t, memfd_map_and_gpa);
 	tcase_add_test(t, memfd_geometry_lies);

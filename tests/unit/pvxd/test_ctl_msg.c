@@ -114,6 +114,55 @@ START_TEST(create_requests)
 }
 END_TEST
 
+/* Walks domids 1..1023 through ctl_list_one, as dom_foreach does, with
+ * one fake domain renumbered for each: what a host full of domains would
+ * put in the page. Returns the entries in the page. */
+static uint32_t walk(struct ctl_list_page *pg, struct domain *d)
+{
+	for (int32_t id = 1; id < 1024; id++) {
+		d->domid = id;
+		if (ctl_list_one(d, pg))
+			break;
+	}
+	return pg->rep->len / (uint32_t)sizeof(struct pvx_ctl_dominfo);
+}
+
+START_TEST(list_pages)
+{
+	static uint8_t out[PVX_CTL_MAX_PAYLOAD];
+	struct ctl_reply rep = { .buf = out };
+	struct pvx_ctl_list_req req = { .start_domid = 900 };
+	const struct pvx_ctl_dominfo *v = (const void *)out;
+	struct domain *d = fake_dom_new(1);
+	struct ctl_list_page pg;
+
+	/* No payload: the first page, as many as fit in 64 KiB. */
+	ck_assert_int_eq(ctl_list_page_init(&pg, &rep, NULL, 0), 0);
+	ck_assert_uint_eq(walk(&pg, d), PVX_CTL_LIST_PAGE);
+	ck_assert_uint_le(rep.len, PVX_CTL_MAX_PAYLOAD);
+	ck_assert_int_eq(v[0].domid, 1);
+	ck_assert_int_eq(v[PVX_CTL_LIST_PAGE - 1].domid, (int32_t)PVX_CTL_LIST_PAGE);
+	/* From 900: the rest (900..1023), a short page = the last one. */
+	rep.len = 0;
+	ck_assert_int_eq(ctl_list_page_init(&pg, &rep, &req, sizeof(req)), 0);
+	ck_assert_uint_eq(walk(&pg, d), 124);
+	ck_assert_int_eq(v[0].domid, 900);
+	ck_assert_int_eq(v[123].domid, 1023);
+	/* A smaller page on request; a short payload is refused. */
+	rep.len = 0;
+	req = (struct pvx_ctl_list_req){ .start_domid = 10, .max_domains = 5 };
+	ck_assert_int_eq(ctl_list_page_init(&pg, &rep, &req, sizeof(req)), 0);
+	ck_assert_uint_eq(walk(&pg, d), 5);
+	ck_assert_int_eq(v[4].domid, 14);
+	ck_assert_int_eq(ctl_list_page_init(&pg, &rep, &req, 4), -EINVAL);
+	/* The table accepts LIST with and without the payload. */
+	ck_assert_int_eq(check(msg(PVX_CTL_LIST, 0, 0), false), 0);
+	ck_assert_int_eq(check(msg(PVX_CTL_LIST, sizeof(req), sizeof(req)), false), 0);
+	d->domid = FAKE_DOMID;
+	fake_dom_free(d);
+}
+END_TEST
+
 Suite *make_ctl_msg_suite(void)
 {
 	Suite *s = suite_create("ctl_msg");
@@ -123,6 +172,7 @@ Suite *make_ctl_msg_suite(void)
 	tcase_add_test(t, unknown_ops);
 	tcase_add_test(t, payload_sizes);
 	tcase_add_test(t, create_requests);
+	tcase_add_test(t, list_pages);
 	suite_add_tcase(s, t);
 	return s;
 }
