@@ -72,7 +72,10 @@ static void cache_dir(char *buf, size_t len)
 		return;
 	}
 	*slash = '\0';                           /* $(O)/bin */
-	pathf(buf, len, "%s/../ringtest", exe);
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';                   /* $(O) */
+	pathf(buf, len, "%s/ringtest", exe);
 }
 
 /* Runs argv with output appended to log (or discarded); exit status or -errno. */
