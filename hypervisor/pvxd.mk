@@ -32,7 +32,8 @@ GNTTAB_CORE_OBJS := $(patsubst %.c,$(O)/obj/%.o,hypervisor/gnttab.c \
 	hypervisor/gnttab_pin.c hypervisor/gnttab_map.c hypervisor/gnttab_copy.c \
 	hypervisor/gnttab_ctl.c)
 UNIT_GNTTAB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard tests/unit/gnttab/*.c)))
-$(O)/tests/unit-gnttab: $(UNIT_GNTTAB_OBJS) $(GNTTAB_CORE_OBJS)
+$(O)/tests/unit-gnttab: $(UNIT_GNTTAB_OBJS) $(GNTTAB_CORE_OBJS) $(O)/lib/libpvxgnttab.a \
+		$(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lpthread
 UNIT_TESTS += $(O)/tests/unit-gnttab

@@ -131,8 +131,17 @@ START_TEST(unstable_entry)
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	pthread_join(f, NULL);
 	ck_assert_int_eq(bad, 0);
-	ck_assert_int_gt(okay, 0);
+	/* how many maps won against the flipper depends on scheduling */
+	fprintf(stderr, "unstable_entry: %d of %d maps won\n", okay, ROUNDS);
 	ck_assert_uint_eq(harness_entry(GRANTER, REF)->flags, GTF_permit_access);
+	/* once the guest stops, the entry works again */
+	harness_grant(GRANTER, REF, 0, 20, GTF_permit_access);
+	{
+		struct gnttab_map_result r;
+
+		ck_assert_int_eq(gnttab_map(&owners[0], 0, GRANTER, REF, false, &r), GNTST_okay);
+		ck_assert_uint_eq(r.gfn, 20);
+	}
 }
 END_TEST
 
