@@ -26,14 +26,12 @@ $(O)/tests/unit-pvxd: $(UNIT_PVXD_OBJS) $(PVXD_OBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS) -lpthread
 UNIT_TESTS += $(O)/tests/unit-pvxd
 
-# Grant tables alone (docs/grant-tables.md): the pure gnttab modules over
-# plain memory, no KVM, in tests/unit/gnttab.
-GNTTAB_CORE_OBJS := $(patsubst %.c,$(O)/obj/%.o,hypervisor/gnttab.c \
-	hypervisor/gnttab_pin.c hypervisor/gnttab_map.c hypervisor/gnttab_copy.c \
-	hypervisor/gnttab_ctl.c)
+# Grant tables (docs/grant-tables.md): the gnttab core over plain memory,
+# the control ops, libpvxgnttab against a scripted pvxd, and the
+# hypercalls on the pvxd harness's fake domains (so all of pvxd links).
 UNIT_GNTTAB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard tests/unit/gnttab/*.c)))
-$(O)/tests/unit-gnttab: $(UNIT_GNTTAB_OBJS) $(GNTTAB_CORE_OBJS) $(O)/lib/libpvxgnttab.a \
-		$(O)/lib/libpvxctl.a
+$(O)/tests/unit-gnttab: $(UNIT_GNTTAB_OBJS) $(O)/obj/tests/unit/pvxd/harness.o $(PVXD_OBJS) \
+		$(O)/lib/libpvxgnttab.a $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lpthread
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS) -lpthread
 UNIT_TESTS += $(O)/tests/unit-gnttab

@@ -40,5 +40,6 @@ Suite *make_gnttab_copy_suite(void);
 Suite *make_gnttab_pin_suite(void);
 Suite *make_gnttab_ctl_suite(void);
 Suite *make_libgnttab_suite(void);
+Suite *make_hc_gnttab_suite(void);
 
 #endif

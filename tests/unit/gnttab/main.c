@@ -8,7 +8,7 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		make_gnttab_suite, make_gnttab_map_suite,
 		make_gnttab_copy_suite, make_gnttab_pin_suite,
-		make_gnttab_ctl_suite, make_libgnttab_suite,
+		make_gnttab_ctl_suite, make_libgnttab_suite, make_hc_gnttab_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;
