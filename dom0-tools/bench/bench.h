@@ -35,6 +35,7 @@
 #define BENCH_MAX_RING_PAGES 256u
 #define BENCH_MAX_PAYLOAD (1u << 20)
 #define BENCH_MAX_BATCH 4096u
+#define BENCH_MAX_REPEAT 16u
 
 /* ---- wire format ---------------------------------------------------------- */
 
@@ -110,6 +111,7 @@ struct bench_opts {
 	const char *csv, *json, *plot;
 	bool baselines;
 	long ringtest_cycles;
+	unsigned repeat;             /* whole measurement this many times, medians */
 };
 
 /* Parses argv (argv[0] = "ring"). 0, or -EINVAL after printing one line to err. */
@@ -268,6 +270,8 @@ struct bench_result {
 	double front_notify_per_req, back_notify_per_req;
 	uint64_t p50_ns, p99_ns, p999_ns, mean_ns, max_ns;
 	double cpu_ns_per_req;
+	unsigned nrep;               /* repeats behind a median (0: a single run) */
+	double req_per_s_each[BENCH_MAX_REPEAT];
 };
 
 /* One host-mode run for one batch size. 0, or -errno with the reason in msg. */
@@ -323,6 +327,15 @@ struct bench_report {
 	double cacheline_ns;
 	struct bench_ringtest rt;
 };
+
+/*
+ * --repeat: field-wise medians of n repeats. Results: out[i] from
+ * reps[k * stride + i] for k < n. Baselines: from reps[k] (runs unused).
+ */
+void bench_median_results(struct bench_result *out, const struct bench_result *reps,
+			  unsigned n, unsigned stride, unsigned count);
+void bench_median_baselines(struct bench_report *out, const struct bench_report *reps,
+			    unsigned n);
 
 void bench_report_header(FILE *f, const struct bench_report *r);
 void bench_report_row(FILE *f, const struct bench_report *r, const struct bench_result *x);

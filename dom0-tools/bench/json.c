@@ -28,9 +28,10 @@ static void params(FILE *f, const struct bench_report *r)
 
 	fprintf(f, "  \"params\": {\"mode\": \"host\", \"notify\": \"%s\", \"ring_pages\": %u, "
 		"\"ring_entries\": %u, \"outstanding\": %u, \"payload\": %u, "
-		"\"duration_s\": %.3f, \"spin_us\": %u, \"cpus\": [%d, %d], \"batches\": [",
-		bench_notify_name(o->notify), o->ring_pages, r->ring_entries, r->outstanding,
-		o->payload, o->duration, o->spin_us, o->cpu_front, o->cpu_back);
+		"\"duration_s\": %.3f, \"spin_us\": %u, \"repeats\": %u, \"cpus\": [%d, %d], "
+		"\"batches\": [", bench_notify_name(o->notify), o->ring_pages, r->ring_entries,
+		r->outstanding, o->payload, o->duration, o->spin_us, o->repeat, o->cpu_front,
+		o->cpu_back);
 	for (unsigned i = 0; i < o->nbatches; i++)
 		fprintf(f, "%s%u", i ? ", " : "", o->batches[i]);
 	fprintf(f, "]},\n  \"machine\": {\"loadavg\": [%.2f, %.2f, %.2f], \"tsc_per_ns\": %.4f},\n",
@@ -49,9 +50,16 @@ static void run(FILE *f, const struct bench_result *x, double best, bool last)
 		(unsigned long long)x->p99_ns, (unsigned long long)x->p999_ns,
 		(unsigned long long)x->mean_ns, (unsigned long long)x->max_ns, x->cpu_ns_per_req);
 	if (best > 0)
-		fprintf(f, "%.4f}", x->req_per_s / best);
+		fprintf(f, "%.4f", x->req_per_s / best);
 	else
-		fputs("null}", f);
+		fputs("null", f);
+	if (x->nrep) {
+		fputs(", \"req_per_s_each\": [", f);
+		for (unsigned k = 0; k < x->nrep; k++)
+			fprintf(f, "%s%.1f", k ? ", " : "", x->req_per_s_each[k]);
+		fputc(']', f);
+	}
+	fputc('}', f);
 	fputs(last ? "\n" : ",\n", f);
 }
 

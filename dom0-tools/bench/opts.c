@@ -176,6 +176,16 @@ static int opt_spin(struct bench_opts *o, const char *v, char *msg, size_t len)
 	return 0;
 }
 
+static int opt_repeat(struct bench_opts *o, const char *v, char *msg, size_t len)
+{
+	unsigned long x;
+
+	if (parse_uint(v, 1, BENCH_MAX_REPEAT, false, &x))
+		return bad(msg, len, "--repeat: '%s' is not an integer in 1..%u", v, BENCH_MAX_REPEAT);
+	o->repeat = (unsigned)x;
+	return 0;
+}
+
 static int opt_cpus(struct bench_opts *o, const char *v, char *msg, size_t len)
 {
 	char a[16], b[16];
@@ -254,6 +264,7 @@ static const struct opt opts[] = {
 	{ "payload", true, opt_payload },
 	{ "duration", true, opt_duration },
 	{ "spin", true, opt_spin },
+	{ "repeat", true, opt_repeat },
 	{ "cpus", true, opt_cpus },
 	{ "csv", true, opt_csv },
 	{ "json", true, opt_json },
@@ -276,6 +287,7 @@ static void defaults(struct bench_opts *o)
 	o->nbatches = 1;
 	o->baselines = true;
 	o->ringtest_cycles = 10000000;
+	o->repeat = 1;
 }
 
 /* Options that constrain each other, checked once all are known. */
@@ -350,6 +362,7 @@ void bench_opts_usage(FILE *f)
 	      "  --notify always|holdoff|poll   notification policy (default poll)\n"
 	      "  --duration SECONDS       measured time per run (default 5)\n"
 	      "  --spin USEC              holdoff/always: poll this long before sleeping (default 0)\n"
+	      "  --repeat N               whole measurement N times, report medians (default 1)\n"
 	      "  --cpus A,B               pin frontend to A, backend to B (default 0,1)\n"
 	      "  --csv FILE  --json FILE  --plot FILE.png   write results\n"
 	      "  --no-baselines           skip eventfd/pipe/cache-line/ringtest baselines\n"

@@ -24,6 +24,8 @@ void bench_report_header(FILE *f, const struct bench_report *r)
 		o->ring_pages, o->ring_pages == 1 ? "" : "s", r->ring_entries, r->outstanding,
 		o->payload, bench_notify_name(o->notify), spin, o->duration, o->cpu_front, o->cpu_back,
 		r->loadavg[0], r->loadavg[1], r->loadavg[2]);
+	if (o->repeat > 1)
+		fprintf(f, "medians of %u repeats (baselines and ringtest repeated too)\n", o->repeat);
 	fprintf(f, "%6s %10s %9s %9s %9s %9s %9s %11s %10s\n", "batch", "Mreq/s", "ntf/req",
 		"ntf/req", "p50", "p99", "p99.9", "cpu", "vs best");
 	fprintf(f, "%6s %10s %9s %9s %9s %9s %9s %11s %10s\n", "", "", "front>bk", "back>frt",

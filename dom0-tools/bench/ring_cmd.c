@@ -1,7 +1,9 @@
 /*
  * `bench ring`: parse, measure the baselines (so every row can carry its
  * ratio), run one host-mode measurement per batch size printing each row
- * as it finishes, then the baselines and ratios, then the files.
+ * as it finishes, then the baselines and ratios, then the files. With
+ * --repeat N the whole measurement runs N times (progress on stderr) and
+ * the table and files report field-wise medians (median.c).
  *
  * Exit status: 0 all runs and files done; 1 a run or file failed (the
  * reason on stderr, what did finish still printed and written); 2 usage.
@@ -86,13 +88,63 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
+/* One whole measurement: baselines, then a run per batch size. */
+static int measure(const struct bench_opts *o, struct bench_report *rep,
+		   struct bench_result *runs, bool live)
+{
+	char msg[BENCH_MSG_LEN];
+
+	rep->runs = runs;
+	rep->nruns = 0;
+	if (o->baselines)
+		run_baselines(o, rep);
+	if (live)
+		bench_report_header(stdout, rep);
+	for (unsigned i = 0; i < o->nbatches; i++) {
+		if (bench_host_run(o, o->batches[i], &runs[rep->nruns], msg, sizeof(msg))) {
+			fprintf(stderr, "pvx bench ring: batch %u: %s\n", o->batches[i], msg);
+			return 1;
+		}
+		if (live)
+			bench_report_row(stdout, rep, &runs[rep->nruns]);
+		else
+			fprintf(stderr, "  batch %u: %.2f M req/s\n", o->batches[i],
+				runs[rep->nruns].req_per_s / 1e6);
+		rep->nruns++;
+	}
+	return 0;
+}
+
+/* --repeat N: N measurements, then the medians as one report. */
+static int measure_repeated(const struct bench_opts *o, struct bench_report *rep,
+			    struct bench_result *runs)
+{
+	static struct bench_report reps[BENCH_MAX_REPEAT];
+	static struct bench_result all[BENCH_MAX_REPEAT][BENCH_MAX_SWEEP];
+
+	for (unsigned k = 0; k < o->repeat; k++) {
+		fprintf(stderr, "repeat %u of %u\n", k + 1, o->repeat);
+		reps[k] = *rep;
+		if (measure(o, &reps[k], all[k], false))
+			return 1;
+	}
+	bench_median_results(runs, &all[0][0], o->repeat, BENCH_MAX_SWEEP, o->nbatches);
+	if (o->baselines)
+		bench_median_baselines(rep, reps, o->repeat);
+	rep->runs = runs;
+	rep->nruns = o->nbatches;
+	bench_report_header(stdout, rep);
+	for (unsigned i = 0; i < rep->nruns; i++)
+		bench_report_row(stdout, rep, &runs[i]);
+	return 0;
+}
+
 int bench_ring_main(int argc, char **argv)
 {
 	static struct bench_report rep;
 	static struct bench_result runs[BENCH_MAX_SWEEP];
 	struct bench_opts o;
-	char msg[BENCH_MSG_LEN];
-	int rc = 0;
+	int rc;
 
 	if (wants_help(argc, argv)) {
 		bench_opts_usage(stdout);
@@ -109,20 +161,11 @@ int bench_ring_main(int argc, char **argv)
 	rep.opts = &o;
 	rep.ring_entries = bench_ring_entries(o.ring_pages);
 	rep.outstanding = bench_outstanding(&o);
-	rep.runs = runs;
 	if (getloadavg(rep.loadavg, 3) < 0)
 		memset(rep.loadavg, 0, sizeof(rep.loadavg));
-	if (o.baselines)
-		run_baselines(&o, &rep);
-	bench_report_header(stdout, &rep);
-	for (unsigned i = 0; i < o.nbatches; i++) {
-		if (bench_host_run(&o, o.batches[i], &runs[rep.nruns], msg, sizeof(msg))) {
-			fprintf(stderr, "pvx bench ring: batch %u: %s\n", o.batches[i], msg);
-			rc = 1;
-			break;
-		}
-		bench_report_row(stdout, &rep, &runs[rep.nruns++]);
-	}
+	rc = o.repeat > 1 ? measure_repeated(&o, &rep, runs) : measure(&o, &rep, runs, true);
+	if (o.repeat > 1 && rc)
+		return 1;
 	bench_report_footer(stdout, &rep);
 	fflush(stdout);
 	return write_outputs(&o, &rep) | rc;

@@ -18,7 +18,7 @@ int cmd_bench(int argc, char **argv);
 	"               [--sweep-batch 1,2,4,...] [--outstanding N]\n"             \
 	"               [--payload BYTES] [--notify always|holdoff|poll]\n"       \
 	"               [--duration SECONDS] [--spin USEC] [--cpus A,B]\n"        \
-	"               [--csv FILE]\n"                                           \
+	"               [--repeat N] [--csv FILE]\n"                              \
 	"               [--json FILE] [--plot FILE.png] [--no-baselines]\n"       \
 	"               [--ringtest-cycles N]\n"
 

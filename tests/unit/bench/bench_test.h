@@ -12,6 +12,7 @@ Suite *make_hist_suite(void);
 Suite *make_output_suite(void);
 Suite *make_back_suite(void);
 Suite *make_host_suite(void);
+Suite *make_median_suite(void);
 
 /* Parses a NULL-terminated list (argv[0] = "ring"); stderr text in err. */
 int t_parse(struct bench_opts *o, char *err, size_t len, const char *const *args);

@@ -1,4 +1,4 @@
-/* unit-bench: options, histogram, CSV/JSON, hostile frontends, short host runs. */
+/* unit-bench: options, histogram, CSV/JSON, hostile frontends, host runs, medians. */
 #include <stdlib.h>
 
 #include "bench_test.h"
@@ -7,7 +7,7 @@ int main(void)
 {
 	Suite *(*const suites[])(void) = {
 		make_opts_suite, make_hist_suite, make_output_suite,
-		make_back_suite, make_host_suite,
+		make_back_suite, make_host_suite, make_median_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -41,6 +41,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(o.nbatches, 1);
 	ck_assert_uint_eq(o.batches[0], 32);
 	ck_assert(o.baselines);
+	ck_assert_uint_eq(o.repeat, 1);
 	/* 2 pages of 16-byte entries: (8192 - 64) / 16 = 508 -> 256. */
 	ck_assert_uint_eq(bench_ring_entries(o.ring_pages), 256);
 	ck_assert_uint_eq(bench_outstanding(&o), 256);
@@ -56,7 +57,7 @@ START_TEST(test_all_options)
 			       "--sweep-batch", "1,2,4,64", "--outstanding", "128",
 			       "--payload", "4K", "--duration", "0.5", "--cpus", "0,0", "--spin", "50",
 			       "--csv", "a.csv", "--json=a.json", "--plot", "a.png",
-			       "--no-baselines", "--ringtest-cycles", "5000", NULL };
+			       "--no-baselines", "--ringtest-cycles", "5000", "--repeat", "3", NULL };
 
 	ck_assert_int_eq(t_parse(&o, err, sizeof(err), args), 0);
 	ck_assert_int_eq(o.mode, BENCH_MODE_GUEST);
@@ -75,6 +76,7 @@ START_TEST(test_all_options)
 	ck_assert_str_eq(o.plot, "a.png");
 	ck_assert(!o.baselines);
 	ck_assert_int_eq(o.ringtest_cycles, 5000);
+	ck_assert_uint_eq(o.repeat, 3);
 }
 END_TEST
 
@@ -111,6 +113,8 @@ static const struct bad_row {
 	{ { "--no-baselines=1" }, "--no-baselines takes no value" },
 	{ { "--ringtest-cycles", "10" }, "--ringtest-cycles: '10'" },
 	{ { "--spin", "2000000" }, "--spin: '2000000' is not a number of microseconds" },
+	{ { "--repeat", "0" }, "--repeat: '0' is not an integer in 1..16" },
+	{ { "--repeat", "17" }, "--repeat: '17'" },
 };
 
 START_TEST(test_bad_values)

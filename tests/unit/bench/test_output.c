@@ -29,6 +29,9 @@ static void fixture(bool baselines)
 	runs[1] = runs[0];
 	runs[1].batch = 32;
 	runs[1].req_per_s = 8000;
+	runs[1].nrep = 2;
+	runs[1].req_per_s_each[0] = 7000;
+	runs[1].req_per_s_each[1] = 9000;
 	rep.opts = &opts;
 	rep.ring_entries = 256;
 	rep.outstanding = 256;
@@ -114,8 +117,10 @@ START_TEST(test_json_with_baselines)
 		"assert d[\"schema\"] == \"pvx-bench-ring/1\"\n"
 		"p = d[\"params\"]\n"
 		"assert p[\"notify\"] == \"holdoff\" and p[\"batches\"] == [1, 32] and p[\"ring_entries\"] == 256\n"
-		"assert p[\"spin_us\"] == 0\n"
+		"assert p[\"spin_us\"] == 0 and p[\"repeats\"] == 1\n"
 		"r = d[\"runs\"]\n"
+		"assert \"req_per_s_each\" not in r[0]\n"
+		"assert r[1][\"req_per_s_each\"] == [7000.0, 9000.0]\n"
 		"assert len(r) == 2 and r[1][\"batch\"] == 32 and r[1][\"req_per_s\"] == 8000\n"
 		"assert r[0][\"lat_ns\"] == {\"p50\": 100, \"p99\": 200, \"p999\": 300, \"mean\": 120, \"max\": 900}\n"
 		"assert r[1][\"ratio_vs_best_ringtest\"] == 2.0\n"
