@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "cmd_block.h"
+#include <pvx/bench.h>
 
 extern int cmd_console(int argc, char **argv) __attribute__((weak));
 extern int xs_cli_main(int argc, char **argv) __attribute__((weak));
@@ -79,6 +80,7 @@ const struct pvx_cmd pvx_cmds[] = {
 	  "$PVX_LOGDIR (default <rundir>/log)." },
 	{ "xenstore", xs_cli_main, "read, write and watch xenstore (xenstore-* tools)",
 	  "xenstore ls|read|write|rm|mkdir|chmod|watch|exists|list ..." },
+	{ "bench", cmd_bench, PVX_BENCH_SUMMARY, PVX_BENCH_USAGE },
 	{ "version", cmd_version, "print pvx's and the hypervisor's versions",
 	  "version" },
 	{ "help", cmd_help, "list the commands, or show one command's usage",

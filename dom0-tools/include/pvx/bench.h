@@ -14,12 +14,12 @@ int cmd_bench(int argc, char **argv);
 /* One line for `pvx help` and the synopsis for `pvx help bench`. */
 #define PVX_BENCH_SUMMARY "run a benchmark (ring: shared-ring I/O)"
 #define PVX_BENCH_USAGE                                                            \
-	"pvx bench ring [--mode host|guest] [--ring-pages N] [--batch N]\n"        \
-	"               [--sweep-batch 1,2,4,...] [--outstanding N]\n"             \
-	"               [--payload BYTES] [--notify always|holdoff|poll]\n"       \
-	"               [--duration SECONDS] [--spin USEC] [--cpus A,B]\n"        \
-	"               [--repeat N] [--csv FILE]\n"                              \
-	"               [--json FILE] [--plot FILE.png] [--no-baselines]\n"       \
-	"               [--ringtest-cycles N]\n"
+	"bench ring [--mode host|guest] [--ring-pages N] [--batch N]\n"        \
+	"           [--sweep-batch 1,2,4,...] [--outstanding N]\n"             \
+	"           [--payload BYTES] [--notify always|holdoff|poll]\n"       \
+	"           [--duration SECONDS] [--spin USEC] [--cpus A,B]\n"        \
+	"           [--repeat N] [--csv FILE]\n"                              \
+	"           [--json FILE] [--plot FILE.png] [--no-baselines]\n"       \
+	"           [--ringtest-cycles N]\n"
 
 #endif /* PVX_BENCH_H */
