@@ -244,7 +244,8 @@ int pvx_pvcontrol_run(struct pvx_ctl *c, int32_t *ids, char (*names)[PVX_NAME_MA
 			rc = 1;
 		}
 	}
-	xs_close(h);
+	if (h)
+		xs_close(h);
 	free(r);
 	return rc;
 }

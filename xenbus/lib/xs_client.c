@@ -99,11 +99,11 @@ int xs_open(struct xs_handle **out)
 void xs_close(struct xs_handle *h)
 {
 	struct xs_event *e;
-	int *fds[] = { &h->fd, &h->wfd, &h->efd, &h->pfd };
 	size_t i;
 
 	if (!h)
 		return;
+	int *fds[] = { &h->fd, &h->wfd, &h->efd, &h->pfd }; /* after the NULL check */
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0)
 			close(*fds[i]);

@@ -11,6 +11,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ struct sock_priv {
 	int fd;
 	struct event *rd, *wr;
 	size_t have, off;
+	bool write_failed;   /* torn down by conn_read_cb, from the loop */
 	char buf[SOCK_BUF];
 };
 
@@ -44,9 +46,15 @@ static void sock_kick(struct xs_conn *c)
 {
 	struct sock_priv *p = c->priv;
 
+	if (p->write_failed)
+		return;
 	if (xs_conn_flush(c) < 0) {
-		xs_conn_kill(c, "write failed");
-		event_active(p->rd, EV_READ, 0); /* read_cb tears down */
+		/* Not killed here: a kick can come from inside watch_fire,
+		 * whose walk must not have this connection's watches freed
+		 * under it (a Dom0 client closing its socket while its
+		 * watches fire crashed the daemon). read_cb tears down. */
+		p->write_failed = true;
+		event_active(p->rd, EV_READ, 0);
 		return;
 	}
 	if (!TAILQ_EMPTY(&c->out))
@@ -87,7 +95,7 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 
 	(void)what;
-	while (!c->dead) {
+	while (!c->dead && !p->write_failed) {
 		if (xs_conn_stalled(c)) {
 			event_del(p->rd);
 			return;
@@ -108,6 +116,8 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		p->off += xs_conn_feed(c, p->buf + p->off, p->have - p->off);
 	}
+	if (p->write_failed)
+		xs_conn_kill(c, "write failed");
 	xs_conn_destroy(c);
 }
 
