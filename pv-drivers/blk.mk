@@ -49,3 +49,13 @@ $(O)/tests/blk-native: $(O)/obj/tests/bench/blk_native.o
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -luring
 PROGRAMS += $(O)/tests/blk-native
+
+# unit-blkfront: minios blkfront's handshake (guest/front/blkfront.c, built
+# for the host) against faked minios services (tests/unit/blkfront/).
+UNIT_BLKFRONT_OBJS := $(O)/obj/tests/unit/blkfront/test_handshake.o \
+	$(O)/obj/tests/unit/blkfront/fake_minios.o $(O)/obj/guest/front/blkfront.o
+$(UNIT_BLKFRONT_OBJS): HOST_CFLAGS += -Iguest/include
+$(O)/tests/unit-blkfront: $(UNIT_BLKFRONT_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lpthread
+UNIT_TESTS += $(O)/tests/unit-blkfront

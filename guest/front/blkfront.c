@@ -81,7 +81,8 @@ int blkfront_backend_state(const struct blkfront_dev *d)
 	return rc < 0 ? rc : (int)st;
 }
 
-/* Waits for the backend to reach want; -XEN_EIO if it closes instead. */
+/* Waits for the backend to reach want; -XEN_EIO if it closes instead,
+ * -XEN_ENODEV if its directory goes, -XEN_ETIMEDOUT after 10 s. */
 static int wait_backend(struct blkfront_dev *d, int want)
 {
 	uint64_t deadline = time_now_ns() + HANDSHAKE_NS;
@@ -91,6 +92,8 @@ static int wait_backend(struct blkfront_dev *d, int want)
 
 		if (st == want)
 			return 0;
+		if (st == -XEN_ENOENT)
+			return -XEN_ENODEV; /* the backend directory is gone */
 		if (st >= XenbusStateClosing && want < XenbusStateClosing)
 			return -XEN_EIO;
 		msleep(1);
