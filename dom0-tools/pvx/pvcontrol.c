@@ -104,9 +104,24 @@ static bool waiting(const struct pvx_pvreq *r)
 	return r->domid >= 0 && !r->err && !r->acked;
 }
 
-/* Drains the ready events; re-reads the nodes they name. -EAGAIN when
+/* A domain that stopped (or went) without acknowledging, e.g. it
+ * crashed or its program ended: nothing is left to wait for. */
+static void take_stopped(struct pvx_ctl *c, struct pvx_pvreq *r, size_t n)
+{
+	struct pvx_ctl_dominfo d;
+
+	for (size_t i = 0; i < n; i++)
+		if (waiting(&r[i]) && (pvx_ctl_info(c, r[i].domid, &d) < 0 ||
+				       d.state == PVX_DOM_SHUTDOWN ||
+				       d.state == PVX_DOM_CRASHED || d.state == PVX_DOM_DYING))
+			r[i].acked = true;
+}
+
+/* Drains the ready events; re-reads the nodes they name (token: slot
+ * index), or every domain's state (@releaseDomain). -EAGAIN when
  * drained, another errno when the connection failed. */
-static int take_events(struct xs_handle *h, struct pvx_pvreq *r, size_t n)
+static int take_events(struct pvx_ctl *c, struct xs_handle *h, struct pvx_pvreq *r,
+		       size_t n)
 {
 	char *path, *token;
 	int rc;
@@ -114,7 +129,9 @@ static int take_events(struct xs_handle *h, struct pvx_pvreq *r, size_t n)
 	while ((rc = xs_read_watch(h, &path, &token, false)) == 0) {
 		size_t i = strtoul(token, NULL, 10);
 
-		if (i < n && waiting(&r[i]) && acked(h, r[i].domid))
+		if (strcmp(token, "released") == 0)
+			take_stopped(c, r, n);
+		else if (i < n && waiting(&r[i]) && acked(h, r[i].domid))
 			r[i].acked = true;
 		free(path);
 	}
@@ -145,8 +162,8 @@ static int cancel_txn(struct xs_handle *h, xs_transaction_t t, void *arg)
 	return rc == -ENOENT ? 0 : rc;
 }
 
-void pvx_pvcontrol_wait(struct xs_handle *h, struct pvx_pvreq *r, size_t n,
-			const char *cmd, int timeout_s)
+void pvx_pvcontrol_wait(struct pvx_ctl *c, struct xs_handle *h, struct pvx_pvreq *r,
+			size_t n, const char *cmd, int timeout_s)
 {
 	int64_t deadline = now_ms() + (int64_t)timeout_s * 1000;
 	char path[96], token[24];
@@ -159,6 +176,10 @@ void pvx_pvcontrol_wait(struct xs_handle *h, struct pvx_pvreq *r, size_t n,
 		if ((r[i].err = xs_watch(h, path, token)) == 0 && acked(h, r[i].domid))
 			r[i].acked = true;
 	}
+	/* pvxstored fires it when a domain shuts down or crashes; its first
+	 * (registration) event makes us check every domain once. */
+	if (count_waiting(r, n))
+		xs_watch(h, "@releaseDomain", "released");
 	while (count_waiting(r, n)) {
 		struct pollfd p = { .fd = xs_fileno(h), .events = POLLIN };
 		int64_t left = deadline - now_ms();
@@ -167,7 +188,7 @@ void pvx_pvcontrol_wait(struct xs_handle *h, struct pvx_pvreq *r, size_t n,
 			break;
 		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
 			break;
-		if (take_events(h, r, n) != -EAGAIN)
+		if (take_events(c, h, r, n) != -EAGAIN)
 			break; /* pvxstored went away: the rest cannot be heard */
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -234,7 +255,7 @@ int pvx_pvcontrol_run(struct pvx_ctl *c, int32_t *ids, char (*names)[PVX_NAME_MA
 					   .err = xrc < 0 ? -ENOTCONN : 0 };
 	if (h) {
 		pvx_pvcontrol_send(h, r, n, o->cmd);
-		pvx_pvcontrol_wait(h, r, n, o->cmd, o->timeout_s);
+		pvx_pvcontrol_wait(c, h, r, n, o->cmd, o->timeout_s);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].domid < 0 || !r[i].err)

@@ -32,11 +32,12 @@ struct pvx_pvreq {
 void pvx_pvcontrol_send(struct xs_handle *h, struct pvx_pvreq *r, size_t n,
 			const char *cmd);
 /* Waits, through xenstore watches, until every sent slot's node is empty
- * or gone (the acknowledgement), at most timeout_s. Slots still waiting
+ * or gone (the acknowledgement), or its domain stopped anyway (seen
+ * through @releaseDomain, checked with c), at most timeout_s. Slots still waiting
  * then have their request withdrawn (the node is reset to "" if it still
  * holds cmd, as libxl cancels) and err = -ETIMEDOUT. */
-void pvx_pvcontrol_wait(struct xs_handle *h, struct pvx_pvreq *r, size_t n,
-			const char *cmd, int timeout_s);
+void pvx_pvcontrol_wait(struct pvx_ctl *c, struct xs_handle *h, struct pvx_pvreq *r,
+			size_t n, const char *cmd, int timeout_s);
 /* A slot that failed: prints why; with force, stops the domain through
  * pvxd instead (PVX_CTL_SHUTDOWN with reason, else destroy). 0 if the
  * domain is on its way down, 1 if not. */
