@@ -59,3 +59,9 @@ $(O)/tests/unit-blkfront: $(UNIT_BLKFRONT_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lpthread
 UNIT_TESTS += $(O)/tests/unit-blkfront
+
+# The backend's own per-request cost, no guest (tests/bench/blk_backend.c).
+$(O)/tests/blk-backend-bench: $(O)/obj/tests/bench/blk_backend.o $(O)/lib/libpvxblkback.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -luring
+PROGRAMS += $(O)/tests/blk-backend-bench
