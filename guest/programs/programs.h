@@ -26,6 +26,7 @@ int prog_grant_share(int argc, char **argv);
 int prog_grant_hold(int argc, char **argv);
 int prog_grant_hostile(int argc, char **argv);
 int prog_grant_ring(int argc, char **argv);
+int prog_bench_ring(int argc, char **argv);
 int prog_blk_verify(int argc, char **argv);
 int prog_blk_bench(int argc, char **argv);
 int prog_blk_hostile(int argc, char **argv);
