@@ -43,7 +43,10 @@ FUZZERS :=
 all: build-all
 
 include build/rules.mk
-include $(sort $(wildcard hypervisor/*.mk xenbus/*.mk pv-drivers/*.mk dom0-tools/*.mk guest/*.mk tests/*.mk))
+# Guest fragments come last: driver fragments add frontends to
+# MINIOS_EXTRA_C before guest/minios.mk reads it.
+include $(sort $(wildcard hypervisor/*.mk xenbus/*.mk pv-drivers/*.mk dom0-tools/*.mk tests/*.mk))
+include $(sort $(wildcard guest/*.mk))
 
 build-all: $(PROGRAMS) $(GUESTS) $(UNIT_TESTS)
 

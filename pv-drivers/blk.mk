@@ -35,14 +35,8 @@ $(O)/tests/unit-blk: $(UNIT_BLK_OBJS) $(O)/lib/libpvxblkback.a \
 UNIT_TESTS += $(O)/tests/unit-blk
 INTEG_TESTS += $(sort $(filter-out %.c %.sh,$(wildcard tests/integration/blk-*)))
 
-# minios blkfront (guest/front/blk*.c), linked into minios. guest/minios.mk
-# is parsed before this fragment, so the objects are appended to its link
-# line here (the recipe expands MINIOS_OBJS when it runs).
-BLKFRONT_GOBJS := $(patsubst %.c,$(O)/gobj/%.o,$(sort $(wildcard guest/front/blk*.c)))
-ifneq ($(wildcard guest/kernel/ringfront.c),)
-MINIOS_OBJS += $(BLKFRONT_GOBJS)
-$(MINIOS): $(BLKFRONT_GOBJS)
-endif
+# minios blkfront (guest/front/blk*.c), linked into minios.
+MINIOS_EXTRA_C += $(sort $(wildcard guest/front/blk*.c))
 
 # The host baseline of tests/bench/blk-bench (same rows as blk-bench).
 $(O)/tests/blk-native: $(O)/obj/tests/bench/blk_native.o
