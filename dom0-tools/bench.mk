@@ -7,9 +7,13 @@
 BENCH_SRCS := $(filter-out dom0-tools/bench/main.c,$(sort $(wildcard dom0-tools/bench/*.c)))
 $(eval $(call host_lib,pvxbench,$(BENCH_SRCS)))
 
-$(O)/bin/pvx-bench: $(O)/obj/dom0-tools/bench/main.o $(O)/lib/libpvxbench.a
+# Guest mode (guest*.c) is a Dom0 backend: grant, xenstore and control clients.
+BENCH_LIBS := $(O)/lib/libpvxbench.a $(O)/lib/libpvxgnttab.a $(O)/lib/libpvxxs.a \
+	$(O)/lib/libpvxctl.a
+
+$(O)/bin/pvx-bench: $(O)/obj/dom0-tools/bench/main.o $(BENCH_LIBS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS)
 
 PROGRAMS += $(O)/bin/pvx-bench
 
@@ -18,9 +22,9 @@ UNIT_BENCH_SRCS := $(sort $(wildcard tests/unit/bench/*.c))
 UNIT_BENCH_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(UNIT_BENCH_SRCS))
 $(UNIT_BENCH_OBJS): HOST_CFLAGS += -Idom0-tools/bench
 
-$(O)/tests/unit-bench: $(UNIT_BENCH_OBJS) $(O)/lib/libpvxbench.a
+$(O)/tests/unit-bench: $(UNIT_BENCH_OBJS) $(BENCH_LIBS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBEVENT_LIBS)
 
 ifneq ($(UNIT_BENCH_SRCS),)
 UNIT_TESTS += $(O)/tests/unit-bench

@@ -38,7 +38,7 @@ PVX_OPT_LDFLAGS += -Wl,-u,xs_cli_main
 endif
 # libpvxbuild writes the xenstore side of a domain: libpvxxs is required.
 PVX_LIBS := $(O)/lib/libpvxmon.a $(O)/lib/libpvxbuild.a $(O)/lib/libpvxcfg.a \
-	$(O)/lib/libpvxbench.a \
+	$(O)/lib/libpvxbench.a $(O)/lib/libpvxgnttab.a \
 	$(PVX_OPT_LIBS) $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
 
 $(O)/bin/pvx: $(PVX_OBJS) $(PVX_LIBS)

@@ -112,6 +112,7 @@ struct bench_opts {
 	bool baselines;
 	long ringtest_cycles;
 	unsigned repeat;             /* whole measurement this many times, medians */
+	const char *kernel;          /* guest mode: minios image, NULL: next to us */
 };
 
 /* Parses argv (argv[0] = "ring"). 0, or -EINVAL after printing one line to err. */
@@ -326,6 +327,7 @@ struct bench_report {
 	struct bench_pingpong evt, pipe;
 	double cacheline_ns;
 	struct bench_ringtest rt;
+	struct bench_pingpong evtchn; /* guest mode: guest <-> Dom0 event channel */
 };
 
 /*
@@ -343,6 +345,20 @@ void bench_report_footer(FILE *f, const struct bench_report *r);
 int bench_csv_write(FILE *f, const struct bench_report *r);
 int bench_json_write(FILE *f, const struct bench_report *r);
 int bench_plot_write(const char *png, const struct bench_report *r, char *msg, size_t len);
+
+/* ---- guest mode (guest*.c) ------------------------------------------------------ */
+
+/* Guest-mode limits of the options (minios's ring pool, its 256 KiB of
+ * payload pages). 0, or -EINVAL with one line in msg. */
+int bench_guest_check(const struct bench_opts *o, char *msg, size_t len);
+/*
+ * One guest-mode run for one batch size: a minios guest running
+ * bench-ring, the backend in this process. pp (may be NULL) asks the
+ * guest for an event-channel ping-pong first and gets its figures.
+ * 0, or -errno with the reason in msg.
+ */
+int bench_guest_run(const struct bench_opts *o, unsigned batch, struct bench_result *r,
+		    struct bench_pingpong *pp, char *msg, size_t len);
 
 /* `bench ring` (argv[0] = "ring"). */
 int bench_ring_main(int argc, char **argv);

@@ -15,8 +15,8 @@ static void ring_row(FILE *f, const struct bench_report *r, const struct bench_r
 {
 	const struct bench_opts *o = r->opts;
 
-	fprintf(f, "ring,host,%s,%u,%u,%u,%u,%.6f,%llu,%.1f,%.6f,%.6f,%llu,%llu,%llu,%llu,%.2f,",
-		bench_notify_name(o->notify), x->batch, r->outstanding, r->ring_entries,
+	fprintf(f, "ring,%s,%s,%u,%u,%u,%u,%.6f,%llu,%.1f,%.6f,%.6f,%llu,%llu,%llu,%llu,%.2f,",
+		o->mode == BENCH_MODE_GUEST ? "guest" : "host", bench_notify_name(o->notify), x->batch, r->outstanding, r->ring_entries,
 		o->payload, x->seconds, (unsigned long long)x->requests, x->req_per_s,
 		x->front_notify_per_req, x->back_notify_per_req, (unsigned long long)x->p50_ns,
 		(unsigned long long)x->p99_ns, (unsigned long long)x->p999_ns,

@@ -26,10 +26,11 @@ static void params(FILE *f, const struct bench_report *r)
 {
 	const struct bench_opts *o = r->opts;
 
-	fprintf(f, "  \"params\": {\"mode\": \"host\", \"notify\": \"%s\", \"ring_pages\": %u, "
+	fprintf(f, "  \"params\": {\"mode\": \"%s\", \"notify\": \"%s\", \"ring_pages\": %u, "
 		"\"ring_entries\": %u, \"outstanding\": %u, \"payload\": %u, "
 		"\"duration_s\": %.3f, \"spin_us\": %u, \"repeats\": %u, \"cpus\": [%d, %d], "
-		"\"batches\": [", bench_notify_name(o->notify), o->ring_pages, r->ring_entries,
+		"\"batches\": [", o->mode == BENCH_MODE_GUEST ? "guest" : "host",
+		bench_notify_name(o->notify), o->ring_pages, r->ring_entries,
 		r->outstanding, o->payload, o->duration, o->spin_us, o->repeat, o->cpu_front,
 		o->cpu_back);
 	for (unsigned i = 0; i < o->nbatches; i++)
@@ -109,6 +110,22 @@ static void ringtest(FILE *f, const struct bench_ringtest *rt)
 		fputs("null}\n", f);
 }
 
+/* Guest mode: the batch-32 row's (else the first row's) p50 over the
+ * event-channel ping-pong's (issue 5's target: <= 2 with holdoff). */
+static void evtchn_ratio(FILE *f, const struct bench_report *r)
+{
+	const struct bench_result *x = NULL;
+
+	if (!r->evtchn.rounds || !r->evtchn.p50_ns)
+		return;
+	for (unsigned i = 0; i < r->nruns; i++)
+		if (!x || r->runs[i].batch == 32)
+			x = &r->runs[i];
+	if (x)
+		fprintf(f, "    \"p50_over_evtchn_p50\": {\"batch\": %u, \"ratio\": %.4f},\n",
+			x->batch, (double)x->p50_ns / (double)r->evtchn.p50_ns);
+}
+
 static void baselines(FILE *f, const struct bench_report *r)
 {
 	if (!r->have_baselines) {
@@ -118,6 +135,9 @@ static void baselines(FILE *f, const struct bench_report *r)
 	fputs("  \"baselines\": {\n", f);
 	pingpong(f, "eventfd", &r->evt);
 	pingpong(f, "pipe", &r->pipe);
+	if (r->evtchn.rounds)
+		pingpong(f, "evtchn", &r->evtchn);
+	evtchn_ratio(f, r);
 	if (r->cacheline_ns > 0)
 		fprintf(f, "    \"cacheline_rtt_ns\": %.2f,\n", r->cacheline_ns);
 	else

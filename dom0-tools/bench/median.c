@@ -116,6 +116,7 @@ void bench_median_baselines(struct bench_report *out, const struct bench_report 
 	out->have_baselines = reps[0].have_baselines;
 	median_pingpong(&out->evt, reps, n, offsetof(struct bench_report, evt));
 	median_pingpong(&out->pipe, reps, n, offsetof(struct bench_report, pipe));
+	median_pingpong(&out->evtchn, reps, n, offsetof(struct bench_report, evtchn));
 	for (unsigned k = 0; k < n; k++)
 		cl[k] = reps[k].cacheline_ns;
 	out->cacheline_ns = median(cl, n);

@@ -254,7 +254,16 @@ static int opt_rt_cycles(struct bench_opts *o, const char *v, char *msg, size_t 
 	return 0;
 }
 
+static int opt_kernel(struct bench_opts *o, const char *v, char *msg, size_t len)
+{
+	if (!*v)
+		return bad(msg, len, "--kernel: empty path");
+	o->kernel = v;
+	return 0;
+}
+
 static const struct opt opts[] = {
+	{ "kernel", true, opt_kernel },
 	{ "mode", true, opt_mode },
 	{ "notify", true, opt_notify },
 	{ "ring-pages", true, opt_ring_pages },
@@ -303,7 +312,7 @@ static int cross_check(const struct bench_opts *o, char *msg, size_t len)
 		if (o->batches[i] > out)
 			return bad(msg, len, "batch %u exceeds the %u outstanding requests "
 				   "(raise --outstanding or --ring-pages)", o->batches[i], out);
-	return 0;
+	return o->mode == BENCH_MODE_GUEST ? bench_guest_check(o, msg, len) : 0;
 }
 
 static const struct opt *find(const char *name, size_t n)
@@ -353,7 +362,10 @@ int bench_opts_parse(struct bench_opts *o, int argc, char **argv, FILE *err)
 void bench_opts_usage(FILE *f)
 {
 	fputs("usage: pvx bench ring [options]   (docs/bench-ring.md)\n"
-	      "  --mode host|guest        host: two processes over a memfd ring (guest: not yet)\n"
+	      "  --mode host|guest        host: two processes over a memfd ring; guest: a minios\n"
+	      "                           frontend and a Dom0 backend in this process ($PVX_RUNDIR)\n"
+	      "  --kernel FILE            guest mode: the minios image (default: ../guest/minios\n"
+	      "                           next to this program)\n"
 	      "  --ring-pages N           ring size in pages, power of two (default 2)\n"
 	      "  --batch N                requests published per push (default 32)\n"
 	      "  --sweep-batch LIST       run several batch sizes, e.g. 1,2,4,8,16,32,64\n"

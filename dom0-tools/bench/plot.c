@@ -34,7 +34,7 @@ static void script(FILE *g, const struct bench_report *r, const char *png, const
 {
 	fprintf(g, "set terminal %s size 900,540 noenhanced\n"
 		"set output '%s'\n"
-		"set title 'pvx bench ring --mode host: notify %s, %u entries, payload %u B' noenhanced\n"
+		"set title 'pvx bench ring --mode %s: notify %s, %u entries, payload %u B' noenhanced\n"
 		"set xlabel 'batch size'\nset logscale x 2\n"
 		"set ylabel 'throughput (M req/s)'\nset y2label 'round trip (us)'\n"
 		"set logscale y2\nset ytics nomirror\nset y2tics\nset yrange [0:*]\n"
@@ -42,7 +42,8 @@ static void script(FILE *g, const struct bench_report *r, const char *png, const
 		"plot '%s' using 1:2 axes x1y1 with linespoints lw 2 title 'M req/s', "
 		"'' using 1:3 axes x1y2 with linespoints title 'p50 latency (us)', "
 		"'' using 1:4 axes x1y2 with linespoints title 'p99 latency (us)'\n",
-		term, png, bench_notify_name(r->opts->notify), r->ring_entries, r->opts->payload, data);
+		term, png, r->opts->mode == BENCH_MODE_GUEST ? "guest" : "host",
+		bench_notify_name(r->opts->notify), r->ring_entries, r->opts->payload, data);
 }
 
 /* Runs gnuplot with the script; terminal is pngcairo or png. */

@@ -19,9 +19,9 @@ void bench_report_header(FILE *f, const struct bench_report *r)
 
 	if (o->spin_us && o->notify != BENCH_NOTIFY_POLL)
 		snprintf(spin, sizeof(spin), " (spin %u us)", o->spin_us);
-	fprintf(f, "pvx bench ring --mode host: ring %u page%s (%u entries), outstanding %u, "
+	fprintf(f, "pvx bench ring --mode %s: ring %u page%s (%u entries), outstanding %u, "
 		"payload %u B, notify %s%s, %.1f s per run, cpus %d,%d, load %.2f %.2f %.2f\n",
-		o->ring_pages, o->ring_pages == 1 ? "" : "s", r->ring_entries, r->outstanding,
+		o->mode == BENCH_MODE_GUEST ? "guest" : "host", o->ring_pages, o->ring_pages == 1 ? "" : "s", r->ring_entries, r->outstanding,
 		o->payload, bench_notify_name(o->notify), spin, o->duration, o->cpu_front, o->cpu_back,
 		r->loadavg[0], r->loadavg[1], r->loadavg[2]);
 	if (o->repeat > 1)
@@ -109,6 +109,26 @@ static void ratios(FILE *f, const struct bench_report *r)
 			(double)b->p50_ns / r->cacheline_ns);
 }
 
+/*
+ * Guest mode: the issue's target compares the batch-32 row's p50 (notify
+ * holdoff) with the guest <-> Dom0 event-channel round trip.
+ */
+static void evtchn_ratio(FILE *f, const struct bench_report *r)
+{
+	const struct bench_result *x = NULL;
+
+	if (!r->evtchn.rounds || !r->evtchn.p50_ns)
+		return;
+	for (unsigned i = 0; i < r->nruns; i++)
+		if (!x || r->runs[i].batch == 32)
+			x = &r->runs[i];
+	if (!x)
+		return;
+	fprintf(f, "  p50 (batch %u, %s) / evtchn ping-pong p50 %8.2fx  (issue 5 target, holdoff "
+		"batch 32: <= 2x)\n", x->batch, bench_notify_name(r->opts->notify),
+		(double)x->p50_ns / (double)r->evtchn.p50_ns);
+}
+
 void bench_report_footer(FILE *f, const struct bench_report *r)
 {
 	if (!r->have_baselines) {
@@ -123,6 +143,9 @@ void bench_report_footer(FILE *f, const struct bench_report *r)
 		pingpong_line(f, &r->evt);
 	if (r->pipe.rounds)
 		pingpong_line(f, &r->pipe);
+	if (r->evtchn.rounds)
+		pingpong_line(f, &r->evtchn);
 	ringtest_lines(f, &r->rt);
 	ratios(f, r);
+	evtchn_ratio(f, r);
 }
