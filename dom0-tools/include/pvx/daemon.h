@@ -1,0 +1,80 @@
+/*
+ * What every pvx Dom0 daemon does around its real work (ARCHITECTURE §4,
+ * STYLE 10 and 13), in one place:
+ *
+ *   paths     run directory $PVX_RUNDIR (default /run/pvx) and log
+ *             directory $PVX_LOGDIR (default <rundir>/log), from
+ *             pvx_rundir()/pvx_logdir() of libpvxctl, both created; the
+ *             daemon's messages go to <logdir>/NAME.log and stderr.
+ *   pid file  <rundir>/NAME.pid holds the pid and stays locked (flock)
+ *             for the daemon's life, so a second instance on the same run
+ *             directory refuses to start instead of stealing its sockets.
+ *   loop      one libevent event_base; SIGTERM and SIGINT end its loop,
+ *             SIGPIPE is ignored (a peer that went away is an error
+ *             return, not a death).
+ *   steps     start-up is an ordered table of { name, init, exit }; the
+ *             steps that ran are undone in reverse when the loop returns
+ *             or a step fails.
+ *
+ * The first three are step functions themselves: a daemon embeds struct
+ * pvx_daemon_state as the FIRST member of its own state and passes that
+ * state as the steps' context, so its table starts with
+ *   { "paths", pvx_daemon_paths, pvx_daemon_paths_exit },
+ *   { "pid file", pvx_daemon_lock_pidfile, pvx_daemon_unlock_pidfile },
+ *   { "event loop", pvx_daemon_loop_init, pvx_daemon_loop_exit },
+ */
+#ifndef PVX_DAEMON_H
+#define PVX_DAEMON_H
+
+#include <stddef.h>
+
+struct event;
+struct event_base;
+
+struct pvx_daemon_state {
+	const char *name;               /* "pvx-blkback": files and messages */
+	char *rundir, *logdir, *pid_path;
+	int pid_fd;
+	struct event_base *base;
+	struct event *sig_term, *sig_int;
+};
+#define PVX_DAEMON_STATE_INIT(n) { .name = (n), .pid_fd = -1 }
+
+/*
+ * `daemon` points at a struct whose first member is a struct
+ * pvx_daemon_state (so these fit struct pvx_step directly); every
+ * function here is 0 or -errno, every _exit is idempotent.
+ *
+ * paths: resolves and creates the directories, names the log lines after
+ * ds->name and opens <logdir>/NAME.log (a failure there only warns:
+ * stderr still works). lock_pidfile: -EBUSY, logged with the holder's
+ * pid, if another instance runs.
+ */
+int pvx_daemon_paths(void *daemon);
+void pvx_daemon_paths_exit(void *daemon);
+int pvx_daemon_lock_pidfile(void *daemon);
+void pvx_daemon_unlock_pidfile(void *daemon);
+int pvx_daemon_loop_init(void *daemon);
+void pvx_daemon_loop_exit(void *daemon);
+/* Creates `path` and its missing parents with `mode`; 0 or -errno. */
+int pvx_mkdir_p(const char *path, unsigned int mode);
+
+/*
+ * The ordered start-up table. init may be NULL (nothing to start, only
+ * something to stop); exit may be NULL. When init fails, that step's
+ * exit runs too, so exits must cope with a half-done init (STYLE 3:
+ * idempotent dispose).
+ */
+struct pvx_step {
+	const char *name;
+	int (*init)(void *ctx);
+	void (*exit)(void *ctx);
+};
+
+/* Runs the inits in order; returns 0 or the first failure (logged with
+ * the step's name). *ran counts the steps whose exit must run. */
+int pvx_steps_start(const struct pvx_step *steps, size_t n, void *ctx, size_t *ran);
+/* Runs the exits of the first `ran` steps, last first. */
+void pvx_steps_stop(const struct pvx_step *steps, size_t ran, void *ctx);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * Daemon plumbing (pvx/daemon.h): directories, the locked pid file and
+ * the signal-driven event loop, shared by the libevent daemons.
+ *
+ * The pid file is opened without truncating and only rewritten once the
+ * flock is ours: a second instance that loses the race must leave the
+ * first one's pid readable (it even quotes it in its error).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include <pvx/ctlclient.h>
+#include <pvx/daemon.h>
+#include <pvx/log.h>
+
+int pvx_mkdir_p(const char *path, unsigned int mode)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int pvx_daemon_paths(void *daemon)
+{
+	struct pvx_daemon_state *ds = daemon;
+	char *path;
+	int rc;
+
+	pvx_log_set_ident(ds->name);
+	ds->rundir = strdup(pvx_rundir());
+	ds->logdir = strdup(pvx_logdir());
+	if (!ds->rundir || !ds->logdir ||
+	    asprintf(&ds->pid_path, "%s/%s.pid", ds->rundir, ds->name) < 0)
+		return -ENOMEM;
+	rc = pvx_mkdir_p(ds->rundir, 0755);
+	if (!rc)
+		rc = pvx_mkdir_p(ds->logdir, 0755);
+	if (rc) {
+		pvx_log_err("cannot create %s or %s: %s", ds->rundir, ds->logdir,
+			    strerror(-rc));
+		return rc;
+	}
+	if (asprintf(&path, "%s/%s.log", ds->logdir, ds->name) < 0)
+		return -ENOMEM;
+	rc = pvx_log_open(path);
+	if (rc)
+		pvx_log_warn("cannot open %s: %s; logging to stderr only", path,
+			     strerror(-rc));
+	free(path);
+	return 0;
+}
+
+void pvx_daemon_paths_exit(void *daemon)
+{
+	struct pvx_daemon_state *ds = daemon;
+
+	free(ds->rundir);
+	free(ds->logdir);
+	free(ds->pid_path);
+	ds->rundir = ds->logdir = ds->pid_path = NULL;
+}
+
+int pvx_daemon_lock_pidfile(void *daemon)
+{
+	struct pvx_daemon_state *ds = daemon;
+	char buf[32];
+	int n;
+
+	ds->pid_fd = open(ds->pid_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (ds->pid_fd < 0) {
+		pvx_log_err("cannot open %s: %s", ds->pid_path, strerror(errno));
+		return -errno;
+	}
+	if (flock(ds->pid_fd, LOCK_EX | LOCK_NB)) {
+		n = (int)pread(ds->pid_fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		pvx_log_err("another %s serves %s (pid %s)", ds->name, ds->rundir,
+			    strtok(buf, "\n") ? buf : "?");
+		close(ds->pid_fd);
+		ds->pid_fd = -1;
+		return -EBUSY;
+	}
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(ds->pid_fd, 0) || pwrite(ds->pid_fd, buf, (size_t)n, 0) != n)
+		return -errno;
+	return 0;
+}
+
+void pvx_daemon_unlock_pidfile(void *daemon)
+{
+	struct pvx_daemon_state *ds = daemon;
+
+	if (ds->pid_fd < 0)
+		return;
+	unlink(ds->pid_path);
+	close(ds->pid_fd);
+	ds->pid_fd = -1;
+}
+
+static void signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct pvx_daemon_state *ds = arg;
+
+	(void)what;
+	pvx_log_info("signal %d: stopping", (int)sig);
+	event_base_loopbreak(ds->base);
+}
+
+int pvx_daemon_loop_init(void *daemon)
+{
+	struct pvx_daemon_state *ds = daemon;
+
+	signal(SIGPIPE, SIG_IGN);
+	ds->base = event_base_new();
+	if (!ds->base)
+		return -ENOMEM;
+	ds->sig_term = evsignal_new(ds->base, SIGTERM, signal_cb, ds);
+	ds->sig_int = evsignal_new(ds->base, SIGINT, signal_cb, ds);
+	if (!ds->sig_term || !ds->sig_int || evsignal_add(ds->sig_term, NULL) ||
+	    evsignal_add(ds->sig_int, NULL))
+		return -ENOMEM;
+	return 0;
+}
+
+void pvx_daemon_loop_exit(void *daemon)
+{
+	struct pvx_daemon_state *ds = daemon;
+
+	if (ds->sig_term)
+		event_free(ds->sig_term);
+	if (ds->sig_int)
+		event_free(ds->sig_int);
+	ds->sig_term = ds->sig_int = NULL;
+	if (ds->base)
+		event_base_free(ds->base);
+	ds->base = NULL;
+}
