@@ -45,6 +45,8 @@ int bench_csv_write(FILE *f, const struct bench_report *r)
 			pp_row(f, &r->evt);
 		if (r->pipe.rounds)
 			pp_row(f, &r->pipe);
+		if (r->evtchn.rounds)
+			pp_row(f, &r->evtchn);
 		if (r->cacheline_ns > 0)
 			fprintf(f, "baseline,cacheline,,,,,,,,,,,%.1f,,,,,\n", r->cacheline_ns);
 		for (int i = 0; r->rt.available && i < BENCH_RINGTEST_VARIANTS; i++)

@@ -84,6 +84,8 @@ static void setup(struct gback *b, const struct bench_opts *o, unsigned batch, b
 	b->window_us = window;
 	b->warmup_us = window / 10 < 250000 ? window / 10 : 250000;
 	b->pingpong = pp ? 5000 : 0;
+	b->spin_us = o->notify == BENCH_NOTIFY_POLL ? 0 : o->spin_us;
+	b->hostile = getenv("PVX_BENCH_GUEST_HOSTILE");
 	b->slot_bytes = 64;
 	while (b->slot_bytes < o->payload)
 		b->slot_bytes <<= 1;
@@ -135,7 +137,8 @@ static int parse_result(struct gback *b, struct bench_result *x, struct bench_pi
 	x->req_per_s = (double)v[0] / x->seconds;
 	if (pp && v[10])
 		*pp = (struct bench_pingpong){ .name = "evtchn", .rounds = v[10], .p50_ns = v[11],
-			.p99_ns = v[12], .mean_ns = v[13], .rtt_per_s = 1e9 / (double)v[13],
+			.p99_ns = v[12], .mean_ns = v[13], .seconds = (double)v[10] * (double)v[13] / 1e9,
+			.rtt_per_s = 1e9 / (double)v[13],
 			.msgs_per_s = 2e9 / (double)v[13] };
 	return 0;
 }

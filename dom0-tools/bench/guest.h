@@ -37,7 +37,8 @@ struct gback {
 	/* the run's parameters */
 	enum bench_notify notify;
 	unsigned ring_pages, batch, outstanding, payload;
-	uint64_t warmup_us, window_us, pingpong;
+	uint64_t warmup_us, window_us, pingpong, spin_us;
+	const char *hostile;         /* tests: what the guest should break, or NULL */
 	/* connected state */
 	struct bench_back_ring br;
 	struct pvx_evtchn ev;

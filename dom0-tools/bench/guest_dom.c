@@ -178,6 +178,9 @@ static int dev_tx(struct xs_handle *h, xs_transaction_t t, void *arg)
 	r = r ?: put(b, t, b->be, "bench-warmup-us", u, b->warmup_us);
 	r = r ?: put(b, t, b->be, "bench-window-us", u, b->window_us);
 	r = r ?: put(b, t, b->be, "bench-pingpong", u, b->pingpong);
+	r = r ?: put(b, t, b->be, "bench-spin-us", u, b->spin_us);
+	if (b->hostile)
+		r = r ?: put_str(b, t, b->be, "bench-hostile", b->hostile);
 	r = r ?: put(b, t, b->be, "state", u, XenbusStateInitialising);
 	r = r ?: xs_mkdir(b->xs, t, b->fe) ?: xs_set_perms(b->xs, t, b->fe, fe_perm, 2);
 	r = r ?: put_str(b, t, b->fe, "backend", b->be);

@@ -141,8 +141,22 @@ static int idle_block(struct gback *b)
 	return 0;
 }
 
+/* Blocking policies with --spin: poll this long before sleeping. */
+static bool spinning(const struct gback *b, uint64_t *spin_end)
+{
+	uint64_t now;
+
+	if (!b->spin_us)
+		return false;
+	now = bench_now_ns();
+	if (!*spin_end)
+		*spin_end = now + b->spin_us * 1000;
+	return now < *spin_end;
+}
+
 int gb_serve(struct gback *b, uint64_t deadline_ns)
 {
+	uint64_t spin_end = 0;
 	unsigned idle = 0;
 
 	for (;;) {
@@ -150,16 +164,23 @@ int gb_serve(struct gback *b, uint64_t deadline_ns)
 
 		if (r < 0)
 			return r;
-		if (r > 0)
+		if (r > 0) {
+			spin_end = 0;
 			continue;
-		if (b->notify == BENCH_NOTIFY_POLL && ++idle % IDLE_CHECK) {
-			__builtin_ia32_pause();
-			continue;
+		}
+		if (b->notify == BENCH_NOTIFY_POLL || spinning(b, &spin_end)) {
+			if (++idle % IDLE_CHECK) {
+				__builtin_ia32_pause();
+				continue;
+			}
 		}
 		r = front_done(b, deadline_ns);
 		if (r)
 			return r < 0 ? r : 0;
-		if (b->notify != BENCH_NOTIFY_POLL && idle_block(b) < 0)
+		if (b->notify == BENCH_NOTIFY_POLL || spinning(b, &spin_end))
+			continue;
+		spin_end = 0;
+		if (idle_block(b) < 0)
 			return snprintf(b->msg, sizeof(b->msg), "bad producer index from the "
 					"guest (%llu answered)", (unsigned long long)b->served),
 			       -EIO;

@@ -88,6 +88,17 @@ static const char *const pkeys[] = { "bench-ring-pages", "bench-batch", "bench-o
 				     "bench-payload", "bench-notify", "bench-warmup-us",
 				     "bench-window-us", "bench-pingpong" };
 
+static unsigned hostile_mode(struct ctx *c)
+{
+	char path[192], val[16];
+
+	snprintf(path, sizeof(path), "%s/bench-hostile", c->be);
+	if (xs_read(0, path, val, sizeof(val)) < 0)
+		return BR_HOSTILE_NONE;
+	return !strcmp(val, "prod") ? BR_HOSTILE_PROD : !strcmp(val, "id") ? BR_HOSTILE_ID :
+	       BR_HOSTILE_NONE;
+}
+
 /* Reads and bounds the parameters; the reason in c->r.why on failure. */
 static int read_params(struct ctx *c)
 {
@@ -109,6 +120,9 @@ static int read_params(struct ctx *c)
 		snprintf(c->r.why, sizeof(c->r.why), "parameters out of range");
 		return -1;
 	}
+	if (get_u64(c->be, "bench-spin-us", &p->spin_us) < 0 || p->spin_us > 1000000)
+		p->spin_us = 0;
+	p->hostile = hostile_mode(c);
 	return 0;
 }
 

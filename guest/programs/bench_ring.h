@@ -42,8 +42,13 @@ enum { BR_ALWAYS = 0, BR_HOLDOFF = 1, BR_POLL = 2 };
 /* Parameters, read from the backend's directory (bench-* keys). */
 struct br_params {
 	uint64_t ring_pages, batch, outstanding, payload, notify;
-	uint64_t warmup_us, window_us, pingpong;
+	uint64_t warmup_us, window_us, pingpong, spin_us;
+	unsigned hostile;           /* tests: BR_HOSTILE_* */
 };
+
+/* bench-hostile (tests of the backend): after 1000 requests, publish an
+ * impossible req_prod, or a request with the wrong id. */
+enum { BR_HOSTILE_NONE, BR_HOSTILE_PROD, BR_HOSTILE_ID };
 
 /* Latency histogram: exact below 128 ns, then 64 buckets per power of two
  * (the Dom0 bench's layout, so percentiles mean the same). */

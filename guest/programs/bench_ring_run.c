@@ -96,6 +96,7 @@ struct run {
 	struct br_dev *d;
 	struct br_result *r;
 	uint64_t issued, done, warm_end, end;
+	int broke;
 	uint64_t stamp[BR_MAX_ENTS];
 };
 
@@ -140,9 +141,18 @@ static void issue(struct run *x, uint64_t now)
 
 			memcpy(x->d->data + s * slot_bytes, &seq, MIN(x->d->p.payload, 8));
 		}
+		if (x->d->p.hostile == BR_HOSTILE_ID && x->issued == 1000)
+			q->id ^= 0x5a5a;
 		x->issued++;
 	}
 	push(x);
+	if (x->d->p.hostile == BR_HOSTILE_PROD && x->issued >= 1000 && !x->broke) {
+		struct xen_sring_hdr *h = rf->ring;
+
+		pvx_ring_write_idx(&h->req_prod, h->req_prod + 0x10000);
+		evtchn_send(rf->port);
+		x->broke = 1;
+	}
 }
 
 /* Consumes what is there: its count, or -1 on a bad response. */
@@ -188,7 +198,7 @@ static int can_issue(const struct run *x)
 int br_ring_run(struct br_dev *d, struct br_result *r)
 {
 	static struct run x;
-	uint64_t start = time_now_ns(), progress = start;
+	uint64_t start = time_now_ns(), progress = start, idle_since = 0;
 
 	memset(&x, 0, sizeof(x));
 	x.d = d;
@@ -205,7 +215,7 @@ int br_ring_run(struct br_dev *d, struct br_result *r)
 		if (n < 0)
 			return -1;
 		if (n > 0)
-			progress = now;
+			progress = now, idle_since = 0;
 		if (n > 0 || (now < x.end && can_issue(&x)))
 			continue;
 		if (x.issued == x.done && now >= x.end)
@@ -219,6 +229,13 @@ int br_ring_run(struct br_dev *d, struct br_result *r)
 				 (unsigned long long)(x.issued - x.done));
 			return -1;
 		}
+		if (!idle_since)
+			idle_since = now;
+		if (now - idle_since < d->p.spin_us * 1000) {
+			__builtin_ia32_pause();
+			continue;
+		}
+		idle_since = 0;
 		if (ringfront_wait(&d->rf, now + STALL_NS) <= 0) {
 			snprintf(r->why, sizeof(r->why), "no response for 5 s (%llu in flight)",
 				 (unsigned long long)(x.issued - x.done));
