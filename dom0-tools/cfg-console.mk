@@ -27,7 +27,7 @@ $(eval $(call host_lib,pvxcons,$(PVXCONS_SRCS)))
 CONSOLED_SRCS := $(filter-out dom0-tools/consoled/client.c,$(sort $(wildcard dom0-tools/consoled/*.c)))
 CONSOLED_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(CONSOLED_SRCS))
 
-$(O)/bin/pvx-consoled: $(CONSOLED_OBJS) $(O)/lib/libpvxctl.a
+$(O)/bin/pvx-consoled: $(CONSOLED_OBJS) $(O)/lib/libpvxutil.a $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS)
 PROGRAMS += $(O)/bin/pvx-consoled $(O)/lib/libpvxcons.a
@@ -35,7 +35,7 @@ PROGRAMS += $(O)/bin/pvx-consoled $(O)/lib/libpvxcons.a
 # The unit tests link the daemon's real files except main.c.
 UNIT_CONSOLED_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard tests/unit/consoled/*.c))) \
 	$(filter-out %/main.o,$(CONSOLED_OBJS)) $(O)/obj/dom0-tools/consoled/client.o
-$(O)/tests/unit-consoled: $(UNIT_CONSOLED_OBJS) $(O)/lib/libpvxctl.a
+$(O)/tests/unit-consoled: $(UNIT_CONSOLED_OBJS) $(O)/lib/libpvxutil.a $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS) -lpthread
 UNIT_TESTS += $(O)/tests/unit-consoled

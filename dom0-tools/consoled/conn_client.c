@@ -227,7 +227,7 @@ int cons_client_new(struct consoled *cd, int fd)
 		return -ENOMEM;
 	}
 	c->cd = cd;
-	c->bev = bufferevent_socket_new(cd->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->bev = bufferevent_socket_new(cd->ds.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
 		close(fd);
 		free(c);
@@ -248,7 +248,7 @@ void cons_client_send(struct cons_client *c, const char *data, size_t len)
 		return;
 	if (evbuffer_get_length(out) + len > CONS_CLIENT_OUT_MAX) {
 		if (c->dropped == 0)
-			cons_log(CLOG_WARN, "a console reader is too slow; dropping its"
+			pvx_log_warn("a console reader is too slow; dropping its"
 			     " output (the log keeps it)");
 		c->dropped += len;
 		return;

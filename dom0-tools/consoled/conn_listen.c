@@ -29,38 +29,40 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	(void)salen;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
 	    (cred.uid != 0 && cred.uid != getuid())) {
-		cons_log(CLOG_WARN, "refused a client with uid %d", (int)cred.uid);
+		pvx_log_warn("refused a client with uid %d", (int)cred.uid);
 		close(fd);
 		return;
 	}
 	evutil_make_socket_nonblocking(fd);
 	if (cons_client_new(cd, fd))
-		cons_log(CLOG_ERR, "out of memory for a client");
+		pvx_log_err("out of memory for a client");
 }
 
-int cons_listen_start(struct consoled *cd)
+int cons_listen_start(void *consoled)
 {
+	struct consoled *cd = consoled;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 
 	if (strlen(cd->sock_path) >= sizeof(sa.sun_path)) {
-		cons_log(CLOG_ERR, "socket path too long: %s", cd->sock_path);
+		pvx_log_err("socket path too long: %s", cd->sock_path);
 		return -ENAMETOOLONG;
 	}
 	strcpy(sa.sun_path, cd->sock_path);
 	unlink(cd->sock_path);
-	cd->listener = evconnlistener_new_bind(cd->base, accept_cb, cd,
+	cd->listener = evconnlistener_new_bind(cd->ds.base, accept_cb, cd,
 					       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
 					       64, (struct sockaddr *)&sa, sizeof(sa));
 	if (!cd->listener) {
-		cons_log(CLOG_ERR, "cannot listen on %s: %s", cd->sock_path, strerror(errno));
+		pvx_log_err("cannot listen on %s: %s", cd->sock_path, strerror(errno));
 		return -errno ? -errno : -EIO;
 	}
 	chmod(cd->sock_path, 0660);
 	return 0;
 }
 
-void cons_listen_stop(struct consoled *cd)
+void cons_listen_stop(void *consoled)
 {
+	struct consoled *cd = consoled;
 	struct cons_client *c;
 
 	if (cd->listener) {

@@ -62,7 +62,7 @@ static void event_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	rc = pvx_ctl_read_event(cd->pvxd->sub, &ev);
 	if (rc < 0) {
-		cons_log(CLOG_WARN, "lost pvxd (%s); closing every console", strerror(-rc));
+		pvx_log_warn("lost pvxd (%s); closing every console", strerror(-rc));
 		disconnect(cd);
 		return;
 	}
@@ -114,13 +114,13 @@ static int connect_pvxd(struct consoled *cd)
 		rc = pvx_ctl_subscribe(p->sub);
 	if (rc)
 		goto err;
-	p->ev = event_new(cd->base, pvx_ctl_fd(p->sub), EV_READ | EV_PERSIST,
+	p->ev = event_new(cd->ds.base, pvx_ctl_fd(p->sub), EV_READ | EV_PERSIST,
 			  event_cb, cd);
 	if (!p->ev || event_add(p->ev, NULL)) {
 		rc = -ENOMEM;
 		goto err;
 	}
-	cons_log(CLOG_INFO, "connected to pvxd");
+	pvx_log_info("connected to pvxd");
 	scan(cd);
 	return 0;
 err:
@@ -135,17 +135,18 @@ struct pvx_ctl *cons_pvxd_ctl(struct consoled *cd)
 	return cd->pvxd->ctl;
 }
 
-int cons_pvxd_start(struct consoled *cd)
+int cons_pvxd_start(void *consoled)
 {
+	struct consoled *cd = consoled;
 	int rc = connect_pvxd(cd);
 
 	if (rc)
-		cons_log(CLOG_INFO, "pvxd not reachable yet (%s); will connect on the"
+		pvx_log_info("pvxd not reachable yet (%s); will connect on the"
 		     " first add", strerror(-rc));
 	return 0;
 }
 
-void cons_pvxd_stop(struct consoled *cd)
+void cons_pvxd_stop(void *consoled)
 {
-	disconnect(cd);
+	disconnect(consoled);
 }

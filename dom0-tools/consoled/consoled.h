@@ -12,9 +12,10 @@
  *   conn_listen.c  the consoled.sock listener
  *   conn_client.c  one client connection: commands, then a console stream
  *   proto.c        the command-line parser of the socket protocol
- *   log.c          the one logging API
- *   daemon.c       run/log directories, pid file, signals
- *   main.c         the ordered start/stop table
+ *   paths.c        the console log directory and the socket path
+ *   main.c         the ordered start/stop table (run/log directories,
+ *                  pid file, signals and logging come from libpvxutil:
+ *                  pvx/daemon.h, pvx/log.h)
  *
  * Everything runs on one libevent event_base in one thread; no locks.
  */
@@ -30,20 +31,14 @@
 #include <event2/bufferevent.h>
 
 #include <pvx/consoled.h>
+#include <pvx/daemon.h>
+#include <pvx/log.h>
 #include <xen/public/io/console.h>
 
 #define CONS_REPLAY_BYTES   (64 * 1024)  /* log tail replayed on attach */
 #define CONS_CLIENT_OUT_MAX (1024 * 1024)/* per attachment, then drop */
 #define CONS_INPUT_MAX      4096         /* buffered input from the rw client */
 #define CONS_DRAIN_ROUNDS   64           /* ring reads per event, then yield */
-
-/* log.c */
-enum cons_log_level { CLOG_DEBUG, CLOG_INFO, CLOG_WARN, CLOG_ERR };
-void cons_log(enum cons_log_level lvl, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void cons_log_set_level(enum cons_log_level lvl);
-int cons_log_open(const char *path);
-void cons_log_close(void);
 
 /* ring.c: the guest's page plus our private copies of the indices we
  * own (out_cons, in_prod); the guest's are read once per call. */
@@ -103,13 +98,11 @@ struct cons_dom {
 };
 
 struct consoled {
-	struct event_base *base;
-	char *rundir, *logdir, *console_dir, *sock_path, *pid_path;
+	struct pvx_daemon_state ds;         /* first: the steps' context */
+	char *console_dir, *sock_path;
 	LIST_HEAD(, cons_dom) doms;
 	LIST_HEAD(, cons_client) clients;   /* not attached (command mode) */
 	struct evconnlistener *listener;
-	struct event *sig_term, *sig_int;
-	int pid_fd;
 	/* Opens the io of a domain; NULL name asks for the name too. */
 	int (*open_io)(struct consoled *cd, int32_t domid, char *name,
 		       size_t name_len, struct cons_dom_io **io);
@@ -151,15 +144,16 @@ void cons_client_end(struct cons_client *c);    /* flush then close */
 void cons_client_free(struct cons_client *c);
 int cons_client_take_input(struct cons_client *c, struct cons_dom *d);
 
-/* conn_listen.c */
-int cons_listen_start(struct consoled *cd);
-void cons_listen_stop(struct consoled *cd);
+/* conn_listen.c; steps of main.c's table, so `consoled` is a struct
+ * consoled (as for the cons_pvxd_ and cons_paths_ steps) */
+int cons_listen_start(void *consoled);
+void cons_listen_stop(void *consoled);
 
 /* conn_pvxd.c, io_pvxd.c */
 int cons_pvxd_open_io(struct consoled *cd, int32_t domid, char *name,
 		      size_t name_len, struct cons_dom_io **io);
-int cons_pvxd_start(struct consoled *cd);
-void cons_pvxd_stop(struct consoled *cd);
+int cons_pvxd_start(void *consoled);
+void cons_pvxd_stop(void *consoled);
 struct pvx_ctl *cons_pvxd_ctl(struct consoled *cd);
 
 /* proto.c: one command line of the socket protocol */
@@ -177,10 +171,8 @@ bool cons_name_valid(const char *name);
 const char *cons_errno_name(int err);
 int cons_errno_value(const char *name);
 
-/* daemon.c */
-int cons_daemon_paths(struct consoled *cd);
-int cons_daemon_pidfile(struct consoled *cd);
-void cons_daemon_release(struct consoled *cd);
-int cons_daemon_signals(struct consoled *cd);
+/* paths.c: <logdir>/console/ and the socket path (after pvx_daemon_paths) */
+int cons_paths_init(void *consoled);
+void cons_paths_exit(void *consoled);
 
 #endif /* PVX_CONSOLED_PRIV_H */

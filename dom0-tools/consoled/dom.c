@@ -48,7 +48,7 @@ static void write_log(struct cons_dom *d, const char *buf, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			cons_log(CLOG_ERR, "domain %d (%s): writing %s: %s; logging stops",
+			pvx_log_err("domain %d (%s): writing %s: %s; logging stops",
 			     d->domid, d->name, d->log_path, strerror(errno));
 			close(d->log_fd);
 			d->log_fd = -1;
@@ -75,7 +75,7 @@ static void note_corrupt(struct cons_dom *d, const char *ring)
 {
 	/* Rate-limited: a hostile guest must not flood our log. */
 	if (d->corrupt_events++ < 5)
-		cons_log(CLOG_WARN, "domain %d (%s): console %s ring indices are"
+		pvx_log_warn("domain %d (%s): console %s ring indices are"
 		     " corrupt; resynchronised", d->domid, d->name, ring);
 }
 
@@ -152,7 +152,7 @@ static int open_log(struct consoled *cd, struct cons_dom *d)
 	}
 	d->log_fd = open(d->log_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (d->log_fd < 0) {
-		cons_log(CLOG_ERR, "cannot open %s: %s", d->log_path, strerror(errno));
+		pvx_log_err("cannot open %s: %s", d->log_path, strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -201,7 +201,7 @@ int cons_dom_add(struct consoled *cd, int32_t domid, const char *name,
 	 * console, no console_io mirror (it would repeat the log). */
 	d->ring_seen = d->ring.out_cons != 0 ||
 		       __atomic_load_n(&d->io->intf->out_prod, __ATOMIC_ACQUIRE) != 0;
-	d->ev = event_new(cd->base, d->io->event_fd, EV_READ | EV_PERSIST, ring_cb, d);
+	d->ev = event_new(cd->ds.base, d->io->event_fd, EV_READ | EV_PERSIST, ring_cb, d);
 	if (!d->ev || event_add(d->ev, NULL)) {
 		rc = -ENOMEM;
 		goto err;
@@ -210,7 +210,7 @@ int cons_dom_add(struct consoled *cd, int32_t domid, const char *name,
 	if (rc)
 		goto err;
 	LIST_INSERT_HEAD(&cd->doms, d, link);
-	cons_log(CLOG_INFO, "domain %d (%s): console served, log %s", domid,
+	pvx_log_info("domain %d (%s): console served, log %s", domid,
 	     d->name, d->log_path);
 	cons_dom_drain(d);      /* anything written before we bound the port */
 	*out = d;
@@ -239,7 +239,7 @@ void cons_dom_remove(struct cons_dom *d)
 	while ((c = LIST_FIRST(&d->clients)))
 		cons_client_end(c);     /* detaches: moves it off our list */
 	LIST_REMOVE(d, link);
-	cons_log(CLOG_INFO, "domain %d (%s): console closed after %llu bytes",
+	pvx_log_info("domain %d (%s): console closed after %llu bytes",
 	     d->domid, d->name, (unsigned long long)d->bytes_out);
 	dom_free(d);
 }

@@ -137,7 +137,7 @@ int cons_early_start(struct cons_dom *d)
 	if (!d->io->read_log || d->log_fd < 0 || d->ring_seen)
 		return 0;
 	e->log_mark = lseek(d->log_fd, 0, SEEK_END);
-	e->timer = evtimer_new(d->cd->base, timer_cb, d);
+	e->timer = evtimer_new(d->cd->ds.base, timer_cb, d);
 	if (!e->timer)
 		return -ENOMEM;
 	e->done = false;
@@ -187,7 +187,7 @@ void cons_early_ring_started(struct cons_dom *d, const char *ring, size_t n)
 		return;
 	pos = find_overlap(d, ring, n);
 	if (pos >= 0 && ftruncate(d->log_fd, e->log_mark + pos))
-		cons_log(CLOG_WARN, "domain %d (%s): cannot truncate %s: %s",
+		pvx_log_warn("domain %d (%s): cannot truncate %s: %s",
 			 d->domid, d->name, d->log_path, strerror(errno));
 }
 

@@ -125,7 +125,7 @@ int cons_pvxd_open_io(struct consoled *cd, int32_t domid, char *name,
 	p->ev.event_fd = p->ev.notify_fd = -1;
 	rc = find_ring(p, domid);
 	if (rc) {
-		cons_log(CLOG_WARN, "domain %d: no console to serve: %s", domid, strerror(-rc));
+		pvx_log_warn("domain %d: no console to serve: %s", domid, strerror(-rc));
 		io_release(&p->io);
 		return rc;
 	}

@@ -1,10 +1,16 @@
 /*
  * pvx-consoled: serves every domain's PV console (docs/console.md).
  *
- * Runs in the foreground. Start-up is an ordered table of steps; when
- * the loop ends (SIGTERM/SIGINT) or a step fails, the steps that ran are
- * undone in reverse. Removing the domains comes first on the way down,
- * so every console ring gets its last drain while pvxd is still there.
+ * Runs in the foreground. Start-up is an ordered table of steps
+ * (pvx/daemon.h); when the loop ends (SIGTERM/SIGINT) or a step fails,
+ * the steps that ran are undone in reverse. Removing the domains comes
+ * first on the way down, so every console ring gets its last drain while
+ * pvxd is still there.
+ *
+ * Paths follow every pvx daemon: the daemon's own messages go to
+ * <logdir>/pvx-consoled.log (and stderr), the pid file is
+ * <rundir>/pvx-consoled.pid; console logs go to <logdir>/console/ and
+ * clients connect to <rundir>/consoled.sock.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,58 +20,24 @@
 
 #include "consoled.h"
 
-static int base_init(struct consoled *cd)
+static void domains_exit(void *consoled)
 {
-	cd->base = event_base_new();
-	return cd->base ? 0 : -ENOMEM;
-}
-
-static void base_exit(struct consoled *cd)
-{
-	event_base_free(cd->base);
-	cd->base = NULL;
-}
-
-static void paths_exit(struct consoled *cd)
-{
-	free(cd->rundir);
-	free(cd->logdir);
-	free(cd->console_dir);
-	free(cd->sock_path);
-	free(cd->pid_path);
-	cons_log_close();
-}
-
-static void signals_exit(struct consoled *cd)
-{
-	if (cd->sig_term)
-		event_free(cd->sig_term);
-	if (cd->sig_int)
-		event_free(cd->sig_int);
-}
-
-static void domains_exit(struct consoled *cd)
-{
+	struct consoled *cd = consoled;
 	struct cons_dom *d;
 
 	while ((d = LIST_FIRST(&cd->doms)))
 		cons_dom_remove(d);
 }
 
-static const struct step {
-	const char *name;
-	int (*init)(struct consoled *cd);
-	void (*exit)(struct consoled *cd);
-} steps[] = {
-	{ "paths", cons_daemon_paths, paths_exit },
-	{ "pid file", cons_daemon_pidfile, cons_daemon_release },
-	{ "event loop", base_init, base_exit },
-	{ "signals", cons_daemon_signals, signals_exit },
+static const struct pvx_step steps[] = {
+	{ "paths", pvx_daemon_paths, pvx_daemon_paths_exit },
+	{ "console dir", cons_paths_init, cons_paths_exit },
+	{ "pid file", pvx_daemon_lock_pidfile, pvx_daemon_unlock_pidfile },
+	{ "event loop", pvx_daemon_loop_init, pvx_daemon_loop_exit },
 	{ "socket", cons_listen_start, cons_listen_stop },
 	{ "pvxd", cons_pvxd_start, cons_pvxd_stop },
 	{ "domains", NULL, domains_exit },
 };
-#define NR_STEPS (int)(sizeof(steps) / sizeof(steps[0]))
 
 static int usage(FILE *f)
 {
@@ -78,31 +50,29 @@ static int usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct consoled cd = { .pid_fd = -1, .open_io = cons_pvxd_open_io };
-	int i, rc = 0, opt;
+	struct consoled cd = {
+		.ds = PVX_DAEMON_STATE_INIT("pvx-consoled"),
+		.open_io = cons_pvxd_open_io,
+	};
+	size_t ran;
+	int rc, opt;
 
 	while ((opt = getopt(argc, argv, "vh")) != -1) {
 		if (opt == 'v')
-			cons_log_set_level(CLOG_DEBUG);
+			pvx_log_set_level(PVX_LOG_DEBUG);
 		else
 			return usage(opt == 'h' ? stdout : stderr);
 	}
+	pvx_log_set_ident(cd.ds.name);
 	LIST_INIT(&cd.doms);
 	LIST_INIT(&cd.clients);
-	for (i = 0; i < NR_STEPS; i++) {
-		if (steps[i].init && (rc = steps[i].init(&cd))) {
-			cons_log(CLOG_ERR, "start-up failed at %s: %s", steps[i].name,
-			     strerror(-rc));
-			break;  /* a failed step cleans up after itself */
-		}
-	}
+	rc = pvx_steps_start(steps, sizeof(steps) / sizeof(steps[0]), &cd, &ran);
 	if (!rc) {
-		cons_log(CLOG_INFO, "serving %s (pid %d)", cd.sock_path, (int)getpid());
-		event_base_dispatch(cd.base);
+		pvx_log_info("serving %s (pid %d)", cd.sock_path, (int)getpid());
+		event_base_dispatch(cd.ds.base);
 	}
-	while (i-- > 0)
-		if (steps[i].exit)
-			steps[i].exit(&cd);
-	cons_log(CLOG_INFO, "stopped");
+	pvx_steps_stop(steps, ran, &cd);
+	pvx_log_info("stopped");
+	pvx_log_close();
 	return rc ? 1 : 0;
 }

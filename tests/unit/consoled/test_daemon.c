@@ -111,13 +111,13 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	event_base_loopexit(cd.base, NULL);
+	event_base_loopexit(cd.ds.base, NULL);
 }
 
 static void *loop(void *arg)
 {
 	(void)arg;
-	event_base_dispatch(cd.base);
+	event_base_dispatch(cd.ds.base);
 	return NULL;
 }
 
@@ -128,16 +128,17 @@ static void start(void)
 	setenv("PVX_RUNDIR", rundir, 1);
 	unsetenv("PVX_LOGDIR");
 	memset(&cd, 0, sizeof(cd));
-	cd.pid_fd = -1;
+	cd.ds = (struct pvx_daemon_state)PVX_DAEMON_STATE_INIT("pvx-consoled");
 	cd.open_io = fake_open_io;
-	cons_log_set_level(CLOG_WARN);
+	pvx_log_set_level(PVX_LOG_WARN);
 	LIST_INIT(&cd.doms);
 	LIST_INIT(&cd.clients);
-	ck_assert_int_eq(cons_daemon_paths(&cd), 0);
-	cd.base = event_base_new();
+	ck_assert_int_eq(pvx_daemon_paths(&cd), 0);
+	ck_assert_int_eq(cons_paths_init(&cd), 0);
+	cd.ds.base = event_base_new();
 	ck_assert_int_eq(cons_listen_start(&cd), 0);
 	stop_fd = eventfd(0, EFD_CLOEXEC);
-	stop_ev = event_new(cd.base, stop_fd, EV_READ, stop_cb, NULL);
+	stop_ev = event_new(cd.ds.base, stop_fd, EV_READ, stop_cb, NULL);
 	event_add(stop_ev, NULL);
 	ck_assert_int_eq(pthread_create(&thread, NULL, loop, NULL), 0);
 }
@@ -155,13 +156,10 @@ static void stop(void)
 	cons_listen_stop(&cd);
 	event_free(stop_ev);
 	close(stop_fd);
-	event_base_free(cd.base);
-	free(cd.rundir);
-	free(cd.logdir);
-	free(cd.console_dir);
-	free(cd.sock_path);
-	free(cd.pid_path);
-	cons_log_close();
+	event_base_free(cd.ds.base);
+	cons_paths_exit(&cd);
+	pvx_daemon_paths_exit(&cd);
+	pvx_log_close();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", rundir);
 	ck_assert_int_eq(system(cmd), 0);
 }
