@@ -86,6 +86,12 @@ int cmd_reboot(int argc, char **argv)
 		goto out;
 	if (pvx_resolve(c, argv[optind], &domid) < 0 || pvx_ctl_info(c, domid, &d) < 0)
 		goto out;
+	if (d.state == PVX_DOM_SHUTDOWN || d.state == PVX_DOM_CRASHED ||
+	    d.state == PVX_DOM_DYING) {
+		pvx_err("domain %s (id %d) is not running (%s): nothing to reboot",
+			d.name, domid, pvx_state_name(d.state));
+		goto out;
+	}
 	snprintf(name[0], sizeof(name[0]), "%s", d.name);
 	rc = pvx_pvcontrol_run(c, &domid, name, 1, &o);
 	if (rc == 0 && wait && wait_back(sub, c, domid, d.name) < 0) {
