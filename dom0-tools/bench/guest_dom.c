@@ -109,10 +109,14 @@ int gb_dom_create(struct gback *b, const struct bench_opts *o)
 
 void gb_dom_destroy(struct gback *b)
 {
+	char dir[96];
+
 	if (b->domid <= 0)
 		return;
 	pvx_ctl_destroy(b->ctl, b->domid);
-	xs_rm(b->xs, XBT_NULL, b->be);
+	/* The guest's whole backend directory, as a toolstack removes it. */
+	snprintf(dir, sizeof(dir), "/local/domain/0/backend/bench/%d", (int)b->domid);
+	xs_rm(b->xs, XBT_NULL, dir);
 	b->domid = 0;
 }
 
