@@ -53,15 +53,17 @@ START_TEST(test_all_options)
 {
 	struct bench_opts o;
 	char err[256] = "";
-	const char *args[] = { "--mode", "guest", "--notify=holdoff", "--ring-pages", "8",
+	const char *args[] = { "--mode", "host", "--notify=holdoff", "--ring-pages", "8",
 			       "--sweep-batch", "1,2,4,64", "--outstanding", "128",
 			       "--payload", "4K", "--duration", "0.5", "--cpus", "0,0", "--spin", "50",
 			       "--csv", "a.csv", "--json=a.json", "--plot", "a.png",
-			       "--no-baselines", "--ringtest-cycles", "5000", "--repeat", "3", NULL };
+			       "--no-baselines", "--ringtest-cycles", "5000", "--repeat", "3",
+			       "--kernel", "k.elf", NULL };
 
 	ck_assert_int_eq(t_parse(&o, err, sizeof(err), args), 0);
-	ck_assert_int_eq(o.mode, BENCH_MODE_GUEST);
+	ck_assert_int_eq(o.mode, BENCH_MODE_HOST);
 	ck_assert_int_eq(o.notify, BENCH_NOTIFY_HOLDOFF);
+	ck_assert_str_eq(o.kernel, "k.elf");
 	ck_assert_uint_eq(o.ring_pages, 8);
 	ck_assert_uint_eq(o.nbatches, 4);
 	ck_assert_uint_eq(o.batches[3], 64);
@@ -115,6 +117,11 @@ static const struct bad_row {
 	{ { "--spin", "2000000" }, "--spin: '2000000' is not a number of microseconds" },
 	{ { "--repeat", "0" }, "--repeat: '0' is not an integer in 1..16" },
 	{ { "--repeat", "17" }, "--repeat: '17'" },
+	/* guest mode: minios's ring pool and its 256 KiB of payload pages */
+	{ { "--mode", "guest", "--ring-pages", "16" }, "--ring-pages: guest mode allows at most 8" },
+	{ { "--mode", "guest", "--payload", "8K" }, "--payload: guest mode allows at most 4096" },
+	{ { "--mode", "guest", "--payload", "2K" }, "exceed the guest's 256 KiB of payload pages" },
+	{ { "--kernel", "" }, "--kernel: empty path" },
 };
 
 START_TEST(test_bad_values)
