@@ -14,7 +14,7 @@ BLKBACK_DAEMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(BLKBACK_DAEMON_SRCS))
 BLK_HAVE_GNTTAB := $(strip $(foreach f,$(filter-out pv-drivers/blk.mk,$(wildcard */*.mk)),\
 	$(findstring host_lib$(blk_comma)pvxgnttab,$(file < $(f)))))
 
-$(O)/bin/pvx-blkback: $(BLKBACK_DAEMON_OBJS) $(O)/lib/libpvxblkback.a \
+$(O)/bin/pvx-blkback: $(BLKBACK_DAEMON_OBJS) $(O)/lib/libpvxblkback.a $(O)/lib/libpvxutil.a \
 		$(O)/lib/libpvxgnttab.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) -luring

@@ -1,6 +1,8 @@
 /*
- * pvx-blkback, the daemon: private header of main.c, daemon.c, log.c,
- * vbd.c, vbd_disk.c, vbd_ring.c, gnt_pvx.c.
+ * pvx-blkback, the daemon: private header of main.c, poll.c, vbd.c,
+ * vbd_disk.c, vbd_ring.c, vbd_table.c, gnt_pvx.c. Run/log directories,
+ * the pid file, signals and logging come from libpvxutil (pvx/daemon.h,
+ * pvx/log.h).
  *
  * One libevent base, one xenstore handle (its watch fd in the loop), one
  * control connection to pvxd (grant maps, event channels), one io_uring
@@ -16,7 +18,9 @@
 #include <sys/queue.h>
 
 #include <pvx/ctlclient.h>
+#include <pvx/daemon.h>
 #include <pvx/gnttab.h>
+#include <pvx/log.h>
 #include <pvx/xs.h>
 
 #include "blkback.h"
@@ -29,13 +33,6 @@
 
 #define BLKBACK_NAME "pvx-blkback"
 #define BLKBACK_BE_ROOT "/local/domain/0/backend/vbd"
-
-enum bb_log_level { BB_DEBUG, BB_INFO, BB_WARN, BB_ERR };
-void bb_log(enum bb_log_level lvl, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int bb_log_open(const char *path);
-void bb_log_close(void);
-void bb_log_set_level(enum bb_log_level lvl);
 
 struct blkbackd;
 
@@ -72,23 +69,15 @@ struct bb_vbd {
 };
 
 struct blkbackd {
-	struct event_base *base;
+	struct pvx_daemon_state ds;        /* first: the steps' context */
 	struct xs_handle *xs;
 	struct pvx_ctl *ctl;
 	struct pvx_gnttab *gnt;
 	struct blkback_io io;
-	struct event *xs_ev, *io_ev, *poll_ev, *sig_term, *sig_int;
+	struct event *xs_ev, *io_ev, *poll_ev;
 	uint64_t poll_ns;                  /* -p: ring polling window (0: off) */
 	LIST_HEAD(, bb_vbd) vbds;
-	char *rundir, *logdir, *pid_path;
-	int pid_fd;
 };
-
-/* daemon.c */
-int bb_daemon_paths(struct blkbackd *d);
-int bb_daemon_pidfile(struct blkbackd *d);
-void bb_daemon_release(struct blkbackd *d);
-int bb_daemon_signals(struct blkbackd *d);
 
 /* vbd.c: the device table, xenstore events, the state machine's actions. */
 int bb_vbd_scan(struct blkbackd *d);
@@ -111,9 +100,11 @@ int bb_disk_publish_geometry(struct bb_vbd *v);
 int bb_rings_connect(struct bb_vbd *v, bool attach);
 void bb_rings_disconnect(struct bb_vbd *v);
 
-/* poll.c: keep kicking rings that are within their polling window. */
-int bb_poll_init(struct blkbackd *d);
-void bb_poll_exit(struct blkbackd *d);
+/* poll.c: keep kicking rings that are within their polling window. The
+ * init/exit pair is a step of main.c's table: `blkbackd` is a struct
+ * blkbackd. */
+int bb_poll_init(void *blkbackd);
+void bb_poll_exit(void *blkbackd);
 void bb_poll_check(struct blkbackd *d);
 void bb_queue_kick(struct bb_queue *q);
 

@@ -28,7 +28,7 @@ static void pvx_unmap(void *ctx, uint32_t handle)
 	struct bb_queue *q = ctx;
 
 	if (pvx_gnttab_unmap(q->vbd->d->gnt, handle) < 0)
-		bb_log(BB_WARN, "domain %d: unmap of grant handle %u failed",
+		pvx_log_warn("domain %d: unmap of grant handle %u failed",
 		       (int)q->vbd->domid, handle);
 }
 
@@ -59,7 +59,7 @@ static void pvx_unmap_batch(void *ctx, const uint32_t *handles, unsigned n)
 	struct bb_queue *q = ctx;
 
 	if (pvx_gnttab_unmap_batch(q->vbd->d->gnt, handles, NULL, n) < 0)
-		bb_log(BB_WARN, "domain %d: unmap of %u grant handles failed",
+		pvx_log_warn("domain %d: unmap of %u grant handles failed",
 		       (int)q->vbd->domid, n);
 }
 

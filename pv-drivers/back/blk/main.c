@@ -3,7 +3,9 @@
  * (docs/block.md, ARCHITECTURE D10).
  *
  * Runs in the foreground; `pvx daemons start` detaches it. Start-up is an
- * ordered table of steps, undone in reverse when the loop ends (SIGTERM,
+ * ordered table of steps (pvx/daemon.h: messages to
+ * <logdir>/pvx-blkback.log and stderr, pid file <rundir>/pvx-blkback.pid),
+ * undone in reverse when the loop ends (SIGTERM,
  * SIGINT) or a step fails. Closing the vbds comes first on the way down:
  * every ring's in-flight I/O completes and is answered, grants are
  * unmapped, but the xenstore states are left as they are, so a restarted
@@ -52,101 +54,84 @@ static void io_cb(evutil_socket_t fd, short what, void *arg)
 	bb_poll_check(d);
 }
 
-static int base_init(struct blkbackd *d)
+static int pvxd_init(void *blkbackd)
 {
-	d->base = event_base_new();
-	return d->base ? 0 : -ENOMEM;
-}
-
-static void base_exit(struct blkbackd *d)
-{
-	if (d->base)
-		event_base_free(d->base);
-}
-
-static void paths_exit(struct blkbackd *d)
-{
-	free(d->rundir);
-	free(d->logdir);
-	free(d->pid_path);
-}
-
-static void signals_exit(struct blkbackd *d)
-{
-	if (d->sig_term)
-		event_free(d->sig_term);
-	if (d->sig_int)
-		event_free(d->sig_int);
-}
-
-static int pvxd_init(struct blkbackd *d)
-{
+	struct blkbackd *d = blkbackd;
 	int rc = pvx_ctl_open(&d->ctl);
 
 	if (rc < 0) {
 		char msg[256];
 
 		pvx_ctl_open_error(rc, msg, sizeof(msg));
-		bb_log(BB_ERR, "%s", msg);
+		pvx_log_err("%s", msg);
 		return rc;
 	}
 	rc = pvx_gnttab_open(d->ctl, &d->gnt);
 	if (rc < 0)
-		bb_log(BB_ERR, "grant mapping is not available: %s", strerror(-rc));
+		pvx_log_err("grant mapping is not available: %s", strerror(-rc));
 	return rc;
 }
 
-static void pvxd_exit(struct blkbackd *d)
+static void pvxd_exit(void *blkbackd)
 {
+	struct blkbackd *d = blkbackd;
+
 	pvx_gnttab_close(d->gnt);
 	if (d->ctl)
 		pvx_ctl_close(d->ctl);
 }
 
-static int io_init(struct blkbackd *d)
+static int io_init(void *blkbackd)
 {
+	struct blkbackd *d = blkbackd;
 	int rc = blkback_io_init(&d->io, IO_QUEUE_DEPTH);
 
 	if (rc < 0)
 		return rc;
-	d->io_ev = event_new(d->base, d->io.event_fd, EV_READ | EV_PERSIST, io_cb, d);
+	d->io_ev = event_new(d->ds.base, d->io.event_fd, EV_READ | EV_PERSIST, io_cb, d);
 	if (!d->io_ev || event_add(d->io_ev, NULL) < 0)
 		return -ENOMEM;
 	return 0;
 }
 
-static void io_exit(struct blkbackd *d)
+static void io_exit(void *blkbackd)
 {
+	struct blkbackd *d = blkbackd;
+
 	if (d->io_ev)
 		event_free(d->io_ev);
 	blkback_io_dispose(&d->io);
 }
 
-static int xs_init(struct blkbackd *d)
+static int xs_init(void *blkbackd)
 {
+	struct blkbackd *d = blkbackd;
 	int rc = xs_open(&d->xs);
 
 	if (rc < 0) {
-		bb_log(BB_ERR, "cannot reach pvxstored: %s", strerror(-rc));
+		pvx_log_err("cannot reach pvxstored: %s", strerror(-rc));
 		return rc;
 	}
-	d->xs_ev = event_new(d->base, xs_fileno(d->xs), EV_READ | EV_PERSIST, xs_cb, d);
+	d->xs_ev = event_new(d->ds.base, xs_fileno(d->xs), EV_READ | EV_PERSIST, xs_cb, d);
 	if (!d->xs_ev || event_add(d->xs_ev, NULL) < 0)
 		return -ENOMEM;
 	/* Fires once at once: that first event scans every existing vbd. */
 	return xs_watch(d->xs, BLKBACK_BE_ROOT, "be");
 }
 
-static void xs_exit(struct blkbackd *d)
+static void xs_exit(void *blkbackd)
 {
+	struct blkbackd *d = blkbackd;
+
 	if (d->xs_ev)
 		event_free(d->xs_ev);
 	xs_close(d->xs);
 }
 
 /* Leaves xenstore as it is: a restarted daemon re-attaches. */
-static void vbds_exit(struct blkbackd *d)
+static void vbds_exit(void *blkbackd)
 {
+	struct blkbackd *d = blkbackd;
 	struct bb_vbd *v;
 
 	while ((v = LIST_FIRST(&d->vbds))) {
@@ -158,22 +143,16 @@ static void vbds_exit(struct blkbackd *d)
 	}
 }
 
-static const struct step {
-	const char *name;
-	int (*init)(struct blkbackd *d);
-	void (*exit)(struct blkbackd *d);
-} steps[] = {
-	{ "paths", bb_daemon_paths, paths_exit },
-	{ "pid file", bb_daemon_pidfile, bb_daemon_release },
-	{ "event loop", base_init, base_exit },
-	{ "signals", bb_daemon_signals, signals_exit },
+static const struct pvx_step steps[] = {
+	{ "paths", pvx_daemon_paths, pvx_daemon_paths_exit },
+	{ "pid file", pvx_daemon_lock_pidfile, pvx_daemon_unlock_pidfile },
+	{ "event loop", pvx_daemon_loop_init, pvx_daemon_loop_exit },
 	{ "pvxd", pvxd_init, pvxd_exit },
 	{ "io_uring", io_init, io_exit },
 	{ "polling", bb_poll_init, bb_poll_exit },
 	{ "xenstore", xs_init, xs_exit },
 	{ "vbds", NULL, vbds_exit },
 };
-#define NR_STEPS (int)(sizeof(steps) / sizeof(steps[0]))
 
 static int usage(FILE *f)
 {
@@ -188,13 +167,17 @@ static int usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct blkbackd d = { .pid_fd = -1, .poll_ns = DEFAULT_POLL_US * 1000ull };
-	int i, rc = 0, opt;
+	struct blkbackd d = {
+		.ds = PVX_DAEMON_STATE_INIT(BLKBACK_NAME),
+		.poll_ns = DEFAULT_POLL_US * 1000ull,
+	};
+	size_t ran;
+	int rc, opt;
 	char *end;
 
 	while ((opt = getopt(argc, argv, "vhp:")) != -1) {
 		if (opt == 'v') {
-			bb_log_set_level(BB_DEBUG);
+			pvx_log_set_level(PVX_LOG_DEBUG);
 		} else if (opt == 'p') {
 			unsigned long us = strtoul(optarg, &end, 10);
 			if (*end || us > 1000000)
@@ -204,23 +187,16 @@ int main(int argc, char **argv)
 			return usage(opt == 'h' ? stdout : stderr);
 		}
 	}
+	pvx_log_set_ident(d.ds.name);
 	LIST_INIT(&d.vbds);
 	d.io.event_fd = -1;
-	for (i = 0; i < NR_STEPS; i++) {
-		if (steps[i].init && (rc = steps[i].init(&d))) {
-			bb_log(BB_ERR, "start-up failed at %s: %s", steps[i].name, strerror(-rc));
-			i++; /* a half-done step undoes itself through its exit */
-			break;
-		}
-	}
+	rc = pvx_steps_start(steps, sizeof(steps) / sizeof(steps[0]), &d, &ran);
 	if (!rc) {
-		bb_log(BB_INFO, "serving %s (pid %d)", BLKBACK_BE_ROOT, (int)getpid());
-		event_base_dispatch(d.base);
+		pvx_log_info("serving %s (pid %d)", BLKBACK_BE_ROOT, (int)getpid());
+		event_base_dispatch(d.ds.base);
 	}
-	while (i-- > 0)
-		if (steps[i].exit)
-			steps[i].exit(&d);
-	bb_log(BB_INFO, "stopped");
-	bb_log_close();
+	pvx_steps_stop(steps, ran, &d);
+	pvx_log_info("stopped");
+	pvx_log_close();
 	return rc ? 1 : 0;
 }

@@ -22,7 +22,7 @@ void bb_queue_kick(struct bb_queue *q)
 	if (!q->ring_live)
 		return;
 	if (blkback_ring_kick(&q->ring) == -EIO && q->ev) {
-		bb_log(BB_WARN, "%s: queue %u: ring indices out of range; closing",
+		pvx_log_warn("%s: queue %u: ring indices out of range; closing",
 		       q->vbd->be, q->index);
 		event_del(q->ev); /* stop listening; the vbd closes on the next turn */
 		bb_vbd_ring_broken(q->vbd);
@@ -60,16 +60,20 @@ static void poll_cb(evutil_socket_t fd, short what, void *arg)
 	bb_poll_check(d);
 }
 
-int bb_poll_init(struct blkbackd *d)
+int bb_poll_init(void *blkbackd)
 {
+	struct blkbackd *d = blkbackd;
+
 	if (!d->poll_ns)
 		return 0;
-	d->poll_ev = event_new(d->base, -1, 0, poll_cb, d);
+	d->poll_ev = event_new(d->ds.base, -1, 0, poll_cb, d);
 	return d->poll_ev ? 0 : -ENOMEM;
 }
 
-void bb_poll_exit(struct blkbackd *d)
+void bb_poll_exit(void *blkbackd)
 {
+	struct blkbackd *d = blkbackd;
+
 	if (d->poll_ev)
 		event_free(d->poll_ev);
 	d->poll_ev = NULL;

@@ -55,7 +55,7 @@ int bb_xs_printf(struct blkbackd *d, const char *dir, const char *key, const cha
 int bb_vbd_set_state(struct bb_vbd *v, int state)
 {
 	v->state = state;
-	bb_log(BB_DEBUG, "%s: state %d", v->be, state);
+	pvx_log_debug("%s: state %d", v->be, state);
 	return bb_xs_printf(v->d, v->be, "state", "%d", state);
 }
 
@@ -109,7 +109,7 @@ static void do_connect(struct bb_vbd *v, bool attach)
 	bb_disk_publish_geometry(v);
 	bb_xs_printf(v->d, v->be, "mode", "%s", v->info.readonly ? "r" : "w");
 	bb_vbd_set_state(v, XenbusStateConnected);
-	bb_log(BB_INFO, "%s: connected (%u queue%s, %u-page ring%s)", v->be, v->nr_queues,
+	pvx_log_info("%s: connected (%u queue%s, %u-page ring%s)", v->be, v->nr_queues,
 	       v->nr_queues > 1 ? "s" : "", v->q[0].nr_pages, attach ? ", re-attached" : "");
 }
 
@@ -124,7 +124,7 @@ static void log_stats(struct bb_vbd *v)
 		t.notifies_out += v->q[i].ring.stats.notifies_out;
 		t.kicks += v->q[i].ring.stats.kicks;
 	}
-	bb_log(BB_INFO, "%s: closed: %llu requests, %llu errors, %llu notifications to the "
+	pvx_log_info("%s: closed: %llu requests, %llu errors, %llu notifications to the "
 	       "frontend, %llu ring wake-ups", v->be, (unsigned long long)t.requests,
 	       (unsigned long long)t.errors, (unsigned long long)t.notifies_out,
 	       (unsigned long long)t.kicks);
@@ -139,7 +139,7 @@ static void do_close(struct bb_vbd *v, bool fe_gone)
 		bb_vbd_set_state(v, XenbusStateClosing);
 	bb_vbd_set_state(v, XenbusStateClosed);
 	if (fe_gone && !domain_exists(v)) {
-		bb_log(BB_INFO, "%s: domain %d is gone; removing the backend", v->be,
+		pvx_log_info("%s: domain %d is gone; removing the backend", v->be,
 		       (int)v->domid);
 		remove_backend_dirs(v);
 		bb_vbd_remove(v);

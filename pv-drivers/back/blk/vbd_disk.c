@@ -64,7 +64,7 @@ int bb_disk_open(struct bb_vbd *v)
 	v->fd = open(params, flags);
 	if (v->fd < 0) {
 		rc = -errno;
-		bb_log(BB_ERR, "%s: cannot open %s: %s", v->be, params, strerror(errno));
+		pvx_log_err("%s: cannot open %s: %s", v->be, params, strerror(errno));
 		goto out;
 	}
 	rc = disk_size(v, &bytes);
@@ -76,7 +76,7 @@ int bb_disk_open(struct bb_vbd *v)
 	v->info.flush = v->info.barrier = true;
 	v->info.discard = !v->info.readonly;
 	v->info.max_indirect = PVX_BLK_MAX_INDIRECT_SEGS;
-	bb_log(BB_INFO, "%s: %s, %llu sectors, %s%s", v->be, params,
+	pvx_log_info("%s: %s, %llu sectors, %s%s", v->be, params,
 	       (unsigned long long)v->info.sectors, v->info.readonly ? "ro" : "rw",
 	       v->direct ? ", O_DIRECT" : "");
 out:

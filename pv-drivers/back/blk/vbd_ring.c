@@ -97,7 +97,7 @@ static int connect_queue(struct bb_queue *q, const char *dir, bool persistent, b
 	q->ring.poll_ns = v->d->poll_ns;
 	q->ring.notify = ring_notify;
 	q->ring.notify_ctx = q;
-	q->ev = event_new(v->d->base, q->evtchn.event_fd, EV_READ | EV_PERSIST,
+	q->ev = event_new(v->d->ds.base, q->evtchn.event_fd, EV_READ | EV_PERSIST,
 			  ring_event_cb, q);
 	if (!q->ev || event_add(q->ev, NULL) < 0)
 		return -ENOMEM;
@@ -126,7 +126,7 @@ int bb_rings_connect(struct bb_vbd *v, bool attach)
 	bb_xs_read_int(v->d, v->fe, "multi-queue-num-queues", &nq);
 	bb_xs_read_int(v->d, v->fe, "feature-persistent", &persistent);
 	if (nq < 1 || nq > PVX_BLK_MAX_QUEUES || (rc = check_protocol(v)) < 0) {
-		bb_log(BB_WARN, "%s: frontend asks for %lld queues or a foreign protocol",
+		pvx_log_warn("%s: frontend asks for %lld queues or a foreign protocol",
 		       v->be, nq);
 		return -EINVAL;
 	}
@@ -143,7 +143,7 @@ int bb_rings_connect(struct bb_vbd *v, bool attach)
 			snprintf(dir, sizeof(dir), "%s/queue-%u", v->fe, i);
 		rc = connect_queue(q, dir, persistent == 1, attach);
 		if (rc < 0) {
-			bb_log(BB_WARN, "%s: queue %u: cannot connect: %s", v->be, i,
+			pvx_log_warn("%s: queue %u: cannot connect: %s", v->be, i,
 			       strerror(-rc));
 			bb_rings_disconnect(v);
 			return rc;

@@ -66,7 +66,7 @@ static struct bb_vbd *vbd_new(struct blkbackd *d, int32_t domid, uint32_t devid)
 	}
 	snprintf(v->fe, sizeof(v->fe), "%s", fe);
 	free(fe);
-	v->close_ev = evtimer_new(d->base, close_cb, v);
+	v->close_ev = evtimer_new(d->ds.base, close_cb, v);
 	snprintf(v->fe_token, sizeof(v->fe_token), "fe/%d/%u", (int)domid, devid);
 	if (!v->close_ev || xs_watch(d->xs, v->fe, v->fe_token) < 0) {
 		if (v->close_ev)
@@ -76,7 +76,7 @@ static struct bb_vbd *vbd_new(struct blkbackd *d, int32_t domid, uint32_t devid)
 	}
 	v->state = -1;
 	LIST_INSERT_HEAD(&d->vbds, v, link);
-	bb_log(BB_INFO, "%s: new vbd, frontend %s", v->be, v->fe);
+	pvx_log_info("%s: new vbd, frontend %s", v->be, v->fe);
 	return v;
 }
 
@@ -87,7 +87,7 @@ void bb_vbd_remove(struct bb_vbd *v)
 	xs_unwatch(v->d->xs, v->fe, v->fe_token);
 	event_free(v->close_ev);
 	LIST_REMOVE(v, link);
-	bb_log(BB_INFO, "%s: removed", v->be);
+	pvx_log_info("%s: removed", v->be);
 	free(v);
 }
 
