@@ -8,6 +8,9 @@
 #   make check SANITIZE=1   the same with ASan/UBSan on host code
 
 O := out
+# Guest kernels are freestanding and never sanitized: one build of them,
+# in out/ whatever O is, serves both modes (configs point at out/guest/).
+GO := out
 SANITIZE ?= 0
 
 HOST_CC ?= gcc

@@ -1,19 +1,19 @@
 # Pattern rules shared by every fragment.
 #   $(O)/obj/PATH.o   host object from PATH.c
-#   $(O)/gobj/PATH.o  guest (freestanding) object from PATH.c or PATH.asm
+#   $(GO)/gobj/PATH.o guest (freestanding) object from PATH.c or PATH.asm
 # Dependencies on headers come from -MMD files.
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(O)/gobj/%.o: %.c
+$(GO)/gobj/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(GUEST_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(O)/gobj/%.o: %.asm
+$(GO)/gobj/%.o: %.asm
 	@mkdir -p $(@D)
-	$(NASM) -f elf64 -g -Iguest/ -I$(O)/gen/ -MD $(@:.o=.d) -o $@ $<
+	$(NASM) -f elf64 -g -Iguest/ -I$(GO)/gen/ -MD $(@:.o=.d) -o $@ $<
 
 # A static library from a list of host objects: $(call host_lib,NAME,SRCS)
 # defines $(O)/lib/libNAME.a.
@@ -23,4 +23,4 @@ $(O)/lib/lib$(1).a: $(patsubst %.c,$(O)/obj/%.o,$(2))
 	rm -f $$@ && ar rcs $$@ $$^
 endef
 
--include $(shell find $(O)/obj $(O)/gobj -name '*.d' 2>/dev/null)
+-include $(shell find $(O)/obj $(GO)/gobj -name '*.d' 2>/dev/null)

@@ -1,7 +1,7 @@
 # minios: the reference PVH guest kernel (guest/). One freestanding ELF,
-# $(O)/guest/minios, linked at 1 MiB by guest/minios.ld. nasm assembles
+# $(GO)/guest/minios, linked at 1 MiB by guest/minios.ld. nasm assembles
 # guest/arch/*.asm; the offsets they use come from guest/arch/asm-offsets.c
-# through $(O)/gen/minios/asm-offsets.inc (never written by hand).
+# through $(GO)/gen/minios/asm-offsets.inc (never written by hand).
 #
 # GUEST_CFLAGS' -mcmodel=kernel is kept: it emits sign-extended 32-bit
 # absolute addresses, which are valid for an image below 2 GiB too.
@@ -10,12 +10,12 @@
 # its .c files to MINIOS_EXTRA_C in your own fragment (pv-drivers/*.mk is
 # included before this one) and they are compiled and linked in.
 
-MINIOS := $(O)/guest/minios
+MINIOS := $(GO)/guest/minios
 MINIOS_ASM := guest/arch/boot.asm guest/arch/switch.asm
 MINIOS_C := $(sort $(wildcard guest/kernel/*.c guest/programs/*.c) $(MINIOS_EXTRA_C))
-MINIOS_OBJS := $(patsubst %.asm,$(O)/gobj/%.o,$(MINIOS_ASM)) \
-	$(patsubst %.c,$(O)/gobj/%.o,$(MINIOS_C))
-MINIOS_OFFSETS := $(O)/gen/minios/asm-offsets.inc
+MINIOS_OBJS := $(patsubst %.asm,$(GO)/gobj/%.o,$(MINIOS_ASM)) \
+	$(patsubst %.c,$(GO)/gobj/%.o,$(MINIOS_C))
+MINIOS_OFFSETS := $(GO)/gen/minios/asm-offsets.inc
 
 GUESTS += $(MINIOS)
 INTEG_TESTS += $(sort $(filter-out %.c %.sh,$(wildcard tests/integration/minios-*)))
@@ -28,13 +28,13 @@ $(MINIOS_PEER): $(O)/obj/tests/integration/minios-dom0-peer.o $(O)/lib/libpvxctl
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
 $(MINIOS_OFFSETS): guest/arch/asm-offsets.c
-	@mkdir -p $(@D) $(O)/gobj/guest/arch
+	@mkdir -p $(@D) $(GO)/gobj/guest/arch
 	$(HOST_CC) $(GUEST_CFLAGS) -MMD -MP -MT $@ \
-		-MF $(O)/gobj/guest/arch/asm-offsets.d -S -o $(@:.inc=.s) $<
+		-MF $(GO)/gobj/guest/arch/asm-offsets.d -S -o $(@:.inc=.s) $<
 	sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/%define \1 \2/p' \
 		$(@:.inc=.s) > $@.tmp && mv $@.tmp $@
 
-$(patsubst %.asm,$(O)/gobj/%.o,$(MINIOS_ASM)): $(MINIOS_OFFSETS) guest/arch/traps.inc
+$(patsubst %.asm,$(GO)/gobj/%.o,$(MINIOS_ASM)): $(MINIOS_OFFSETS) guest/arch/traps.inc
 
 $(MINIOS): $(MINIOS_OBJS) guest/minios.ld
 	@mkdir -p $(@D)

@@ -5,7 +5,7 @@
 UNIT_RING_SRCS := tests/unit/ring/test_ring.c tests/unit/ring/test_ring_stress.c \
 	tests/unit/ring/main.c
 UNIT_RING_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(UNIT_RING_SRCS))
-RING_FREESTANDING_OBJ := $(O)/gobj/tests/unit/ring/freestanding.o
+RING_FREESTANDING_OBJ := $(GO)/gobj/tests/unit/ring/freestanding.o
 
 $(O)/tests/unit-ring: $(UNIT_RING_OBJS) | $(RING_FREESTANDING_OBJ)
 	@mkdir -p $(@D)

@@ -15,7 +15,7 @@
 . tests/integration/lib.sh
 
 MINIOS_CFG=$PWD/examples/minios.cfg
-MINIOS=$PWD/$O/guest/minios
+MINIOS=$PWD/out/guest/minios
 
 PROBE=$PWD/$O/bench/lifecycle-probe
 HOSTBASE=$PWD/$O/bench/hostbase

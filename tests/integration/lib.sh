@@ -9,7 +9,7 @@
 set -u
 O=${O:-out}
 BIN=$PWD/$O/bin
-GUEST=$PWD/$O/guest
+GUEST=$PWD/out/guest  # guests are built in out/ in every mode
 PVX=$BIN/pvx
 
 skip() { echo "SKIP: $*"; exit 77; }

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 MINIOS_CFG=$PWD/examples/minios.cfg
-MINIOS=$PWD/$O/guest/minios
+MINIOS=$PWD/out/guest/minios
 
 need_minios() {
 	[ -f "$MINIOS" ] || skip "$MINIOS not built"
