@@ -10,3 +10,6 @@ $(O)/bench/hostbase: $(O)/obj/tests/bench/hostbase.o $(O)/lib/libpvxbench.a
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
 PROGRAMS += $(O)/bench/hostbase
+
+# Whole-system checks that belong to no single component.
+INTEG_TESTS += tests/integration/daemons-valgrind
