@@ -11,20 +11,6 @@
 
 #include "consoled.h"
 
-int cons_paths_init(void *consoled)
-{
-	struct consoled *cd = consoled;
-	int rc;
-
-	if (asprintf(&cd->console_dir, "%s/console", cd->ds.logdir) < 0 ||
-	    asprintf(&cd->sock_path, "%s/%s", cd->ds.rundir, PVX_CONSOLED_SOCK_NAME) < 0)
-		return -ENOMEM;
-	rc = pvx_mkdir_p(cd->console_dir, 0755);
-	if (rc)
-		pvx_log_err("cannot create %s: %s", cd->console_dir, strerror(-rc));
-	return rc;
-}
-
 void cons_paths_exit(void *consoled)
 {
 	struct consoled *cd = consoled;
@@ -32,4 +18,26 @@ void cons_paths_exit(void *consoled)
 	free(cd->console_dir);
 	free(cd->sock_path);
 	cd->console_dir = cd->sock_path = NULL;
+}
+
+int cons_paths_init(void *consoled)
+{
+	struct consoled *cd = consoled;
+	int rc;
+
+	if (asprintf(&cd->console_dir, "%s/console", cd->ds.logdir) < 0) {
+		cd->console_dir = NULL;
+		return -ENOMEM;
+	}
+	rc = pvx_mkdir_p(cd->console_dir, 0755);
+	if (rc)
+		pvx_log_err("cannot create %s: %s", cd->console_dir, strerror(-rc));
+	else if (asprintf(&cd->sock_path, "%s/%s", cd->ds.rundir,
+			  PVX_CONSOLED_SOCK_NAME) < 0) {
+		cd->sock_path = NULL;
+		rc = -ENOMEM;
+	}
+	if (rc)
+		cons_paths_exit(cd);
+	return rc;
 }

@@ -53,24 +53,32 @@ int pvx_daemon_paths(void *daemon)
 	ds->rundir = strdup(pvx_rundir());
 	ds->logdir = strdup(pvx_logdir());
 	if (!ds->rundir || !ds->logdir ||
-	    asprintf(&ds->pid_path, "%s/%s.pid", ds->rundir, ds->name) < 0)
-		return -ENOMEM;
+	    asprintf(&ds->pid_path, "%s/%s.pid", ds->rundir, ds->name) < 0) {
+		ds->pid_path = NULL;
+		rc = -ENOMEM;
+		goto err;
+	}
 	rc = pvx_mkdir_p(ds->rundir, 0755);
 	if (!rc)
 		rc = pvx_mkdir_p(ds->logdir, 0755);
 	if (rc) {
 		pvx_log_err("cannot create %s or %s: %s", ds->rundir, ds->logdir,
 			    strerror(-rc));
-		return rc;
+		goto err;
 	}
-	if (asprintf(&path, "%s/%s.log", ds->logdir, ds->name) < 0)
-		return -ENOMEM;
+	if (asprintf(&path, "%s/%s.log", ds->logdir, ds->name) < 0) {
+		rc = -ENOMEM;
+		goto err;
+	}
 	rc = pvx_log_open(path);
 	if (rc)
 		pvx_log_warn("cannot open %s: %s; logging to stderr only", path,
 			     strerror(-rc));
 	free(path);
 	return 0;
+err:
+	pvx_daemon_paths_exit(ds);
+	return rc;
 }
 
 void pvx_daemon_paths_exit(void *daemon)
@@ -104,8 +112,11 @@ int pvx_daemon_lock_pidfile(void *daemon)
 		return -EBUSY;
 	}
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (ftruncate(ds->pid_fd, 0) || pwrite(ds->pid_fd, buf, (size_t)n, 0) != n)
-		return -errno;
+	if (ftruncate(ds->pid_fd, 0) || pwrite(ds->pid_fd, buf, (size_t)n, 0) != n) {
+		n = -errno;
+		pvx_daemon_unlock_pidfile(ds);
+		return n;
+	}
 	return 0;
 }
 
@@ -140,8 +151,10 @@ int pvx_daemon_loop_init(void *daemon)
 	ds->sig_term = evsignal_new(ds->base, SIGTERM, signal_cb, ds);
 	ds->sig_int = evsignal_new(ds->base, SIGINT, signal_cb, ds);
 	if (!ds->sig_term || !ds->sig_int || evsignal_add(ds->sig_term, NULL) ||
-	    evsignal_add(ds->sig_int, NULL))
+	    evsignal_add(ds->sig_int, NULL)) {
+		pvx_daemon_loop_exit(ds);
 		return -ENOMEM;
+	}
 	return 0;
 }
 

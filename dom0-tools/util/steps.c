@@ -13,8 +13,8 @@ int pvx_steps_start(const struct pvx_step *steps, size_t n, void *ctx, size_t *r
 {
 	int rc;
 
-	for (*ran = 0; *ran < n; ) {
-		const struct pvx_step *s = &steps[(*ran)++];
+	for (*ran = 0; *ran < n; ++*ran) {
+		const struct pvx_step *s = &steps[*ran];
 
 		if (s->init && (rc = s->init(ctx)) < 0) {
 			pvx_log_err("start-up failed at %s: %s", s->name, strerror(-rc));

@@ -43,7 +43,8 @@ struct pvx_daemon_state {
 /*
  * `daemon` points at a struct whose first member is a struct
  * pvx_daemon_state (so these fit struct pvx_step directly); every
- * function here is 0 or -errno, every _exit is idempotent.
+ * function here is 0 or -errno and undoes itself when it fails, every
+ * _exit is idempotent.
  *
  * paths: resolves and creates the directories, names the log lines after
  * ds->name and opens <logdir>/NAME.log (a failure there only warns:
@@ -61,9 +62,9 @@ int pvx_mkdir_p(const char *path, unsigned int mode);
 
 /*
  * The ordered start-up table. init may be NULL (nothing to start, only
- * something to stop); exit may be NULL. When init fails, that step's
- * exit runs too, so exits must cope with a half-done init (STYLE 3:
- * idempotent dispose).
+ * something to stop); exit may be NULL. An init that fails undoes what
+ * it did itself (usually by calling its own exit); the exits of the
+ * steps before it then run in reverse.
  */
 struct pvx_step {
 	const char *name;
@@ -72,7 +73,7 @@ struct pvx_step {
 };
 
 /* Runs the inits in order; returns 0 or the first failure (logged with
- * the step's name). *ran counts the steps whose exit must run. */
+ * the step's name). *ran counts the steps that started. */
 int pvx_steps_start(const struct pvx_step *steps, size_t n, void *ctx, size_t *ran);
 /* Runs the exits of the first `ran` steps, last first. */
 void pvx_steps_stop(const struct pvx_step *steps, size_t ran, void *ctx);

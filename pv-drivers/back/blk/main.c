@@ -3,7 +3,8 @@
  * (docs/block.md, ARCHITECTURE D10).
  *
  * Runs in the foreground; `pvx daemons start` detaches it. Start-up is an
- * ordered table of steps (pvx/daemon.h: messages to
+ * ordered table of steps (pvx/daemon.h: each init undoes itself when it
+ * fails; messages to
  * <logdir>/pvx-blkback.log and stderr, pid file <rundir>/pvx-blkback.pid),
  * undone in reverse when the loop ends (SIGTERM,
  * SIGINT) or a step fails. Closing the vbds comes first on the way down:
@@ -54,6 +55,17 @@ static void io_cb(evutil_socket_t fd, short what, void *arg)
 	bb_poll_check(d);
 }
 
+static void pvxd_exit(void *blkbackd)
+{
+	struct blkbackd *d = blkbackd;
+
+	pvx_gnttab_close(d->gnt);
+	if (d->ctl)
+		pvx_ctl_close(d->ctl);
+	d->gnt = NULL;
+	d->ctl = NULL;
+}
+
 static int pvxd_init(void *blkbackd)
 {
 	struct blkbackd *d = blkbackd;
@@ -67,18 +79,21 @@ static int pvxd_init(void *blkbackd)
 		return rc;
 	}
 	rc = pvx_gnttab_open(d->ctl, &d->gnt);
-	if (rc < 0)
+	if (rc < 0) {
 		pvx_log_err("grant mapping is not available: %s", strerror(-rc));
+		pvxd_exit(d);
+	}
 	return rc;
 }
 
-static void pvxd_exit(void *blkbackd)
+static void io_exit(void *blkbackd)
 {
 	struct blkbackd *d = blkbackd;
 
-	pvx_gnttab_close(d->gnt);
-	if (d->ctl)
-		pvx_ctl_close(d->ctl);
+	if (d->io_ev)
+		event_free(d->io_ev);
+	d->io_ev = NULL;
+	blkback_io_dispose(&d->io);
 }
 
 static int io_init(void *blkbackd)
@@ -89,18 +104,22 @@ static int io_init(void *blkbackd)
 	if (rc < 0)
 		return rc;
 	d->io_ev = event_new(d->ds.base, d->io.event_fd, EV_READ | EV_PERSIST, io_cb, d);
-	if (!d->io_ev || event_add(d->io_ev, NULL) < 0)
+	if (!d->io_ev || event_add(d->io_ev, NULL) < 0) {
+		io_exit(d);
 		return -ENOMEM;
+	}
 	return 0;
 }
 
-static void io_exit(void *blkbackd)
+static void xs_exit(void *blkbackd)
 {
 	struct blkbackd *d = blkbackd;
 
-	if (d->io_ev)
-		event_free(d->io_ev);
-	blkback_io_dispose(&d->io);
+	if (d->xs_ev)
+		event_free(d->xs_ev);
+	xs_close(d->xs);
+	d->xs_ev = NULL;
+	d->xs = NULL;
 }
 
 static int xs_init(void *blkbackd)
@@ -114,18 +133,12 @@ static int xs_init(void *blkbackd)
 	}
 	d->xs_ev = event_new(d->ds.base, xs_fileno(d->xs), EV_READ | EV_PERSIST, xs_cb, d);
 	if (!d->xs_ev || event_add(d->xs_ev, NULL) < 0)
-		return -ENOMEM;
-	/* Fires once at once: that first event scans every existing vbd. */
-	return xs_watch(d->xs, BLKBACK_BE_ROOT, "be");
-}
-
-static void xs_exit(void *blkbackd)
-{
-	struct blkbackd *d = blkbackd;
-
-	if (d->xs_ev)
-		event_free(d->xs_ev);
-	xs_close(d->xs);
+		rc = -ENOMEM;
+	else /* fires once at once: that first event scans every existing vbd */
+		rc = xs_watch(d->xs, BLKBACK_BE_ROOT, "be");
+	if (rc < 0)
+		xs_exit(d);
+	return rc;
 }
 
 /* Leaves xenstore as it is: a restarted daemon re-attaches. */
