@@ -18,6 +18,8 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,19 +39,42 @@ static int self_dir(char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * The default kernel: minios is built in out/guest/ whatever the build
+ * directory (Makefile: GO), so from out/bin it is ../guest/minios and from
+ * out/san/bin ../../guest/minios; when both exist, the newer one (a stale
+ * copy must not win).
+ */
+static int default_kernel(char *kernel)
+{
+	static const char *const rel[] = { "/../guest/minios", "/../../guest/minios" };
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	struct timespec best = { 0, 0 };
+	struct stat st;
+
+	if (self_dir(dir, sizeof(dir)))
+		return -ENOENT;
+	kernel[0] = 0;
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", dir, rel[i]);
+		if (stat(path, &st) || !S_ISREG(st.st_mode) ||
+		    st.st_mtim.tv_sec < best.tv_sec || !realpath(path, kernel))
+			continue;
+		best = st.st_mtim;
+	}
+	return kernel[0] ? 0 : -ENOENT;
+}
+
 static int write_cfg(struct gback *b, const struct bench_opts *o, char *cfg, size_t len)
 {
-	char dir[PATH_MAX], kpath[PATH_MAX + 32], kernel[PATH_MAX];
+	char kernel[PATH_MAX];
 	FILE *f;
 	int fd;
 
-	if (self_dir(dir, sizeof(dir)))
-		return snprintf(b->msg, sizeof(b->msg), "cannot find this program"), -ENOENT;
-	snprintf(kpath, sizeof(kpath), "%s/../guest/minios", dir);
-	if (!realpath(o->kernel ? o->kernel : kpath, kernel))
-		return snprintf(b->msg, sizeof(b->msg), "minios kernel %.120s: %m (build it: make "
-				"out/guest/minios, or give --kernel)", o->kernel ? o->kernel : kpath),
-		       -ENOENT;
+	if (o->kernel ? !realpath(o->kernel, kernel) : default_kernel(kernel) < 0)
+		return snprintf(b->msg, sizeof(b->msg), "minios kernel %.120s: not found (build "
+				"it: make out/guest/minios, or give --kernel)",
+				o->kernel ? o->kernel : "../guest/minios next to pvx-bench"), -ENOENT;
 	snprintf(cfg, len, "/tmp/pvx-bench-ring.XXXXXX");
 	fd = mkstemp(cfg);
 	f = fd < 0 ? NULL : fdopen(fd, "w");
