@@ -188,7 +188,7 @@ static int populate(struct build *b)
 	rc = pvx_boot_write(b->mem.base, &bp, why, sizeof(why));
 	if (rc < 0)
 		return fail(b, rc, "%s", why);
-	pvx_elf_load(&b->img, b->kernel, b->mem.base);
+	pvx_elf_load(&b->img, b->kernel, b->mem.base, b->mem.fd);
 	if (b->rlen)
 		memcpy(b->mem.base + b->ramdisk_gpa, b->ramdisk, b->rlen);
 	memset(b->mem.special + PVX_SPECIAL_CONSOLE * PVX_PAGE_SIZE, 0, PVX_PAGE_SIZE);

@@ -12,11 +12,13 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <pvx/builder.h>
+#include <pvx/ctl.h>
 #include <xen/public/elfnote.h>
 
 #define MAX_PHNUM 128
@@ -201,13 +203,34 @@ int pvx_elf_check_fit(const struct pvx_elf_image *img, uint64_t ram_bytes,
 	return 0;
 }
 
+/*
+ * Zeroes ram[off, off+len). A kernel's bss can be megabytes (minios's is
+ * 5.5 MiB) and writing it faulted in every page: most of a create's CPU
+ * time and of an idle guest's resident memory. Punching whole pages out
+ * of the memfd gives the same zeroes for free; the edges are written.
+ */
+static void zero_range(uint8_t *ram, int ram_fd, uint64_t off, uint64_t len)
+{
+	uint64_t first = (off + PVX_PAGE_SIZE - 1) & ~(uint64_t)(PVX_PAGE_SIZE - 1);
+	uint64_t last = (off + len) & ~(uint64_t)(PVX_PAGE_SIZE - 1);
+
+	if (ram_fd < 0 || last <= first ||
+	    fallocate(ram_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)first, (off_t)(last - first)) < 0) {
+		memset(ram + off, 0, len);
+		return;
+	}
+	memset(ram + off, 0, first - off);
+	memset(ram + last, 0, off + len - last);
+}
+
 void pvx_elf_load(const struct pvx_elf_image *img, const uint8_t *file,
-		  uint8_t *ram)
+		  uint8_t *ram, int ram_fd)
 {
 	for (size_t i = 0; i < img->nsegs; i++) {
 		const struct pvx_elf_seg *s = &img->seg[i];
 
 		memcpy(ram + s->paddr, file + s->offset, s->filesz);
-		memset(ram + s->paddr + s->filesz, 0, s->memsz - s->filesz);
+		zero_range(ram, ram_fd, s->paddr + s->filesz, s->memsz - s->filesz);
 	}
 }

@@ -61,10 +61,13 @@ int pvx_elf_parse(const uint8_t *file, size_t len, struct pvx_elf_image *img,
 		  char *err, size_t errlen);
 int pvx_elf_check_fit(const struct pvx_elf_image *img, uint64_t ram_bytes,
 		      char *err, size_t errlen);
-/* Copies every segment to ram (GPA 0) and zeroes its bss. Call only after
+/* Copies every segment to ram (GPA 0) and zeroes its bss. ram_fd, if not
+ * -1, is the memfd behind ram (offset = GPA): whole bss pages are then
+ * punched out of it instead of written, so they cost no page faults and
+ * stay unallocated until the guest touches them. Call only after
  * pvx_elf_parse() and pvx_elf_check_fit() accepted img for file/ram. */
 void pvx_elf_load(const struct pvx_elf_image *img, const uint8_t *file,
-		  uint8_t *ram);
+		  uint8_t *ram, int ram_fd);
 
 struct pvx_boot_params {
 	uint64_t ram_bytes;

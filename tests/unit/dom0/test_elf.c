@@ -8,6 +8,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <pvx/builder.h>
 #include <xen/public/elfnote.h>
@@ -41,7 +44,7 @@ START_TEST(load_copies_and_zeroes_bss)
 	fx_elf_init(&e);
 	memset(ram, 0xee, 4 << 20);
 	ck_assert_int_eq(pvx_elf_parse((uint8_t *)&e, sizeof(e), &img, err, sizeof(err)), 0);
-	pvx_elf_load(&img, (uint8_t *)&e, ram);
+	pvx_elf_load(&img, (uint8_t *)&e, ram, -1);
 	ck_assert_int_eq(memcmp(ram + FX_TEXT_PADDR, e.text, FX_TEXT_LEN), 0);
 	ck_assert_int_eq(memcmp(ram + FX_DATA_PADDR, e.data, FX_DATA_LEN), 0);
 	for (size_t i = FX_DATA_LEN; i < FX_DATA_MEMSZ; i++)
@@ -49,6 +52,43 @@ START_TEST(load_copies_and_zeroes_bss)
 	ck_assert_uint_eq(ram[FX_DATA_PADDR + FX_DATA_MEMSZ], 0xee); /* not past it */
 	ck_assert_uint_eq(ram[FX_TEXT_PADDR - 1], 0xee);
 	free(ram);
+}
+END_TEST
+
+/* With the memfd behind ram, the bss comes back zero through the mapping,
+ * the bytes around it keep their values, and its whole pages are released
+ * from the memfd instead of being written. */
+START_TEST(load_punches_bss_out_of_the_memfd)
+{
+	const size_t size = 4 << 20;
+	struct fx_elf e;
+	struct pvx_elf_image img;
+	struct stat before, after;
+	char err[200];
+	int fd = memfd_create("elf-test", MFD_CLOEXEC);
+	uint8_t *ram;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
+	ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne(ram, MAP_FAILED);
+	memset(ram, 0xee, size);
+	ck_assert_int_eq(fstat(fd, &before), 0);
+
+	fx_elf_init(&e);
+	ck_assert_int_eq(pvx_elf_parse((uint8_t *)&e, sizeof(e), &img, err, sizeof(err)), 0);
+	pvx_elf_load(&img, (uint8_t *)&e, ram, fd);
+	/* Before reading back: a read of a hole through the mapping allocates
+	 * the page again. The fixture's bss spans one whole page. */
+	ck_assert_int_eq(fstat(fd, &after), 0);
+	ck_assert_int_eq(after.st_blocks, before.st_blocks - 4096 / 512);
+
+	ck_assert_int_eq(memcmp(ram + FX_DATA_PADDR, e.data, FX_DATA_LEN), 0);
+	for (size_t i = FX_DATA_LEN; i < FX_DATA_MEMSZ; i++)
+		ck_assert_uint_eq(ram[FX_DATA_PADDR + i], 0);
+	ck_assert_uint_eq(ram[FX_DATA_PADDR + FX_DATA_MEMSZ], 0xee);
+	munmap(ram, size);
+	close(fd);
 }
 END_TEST
 
@@ -170,6 +210,7 @@ Suite *make_elf_suite(void)
 
 	tcase_add_test(t, good_image);
 	tcase_add_test(t, load_copies_and_zeroes_bss);
+	tcase_add_test(t, load_punches_bss_out_of_the_memfd);
 	tcase_add_loop_test(t, corrupt_image, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_loop_test(t, segment_does_not_fit, 0, sizeof(bad_fit) / sizeof(bad_fit[0]));
 	tcase_add_test(t, low_memory_segment_fits);
