@@ -86,6 +86,7 @@ static void setup(struct gback *b, const struct bench_opts *o, unsigned batch, b
 	b->pingpong = pp ? 5000 : 0;
 	b->spin_us = o->notify == BENCH_NOTIFY_POLL ? 0 : o->spin_us;
 	b->hostile = getenv("PVX_BENCH_GUEST_HOSTILE");
+	b->grant_copy = o->grant_copy;
 	b->slot_bytes = 64;
 	while (b->slot_bytes < o->payload)
 		b->slot_bytes <<= 1;

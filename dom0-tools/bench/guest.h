@@ -9,6 +9,7 @@
  *                  granted ring and payload pages, binding the port
  *   guest_serve.c  the backend's data path: the event-channel echo and
  *                  the ring loop, validating every request it copies
+ *   guest_copy.c   --grant-copy: a batch's payloads in one GNTTABOP_copy
  *
  * The guest is hostile like any frontend: every key it writes is bounded,
  * every request is copied off the ring once and checked before use, and a
@@ -38,6 +39,7 @@ struct gback {
 	enum bench_notify notify;
 	unsigned ring_pages, batch, outstanding, payload;
 	uint64_t warmup_us, window_us, pingpong, spin_us;
+	bool grant_copy;             /* payloads by GNTTABOP_copy, data pages unmapped */
 	const char *hostile;         /* tests: what the guest should break, or NULL */
 	/* connected state */
 	struct bench_back_ring br;
@@ -46,11 +48,16 @@ struct gback {
 	uint32_t handles[GB_MAX_RING_PAGES + GB_DATA_PAGES];
 	unsigned nmapped;
 	uint8_t *data[GB_DATA_PAGES];
+	grant_ref_t data_refs[GB_DATA_PAGES];
 	unsigned data_pages;
 	uint32_t slot_bytes;
 	/* counters */
 	uint64_t seq, served, notifies, wakes;
 	uint8_t scratch[BENCH_PAGE];
+	/* --grant-copy: one batch of requests and its copy segments */
+	struct bench_req *pend;
+	struct pvx_gnttab_copy *segs;
+	uint8_t *copybuf;
 	char msg[BENCH_MSG_LEN];
 };
 
@@ -71,5 +78,15 @@ void gb_disconnect(struct gback *b);
 /* guest_serve.c */
 int gb_echo(struct gback *b);
 int gb_serve(struct gback *b, uint64_t deadline_ns);
+/* Checks a request's header only (id, length, offset); 0 or -EINVAL. */
+int gb_check_header(struct gback *b, const struct bench_req *q, uint64_t seq);
+/* Checks a payload copy's stamp against seq; 0 or -EINVAL. */
+int gb_check_stamp(struct gback *b, const uint8_t *payload, uint64_t seq, uint32_t id);
+
+/* guest_copy.c */
+int gb_copy_alloc(struct gback *b);
+void gb_copy_free(struct gback *b);
+/* Serves up to one batch by copying payloads; count or -errno. */
+int gb_serve_copy(struct gback *b);
 
 #endif /* DOM0_TOOLS_BENCH_GUEST_H */

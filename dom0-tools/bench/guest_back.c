@@ -3,7 +3,8 @@
  * states (a watch on its state node, so no polling of xenstore), reading
  * what it published, mapping the granted ring and payload pages once for
  * the whole run (persistent grants: the data path then costs no control
- * round trip), binding its port, and undoing all of it.
+ * round trip; with --grant-copy only the ring), binding its port, and
+ * undoing all of it.
  *
  * Every value the guest wrote is bounded before use: the ring must be
  * the size we asked for, the payload area exactly the pages the run
@@ -114,8 +115,12 @@ static int read_layout(struct gback *b, struct pvx_gnttab_map *m, uint32_t *port
 		return snprintf(b->msg, sizeof(b->msg), "guest: bad event-channel"), -EINVAL;
 	*port = (uint32_t)ev;
 	b->data_pages = (unsigned)np;
-	return read_refs(b, "ring-ref", b->ring_pages, m) ?:
-	       read_refs(b, "data-ref", b->data_pages, m + b->ring_pages);
+	if (read_refs(b, "ring-ref", b->ring_pages, m) ||
+	    read_refs(b, "data-ref", b->data_pages, m + b->ring_pages))
+		return -EINVAL;
+	for (unsigned i = 0; i < b->data_pages; i++)
+		b->data_refs[i] = m[b->ring_pages + i].ref;
+	return 0;
 }
 
 static int map_all(struct gback *b, struct pvx_gnttab_map *m, unsigned n)
@@ -135,7 +140,7 @@ static int map_all(struct gback *b, struct pvx_gnttab_map *m, unsigned n)
 		if ((uint8_t *)m[i].addr != (uint8_t *)m[0].addr + i * BENCH_PAGE)
 			return snprintf(b->msg, sizeof(b->msg), "guest: ring pages are not "
 					"contiguous"), -EINVAL;
-	for (unsigned i = 0; i < b->data_pages; i++)
+	for (unsigned i = 0; i < n - b->ring_pages; i++)
 		b->data[i] = m[b->ring_pages + i].addr;
 	return 0;
 }
@@ -146,9 +151,13 @@ int gb_connect(struct gback *b)
 	uint32_t port;
 	int r;
 
-	r = read_layout(b, m, &port) ?: map_all(b, m, b->ring_pages + b->data_pages);
+	/* --grant-copy: only the ring is mapped; payloads are copied. */
+	r = read_layout(b, m, &port) ?:
+	    map_all(b, m, b->ring_pages + (b->grant_copy ? 0 : b->data_pages));
 	if (r)
 		return r;
+	if (b->grant_copy && b->payload && gb_copy_alloc(b))
+		return snprintf(b->msg, sizeof(b->msg), "out of memory"), -ENOMEM;
 	r = pvx_evtchn_bind(b->ctl, b->domid, port, &b->ev);
 	if (r)
 		return snprintf(b->msg, sizeof(b->msg), "binding guest port %u: %s", port,
@@ -168,6 +177,7 @@ void gb_disconnect(struct gback *b)
 	if (b->nmapped)
 		pvx_gnttab_unmap_batch(b->g, b->handles, NULL, b->nmapped);
 	b->nmapped = 0;
+	gb_copy_free(b);
 	if (b->domid > 0)
 		gb_set_state(b, XenbusStateClosed);
 }

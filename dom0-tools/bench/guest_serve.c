@@ -9,8 +9,9 @@
  * and validated before anything uses it: its id must be the next
  * sequence number, its payload exactly the run's size at its own slot of
  * the granted payload area. The payload is copied into private memory
- * and its stamp checked (the data pages are mapped for the whole run:
- * persistent grants). Responses are published `batch` at a time and the
+ * and its stamp checked: from the data pages mapped for the whole run
+ * (persistent grants), or with --grant-copy by GNTTABOP_copy, one call
+ * per batch (guest_copy.c). Responses are published `batch` at a time and the
  * guest notified per the policy. A bad producer index or a bad request
  * stops the device with the reason (the caller closes it); the guest
  * cannot make this loop do anything else.
@@ -45,28 +46,40 @@ int gb_echo(struct gback *b)
 	return 0;
 }
 
-static int check(struct gback *b, const struct bench_req *q)
+int gb_check_header(struct gback *b, const struct bench_req *q, uint64_t seq)
 {
-	uint64_t stamp = 0, want = b->seq;
-	uint32_t n = b->payload < 8 ? b->payload : 8;
-
-	if (q->id != (uint32_t)b->seq)
+	if (q->id != (uint32_t)seq)
 		return snprintf(b->msg, sizeof(b->msg), "bad request: id %u, expected %u", q->id,
-				(uint32_t)b->seq), -EINVAL;
+				(uint32_t)seq), -EINVAL;
 	if (q->len != b->payload || (b->payload == 0 && q->off != 0))
 		return snprintf(b->msg, sizeof(b->msg), "bad request %u: length %u", q->id,
 				q->len), -EINVAL;
-	if (b->payload == 0)
-		return 0;
-	if (q->off % b->slot_bytes || q->off / BENCH_PAGE >= b->data_pages)
+	if (b->payload && (q->off % b->slot_bytes || q->off / BENCH_PAGE >= b->data_pages))
 		return snprintf(b->msg, sizeof(b->msg), "bad request %u: offset %u", q->id,
 				q->off), -EINVAL;
-	memcpy(b->scratch, b->data[q->off / BENCH_PAGE] + q->off % BENCH_PAGE, q->len);
-	memcpy(&stamp, b->scratch, n);
-	if (memcmp(&stamp, &want, n))
-		return snprintf(b->msg, sizeof(b->msg), "bad payload in request %u", q->id),
-		       -EINVAL;
 	return 0;
+}
+
+int gb_check_stamp(struct gback *b, const uint8_t *payload, uint64_t seq, uint32_t id)
+{
+	uint64_t stamp = 0;
+	uint32_t n = b->payload < 8 ? b->payload : 8;
+
+	memcpy(&stamp, payload, n);
+	if (memcmp(&stamp, &seq, n))
+		return snprintf(b->msg, sizeof(b->msg), "bad payload in request %u", id), -EINVAL;
+	return 0;
+}
+
+/* Mapped data pages: copy the payload into private memory, then check it. */
+static int check(struct gback *b, const struct bench_req *q)
+{
+	int r = gb_check_header(b, q, b->seq);
+
+	if (r || b->payload == 0)
+		return r;
+	memcpy(b->scratch, b->data[q->off / BENCH_PAGE] + q->off % BENCH_PAGE, q->len);
+	return gb_check_stamp(b, b->scratch, b->seq, q->id);
 }
 
 static void push(struct gback *b)
@@ -85,6 +98,12 @@ static int serve_once(struct gback *b)
 	struct bench_req q;
 	int r, n = 0;
 
+	if (b->grant_copy && b->payload) {
+		n = gb_serve_copy(b);
+		if (n > 0)
+			push(b);
+		return n;
+	}
 	while ((r = bench_back_get_request(&b->br, &q)) == 1) {
 		struct bench_rsp rsp = { q.id, q.stamp, 0, 0 };
 

@@ -28,10 +28,12 @@ static void params(FILE *f, const struct bench_report *r)
 
 	fprintf(f, "  \"params\": {\"mode\": \"%s\", \"notify\": \"%s\", \"ring_pages\": %u, "
 		"\"ring_entries\": %u, \"outstanding\": %u, \"payload\": %u, "
-		"\"duration_s\": %.3f, \"spin_us\": %u, \"repeats\": %u, \"cpus\": [%d, %d], "
+		"\"duration_s\": %.3f, \"spin_us\": %u, \"grant_copy\": %s, \"repeats\": %u, "
+		"\"cpus\": [%d, %d], "
 		"\"batches\": [", o->mode == BENCH_MODE_GUEST ? "guest" : "host",
 		bench_notify_name(o->notify), o->ring_pages, r->ring_entries,
-		r->outstanding, o->payload, o->duration, o->spin_us, o->repeat, o->cpu_front,
+		r->outstanding, o->payload, o->duration, o->spin_us,
+		o->grant_copy ? "true" : "false", o->repeat, o->cpu_front,
 		o->cpu_back);
 	for (unsigned i = 0; i < o->nbatches; i++)
 		fprintf(f, "%s%u", i ? ", " : "", o->batches[i]);

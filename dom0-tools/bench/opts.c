@@ -254,6 +254,13 @@ static int opt_rt_cycles(struct bench_opts *o, const char *v, char *msg, size_t 
 	return 0;
 }
 
+static int opt_grant_copy(struct bench_opts *o, const char *v, char *msg, size_t len)
+{
+	(void)v, (void)msg, (void)len;
+	o->grant_copy = true;
+	return 0;
+}
+
 static int opt_kernel(struct bench_opts *o, const char *v, char *msg, size_t len)
 {
 	if (!*v)
@@ -264,6 +271,7 @@ static int opt_kernel(struct bench_opts *o, const char *v, char *msg, size_t len
 
 static const struct opt opts[] = {
 	{ "kernel", true, opt_kernel },
+	{ "grant-copy", false, opt_grant_copy },
 	{ "mode", true, opt_mode },
 	{ "notify", true, opt_notify },
 	{ "ring-pages", true, opt_ring_pages },
@@ -312,6 +320,8 @@ static int cross_check(const struct bench_opts *o, char *msg, size_t len)
 		if (o->batches[i] > out)
 			return bad(msg, len, "batch %u exceeds the %u outstanding requests "
 				   "(raise --outstanding or --ring-pages)", o->batches[i], out);
+	if (o->grant_copy && o->mode != BENCH_MODE_GUEST)
+		return bad(msg, len, "--grant-copy: only in guest mode (host mode has no grants)");
 	return o->mode == BENCH_MODE_GUEST ? bench_guest_check(o, msg, len) : 0;
 }
 
@@ -366,6 +376,8 @@ void bench_opts_usage(FILE *f)
 	      "                           frontend and a Dom0 backend in this process ($PVX_RUNDIR)\n"
 	      "  --kernel FILE            guest mode: the minios image (default: ../guest/minios\n"
 	      "                           next to this program)\n"
+	      "  --grant-copy             guest mode: copy payloads (GNTTABOP_copy, one call per\n"
+	      "                           batch) instead of mapping the data pages for the run\n"
 	      "  --ring-pages N           ring size in pages, power of two (default 2)\n"
 	      "  --batch N                requests published per push (default 32)\n"
 	      "  --sweep-batch LIST       run several batch sizes, e.g. 1,2,4,8,16,32,64\n"

@@ -4,6 +4,7 @@
  * ratios of the best row against them.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "bench.h"
 
@@ -19,6 +20,8 @@ void bench_report_header(FILE *f, const struct bench_report *r)
 
 	if (o->spin_us && o->notify != BENCH_NOTIFY_POLL)
 		snprintf(spin, sizeof(spin), " (spin %u us)", o->spin_us);
+	if (o->grant_copy)
+		snprintf(spin + strlen(spin), sizeof(spin) - strlen(spin), ", grant copy");
 	fprintf(f, "pvx bench ring --mode %s: ring %u page%s (%u entries), outstanding %u, "
 		"payload %u B, notify %s%s, %.1f s per run, cpus %d,%d, load %.2f %.2f %.2f\n",
 		o->mode == BENCH_MODE_GUEST ? "guest" : "host", o->ring_pages, o->ring_pages == 1 ? "" : "s", r->ring_entries, r->outstanding,

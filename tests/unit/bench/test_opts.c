@@ -122,6 +122,7 @@ static const struct bad_row {
 	{ { "--mode", "guest", "--payload", "8K" }, "--payload: guest mode allows at most 4096" },
 	{ { "--mode", "guest", "--payload", "2K" }, "exceed the guest's 256 KiB of payload pages" },
 	{ { "--kernel", "" }, "--kernel: empty path" },
+	{ { "--grant-copy" }, "--grant-copy: only in guest mode" },
 };
 
 START_TEST(test_bad_values)
