@@ -12,7 +12,7 @@ XS_LIB_SRCS := $(sort $(wildcard xenbus/lib/*.c)) \
 $(eval $(call host_lib,pvxxs,$(XS_LIB_SRCS)))
 
 $(O)/bin/pvxstored: $(O)/obj/xenbus/store/main.o $(O)/lib/libpvxstore.a \
-		$(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
+		$(O)/lib/libpvxutil.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS)
 
@@ -25,7 +25,8 @@ PROGRAMS += $(O)/bin/pvxstored $(O)/bin/pvx-xenstore
 # Unit tests: the real daemon modules against a capturing fake transport.
 XS_UNIT_SRCS := $(sort $(wildcard tests/unit/xenstore/*.c))
 $(O)/tests/unit-xenstore: $(patsubst %.c,$(O)/obj/%.o,$(XS_UNIT_SRCS)) \
-		$(O)/lib/libpvxstore.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
+		$(O)/lib/libpvxstore.a $(O)/lib/libpvxutil.a $(O)/lib/libpvxxs.a \
+		$(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS)
 
@@ -36,7 +37,7 @@ INTEG_TESTS += $(sort $(filter-out %.c,$(wildcard tests/integration/xenstore-*))
 # libFuzzer target (clang): the parser and request handling, no sockets.
 FUZZ_CC ?= clang
 XS_FUZZ := $(O)/fuzz/fuzz_xenstore
-XS_FUZZ_SRCS := tests/fuzz/fuzz_xenstore.c \
+XS_FUZZ_SRCS := tests/fuzz/fuzz_xenstore.c dom0-tools/util/log.c \
 	$(filter-out xenbus/store/ring_pvxctl.c xenbus/store/dom_events.c,$(XS_STORE_SRCS))
 $(XS_FUZZ): $(XS_FUZZ_SRCS) $(wildcard xenbus/store/*.h xenbus/include/pvx/*.h)
 	@mkdir -p $(@D)
@@ -56,7 +57,7 @@ endif
 # Benchmark (docs/xenstore.md): pvxstored's modules vs a bare socket echo.
 XS_BENCH_SRCS := $(sort $(wildcard tests/bench/xenstore-bench*.c))
 $(O)/bench/xenstore-bench: $(patsubst %.c,$(O)/obj/%.o,$(XS_BENCH_SRCS)) \
-		$(O)/lib/libpvxstore.a $(O)/lib/libpvxxs.a
+		$(O)/lib/libpvxstore.a $(O)/lib/libpvxutil.a $(O)/lib/libpvxxs.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS)
 

@@ -109,7 +109,7 @@ pid_t bench_start_store(const char *sock, const char *dbfile)
 		close(p[0]);
 		return pid;
 	}
-	xs_log_set_sink(quiet, NULL);
+	pvx_log_set_sink(quiet, NULL);
 	b = event_base_new();
 	if (!b || xs_store_init(&st))
 		_exit(1);

@@ -181,7 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t at = 0;
 	int i;
 
-	xs_log_set_sink(sink, NULL);
+	pvx_log_set_sink(sink, NULL);
 	if (!base && !(base = event_base_new()))
 		return 0;
 	if (xs_store_init(&st))

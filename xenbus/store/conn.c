@@ -80,7 +80,7 @@ void xs_conn_kill(struct xs_conn *c, const char *why)
 {
 	if (c->dead)
 		return;
-	xs_log(XS_LOG_WARN, "domain %u: %s connection dropped: %s", c->domid,
+	pvx_log_warn("domain %u: %s connection dropped: %s", c->domid,
 	       c->ops->kind, why);
 	c->dead = true;
 	txn_end_all(c);
@@ -138,14 +138,14 @@ void xs_conn_event(struct xs_conn *c, const char *path, const char *token)
 		return;
 	if (c->out_events >= lim || pl + tl > XENSTORE_PAYLOAD_MAX) {
 		if (!c->dropping)
-			xs_log(XS_LOG_WARN, "domain %u: watch event queue full "
+			pvx_log_warn("domain %u: watch event queue full "
 			       "(%u), dropping events (first: %s)", c->domid,
 			       lim, path);
 		c->dropping = true;
 		return;
 	}
 	if (queue(c, XS_WATCH_EVENT, 0, 0, path, pl, token, tl, true))
-		xs_log(XS_LOG_ERR, "domain %u: no memory for a watch event",
+		pvx_log_err("domain %u: no memory for a watch event",
 		       c->domid);
 }
 

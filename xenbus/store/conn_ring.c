@@ -48,7 +48,7 @@ static void ring_fail(struct ring_priv *p, uint32_t err, const char *why)
 		return;
 	p->broken = true;
 	__atomic_store_n(&p->intf->error, err, __ATOMIC_RELEASE);
-	xs_log(XS_LOG_WARN, "domain %u: ring stopped: %s", p->c->domid, why);
+	pvx_log_warn("domain %u: ring stopped: %s", p->c->domid, why);
 	xs_conn_kill(p->c, why);
 	p->notify = true;
 }
@@ -125,7 +125,7 @@ static void ring_reconnect(struct ring_priv *p)
 {
 	struct xenstore_domain_interface *in = p->intf;
 
-	xs_log(XS_LOG_INFO, "domain %u: ring reconnect", p->c->domid);
+	pvx_log_info("domain %u: ring reconnect", p->c->domid);
 	xs_conn_reset(p->c);
 	p->c->dead = false;
 	p->broken = false;
@@ -170,7 +170,7 @@ static void ring_event_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	/* Level-triggered eventfd: drain it, then look at the page. */
 	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
-		xs_log(XS_LOG_WARN, "domain %u: event channel read: %s",
+		pvx_log_warn("domain %u: event channel read: %s",
 		       c->domid, strerror(errno));
 	ring_conn_service(c);
 }

@@ -168,7 +168,7 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	(void)sa;
 	(void)socklen;
 	if (sock_conn_new(arg, fd))
-		xs_log(XS_LOG_ERR, "socket: out of memory for a connection");
+		pvx_log_err("socket: out of memory for a connection");
 }
 
 static int make_dirs(const char *path)

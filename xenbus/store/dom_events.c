@@ -38,7 +38,7 @@ void dom_events_apply(struct xs_store *st, const struct pvx_ctl_event *ev)
 	switch (ev->state) {
 	case PVX_DOM_SHUTDOWN:
 	case PVX_DOM_CRASHED:
-		xs_log(XS_LOG_INFO, "domain %d %s: firing @releaseDomain",
+		pvx_log_info("domain %d %s: firing @releaseDomain",
 		       ev->domid, ev->state == PVX_DOM_CRASHED ? "crashed" : "shut down");
 		watch_fire_special(st, "@releaseDomain", d->domid);
 		break;
@@ -82,7 +82,7 @@ static void read_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (pvx_ctl_read_event(de->ctl, &ev)) {
-		xs_log(XS_LOG_WARN, "pvxd event connection lost; retrying");
+		pvx_log_warn("pvxd event connection lost; retrying");
 		disconnect(de);
 		return;
 	}
@@ -107,7 +107,7 @@ static void retry_cb(evutil_socket_t fd, short what, void *arg)
 		disconnect(de);
 		return;
 	}
-	xs_log(XS_LOG_INFO, "subscribed to pvxd domain events");
+	pvx_log_info("subscribed to pvxd domain events");
 	drain(de);
 }
 

@@ -95,6 +95,6 @@ void xs_quota_hit(struct xs_conn *c, const char *what, unsigned limit)
 		snprintf(more, sizeof(more), " (%u more hits not logged)",
 			 c->log_suppressed);
 	c->log_suppressed = 0;
-	xs_log(XS_LOG_WARN, "quota: domain %u hit %s limit %u (%s connection)%s",
+	pvx_log_warn("quota: domain %u hit %s limit %u (%s connection)%s",
 	       c->domid, what, limit, c->ops ? c->ops->kind : "?", more);
 }

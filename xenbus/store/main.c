@@ -1,27 +1,31 @@
 /*
  * pvxstored: the xenstore daemon (ARCHITECTURE D9). Foreground, one
  * libevent loop. Started and stopped from one ordered table of
- * subsystems; teardown runs in reverse after the loop returns (SIGTERM or
- * SIGINT), saving the store one last time.
+ * subsystems (pvx/daemon.h); teardown runs in reverse after the loop
+ * returns (SIGTERM or SIGINT), saving the store one last time.
  *
  * Where things are (docs/xenstore.md):
  *   $PVX_RUNDIR (default /run/pvx)
  *     xenstored/socket       Dom0 clients ($XENSTORED_PATH overrides it,
  *                            as Xen's clients and daemon honour it)
  *     xenstored/pvxstored.db persisted store (write-behind, 200 ms)
- *     pvxstored.pid
+ *     pvxstored.pid          locked while pvxstored runs
  *   $PVX_LOGDIR (default <rundir>/log)/pvxstored.log
+ *
+ * Its lines keep the look they had before the common log format
+ * ("17:44:36.123 warn message") and go to stderr only while the log file
+ * is not open.
  */
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/listener.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include <pvx/daemon.h>
+#include <pvx/log.h>
 #include <pvx/xs.h>
 
 #include "dom_events.h"
@@ -31,191 +35,137 @@
 
 #define PERSIST_INTERVAL_MS 200
 
-static struct {
+struct pvxstored {
+	struct pvx_daemon_state ds;     /* first: the steps' context */
 	struct xs_store st;
-	struct event_base *base;
-	struct event *sigterm, *sigint;
 	struct evconnlistener *listener;
 	struct dom_events *events;
 	void *ring_ctx;
-	char rundir[512], logdir[600];
-	char pidfile[1100], dbfile[1100], sockpath[1100];
+	char dbfile[1100], sockpath[1100];
 	bool persist;
-} d;
+};
 
-static int mkdir_p(const char *path)
+static const char *const level_names[] = {
+	[PVX_LOG_ERR] = "error", [PVX_LOG_WARN] = "warn",
+	[PVX_LOG_INFO] = "info", [PVX_LOG_DEBUG] = "debug",
+};
+
+static size_t log_prefix(char *buf, size_t cap, enum pvx_log_level lvl, void *arg)
 {
-	char buf[1100];
-	char *s;
+	size_t n = pvx_log_stamp(buf, cap, false);
+	int m = snprintf(buf + n, cap - n, "%s ", level_names[lvl]);
 
-	snprintf(buf, sizeof(buf), "%s/", path);
-	for (s = strchr(buf + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	return 0;
+	(void)arg;
+	return m < 0 ? n : n + (size_t)m < cap ? n + (size_t)m : cap - 1;
 }
 
-static int paths_init(void)
+/* <rundir>/xenstored/ holds the socket and the persisted store. */
+static int store_paths_init(void *pvxstored)
 {
-	const char *run = getenv("PVX_RUNDIR"), *log = getenv("PVX_LOGDIR");
-	char path[1200];
-	int rc;
+	struct pvxstored *d = pvxstored;
+	char dir[1100];
 
-	snprintf(d.rundir, sizeof(d.rundir), "%s", run && *run ? run : "/run/pvx");
-	if (log && *log)
-		snprintf(d.logdir, sizeof(d.logdir), "%s", log);
-	else
-		snprintf(d.logdir, sizeof(d.logdir), "%s/log", d.rundir);
-	snprintf(d.pidfile, sizeof(d.pidfile), "%s/pvxstored.pid", d.rundir);
-	snprintf(d.dbfile, sizeof(d.dbfile), "%s/xenstored/pvxstored.db", d.rundir);
-	xs_socket_path(d.sockpath, sizeof(d.sockpath));
-	if ((rc = mkdir_p(d.logdir)) || (rc = mkdir_p(d.rundir)))
-		return rc;
-	snprintf(path, sizeof(path), "%s/xenstored", d.rundir);
-	if ((rc = mkdir_p(path)))
-		return rc;
-	snprintf(path, sizeof(path), "%s/pvxstored.log", d.logdir);
-	return xs_log_open(path) ? -errno : 0;
+	snprintf(d->dbfile, sizeof(d->dbfile), "%s/xenstored/pvxstored.db", d->ds.rundir);
+	xs_socket_path(d->sockpath, sizeof(d->sockpath));
+	snprintf(dir, sizeof(dir), "%s/xenstored", d->ds.rundir);
+	return pvx_mkdir_p(dir, 0755);
 }
 
-static void paths_exit(void)
+static int store_init(void *pvxstored)
 {
-	xs_log_close();
-}
-
-static int pid_init(void)
-{
-	FILE *f = fopen(d.pidfile, "we");
-
-	if (!f)
-		return -errno;
-	fprintf(f, "%d\n", (int)getpid());
-	return fclose(f) ? -EIO : 0;
-}
-
-static void pid_exit(void)
-{
-	unlink(d.pidfile);
-}
-
-static void signal_cb(evutil_socket_t sig, short what, void *arg)
-{
-	(void)what;
-	xs_log(XS_LOG_INFO, "signal %d: exiting", (int)sig);
-	event_base_loopbreak(arg);
-}
-
-static int base_init(void)
-{
-	signal(SIGPIPE, SIG_IGN);
-	d.base = event_base_new();
-	if (!d.base)
-		return -ENOMEM;
-	d.sigterm = evsignal_new(d.base, SIGTERM, signal_cb, d.base);
-	d.sigint = evsignal_new(d.base, SIGINT, signal_cb, d.base);
-	if (!d.sigterm || !d.sigint || evsignal_add(d.sigterm, NULL) ||
-	    evsignal_add(d.sigint, NULL))
-		return -ENOMEM;
-	return 0;
-}
-
-static void base_exit(void)
-{
-	if (d.sigterm)
-		event_free(d.sigterm);
-	if (d.sigint)
-		event_free(d.sigint);
-	event_base_free(d.base);
-}
-
-static int store_init(void)
-{
-	int rc = xs_store_init(&d.st);
+	struct pvxstored *d = pvxstored;
+	int rc = xs_store_init(&d->st);
 
 	if (rc)
 		return rc;
-	d.st.base = d.base;
-	rc = ring_pvxctl_open(&d.ring_ctx);
-	d.st.ring_backend = &ring_backend_pvxctl;
-	d.st.ring_ctx = d.ring_ctx;
+	d->st.base = d->ds.base;
+	rc = ring_pvxctl_open(&d->ring_ctx);
+	d->st.ring_backend = &ring_backend_pvxctl;
+	d->st.ring_ctx = d->ring_ctx;
 	return rc;
 }
 
-static void store_exit(void)
+static void store_exit(void *pvxstored)
 {
-	while (!TAILQ_EMPTY(&d.st.conns))
-		xs_conn_destroy(TAILQ_FIRST(&d.st.conns));
-	xs_store_dispose(&d.st);
-	ring_pvxctl_close(d.ring_ctx);
+	struct pvxstored *d = pvxstored;
+
+	while (!TAILQ_EMPTY(&d->st.conns))
+		xs_conn_destroy(TAILQ_FIRST(&d->st.conns));
+	xs_store_dispose(&d->st);
+	ring_pvxctl_close(d->ring_ctx);
 }
 
-static int persist_start(void)
+static int persist_start(void *pvxstored)
 {
+	struct pvxstored *d = pvxstored;
 	char bad[1200];
 	int rc;
 
-	if (!d.persist)
+	if (!d->persist)
 		return 0;
-	rc = persist_load(&d.st, d.dbfile);
+	rc = persist_load(&d->st, d->dbfile);
 	if (rc) {
-		snprintf(bad, sizeof(bad), "%s.corrupt", d.dbfile);
-		xs_log(XS_LOG_ERR, "persist: %s unreadable (%s), moved to %s; "
-		       "starting empty", d.dbfile, strerror(-rc), bad);
-		rename(d.dbfile, bad);
-		store_exit();
-		if ((rc = store_init()))
+		snprintf(bad, sizeof(bad), "%s.corrupt", d->dbfile);
+		pvx_log_err("persist: %s unreadable (%s), moved to %s; "
+		       "starting empty", d->dbfile, strerror(-rc), bad);
+		rename(d->dbfile, bad);
+		store_exit(d);
+		if ((rc = store_init(d)))
 			return rc;
 	}
-	return persist_init(&d.st, d.dbfile, PERSIST_INTERVAL_MS);
+	return persist_init(&d->st, d->dbfile, PERSIST_INTERVAL_MS);
 }
 
-static void persist_stop(void)
+static void persist_stop(void *pvxstored)
 {
-	persist_dispose(&d.st);
+	struct pvxstored *d = pvxstored;
+
+	persist_dispose(&d->st);
 }
 
-static int listen_init(void)
+static int listen_init(void *pvxstored)
 {
-	d.listener = sock_listen(&d.st, d.sockpath);
-	if (!d.listener)
+	struct pvxstored *d = pvxstored;
+
+	d->listener = sock_listen(&d->st, d->sockpath);
+	if (!d->listener)
 		return -errno ? -errno : -EINVAL;
-	xs_log(XS_LOG_INFO, "listening on %s", d.sockpath);
+	pvx_log_info("listening on %s", d->sockpath);
 	return 0;
 }
 
-static void listen_exit(void)
+static void listen_exit(void *pvxstored)
 {
-	evconnlistener_free(d.listener);
-	unlink(d.sockpath);
+	struct pvxstored *d = pvxstored;
+
+	evconnlistener_free(d->listener);
+	unlink(d->sockpath);
 }
 
-static int events_init(void)
+static int events_init(void *pvxstored)
 {
-	return dom_events_start(&d.st, &d.events);
+	struct pvxstored *d = pvxstored;
+
+	return dom_events_start(&d->st, &d->events);
 }
 
-static void events_exit(void)
+static void events_exit(void *pvxstored)
 {
-	dom_events_stop(d.events);
+	struct pvxstored *d = pvxstored;
+
+	dom_events_stop(d->events);
 }
 
-static const struct {
-	const char *name;
-	int (*init)(void);
-	void (*exit)(void);
-} subsystems[] = {
-	{ "paths and log", paths_init, paths_exit },
-	{ "pid file", pid_init, pid_exit },
-	{ "event loop", base_init, base_exit },
+static const struct pvx_step subsystems[] = {
+	{ "paths and log", pvx_daemon_paths, pvx_daemon_paths_exit },
+	{ "store paths", store_paths_init, NULL },
+	{ "pid file", pvx_daemon_lock_pidfile, pvx_daemon_unlock_pidfile },
+	{ "event loop", pvx_daemon_loop_init, pvx_daemon_loop_exit },
 	{ "store", store_init, store_exit },
 	{ "persistence", persist_start, persist_stop },
 	{ "pvxd events", events_init, events_exit },
 	{ "socket", listen_init, listen_exit },
 };
-#define NSUB (sizeof(subsystems) / sizeof(subsystems[0]))
 
 static void usage(void)
 {
@@ -225,8 +175,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	size_t i, started = 0;
-	int opt, rc = 0;
+	static struct pvxstored d = { .ds = PVX_DAEMON_STATE_INIT("pvxstored") };
+	size_t started;
+	int opt, rc;
 
 	d.persist = true;
 	while ((opt = getopt(argc, argv, "nh")) != -1) {
@@ -236,20 +187,15 @@ int main(int argc, char **argv)
 		}
 		d.persist = false;
 	}
-	for (i = 0; i < NSUB; i++) {
-		rc = subsystems[i].init();
-		if (rc) {
-			xs_log(XS_LOG_ERR, "pvxstored: %s: %s", subsystems[i].name,
-			       strerror(-rc));
-			break;
-		}
-		started++;
-	}
+	pvx_log_set_prefix(log_prefix, NULL);
+	pvx_log_set_stderr(PVX_LOG_STDERR_WITHOUT_FILE);
+	rc = pvx_steps_start(subsystems, sizeof(subsystems) / sizeof(subsystems[0]),
+			     &d, &started);
 	if (!rc) {
-		xs_log(XS_LOG_INFO, "pvxstored %d ready", (int)getpid());
-		event_base_dispatch(d.base);
+		pvx_log_info("pvxstored %d ready", (int)getpid());
+		event_base_dispatch(d.ds.base);
 	}
-	while (started--)
-		subsystems[started].exit();
+	pvx_steps_stop(subsystems, started, &d);
+	pvx_log_close();
 	return rc ? 1 : 0;
 }

@@ -36,11 +36,11 @@ int xs_domain_introduce(struct xs_store *st, uint32_t domid, uint64_t gfn,
 	if (rc) {
 		d->introduced = false;
 		domain_put(st, d);
-		xs_log(XS_LOG_ERR, "domain %u: introduce failed: %s", domid,
+		pvx_log_err("domain %u: introduce failed: %s", domid,
 		       strerror(-rc));
 		return rc == -ENOMEM ? rc : -EINVAL;
 	}
-	xs_log(XS_LOG_INFO, "domain %u introduced (gfn %#llx, port %u)", domid,
+	pvx_log_info("domain %u introduced (gfn %#llx, port %u)", domid,
 	       (unsigned long long)gfn, port);
 	tree_changed(st);
 	watch_fire_special(st, "@introduceDomain", domid);
@@ -56,7 +56,7 @@ void xs_domain_release(struct xs_store *st, struct xs_domain *d)
 	d->conn = NULL;
 	d->introduced = false;
 	d->target = UINT32_MAX;
-	xs_log(XS_LOG_INFO, "domain %u released", domid);
+	pvx_log_info("domain %u released", domid);
 	domain_put(st, d);
 	tree_changed(st);
 	watch_fire_special(st, "@releaseDomain", domid);

@@ -141,7 +141,7 @@ int persist_save(struct xs_store *st)
 	put(&w, "E", 1);
 	put64(&w, w.records);
 	if (fclose(w.f) || w.err || rename(tmp, ps->path)) {
-		xs_log(XS_LOG_ERR, "persist: cannot save %s: %s", ps->path,
+		pvx_log_err("persist: cannot save %s: %s", ps->path,
 		       strerror(errno));
 		unlink(tmp);
 		return -EIO;

@@ -186,7 +186,7 @@ int persist_load(struct xs_store *st, const char *path)
 		records++;
 	}
 	rc = get64(&r) == records && !r.err ? 0 : -EINVAL;
-	xs_log(XS_LOG_INFO, "persist: loaded %llu records from %s",
+	pvx_log_info("persist: loaded %llu records from %s",
 	       (unsigned long long)records, path);
 out:
 	free(buf);

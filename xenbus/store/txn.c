@@ -244,7 +244,7 @@ int txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
 	txn_close(t);
 	rc = apply(c->st, t);
 	if (rc)
-		xs_log(XS_LOG_ERR, "domain %u: transaction %u partly committed: "
+		pvx_log_err("domain %u: transaction %u partly committed: "
 		       "out of memory", c->domid, t->id);
 	txn_free(t);
 	return rc;

@@ -23,6 +23,7 @@
 #include <sys/queue.h>
 #include <sys/types.h>
 #include <pvx/xs.h>
+#include <pvx/log.h>   /* the daemon's lines; tests use pvx_log_set_sink() */
 #include <xen/public/io/xs_wire.h>
 
 #include "hmap.h"
@@ -291,15 +292,5 @@ struct xs_req {
 };
 void xs_dispatch(struct xs_conn *c, const struct xsd_sockmsg *hdr, char *payload);
 int xs_rsp_str(struct xs_req *r, const char *s); /* appends s and its NUL */
-
-/* ---- logging (log.c) ---- */
-enum xs_log_level { XS_LOG_ERR, XS_LOG_WARN, XS_LOG_INFO, XS_LOG_DEBUG };
-void xs_log(enum xs_log_level lvl, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int xs_log_open(const char *path);
-void xs_log_close(void);
-/* Tests capture lines here; NULL restores the file/stderr sink. */
-void xs_log_set_sink(void (*sink)(const char *line, void *arg), void *arg);
-void xs_log_set_level(enum xs_log_level lvl);
 
 #endif /* XS_CORE_H */

@@ -56,7 +56,7 @@ void h_setup(void)
 	events = calloc(MAX_EVENTS, sizeof(*events));
 	nevents = 0;
 	log_clear();
-	xs_log_set_sink(sink, NULL);
+	pvx_log_set_sink(sink, NULL);
 }
 
 void h_teardown(void)
@@ -66,7 +66,7 @@ void h_teardown(void)
 	xs_store_dispose(T_st);
 	free(T_st);
 	free(events);
-	xs_log_set_sink(NULL, NULL);
+	pvx_log_set_sink(NULL, NULL);
 }
 
 static ssize_t fake_write(struct xs_conn *c, const void *buf, size_t len)

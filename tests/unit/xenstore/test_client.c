@@ -32,7 +32,7 @@ static void serve(int ready)
 	struct xs_store st;
 	struct event_base *b = event_base_new();
 
-	xs_log_set_sink(quiet, NULL);
+	pvx_log_set_sink(quiet, NULL);
 	xs_store_init(&st);
 	st.base = b;
 	if (!sock_listen(&st, sock))
