@@ -1,27 +1,32 @@
 /*
- * The logging API (log.h). One mutex serialises formatting so lines from
- * vCPU threads and the control thread never interleave; writes are a
- * single write(2) per destination.
+ * pvxd's logging (log.h) on the common API of libpvxutil (pvx/log.h):
+ * that library formats the line and writes it to stderr and pvxd.log;
+ * what stays here is pvxd's own: its prefix ("17:44:36.123 pvxd warn: ",
+ * the look pvxd's lines always had), its textring that PVX_CTL_DMESG
+ * serves as domain -1, the per-domain copy of log_msg_to, and the guest
+ * console text that goes to the file without a prefix.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
+
+#include <pvx/log.h>
 
 #include "log.h"
 
 #define LOG_RING_BYTES (256 * 1024)
 #define LOG_LINE_MAX 1024
 
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static int log_fd = -1;
-static enum log_level log_max = LOG_INFO;
+/* pvxd's levels are the library's, by value. */
+_Static_assert((int)LOG_ERR == (int)PVX_LOG_ERR && (int)LOG_WARN == (int)PVX_LOG_WARN &&
+	       (int)LOG_INFO == (int)PVX_LOG_INFO && (int)LOG_DEBUG == (int)PVX_LOG_DEBUG,
+	       "enum log_level must match enum pvx_log_level");
+
 static struct textring ring;
 static pthread_once_t ring_once = PTHREAD_ONCE_INIT;
+static pthread_once_t prefix_once = PTHREAD_ONCE_INIT;
 
 static const char *const level_names[] = {
 	[LOG_ERR] = "error", [LOG_WARN] = "warn",
@@ -42,20 +47,25 @@ struct textring *log_ring(void)
 	return ring.buf ? &ring : NULL;
 }
 
-void log_set_level(enum log_level max)
+static size_t prefix(char *buf, size_t cap, enum pvx_log_level lvl, void *arg)
 {
-	log_max = max;
+	size_t n = pvx_log_stamp(buf, cap, false);
+	int m = snprintf(buf + n, cap - n, "pvxd %s: ", level_names[lvl]);
+
+	(void)arg;
+	return m < 0 ? n : n + (size_t)m < cap ? n + (size_t)m : cap - 1;
 }
 
-static size_t stamp(char *buf, size_t cap, enum log_level lvl)
+/* Before the first line, from whichever thread logs first (unit tests
+ * log without going through main). */
+static void prefix_init(void)
 {
-	struct timespec ts;
-	struct tm tm;
+	pvx_log_set_prefix(prefix, NULL);
+}
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	return snprintf(buf, cap, "%02d:%02d:%02d.%03ld pvxd %s: ", tm.tm_hour,
-			tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, level_names[lvl]);
+void log_set_level(enum log_level max)
+{
+	pvx_log_set_level((enum pvx_log_level)max);
 }
 
 static void log_line(struct textring *extra, enum log_level lvl,
@@ -64,24 +74,12 @@ static void log_line(struct textring *extra, enum log_level lvl,
 	char line[LOG_LINE_MAX];
 	struct textring *r = log_ring();
 	size_t n;
-	int m;
 
-	if (lvl > log_max)
+	if (!pvx_log_enabled((enum pvx_log_level)lvl))
 		return;
-	n = stamp(line, sizeof(line), lvl);
-	m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
-	if (m < 0)
-		m = 0;
-	n += (size_t)m < sizeof(line) - n - 1 ? (size_t)m : sizeof(line) - n - 2;
-	line[n++] = '\n';
-	pthread_mutex_lock(&log_lock);
-	if (write(STDERR_FILENO, line, n) < 0) {
-		/* stderr gone: the file and ring still get the line */
-	}
-	if (log_fd >= 0 && write(log_fd, line, n) < 0) {
-		/* disk full: nothing better to do than drop the line */
-	}
-	pthread_mutex_unlock(&log_lock);
+	pthread_once(&prefix_once, prefix_init);
+	n = pvx_log_format(line, sizeof(line), (enum pvx_log_level)lvl, fmt, ap);
+	pvx_log_write(line, n);
 	if (r)
 		textring_append(r, line, n);
 	if (extra)
@@ -113,38 +111,23 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 
 void log_file_raw(const char *text, size_t len)
 {
-	pthread_mutex_lock(&log_lock);
-	if (log_fd >= 0 && write(log_fd, text, len) < 0) {
-		/* as above */
-	}
-	pthread_mutex_unlock(&log_lock);
+	pvx_log_raw(text, len);
 }
 
 int log_open_file(const char *logdir)
 {
 	char path[4096];
-	int fd;
 
 	if (mkdir(logdir, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	if (snprintf(path, sizeof(path), "%s/pvxd.log", logdir) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	pthread_mutex_lock(&log_lock);
-	log_fd = fd;
-	pthread_mutex_unlock(&log_lock);
-	return 0;
+	return pvx_log_open(path, 0600);
 }
 
 void log_close_file(void)
 {
-	pthread_mutex_lock(&log_lock);
-	if (log_fd >= 0)
-		close(log_fd);
-	log_fd = -1;
-	pthread_mutex_unlock(&log_lock);
+	pvx_log_close();
 }
 
 bool ratelimit_ok(struct ratelimit *rl)

@@ -1,5 +1,5 @@
 /*
- * pvxd's one logging API.
+ * pvxd's logging API, on libpvxutil's common one (pvx/log.h).
  *
  * Every line goes to stderr, to <logdir>/pvxd.log (when open) and to
  * pvxd's own textring, which PVX_CTL_DMESG serves as domain -1. Lines are

@@ -5,7 +5,7 @@
 PVXD_SRCS := $(filter-out hypervisor/main.c,$(wildcard hypervisor/*.c))
 PVXD_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(PVXD_SRCS))
 
-$(O)/bin/pvxd: $(O)/obj/hypervisor/main.o $(PVXD_OBJS)
+$(O)/bin/pvxd: $(O)/obj/hypervisor/main.o $(PVXD_OBJS) $(O)/lib/libpvxutil.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) -lpthread
 
@@ -21,7 +21,7 @@ INTEG_TESTS += tests/integration/pvxd-smoke
 
 # Unit tests: the Check suites in tests/unit/pvxd over the real sources.
 UNIT_PVXD_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard tests/unit/pvxd/*.c)))
-$(O)/tests/unit-pvxd: $(UNIT_PVXD_OBJS) $(PVXD_OBJS)
+$(O)/tests/unit-pvxd: $(UNIT_PVXD_OBJS) $(PVXD_OBJS) $(O)/lib/libpvxutil.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS) -lpthread
 UNIT_TESTS += $(O)/tests/unit-pvxd
@@ -31,7 +31,7 @@ UNIT_TESTS += $(O)/tests/unit-pvxd
 # hypercalls on the pvxd harness's fake domains (so all of pvxd links).
 UNIT_GNTTAB_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard tests/unit/gnttab/*.c)))
 $(O)/tests/unit-gnttab: $(UNIT_GNTTAB_OBJS) $(O)/obj/tests/unit/pvxd/harness.o $(PVXD_OBJS) \
-		$(O)/lib/libpvxgnttab.a $(O)/lib/libpvxctl.a
+		$(O)/lib/libpvxutil.a $(O)/lib/libpvxgnttab.a $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS) -lpthread
 UNIT_TESTS += $(O)/tests/unit-gnttab

@@ -70,7 +70,7 @@ int pvx_daemon_paths(void *daemon)
 		rc = -ENOMEM;
 		goto err;
 	}
-	rc = pvx_log_open(path);
+	rc = pvx_log_open(path, 0644);
 	if (rc)
 		pvx_log_warn("cannot open %s: %s; logging to stderr only", path,
 			     strerror(-rc));

@@ -68,9 +68,9 @@ void pvx_log_set_sink(void (*sink)(const char *line, void *arg), void *arg)
 	sink_arg = arg;
 }
 
-int pvx_log_open(const char *path)
+int pvx_log_open(const char *path, unsigned int mode)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode);
 
 	if (fd < 0)
 		return -errno;

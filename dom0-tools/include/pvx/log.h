@@ -33,8 +33,9 @@ void pvx_vlog(enum pvx_log_level lvl, const char *fmt, va_list ap);
 #define pvx_log_info(...)  pvx_log(PVX_LOG_INFO, __VA_ARGS__)
 #define pvx_log_debug(...) pvx_log(PVX_LOG_DEBUG, __VA_ARGS__)
 
-/* Appends to `path` (created 0644); 0 or -errno. Replaces an open file. */
-int pvx_log_open(const char *path);
+/* Appends to `path` (created with `mode`, e.g. 0644); 0 or -errno.
+ * Replaces an open file. */
+int pvx_log_open(const char *path, unsigned int mode);
 void pvx_log_close(void);
 
 /* Names the program in every line ("pvx-blkback"); the string must live. */
