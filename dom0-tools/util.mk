@@ -5,3 +5,10 @@
 PVXUTIL_SRCS := $(sort $(wildcard dom0-tools/util/*.c))
 $(eval $(call host_lib,pvxutil,$(PVXUTIL_SRCS)))
 PROGRAMS += $(O)/lib/libpvxutil.a
+
+# unit-util: the library's own suites (tests/unit/util/).
+UNIT_UTIL_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard tests/unit/util/*.c)))
+$(O)/tests/unit-util: $(UNIT_UTIL_OBJS) $(O)/lib/libpvxutil.a $(O)/lib/libpvxctl.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS) -lpthread
+UNIT_TESTS += $(O)/tests/unit-util

@@ -1,0 +1,216 @@
+/*
+ * pvx/daemon.h: directories and the log file under a private
+ * $PVX_RUNDIR, the locked pid file (a second instance is refused and
+ * told who holds it; the file goes away on unlock), the signal-driven
+ * loop, and the step table's order on the way up and down, including a
+ * failing step.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include <pvx/daemon.h>
+#include <pvx/log.h>
+
+#include "harness.h"
+
+static char rundir[64];
+static char last[1024];
+
+static void sink(const char *line, void *arg)
+{
+	(void)arg;
+	snprintf(last, sizeof(last), "%s", line);
+}
+
+static void setup(void)
+{
+	strcpy(rundir, "/tmp/pvx-unit-util-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(rundir));
+	setenv("PVX_RUNDIR", rundir, 1);
+	unsetenv("PVX_LOGDIR");
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", rundir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static bool file_has(const char *path, const char *what)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return strstr(buf, what) != NULL;
+}
+
+START_TEST(paths_make_dirs_and_log)
+{
+	struct pvx_daemon_state ds = PVX_DAEMON_STATE_INIT("pvx-unit");
+	char path[256];
+
+	ck_assert_int_eq(pvx_daemon_paths(&ds), 0);
+	ck_assert_str_eq(ds.rundir, rundir);
+	snprintf(path, sizeof(path), "%s/log", rundir);
+	ck_assert_str_eq(ds.logdir, path);
+	snprintf(path, sizeof(path), "%s/pvx-unit.pid", rundir);
+	ck_assert_str_eq(ds.pid_path, path);
+	pvx_log_info("hello file");
+	snprintf(path, sizeof(path), "%s/log/pvx-unit.log", rundir);
+	ck_assert(file_has(path, "pvx-unit info: hello file\n"));
+	pvx_daemon_paths_exit(&ds);
+	pvx_daemon_paths_exit(&ds);     /* idempotent */
+	ck_assert_ptr_null(ds.rundir);
+}
+END_TEST
+
+START_TEST(pidfile_locks_out_a_second_instance)
+{
+	struct pvx_daemon_state a = PVX_DAEMON_STATE_INIT("pvx-unit");
+	struct pvx_daemon_state b = PVX_DAEMON_STATE_INIT("pvx-unit");
+	char pid[32];
+
+	ck_assert_int_eq(pvx_daemon_paths(&a), 0);
+	ck_assert_int_eq(pvx_daemon_paths(&b), 0);
+	ck_assert_int_eq(pvx_daemon_lock_pidfile(&a), 0);
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	ck_assert(file_has(a.pid_path, pid));
+	pvx_log_set_sink(sink, NULL);
+	ck_assert_int_eq(pvx_daemon_lock_pidfile(&b), -EBUSY);
+	ck_assert_int_eq(b.pid_fd, -1);
+	snprintf(pid, sizeof(pid), "(pid %d)", (int)getpid());
+	ck_assert_ptr_nonnull(strstr(last, "another pvx-unit serves"));
+	ck_assert_ptr_nonnull(strstr(last, pid));
+	ck_assert(file_has(a.pid_path, "\n"));   /* the loser left it alone */
+	pvx_daemon_unlock_pidfile(&a);
+	ck_assert_int_eq(access(a.pid_path, F_OK), -1);
+	pvx_daemon_unlock_pidfile(&a);          /* idempotent */
+	ck_assert_int_eq(pvx_daemon_lock_pidfile(&b), 0);
+	pvx_daemon_unlock_pidfile(&b);
+	pvx_daemon_paths_exit(&a);
+	pvx_daemon_paths_exit(&b);
+}
+END_TEST
+
+static void raise_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	raise(*(int *)arg);
+}
+
+static void loop_ends_on(int sig)
+{
+	struct pvx_daemon_state ds = PVX_DAEMON_STATE_INIT("pvx-unit");
+	struct timeval soon = { 0, 1000 };
+	struct event *ev;
+	char want[64];
+
+	pvx_log_set_sink(sink, NULL);
+	ck_assert_int_eq(pvx_daemon_loop_init(&ds), 0);
+	ev = evtimer_new(ds.base, raise_cb, &sig);
+	evtimer_add(ev, &soon);
+	ck_assert_int_eq(event_base_dispatch(ds.base), 0);
+	ck_assert(event_base_got_break(ds.base));
+	snprintf(want, sizeof(want), "signal %d: stopping", sig);
+	ck_assert_ptr_nonnull(strstr(last, want));
+	event_free(ev);
+	pvx_daemon_loop_exit(&ds);
+	pvx_daemon_loop_exit(&ds);              /* idempotent */
+	ck_assert_ptr_null(ds.base);
+}
+
+START_TEST(sigterm_and_sigint_end_the_loop)
+{
+	loop_ends_on(SIGTERM);
+	loop_ends_on(SIGINT);
+}
+END_TEST
+
+/* The step table: a trace of what ran, in order. */
+static char trace[64];
+static int fail_at = -1;
+
+static int step_init(int i)
+{
+	size_t n = strlen(trace);
+
+	snprintf(trace + n, sizeof(trace) - n, "+%d", i);
+	return i == fail_at ? -EIO : 0;
+}
+
+static void step_exit(int i)
+{
+	size_t n = strlen(trace);
+
+	snprintf(trace + n, sizeof(trace) - n, "-%d", i);
+}
+
+static int init0(void *c) { (void)c; return step_init(0); }
+static int init1(void *c) { (void)c; return step_init(1); }
+static int init3(void *c) { (void)c; return step_init(3); }
+static void exit0(void *c) { (void)c; step_exit(0); }
+static void exit2(void *c) { (void)c; step_exit(2); }
+static void exit3(void *c) { (void)c; step_exit(3); }
+
+static const struct pvx_step steps[] = {
+	{ "zero", init0, exit0 },
+	{ "one", init1, NULL },
+	{ "two", NULL, exit2 },
+	{ "three", init3, exit3 },
+};
+
+START_TEST(steps_start_in_order_and_stop_in_reverse)
+{
+	size_t ran;
+
+	ck_assert_int_eq(pvx_steps_start(steps, 4, NULL, &ran), 0);
+	ck_assert_uint_eq(ran, 4);
+	pvx_steps_stop(steps, ran, NULL);
+	ck_assert_str_eq(trace, "+0+1+3-3-2-0");
+}
+END_TEST
+
+START_TEST(a_failed_step_stops_only_those_before_it)
+{
+	size_t ran;
+
+	fail_at = 3;
+	pvx_log_set_sink(sink, NULL);
+	ck_assert_int_eq(pvx_steps_start(steps, 4, NULL, &ran), -EIO);
+	ck_assert_uint_eq(ran, 3);
+	ck_assert_ptr_nonnull(strstr(last, "start-up failed at three: "));
+	pvx_steps_stop(steps, ran, NULL);
+	ck_assert_str_eq(trace, "+0+1+3-2-0");
+}
+END_TEST
+
+Suite *make_daemon_suite(void)
+{
+	Suite *s = suite_create("daemon");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, paths_make_dirs_and_log);
+	tcase_add_test(tc, pidfile_locks_out_a_second_instance);
+	tcase_add_test(tc, sigterm_and_sigint_end_the_loop);
+	tcase_add_test(tc, steps_start_in_order_and_stop_in_reverse);
+	tcase_add_test(tc, a_failed_step_stops_only_those_before_it);
+	suite_add_tcase(s, tc);
+	return s;
+}
