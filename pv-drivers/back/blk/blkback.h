@@ -146,6 +146,9 @@ int blkback_io_discard(struct blkback_io *io, int fd, uint64_t off, uint64_t len
 int blkback_io_submit(struct blkback_io *io);
 /* Runs done() for every completion waiting; returns how many. */
 int blkback_io_reap(struct blkback_io *io, blkback_io_done_fn done);
+/* The same for CQEs already posted, without touching the eventfd (the
+ * daemon's io event drains it later): no syscall when nothing is ready. */
+int blkback_io_reap_ready(struct blkback_io *io, blkback_io_done_fn done);
 /* Blocks until at least one completion is there, then reaps (tests, drain). */
 int blkback_io_wait(struct blkback_io *io, blkback_io_done_fn done);
 
@@ -212,7 +215,13 @@ int blkback_ring_init(struct blkback_ring *r, void *sring, size_t bytes, bool at
 int blkback_ring_kick(struct blkback_ring *r);
 /* The io engine's completion callback (user_data is a struct blkback_rq). */
 void blkback_ring_io_done(uint64_t user_data, int res);
-/* Publishes the responses written since the last call; notifies as asked. */
+/* CLOCK_MONOTONIC in ns (the polling windows). */
+uint64_t blkback_now_ns(void);
+/*
+ * Publishes the responses written since the last call; notifies as asked.
+ * A polling ring's window restarts at each publication: the frontend's
+ * next request follows its responses, however long the I/O took.
+ */
 void blkback_ring_flush_dirty(void);
 /* Waits for r's in-flight I/O, then frees everything but the sring. */
 void blkback_ring_dispose(struct blkback_ring *r);

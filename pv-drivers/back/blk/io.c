@@ -134,14 +134,12 @@ int blkback_io_submit(struct blkback_io *io)
 	return rc;
 }
 
-int blkback_io_reap(struct blkback_io *io, blkback_io_done_fn done)
+int blkback_io_reap_ready(struct blkback_io *io, blkback_io_done_fn done)
 {
 	struct io_uring_cqe *cqe;
-	eventfd_t junk;
 	int n = 0;
 
-	(void)eventfd_read(io->event_fd, &junk); /* re-arm; CQEs are the truth */
-	while (io_uring_peek_cqe(io->uring, &cqe) == 0) {
+	while (io_uring_cq_ready(io->uring) && io_uring_peek_cqe(io->uring, &cqe) == 0) {
 		uint64_t ud = io_uring_cqe_get_data64(cqe);
 		int res = cqe->res;
 
@@ -150,6 +148,14 @@ int blkback_io_reap(struct blkback_io *io, blkback_io_done_fn done)
 		n++;
 	}
 	return n;
+}
+
+int blkback_io_reap(struct blkback_io *io, blkback_io_done_fn done)
+{
+	eventfd_t junk;
+
+	(void)eventfd_read(io->event_fd, &junk); /* re-arm; CQEs are the truth */
+	return blkback_io_reap_ready(io, done);
 }
 
 int blkback_io_wait(struct blkback_io *io, blkback_io_done_fn done)

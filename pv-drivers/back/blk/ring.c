@@ -193,7 +193,7 @@ void blkback_ring_start_held(struct blkback_ring *r)
 	submit(rq);
 }
 
-static uint64_t now_ns(void)
+uint64_t blkback_now_ns(void)
 {
 	struct timespec ts;
 
@@ -204,7 +204,7 @@ static uint64_t now_ns(void)
 int blkback_ring_kick(struct blkback_ring *r)
 {
 	union blkif_any_request req;
-	uint64_t now = r->poll_ns ? now_ns() : 0;
+	uint64_t now = r->poll_ns ? blkback_now_ns() : 0;
 	int n;
 
 	if (r->closing)
@@ -236,6 +236,9 @@ int blkback_ring_kick(struct blkback_ring *r)
 			break;
 	}
 	blkback_io_submit(r->io);
+	/* Cached buffered I/O completed inside that submit: answer it now,
+	 * not a loop turn later, so the frontend refills while we copy. */
+	blkback_io_reap_ready(r->io, blkback_ring_io_done);
 	blkback_ring_flush_dirty();
 	return r->broken ? -EIO : 0;
 }
