@@ -60,6 +60,7 @@ struct blkfront_dev {
 	struct blkfront_io *inflight[BLKFRONT_MAX_SLOTS];
 	unsigned nr_inflight, nr_slots;
 	uint64_t requests, bogus_responses;
+	uint64_t lat_avg_ns;       /* moving average of request latency: the spin window */
 	int connected;
 };
 
