@@ -30,10 +30,8 @@ static void domains_exit(void *consoled)
 }
 
 static const struct pvx_step steps[] = {
-	{ "paths", pvx_daemon_paths, pvx_daemon_paths_exit },
+	PVX_DAEMON_STEPS,
 	{ "console dir", cons_paths_init, cons_paths_exit },
-	{ "pid file", pvx_daemon_lock_pidfile, pvx_daemon_unlock_pidfile },
-	{ "event loop", pvx_daemon_loop_init, pvx_daemon_loop_exit },
 	{ "socket", cons_listen_start, cons_listen_stop },
 	{ "pvxd", cons_pvxd_start, cons_pvxd_stop },
 	{ "domains", NULL, domains_exit },

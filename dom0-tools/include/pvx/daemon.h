@@ -17,11 +17,9 @@
  *             or a step fails.
  *
  * The first three are step functions themselves: a daemon embeds struct
- * pvx_daemon_state as the FIRST member of its own state and passes that
- * state as the steps' context, so its table starts with
- *   { "paths", pvx_daemon_paths, pvx_daemon_paths_exit },
- *   { "pid file", pvx_daemon_lock_pidfile, pvx_daemon_unlock_pidfile },
- *   { "event loop", pvx_daemon_loop_init, pvx_daemon_loop_exit },
+ * pvx_daemon_state as the FIRST member of its own state, passes that
+ * state as the steps' context, and starts its table with
+ * PVX_DAEMON_STEPS (below).
  */
 #ifndef PVX_DAEMON_H
 #define PVX_DAEMON_H
@@ -71,6 +69,13 @@ struct pvx_step {
 	int (*init)(void *ctx);
 	void (*exit)(void *ctx);
 };
+
+/* The first rows of a libevent daemon's table: paths and log, pid file,
+ * event loop with its signals. */
+#define PVX_DAEMON_STEPS \
+	{ "paths", pvx_daemon_paths, pvx_daemon_paths_exit }, \
+	{ "pid file", pvx_daemon_lock_pidfile, pvx_daemon_unlock_pidfile }, \
+	{ "event loop", pvx_daemon_loop_init, pvx_daemon_loop_exit }
 
 /* Runs the inits in order; returns 0 or the first failure (logged with
  * the step's name). *ran counts the steps that started. */

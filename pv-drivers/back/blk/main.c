@@ -157,9 +157,7 @@ static void vbds_exit(void *blkbackd)
 }
 
 static const struct pvx_step steps[] = {
-	{ "paths", pvx_daemon_paths, pvx_daemon_paths_exit },
-	{ "pid file", pvx_daemon_lock_pidfile, pvx_daemon_unlock_pidfile },
-	{ "event loop", pvx_daemon_loop_init, pvx_daemon_loop_exit },
+	PVX_DAEMON_STEPS,
 	{ "pvxd", pvxd_init, pvxd_exit },
 	{ "io_uring", io_init, io_exit },
 	{ "polling", bb_poll_init, bb_poll_exit },
