@@ -39,7 +39,7 @@ endif
 # libpvxbuild writes the xenstore side of a domain: libpvxxs is required.
 PVX_LIBS := $(O)/lib/libpvxmon.a $(O)/lib/libpvxbuild.a $(O)/lib/libpvxcfg.a \
 	$(O)/lib/libpvxbench.a $(O)/lib/libpvxgnttab.a \
-	$(PVX_OPT_LIBS) $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
+	$(PVX_OPT_LIBS) $(O)/lib/libpvxutil.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
 
 $(O)/bin/pvx: $(PVX_OBJS) $(PVX_LIBS)
 	@mkdir -p $(@D)

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include <pvx/ctlclient.h>
+#include <pvx/log.h>
 
 #include "monitor.h"
 
@@ -77,7 +78,7 @@ static int destroy(struct pvx_monitor *m)
 	rc = pvx_ctl_destroy(m->ctl, m->domid);
 
 	if (rc < 0 && rc != -ESRCH && rc != -ENOENT) {
-		pvx_monitor_log(m, "destroy failed: %s", strerror(-rc));
+		pvx_log_info("destroy failed: %s", strerror(-rc));
 		return rc;
 	}
 	rc = wait_dead(m, m->domid) == -ETIMEDOUT ? -ETIMEDOUT : 0;
@@ -96,21 +97,21 @@ static int rebuild(struct pvx_monitor *m)
 	o.skip_host_checks = false;
 	rc = pvx_build_domain(m->ctl, m->cfg, &o, &r, err, sizeof(err));
 	if (rc < 0) {
-		pvx_monitor_log(m, "restart failed: %s", err);
+		pvx_log_info("restart failed: %s", err);
 		return rc;
 	}
 	rc = pvx_ctl_subscribe_dom(m->sub, r.domid);
 	if (rc == 0)
 		rc = pvx_ctl_unpause(m->ctl, r.domid);
 	if (rc < 0) {
-		pvx_monitor_log(m, "restart failed: cannot start domain %d: %s", r.domid,
+		pvx_log_info("restart failed: cannot start domain %d: %s", r.domid,
 				strerror(-rc));
 		pvx_ctl_destroy(m->ctl, r.domid);
 		if (o.on_destroy)
 			o.on_destroy(r.domid, o.opaque);
 		return rc;
 	}
-	pvx_monitor_log(m, "restarted '%s' as domain %d", m->cfg->name, r.domid);
+	pvx_log_info("restarted '%s' as domain %d", m->cfg->name, r.domid);
 	m->domid = r.domid;
 	return 0;
 }
@@ -121,7 +122,7 @@ static int restart(struct pvx_monitor *m, bool rename_old)
 	int rc;
 
 	if (!pvx_monitor_restart_ok(m, now_ns())) {
-		pvx_monitor_log(m, "domain restarted %d times within %d s; destroying it instead",
+		pvx_log_info("domain restarted %d times within %d s; destroying it instead",
 				PVX_MON_MAX_RESTARTS, PVX_MON_RESTART_WINDOW_S);
 		destroy(m);
 		return -ELOOP;
@@ -130,10 +131,10 @@ static int restart(struct pvx_monitor *m, bool rename_old)
 		snprintf(old, sizeof(old), "%.40s-%d", m->cfg->name, m->domid);
 		rc = pvx_ctl_rename(m->ctl, m->domid, old);
 		if (rc < 0) {
-			pvx_monitor_log(m, "rename to '%s' failed: %s", old, strerror(-rc));
+			pvx_log_info("rename to '%s' failed: %s", old, strerror(-rc));
 			return rc;
 		}
-		pvx_monitor_log(m, "renamed the old domain to '%s' and left it", old);
+		pvx_log_info("renamed the old domain to '%s' and left it", old);
 	} else {
 		rc = destroy(m);
 		if (rc < 0)
@@ -148,10 +149,10 @@ static int apply(struct pvx_monitor *m, enum pvx_mon_step step,
 {
 	if (step == PVX_MON_GONE) {
 		pvx_xs_domain_remove(m->domid); /* destroyed by someone else */
-		pvx_monitor_log(m, "domain is gone");
+		pvx_log_info("domain is gone");
 		return 0;
 	}
-	pvx_monitor_log(m, "domain %s (reason %d): %s", ev->state == PVX_DOM_CRASHED ?
+	pvx_log_info("domain %s (reason %d): %s", ev->state == PVX_DOM_CRASHED ?
 			"crashed" : "shut down", ev->shutdown_reason,
 			step == PVX_MON_DESTROY ? "destroy" : step == PVX_MON_PRESERVE ?
 			"preserve" : step == PVX_MON_RESTART ? "restart" : "rename-restart");
@@ -172,18 +173,18 @@ static int apply(struct pvx_monitor *m, enum pvx_mon_step step,
 	}
 }
 
-int pvx_monitor_run(struct pvx_monitor *m)
+static int follow(struct pvx_monitor *m)
 {
 	struct pvx_ctl_event ev;
 	int rc;
 
-	pvx_monitor_log(m, "monitoring '%s'", m->cfg->name);
+	pvx_log_info("monitoring '%s'", m->cfg->name);
 	for (;;) {
 		enum pvx_mon_step step;
 
 		rc = next_event(m->sub, &ev, -1);
 		if (rc < 0) {
-			pvx_monitor_log(m, "lost pvxd (%s); monitor exits", strerror(-rc));
+			pvx_log_info("lost pvxd (%s); monitor exits", strerror(-rc));
 			return rc;
 		}
 		step = pvx_monitor_step(m->cfg, m->domid, &ev);
@@ -193,4 +194,14 @@ int pvx_monitor_run(struct pvx_monitor *m)
 		if (rc <= 0)
 			return rc == -ELOOP ? 0 : rc;
 	}
+}
+
+int pvx_monitor_run(struct pvx_monitor *m)
+{
+	int rc;
+
+	pvx_monitor_log_start(m);
+	rc = follow(m);
+	pvx_monitor_log_stop();
+	return rc;
 }

@@ -45,7 +45,6 @@ struct pvx_monitor {
 	const struct pvx_config *cfg; /* kept for restarts */
 	struct pvx_build_opts bopts;  /* how to rebuild */
 	int32_t domid;
-	FILE *log;                    /* NULL: stderr */
 	uint64_t restart_ns[PVX_MON_MAX_RESTARTS];
 	unsigned nrestarts;
 };
@@ -56,11 +55,15 @@ enum pvx_mon_step pvx_monitor_step(const struct pvx_config *cfg, int32_t domid,
 /* Pure: records a restart at now_ns; false if that exceeds the limit. */
 bool pvx_monitor_restart_ok(struct pvx_monitor *m, uint64_t now_ns);
 
-/* Runs until the domain is gone. Returns 0, or -errno if pvxd failed. */
+/* Runs until the domain is gone. Returns 0, or -errno if pvxd failed.
+ * Logs (pvx/log.h) to <logdir>/<cfg->name>.log meanwhile. */
 int pvx_monitor_run(struct pvx_monitor *m);
-void pvx_monitor_log(struct pvx_monitor *m, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Opens <logdir>/<name>.log for appending (creating the directory). */
+/* log.c: points pvx_log() at the monitor's log and its line prefix, and
+ * back. */
+void pvx_monitor_log_start(struct pvx_monitor *m);
+void pvx_monitor_log_stop(void);
+/* Opens <logdir>/<name>.log for appending (creating the directory), for
+ * a forked monitor's stdout and stderr. */
 FILE *pvx_monitor_open_log(const char *name);
 
 #endif /* PVX_MONITOR_H */

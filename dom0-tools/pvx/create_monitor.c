@@ -61,10 +61,10 @@ static void detach(FILE *log, struct pvx_ctl *ctl, struct pvx_ctl *sub)
 }
 
 static int run(const struct create_opts *o, const struct pvx_config *cfg,
-	       struct pvx_ctl *ctl, struct pvx_ctl *sub, int32_t domid, FILE *log)
+	       struct pvx_ctl *ctl, struct pvx_ctl *sub, int32_t domid)
 {
 	struct pvx_monitor m = {
-		.sub = sub, .ctl = ctl, .cfg = cfg, .domid = domid, .log = log,
+		.sub = sub, .ctl = ctl, .cfg = cfg, .domid = domid,
 	};
 
 	pvx_create_hooks(&m.bopts, o);
@@ -88,7 +88,7 @@ int pvx_create_monitor(const struct create_opts *o, const struct pvx_config *cfg
 	if (o->foreground) {
 		int rc;
 		sigprocmask(SIG_SETMASK, mask, NULL); /* Ctrl-C stops a -F monitor */
-		rc = run(o, cfg, *ctl, *sub, domid, log);
+		rc = run(o, cfg, *ctl, *sub, domid);
 		fclose(log);
 		return rc < 0 ? 1 : 0;
 	}
@@ -103,7 +103,7 @@ int pvx_create_monitor(const struct create_opts *o, const struct pvx_config *cfg
 		int rc;
 		sigprocmask(SIG_SETMASK, mask, NULL);
 		detach(log, *ctl, *sub);
-		rc = run(o, cfg, *ctl, *sub, domid, log);
+		rc = run(o, cfg, *ctl, *sub, domid);
 		pvx_ctl_close(*sub);
 		pvx_ctl_close(*ctl);
 		fclose(log);

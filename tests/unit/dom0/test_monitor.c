@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pvx/log.h>
 #include <xen/public/sched.h>
 
 #include "../../../dom0-tools/monitor/monitor.h"
@@ -103,6 +104,19 @@ static void mon_sub(int fd, const struct pvx_ctl_hdr *req, const void *p, void *
 	fake_reply(fd, req, 0, NULL, 0, NULL, 0);
 }
 
+/* The monitor's log lines (pvx/log.h's sink), appended to a buffer. */
+static char *log_buf;
+static size_t log_cap, log_used;
+
+static void log_sink(const char *line, void *arg)
+{
+	int n = snprintf(log_buf + log_used, log_cap - log_used, "%s", line);
+
+	(void)arg;
+	if (n > 0)
+		log_used += (size_t)n < log_cap - log_used ? (size_t)n : log_cap - log_used - 1;
+}
+
 /* Runs a monitor for domain 4 after pushing events; returns its log. */
 static int run_monitor(struct mon_fake *f, enum pvx_action on_crash,
 		       const struct pvx_ctl_event *evs, int nev, char *log, size_t len)
@@ -111,8 +125,6 @@ static int run_monitor(struct mon_fake *f, enum pvx_action on_crash,
 	struct pvx_monitor m;
 	struct pvx_ctl *sub, *ctl;
 	struct fake_server *ctl_srv;
-	FILE *lf = tmpfile();
-	size_t n;
 	int rc;
 
 	/* The monitor also tells xenstore and the console daemon: make sure
@@ -132,14 +144,15 @@ static int run_monitor(struct mon_fake *f, enum pvx_action on_crash,
 	m.ctl = ctl;
 	m.cfg = &cfg;
 	m.domid = 4;
-	m.log = lf;
+	log_buf = log;
+	log_cap = len;
+	log_used = 0;
+	log[0] = '\0';
+	pvx_log_set_sink(log_sink, NULL);
 	rc = pvx_monitor_run(&m);
+	pvx_log_set_sink(NULL, NULL);
 	fake_server_stop(ctl_srv, ctl);
 	fake_server_stop(f->sub_srv, sub);
-	rewind(lf);
-	n = fread(log, 1, len - 1, lf);
-	log[n] = '\0';
-	fclose(lf);
 	return rc;
 }
 
