@@ -457,6 +457,79 @@ START_TEST(multipage_batch)
 }
 END_TEST
 
+/*
+ * The window restarts when responses go out: an fdatasync (always run by
+ * io_uring's workers) outlasts a window timed from the request, yet the
+ * frontend's next request, which follows the response, still needs no
+ * notification.
+ */
+START_TEST(polling_window_from_responses)
+{
+	struct tb t;
+	union blkif_any_request q;
+
+	tb_init(&t, 1, false, false);
+	t.br.poll_ns = 200000000ull;
+	memset(&q, 0, sizeof(q));
+	q.rw.operation = BLKIF_OP_FLUSH_DISKCACHE;
+	q.rw.id = 7;
+	put(&t, &q);
+	blkif_front_push_requests_and_check_notify(&t.fr);
+	blkback_ring_kick(&t.br);
+	ck_assert_uint_eq(t.br.inflight, 1); /* the sync is still running */
+	t.br.poll_until = 0;                 /* as if it outlasted the window */
+	t.br.polling = false;
+	while (t.br.inflight)
+		ck_assert_int_ge(blkback_io_wait(&t.io, blkback_ring_io_done), 0);
+	blkback_ring_flush_dirty();
+	ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+	ck_assert(t.br.polling);
+	ck_assert(t.br.poll_until > blkback_now_ns() + t.br.poll_ns / 2);
+	blkback_ring_kick(&t.br); /* nothing new: keeps polling, req_event unarmed */
+	ck_assert(t.br.polling);
+	rw_req(&q, BLKIF_OP_READ, 8, 0, 100, 1);
+	put(&t, &q);
+	ck_assert(!blkif_front_push_requests_and_check_notify(&t.fr));
+	tb_run(&t);
+	ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+	tb_free(&t);
+}
+END_TEST
+
+/* A read of cached data completes inside the kick's io_uring_enter and is
+ * answered by that same kick, without a separate reap. */
+START_TEST(cached_read_answered_in_kick)
+{
+	struct tb t;
+	union blkif_any_request q;
+	int answered = 0;
+
+	tb_init(&t, 1, false, true);
+	memset(fake_page(&t.d, 100), 'x', 4096);
+	rw_req(&q, BLKIF_OP_WRITE, 1, 64, 100, 1);
+	put(&t, &q);
+	tb_run(&t); /* the block is now in the page cache */
+	ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+	for (unsigned i = 0; i < 20 && !answered; i++) {
+		struct blkif_response r;
+
+		rw_req(&q, BLKIF_OP_READ, 2 + i, 64, 200, 1);
+		put(&t, &q);
+		blkif_front_push_requests_and_check_notify(&t.fr);
+		blkback_ring_kick(&t.br);
+		answered = blkif_front_get_response(&t.fr, &r) == 1;
+		while (t.br.inflight) /* punted to a worker this time: finish it */
+			ck_assert_int_ge(blkback_io_wait(&t.io, blkback_ring_io_done), 0);
+		blkback_ring_flush_dirty();
+		if (!answered)
+			ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+	}
+	ck_assert(answered);
+	ck_assert_mem_eq(fake_page(&t.d, 200), fake_page(&t.d, 100), 4096);
+	tb_free(&t);
+}
+END_TEST
+
 /* Polling: inside the window the frontend need not notify; after it, it must. */
 START_TEST(polling_window)
 {
@@ -531,6 +604,8 @@ Suite *make_ring_suite(void)
 	tcase_add_test(tc, multipage_batch);
 	tcase_add_test(tc, reattach);
 	tcase_add_test(tc, polling_window);
+	tcase_add_test(tc, polling_window_from_responses);
+	tcase_add_test(tc, cached_read_answered_in_kick);
 	suite_add_tcase(s, tc);
 	return s;
 }
