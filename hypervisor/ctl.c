@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,22 @@ int ctl_conn_del_port(struct ctl_conn *c, uint32_t port)
 	return -EINVAL;
 }
 
+/* Whether a live pvxd answers on the socket. The pid file alone cannot
+ * tell: a pvxd started by other means (under valgrind, from another tool)
+ * leaves a pid file that names another program, and replacing its socket
+ * would cut every Dom0 client off from the domains it owns. */
+static bool socket_served(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	bool live;
+
+	if (fd < 0)
+		return false;
+	live = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+	close(fd);
+	return live;
+}
+
 static int open_socket(const char *rundir)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -298,7 +315,12 @@ static int open_socket(const char *rundir)
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
-	unlink(sa.sun_path); /* a stale socket; the pid file guards liveness */
+	if (socket_served(&sa)) {
+		log_err("ctl: another pvxd already serves %s", sa.sun_path);
+		close(fd);
+		return -EADDRINUSE;
+	}
+	unlink(sa.sun_path); /* a stale socket: nobody answers on it */
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0) {
 		int e = -errno;
 

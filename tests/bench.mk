@@ -12,4 +12,4 @@ $(O)/bench/hostbase: $(O)/obj/tests/bench/hostbase.o $(O)/lib/libpvxbench.a
 PROGRAMS += $(O)/bench/hostbase
 
 # Whole-system checks that belong to no single component.
-INTEG_TESTS += tests/integration/daemons-valgrind
+INTEG_TESTS += tests/integration/daemons-valgrind tests/integration/pvxd-single
