@@ -226,6 +226,9 @@ int blkback_ring_kick(struct blkback_ring *r)
 			r->polling = true; /* req_event stays behind: no notifications */
 			break;
 		}
+		if (n == 0 && r->poll_ns && r->inflight > 0)
+			break; /* our completion's responses restart polling: no need
+				* for the frontend to notify meanwhile (async I/O) */
 		if (n == 0) /* arm req_event, then look once more */
 			n = blkif_back_final_check_for_requests(&r->br);
 		if (n < 0) {

@@ -530,6 +530,41 @@ START_TEST(cached_read_answered_in_kick)
 }
 END_TEST
 
+/*
+ * I/O in flight past the window: the backend does not arm req_event, as
+ * that I/O's responses restart polling anyway; the frontend's requests
+ * meanwhile need no notification and are taken after the completion.
+ */
+START_TEST(no_notify_while_inflight)
+{
+	struct tb t;
+	union blkif_any_request q;
+
+	tb_init(&t, 1, false, false);
+	t.br.poll_ns = 1; /* the window is always over */
+	memset(&q, 0, sizeof(q));
+	q.rw.operation = BLKIF_OP_FLUSH_DISKCACHE;
+	q.rw.id = 1;
+	put(&t, &q);
+	blkif_front_push_requests_and_check_notify(&t.fr);
+	blkback_ring_kick(&t.br);
+	ck_assert_uint_eq(t.br.inflight, 1); /* the sync runs in a worker */
+	t.br.poll_until = 0;
+	blkback_ring_kick(&t.br); /* a poll pass after the window, sync in flight */
+	rw_req(&q, BLKIF_OP_READ, 2, 0, 100, 1);
+	put(&t, &q);
+	ck_assert(!blkif_front_push_requests_and_check_notify(&t.fr));
+	while (t.br.inflight)
+		ck_assert_int_ge(blkback_io_wait(&t.io, blkback_ring_io_done), 0);
+	blkback_ring_flush_dirty();
+	ck_assert(t.br.polling); /* the daemon's poll pass kicks it next */
+	tb_run(&t);
+	ck_assert_uint_eq(tb_rsp(&t).id, 1);
+	ck_assert_uint_eq(tb_rsp(&t).id, 2);
+	tb_free(&t);
+}
+END_TEST
+
 /* Polling: inside the window the frontend need not notify; after it, it must. */
 START_TEST(polling_window)
 {
@@ -604,6 +639,7 @@ Suite *make_ring_suite(void)
 	tcase_add_test(tc, multipage_batch);
 	tcase_add_test(tc, reattach);
 	tcase_add_test(tc, polling_window);
+	tcase_add_test(tc, no_notify_while_inflight);
 	tcase_add_test(tc, polling_window_from_responses);
 	tcase_add_test(tc, cached_read_answered_in_kick);
 	suite_add_tcase(s, tc);
