@@ -190,7 +190,6 @@ struct blkback_ring {
 	uint64_t poll_ns;                  /* keep polling this long after the last request */
 	uint64_t poll_until;               /* CLOCK_MONOTONIC ns */
 	bool polling;                      /* req_event not armed: the daemon must kick us */
-	bool io_async;                     /* last kick's I/O outlived its submit: no polling */
 	bool broken;                       /* index overflow: stop using the ring */
 	bool closing;                      /* being disposed: consume nothing */
 	bool dirty;                        /* responses written, not pushed */
@@ -211,8 +210,7 @@ int blkback_ring_init(struct blkback_ring *r, void *sring, size_t bytes, bool at
  * Consumes and starts every waiting request; -EIO once the ring is broken.
  * Within poll_ns of the last request it leaves req_event unarmed and sets
  * r->polling: the frontend then publishes without notifying, and the
- * caller must kick again soon (the daemon's poll loop). A ring whose
- * last kick left I/O in flight (io_uring punted it) does not poll.
+ * caller must kick again soon (the daemon's poll loop).
  */
 int blkback_ring_kick(struct blkback_ring *r);
 /* The io engine's completion callback (user_data is a struct blkback_rq). */

@@ -204,13 +204,7 @@ uint64_t blkback_now_ns(void)
 int blkback_ring_kick(struct blkback_ring *r)
 {
 	union blkif_any_request req;
-	/* Poll only while I/O completes inside io_uring_enter (cached reads).
-	 * I/O that io_uring hands to its workers (O_DIRECT or any I/O on
-	 * tmpfs, buffered writes) runs on a third thread; polling beside it
-	 * halved its throughput on 2 CPUs (docs/block.md), so such a ring
-	 * behaves as with -p 0: req_event armed, the frontend notifies. */
-	bool poll = r->poll_ns && !r->io_async;
-	uint64_t now = poll ? blkback_now_ns() : 0;
+	uint64_t now = r->poll_ns ? blkback_now_ns() : 0;
 	int n;
 
 	if (r->closing)
@@ -228,11 +222,11 @@ int blkback_ring_kick(struct blkback_ring *r)
 			take_one(r, &req);
 			continue;
 		}
-		if (n == 0 && poll && now < r->poll_until) {
+		if (n == 0 && now < r->poll_until) {
 			r->polling = true; /* req_event stays behind: no notifications */
 			break;
 		}
-		if (n == 0 && poll && r->inflight > 0)
+		if (n == 0 && r->poll_ns && r->inflight > 0)
 			break; /* our completion's responses restart polling: no need
 				* for the frontend to notify meanwhile (async I/O) */
 		if (n == 0) /* arm req_event, then look once more */
@@ -248,7 +242,6 @@ int blkback_ring_kick(struct blkback_ring *r)
 	/* Cached buffered I/O completed inside that submit: answer it now,
 	 * not a loop turn later, so the frontend refills while we copy. */
 	blkback_io_reap_ready(r->io, blkback_ring_io_done);
-	r->io_async = r->inflight > 0;
 	blkback_ring_flush_dirty();
 	return r->broken ? -EIO : 0;
 }

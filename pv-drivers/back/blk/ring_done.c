@@ -96,7 +96,7 @@ void blkback_ring_flush_dirty(void)
 			r->stats.notifies_out++;
 			r->notify(r->notify_ctx);
 		}
-		if (r->poll_ns && !r->io_async && !r->closing) {
+		if (r->poll_ns && !r->closing) {
 			/* The window runs from the responses, not from the
 			 * requests: a 1 MiB copy outlasts 50 us, and the
 			 * frontend's refill comes only after it sees these. */
