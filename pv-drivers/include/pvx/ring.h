@@ -102,6 +102,43 @@ static inline void pvx_ring_write_idx(RING_IDX *p, RING_IDX v)
 	__atomic_store_n(p, v, __ATOMIC_RELAXED);
 }
 
+/*
+ * Publish a producer index (req_prod or rsp_prod) up to `new`; true if the
+ * peer's event index (req_event or rsp_event) lies in the published batch,
+ * i.e. the peer asked to be notified. Only the producer writes `prod`; a
+ * peer scribbling on it can only skew the notify decision, never our
+ * private indices.
+ */
+static inline bool pvx_ring_publish(RING_IDX *prod, const RING_IDX *event,
+				    RING_IDX new)
+{
+	RING_IDX old = pvx_ring_read_idx(prod);
+
+	/* Write the entries (and finish reading the slots they answer)
+	 * before publishing the producer index. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	pvx_ring_write_idx(prod, new);
+	/*
+	 * Publish the producer index before reading the event index: the
+	 * consumer writes its event index and then re-reads ours
+	 * (pvx_ring_arm_event), so with a full fence on both sides at least
+	 * one of us sees the other's write (no lost wake-up).
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return (RING_IDX)(new - pvx_ring_read_idx(event)) < (RING_IDX)(new - old);
+}
+
+/*
+ * Before the consumer sleeps: ask for an event at entry `next`. The caller
+ * then looks at the producer index again; the fence orders the event write
+ * before that re-read (pairs with pvx_ring_publish).
+ */
+static inline void pvx_ring_arm_event(RING_IDX *event, RING_IDX next)
+{
+	pvx_ring_write_idx(event, next);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 /* ---- front end ---------------------------------------------------------- */
 
 /* A fresh front end over a header already reset with pvx_sring_init. */
@@ -153,23 +190,8 @@ static inline int64_t pvx_ring_front_claim(struct pvx_ring_front *f)
  */
 static inline bool pvx_ring_front_push(struct pvx_ring_front *f)
 {
-	/* Only we write req_prod; a peer scribbling on it can only skew the
-	 * notify decision below, never our indices. */
-	RING_IDX old = pvx_ring_read_idx(&f->sring->req_prod);
-	RING_IDX new = f->req_prod_pvt;
-	RING_IDX event;
-
-	/* Write the request bodies before publishing req_prod. */
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	pvx_ring_write_idx(&f->sring->req_prod, new);
-	/*
-	 * Publish req_prod before reading req_event: the back end writes
-	 * req_event and then re-reads req_prod, so with a full fence on both
-	 * sides at least one of us sees the other's write (no lost wake-up).
-	 */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	event = pvx_ring_read_idx(&f->sring->req_event);
-	return (RING_IDX)(new - event) < (RING_IDX)(new - old);
+	return pvx_ring_publish(&f->sring->req_prod, &f->sring->req_event,
+				f->req_prod_pvt);
 }
 
 /*
@@ -198,9 +220,7 @@ static inline int pvx_ring_front_final_check(struct pvx_ring_front *f)
 
 	if (work != 0)
 		return work;
-	pvx_ring_write_idx(&f->sring->rsp_event, f->rsp_cons + 1);
-	/* Write rsp_event before re-reading rsp_prod (pairs with the back end's push). */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	pvx_ring_arm_event(&f->sring->rsp_event, f->rsp_cons + 1);
 	return pvx_ring_front_unconsumed(f);
 }
 
@@ -266,21 +286,10 @@ static inline int64_t pvx_ring_back_claim(struct pvx_ring_back *b)
 /* Publish every claimed response; true if the front end asked for an event. */
 static inline bool pvx_ring_back_push(struct pvx_ring_back *b)
 {
-	RING_IDX old = pvx_ring_read_idx(&b->sring->rsp_prod);
-	RING_IDX new = b->rsp_prod_pvt;
-	RING_IDX event;
-
-	/*
-	 * Finish reading the requests and writing the responses before
-	 * publishing rsp_prod: once published, the front end may reuse the
-	 * slots.
-	 */
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	pvx_ring_write_idx(&b->sring->rsp_prod, new);
-	/* Publish rsp_prod before reading rsp_event (pairs with front final_check). */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	event = pvx_ring_read_idx(&b->sring->rsp_event);
-	return (RING_IDX)(new - event) < (RING_IDX)(new - old);
+	/* Once rsp_prod is published the front end may reuse the slots: the
+	 * release fence in pvx_ring_publish also ends our reads of them. */
+	return pvx_ring_publish(&b->sring->rsp_prod, &b->sring->rsp_event,
+				b->rsp_prod_pvt);
 }
 
 /* Before sleeping: ask for an event at the next request, then look again. */
@@ -290,9 +299,7 @@ static inline int pvx_ring_back_final_check(struct pvx_ring_back *b)
 
 	if (work != 0)
 		return work;
-	pvx_ring_write_idx(&b->sring->req_event, b->req_cons + 1);
-	/* Write req_event before re-reading req_prod (pairs with the front's push). */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	pvx_ring_arm_event(&b->sring->req_event, b->req_cons + 1);
 	return pvx_ring_back_unconsumed(b);
 }
 
