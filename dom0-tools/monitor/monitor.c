@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <pvx/consoled.h>
 #include <pvx/ctlclient.h>
 #include <pvx/log.h>
 
@@ -63,18 +64,15 @@ static int wait_dead(struct pvx_monitor *m, int32_t domid)
 	}
 }
 
-/* libpvxcons, when linked (as in pvx): lets pvx-consoled take the
- * guest's last console text before the domain and its console_io log
- * are gone (a guest that crashed before using its ring printed only
- * there). Best effort: no console daemon is not an error. */
-extern int pvx_consoled_remove(int32_t domid) __attribute__((weak));
-
 static int destroy(struct pvx_monitor *m)
 {
 	int rc;
 
-	if (pvx_consoled_remove)
-		pvx_consoled_remove(m->domid);
+	/* Let pvx-consoled take the guest's last console text before the
+	 * domain and its console_io log are gone (a guest that crashed
+	 * before using its ring printed only there). Best effort: no console
+	 * daemon is not an error. */
+	pvx_consoled_remove(m->domid);
 	rc = pvx_ctl_destroy(m->ctl, m->domid);
 
 	if (rc < 0 && rc != -ESRCH && rc != -ENOENT) {

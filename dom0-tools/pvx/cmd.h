@@ -74,6 +74,7 @@ int cmd_domid(int argc, char **argv);
 int cmd_domname(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
 int cmd_daemons(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

@@ -30,8 +30,6 @@
 
 #define ESCAPE_CHAR 0x1d   /* Ctrl-] */
 
-int cmd_console(int argc, char **argv);
-
 static struct termios saved_tio;
 static bool tio_saved;
 

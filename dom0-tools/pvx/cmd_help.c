@@ -22,8 +22,7 @@ int cmd_help(int argc, char **argv)
 	}
 	printf("usage: pvx COMMAND [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < pvx_ncmds; i++)
-		if (pvx_cmds[i].fn)
-			printf("  %-10s %s\n", pvx_cmds[i].name, pvx_cmds[i].summary);
+		printf("  %-10s %s\n", pvx_cmds[i].name, pvx_cmds[i].summary);
 	printf("\nA command may be shortened to any unambiguous prefix.\n"
 	       "'pvx help COMMAND' shows its options. Domains are named by name or id.\n"
 	       "Environment: PVX_RUNDIR (default /run/pvx), PVX_LOGDIR (default <rundir>/log).\n");

@@ -1,9 +1,6 @@
 /*
- * The command table and its lookup. A row whose function is not linked
- * in (commands that other components provide: `console` from the console
- * daemon, `xenstore` from the xenstore library) has a NULL fn through a
- * weak reference and is neither listed nor dispatched, so the CLI builds
- * before those components exist and grows the rows when they do.
+ * The command table and its lookup. Rows for commands that other
+ * components provide (`bench`, `xenstore`) call into their libraries.
  *
  * Lookup is xl's: an exact name wins; otherwise a prefix must select
  * exactly one row, and an ambiguous prefix is reported with every
@@ -12,12 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <pvx/bench.h>
+#include <pvx/xs_cli.h>
+
 #include "cmd.h"
 #include "cmd_block.h"
-#include <pvx/bench.h>
-
-extern int cmd_console(int argc, char **argv) __attribute__((weak));
-extern int xs_cli_main(int argc, char **argv) __attribute__((weak));
 
 const struct pvx_cmd pvx_cmds[] = {
 	{ "create", cmd_create, "create and start a domain from a config file",
@@ -94,8 +90,6 @@ const struct pvx_cmd *pvx_cmd_lookup(const char *name, size_t *nmatch)
 	size_t len = strlen(name), n = 0;
 
 	for (size_t i = 0; i < pvx_ncmds; i++) {
-		if (!pvx_cmds[i].fn)
-			continue;
 		if (strcmp(pvx_cmds[i].name, name) == 0) {
 			*nmatch = 1;
 			return &pvx_cmds[i];
@@ -122,7 +116,7 @@ static void report_ambiguous(const char *name)
 	char list[512] = "";
 
 	for (size_t i = 0; i < pvx_ncmds; i++) {
-		if (pvx_cmds[i].fn && strncmp(pvx_cmds[i].name, name, len) == 0) {
+		if (strncmp(pvx_cmds[i].name, name, len) == 0) {
 			if (*list)
 				strncat(list, ", ", sizeof(list) - strlen(list) - 1);
 			strncat(list, pvx_cmds[i].name, sizeof(list) - strlen(list) - 1);

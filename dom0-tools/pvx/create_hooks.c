@@ -6,9 +6,7 @@
  *
  * pvx-consoled must be serving the console ring before the guest's
  * first instruction, so the console log is complete even for a guest
- * that dies at once (issue 3). Its client comes from libpvxcons; while
- * that library is not linked the weak reference is NULL and the row is
- * skipped. xenstore gets the domain's /local/domain/<id> keys and an
+ * that dies at once (issue 3). xenstore gets the domain's /local/domain/<id> keys and an
  * XS_INTRODUCE (builder/xs_dom.c); a failed build removes them again.
  * Either daemon missing from the run directory is a warning, not an
  * error: the guest still runs, without that service.
@@ -19,20 +17,17 @@
 
 #include <pvx/builder.h>
 #include <pvx/config.h>
+#include <pvx/consoled.h>
 
 #include "cmd.h"
 #include "cmd_block.h"
 #include "create.h"
-
-extern int pvx_consoled_add(int32_t domid, const char *name) __attribute__((weak));
 
 static int consoled_hook(const struct pvx_build_result *r, const char *name,
 			 const struct create_opts *o, char *err, size_t errlen)
 {
 	int rc;
 
-	if (!pvx_consoled_add)
-		return 0;
 	rc = pvx_consoled_add(r->domid, name);
 	if (rc == -ENOENT || rc == -ECONNREFUSED) {
 		/* No console daemon for this run dir: the guest still runs. */

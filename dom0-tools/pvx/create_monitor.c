@@ -115,15 +115,9 @@ int pvx_create_monitor(const struct create_opts *o, const struct pvx_config *cfg
 	return 0;
 }
 
-extern int cmd_console(int argc, char **argv) __attribute__((weak));
-
 int pvx_create_console(const char *name)
 {
 	char *argv[] = { "console", (char *)name, NULL };
 
-	if (!cmd_console) {
-		pvx_err("this pvx has no console command built in");
-		return 1;
-	}
 	return cmd_console(2, argv);
 }

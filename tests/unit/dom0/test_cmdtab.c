@@ -63,8 +63,7 @@ START_TEST(every_row_has_help)
 	ck_assert_uint_gt(strlen(row->usage), 0);
 	ck_assert_msg(strncmp(row->usage, row->name, strlen(row->name)) == 0,
 		      "usage of %s must start with its name", row->name);
-	if (!row->fn)
-		return; /* a component not linked into this build */
+	ck_assert_msg(row->fn != NULL, "%s has no function", row->name);
 	run(&c, 3, (char *[]){ "pvx", "help", (char *)row->name, NULL });
 	ck_assert_int_eq(c.rc, 0);
 	snprintf(want, sizeof(want), "usage: pvx %s", row->name);
@@ -81,8 +80,6 @@ START_TEST(help_lists_every_row)
 	run(&c, 2, (char *[]){ "pvx", "help", NULL });
 	ck_assert_int_eq(c.rc, 0);
 	for (size_t i = 0; i < pvx_ncmds; i++) {
-		if (!pvx_cmds[i].fn)
-			continue;
 		snprintf(want, sizeof(want), "  %-10s %s", pvx_cmds[i].name, pvx_cmds[i].summary);
 		ck_assert_msg(strstr(c.out, want), "help lacks '%s'", want);
 	}
