@@ -53,6 +53,15 @@ blk_verdict() {
 	grep -q "^PASS $2" "$(console_log "$1")"
 }
 
+# blk_still_running NAME PROGRAM WHAT: fails the test if NAME's PROGRAM
+# already has its verdict, i.e. WHAT (a backend stop meant to land in the
+# middle of its I/O) came too late to test anything. A 256 MiB verify
+# takes ~0.35 s here; the tests act 0.1 s after the guest connected.
+blk_still_running() {
+	! grep -qE "^(PASS|FAIL) $2" "$(console_log "$1")" ||
+		fail "$1 finished $2 before $3: the test did not interrupt its I/O"
+}
+
 # blk_check_pattern IMAGE SEED BYTES: the host reads IMAGE and checks the
 # guest's pattern (blk_util.c: splitmix64 of seed ^ word index) at the
 # start, the end and 62 places between.
