@@ -28,6 +28,7 @@ struct blkback_disk_info {
 	bool barrier;            /* feature-barrier offered */
 	bool flush;              /* feature-flush-cache offered */
 	uint16_t max_indirect;   /* feature-max-indirect-segments, 0: none */
+	bool inline_rw;          /* reads/writes run on the calling thread (tmpfs) */
 };
 
 /* What the backend does, once decoded. */
@@ -210,8 +211,12 @@ int blkback_ring_init(struct blkback_ring *r, void *sring, size_t bytes, bool at
  * Consumes and starts every waiting request; -EIO once the ring is broken.
  * Within poll_ns of the last request it leaves req_event unarmed and sets
  * r->polling: the frontend then publishes without notifying, and the
- * caller must kick again soon (the daemon's poll loop).
+ * caller must kick again soon (the daemon's poll loop). It likewise stops,
+ * polling, once it has started BLKBACK_KICK_BYTES of data: page-cache and
+ * inline copies run on the daemon's one thread, and one busy guest must
+ * not hold it for long while other rings wait.
  */
+#define BLKBACK_KICK_BYTES (4u << 20)
 int blkback_ring_kick(struct blkback_ring *r);
 /* The io engine's completion callback (user_data is a struct blkback_rq). */
 void blkback_ring_io_done(uint64_t user_data, int res);

@@ -76,6 +76,7 @@ struct blkbackd {
 	struct blkback_io io;
 	struct event *xs_ev, *io_ev, *poll_ev;
 	uint64_t poll_ns;                  /* -p: ring polling window (0: off) */
+	bool uring_only;                   /* -U: no inline I/O on tmpfs images */
 	LIST_HEAD(, bb_vbd) vbds;
 };
 

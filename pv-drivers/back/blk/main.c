@@ -167,11 +167,12 @@ static const struct pvx_step steps[] = {
 
 static int usage(FILE *f)
 {
-	fprintf(f, "usage: pvx-blkback [-v] [-p US]\n"
+	fprintf(f, "usage: pvx-blkback [-v] [-p US] [-U]\n"
 		"Serves every vbd (backend/vbd in xenstore) of the pvx instance in\n"
 		"$PVX_RUNDIR (default /run/pvx). -v logs debug messages. -p US: keep\n"
 		"polling a busy ring for US microseconds after its last request\n"
-		"instead of asking for notifications (default %d, 0: off).\n",
+		"instead of asking for notifications (default %d, 0: off). -U: do\n"
+		"the I/O of tmpfs/ramfs images through io_uring too, not inline.\n",
 		DEFAULT_POLL_US);
 	return f == stdout ? 0 : 2;
 }
@@ -186,13 +187,18 @@ int main(int argc, char **argv)
 	int rc, opt;
 	char *end;
 
-	while ((opt = getopt(argc, argv, "vhp:")) != -1) {
+	while ((opt = getopt(argc, argv, "vhp:U")) != -1) {
 		if (opt == 'v') {
 			pvx_log_set_level(PVX_LOG_DEBUG);
+		} else if (opt == 'U') {
+			d.uring_only = true;
 		} else if (opt == 'p') {
 			unsigned long us = strtoul(optarg, &end, 10);
-			if (*end || us > 1000000)
+			if (!*optarg || *end || us > 1000000) {
+				fprintf(stderr, "pvx-blkback: -p '%s': expected microseconds, 0 to 1000000\n",
+					optarg);
 				return usage(stderr);
+			}
 			d.poll_ns = us * 1000ull;
 		} else {
 			return usage(opt == 'h' ? stdout : stderr);

@@ -11,7 +11,8 @@
  * a zero timeout). Completions are reaped here too, without waiting for
  * the io_uring eventfd. When every ring's window has passed, the rings
  * arm req_event and the daemon sleeps in epoll as before. `-p 0` turns
- * polling off.
+ * the windows off; a ring that stopped at its per-kick byte budget still
+ * comes back through here.
  */
 #include <errno.h>
 
@@ -64,8 +65,6 @@ int bb_poll_init(void *blkbackd)
 {
 	struct blkbackd *d = blkbackd;
 
-	if (!d->poll_ns)
-		return 0;
 	d->poll_ev = event_new(d->ds.base, -1, 0, poll_cb, d);
 	return d->poll_ev ? 0 : -ENOMEM;
 }

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/uio.h>
 
 #include "blkback.h"
 
@@ -123,7 +124,34 @@ static int16_t map_segs(struct blkback_rq *rq)
 	return BLKIF_RSP_OKAY;
 }
 
-/* Queues the I/O of a validated, mapped request. */
+/*
+ * A read or write done here and now (disk.inline_rw): the result goes
+ * through the same completion path as a CQE; a FLUSH riding on a write is
+ * still queued to io_uring, after the data is in.
+ */
+static void submit_inline(struct blkback_rq *rq, uint64_t off, uint64_t ud)
+{
+	struct blkback_ring *r = rq->ring;
+	bool write = rq->req.op == BLKBACK_WRITE;
+	ssize_t res;
+
+	do
+		res = write ? pwritev(r->fd, rq->iov, (int)rq->niov, (off_t)off)
+			    : preadv(r->fd, rq->iov, (int)rq->niov, (off_t)off);
+	while (res < 0 && errno == EINTR);
+	if (res < 0)
+		res = -errno;
+	rq->pending = 1;
+	if (res >= 0 && (uint64_t)res == rq->bytes && rq->req.sync_after) {
+		if (blkback_io_fdatasync(r->io, r->fd, ud | BLKBACK_UD_SYNC) == 0)
+			rq->pending++;
+		else
+			rq->status = BLKIF_RSP_ERROR;
+	}
+	blkback_ring_io_done(ud, (int)res);
+}
+
+/* Queues (or, inline, does) the I/O of a validated, mapped request. */
 static int submit(struct blkback_rq *rq)
 {
 	struct blkback_ring *r = rq->ring;
@@ -140,6 +168,9 @@ static int submit(struct blkback_rq *rq)
 					q->nr_sectors << BLKIF_SECTOR_SHIFT,
 					ud | BLKBACK_UD_SYNC);
 		rq->pending += rc == 0;
+	} else if (q->op != BLKBACK_FLUSH && r->disk.inline_rw) {
+		submit_inline(rq, off, ud);
+		return 0;
 	} else if (q->op != BLKBACK_FLUSH) {
 		rc = blkback_io_rw(r->io, q->op == BLKBACK_WRITE, r->fd, rq->iov,
 				   rq->niov, off, ud, q->sync_after);
@@ -156,10 +187,12 @@ static int submit(struct blkback_rq *rq)
 	return 0;
 }
 
-/* One request copied off the ring: decode, check, map, start. */
-static void take_one(struct blkback_ring *r, const union blkif_any_request *in)
+/* One request copied off the ring: decode, check, map, start. Returns
+ * the bytes of data it started (0 for errors and flushes). */
+static size_t take_one(struct blkback_ring *r, const union blkif_any_request *in)
 {
 	struct blkback_rq *rq = r->free_rqs;
+	size_t bytes;
 	int16_t st;
 
 	/* The ring invariant bounds outstanding requests by nr_ents. */
@@ -173,16 +206,18 @@ static void take_one(struct blkback_ring *r, const union blkif_any_request *in)
 	if (st != BLKIF_RSP_OKAY) {
 		rq->req.nr_segs = 0; /* nothing mapped */
 		blkback_rq_answer(rq, st);
-		return;
+		return 0;
 	}
+	bytes = rq->bytes;
 	if (rq->req.drain) {
 		r->fence = rq;
 		if (r->inflight > 0) {
 			r->held = rq;
-			return;
+			return bytes;
 		}
 	}
 	submit(rq);
+	return bytes;
 }
 
 void blkback_ring_start_held(struct blkback_ring *r)
@@ -205,6 +240,7 @@ int blkback_ring_kick(struct blkback_ring *r)
 {
 	union blkif_any_request req;
 	uint64_t now = r->poll_ns ? blkback_now_ns() : 0;
+	size_t taken = 0;
 	int n;
 
 	if (r->closing)
@@ -219,8 +255,11 @@ int blkback_ring_kick(struct blkback_ring *r)
 		n = blkif_back_get_request(&r->br, &req);
 		if (n > 0) {
 			r->poll_until = now + r->poll_ns;
-			take_one(r, &req);
-			continue;
+			taken += take_one(r, &req);
+			if (taken < BLKBACK_KICK_BYTES)
+				continue;
+			r->polling = true; /* the rest waits for the daemon's next pass */
+			break;
 		}
 		if (n == 0 && now < r->poll_until) {
 			r->polling = true; /* req_event stays behind: no notifications */

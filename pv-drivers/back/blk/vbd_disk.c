@@ -8,6 +8,12 @@
  * Features go out before InitWait (the frontend reads them when it sees
  * state 2), the geometry just before Connected, in the order
  * linux-pvh-abi.md §6.4 gives.
+ *
+ * Images on tmpfs or ramfs are read and written inline, on the daemon's
+ * thread (unless -U): their I/O is a memory copy, but io_uring cannot
+ * start it without blocking and hands every request to a worker thread,
+ * a third busy thread beside the guest's vCPU and this one; measured in
+ * docs/block.md ("Inline I/O on tmpfs").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,9 +22,21 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "daemon.h"
+
+static bool memory_backed(int fd)
+{
+	struct stat st;
+	struct statfs sf;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fstatfs(fd, &sf) < 0)
+		return false;
+	return sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC;
+}
 
 static int disk_size(struct bb_vbd *v, uint64_t *bytes)
 {
@@ -76,9 +94,10 @@ int bb_disk_open(struct bb_vbd *v)
 	v->info.flush = v->info.barrier = true;
 	v->info.discard = !v->info.readonly;
 	v->info.max_indirect = PVX_BLK_MAX_INDIRECT_SEGS;
-	pvx_log_info("%s: %s, %llu sectors, %s%s", v->be, params,
+	v->info.inline_rw = !v->d->uring_only && memory_backed(v->fd);
+	pvx_log_info("%s: %s, %llu sectors, %s%s%s", v->be, params,
 	       (unsigned long long)v->info.sectors, v->info.readonly ? "ro" : "rw",
-	       v->direct ? ", O_DIRECT" : "");
+	       v->direct ? ", O_DIRECT" : "", v->info.inline_rw ? ", inline I/O" : "");
 out:
 	free(params);
 	free(mode);

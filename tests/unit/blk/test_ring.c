@@ -5,8 +5,12 @@
  * integrity (direct and indirect), every malformed request earning its
  * status while the ring keeps working, a producer index jump breaking
  * only its own ring, flush/barrier, persistent grants and re-attach.
+ * The "inline" case runs the data tests again with reads and writes done
+ * on the calling thread (what pvx-blkback does for tmpfs images).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,6 +37,12 @@ static void notify(void *ctx)
 }
 
 static const struct blkback_gnt_ops *tb_ops = &fake_gnt_ops;
+static bool tb_inline; /* set by the inline case's fixture */
+
+static void inline_on(void)
+{
+	tb_inline = true;
+}
 
 static void tb_init(struct tb *t, unsigned pages, bool ro, bool persistent)
 {
@@ -47,7 +57,7 @@ static void tb_init(struct tb *t, unsigned pages, bool ro, bool persistent)
 	ck_assert_int_eq(blkif_front_init(&t->fr, t->sring, t->ring_bytes), 0);
 	t->info = (struct blkback_disk_info){ .sectors = DISK_BYTES / 512, .readonly = ro,
 		.discard = true, .barrier = true, .flush = true,
-		.max_indirect = PVX_BLK_MAX_INDIRECT_SEGS };
+		.max_indirect = PVX_BLK_MAX_INDIRECT_SEGS, .inline_rw = tb_inline };
 	ck_assert_int_eq(blkback_ring_init(&t->br, t->sring, t->ring_bytes, false, &t->info,
 					   t->fd, &t->io, tb_ops, &t->d, persistent), 0);
 	t->br.notify = notify;
@@ -64,17 +74,21 @@ static void tb_free(struct tb *t)
 	fake_dom_free(&t->d);
 }
 
-/* Kicks the backend and runs it until every outstanding request has an answer. */
+/* Kicks the backend and runs it until every outstanding request has an
+ * answer (a kick may stop at its byte budget: kick again, as the daemon's
+ * poll pass does). */
 static void tb_run(struct tb *t)
 {
 	blkif_front_push_requests_and_check_notify(&t->fr);
-	blkback_ring_kick(&t->br);
-	while (t->br.inflight > 0) {
-		ck_assert_int_ge(blkback_io_wait(&t->io, blkback_ring_io_done), 0);
-		blkback_ring_flush_dirty();
+	do {
 		blkback_ring_kick(&t->br);
-	}
-	blkback_ring_flush_dirty();
+		while (t->br.inflight > 0) {
+			ck_assert_int_ge(blkback_io_wait(&t->io, blkback_ring_io_done), 0);
+			blkback_ring_flush_dirty();
+			blkback_ring_kick(&t->br);
+		}
+		blkback_ring_flush_dirty();
+	} while (!t->br.broken && blkif_back_has_unconsumed_requests(&t->br.br) > 0);
 }
 
 static struct blkif_response tb_rsp(struct tb *t)
@@ -596,6 +610,101 @@ START_TEST(polling_window)
 }
 END_TEST
 
+/* 1 MiB indirect request (pages 300..555, list in page 20) at sector. */
+static void mib_req(struct tb *t, uint8_t op, uint64_t id, uint64_t sector)
+{
+	struct blkif_request_segment *segs = fake_page(&t->d, 20);
+	union blkif_any_request q;
+
+	for (unsigned i = 0; i < 256; i++)
+		segs[i] = (struct blkif_request_segment){ .gref = 300 + i, .last_sect = 7 };
+	memset(&q, 0, sizeof(q));
+	q.indirect.operation = BLKIF_OP_INDIRECT;
+	q.indirect.indirect_op = op;
+	q.indirect.nr_segments = 256;
+	q.indirect.id = id;
+	q.indirect.sector_number = sector;
+	q.indirect.indirect_grefs[0] = 20;
+	put(t, &q);
+}
+
+/* One kick starts at most BLKBACK_KICK_BYTES, stays polling (no req_event,
+ * so no notification is lost) and the next kick takes the rest. */
+START_TEST(kick_byte_budget)
+{
+	struct tb t;
+	unsigned per_kick = BLKBACK_KICK_BYTES >> 20;
+
+	tb_init(&t, 1, false, true);
+	for (unsigned i = 0; i < per_kick + 2; i++)
+		mib_req(&t, BLKIF_OP_READ, i, (i % 4) * 2048);
+	blkif_front_push_requests_and_check_notify(&t.fr);
+	blkback_ring_kick(&t.br);
+	ck_assert_int_eq(blkif_back_has_unconsumed_requests(&t.br.br), 2);
+	ck_assert(t.br.polling);
+	tb_run(&t);
+	for (unsigned i = 0; i < per_kick + 2; i++)
+		ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+	ck_assert_int_eq(blkif_back_has_unconsumed_requests(&t.br.br), 0);
+	tb_free(&t);
+}
+END_TEST
+
+/* Inline I/O that fails (a write through a read-only descriptor) is an
+ * error response, and the ring goes on serving. */
+START_TEST(inline_io_error)
+{
+	struct tb t;
+	union blkif_any_request q;
+	char path[64];
+	int ro;
+
+	tb_init(&t, 1, false, false);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", t.fd);
+	ro = open(path, O_RDONLY);
+	ck_assert_int_ge(ro, 0);
+	ck_assert_int_eq(dup2(ro, t.fd), t.fd);
+	close(ro);
+	rw_req(&q, BLKIF_OP_WRITE, 1, 0, 100, 2);
+	put(&t, &q);
+	tb_run(&t);
+	ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_ERROR);
+	rw_req(&q, BLKIF_OP_READ, 2, 0, 100, 2);
+	put(&t, &q);
+	tb_run(&t);
+	struct blkif_response r = tb_rsp(&t);
+	ck_assert_uint_eq(r.id, 2);
+	ck_assert_int_eq(r.status, BLKIF_RSP_OKAY);
+	ck_assert_uint_eq(t.br.inflight, 0);
+	tb_free(&t);
+}
+END_TEST
+
+/* Inline reads and writes are answered by the kick that took them: nothing
+ * is left in flight for io_uring (a buffered write there goes to a worker). */
+START_TEST(inline_answered_in_kick)
+{
+	struct tb t;
+	union blkif_any_request q;
+
+	tb_init(&t, 1, false, true);
+	for (unsigned i = 0; i < 8; i++) {
+		if (!(i & 1))
+			memset(fake_page(&t.d, 100), 'a' + (int)i, 4096);
+		rw_req(&q, i & 1 ? BLKIF_OP_READ : BLKIF_OP_WRITE, i, 64 + i / 2 * 8,
+		       i & 1 ? 200 : 100, 1);
+		put(&t, &q);
+		blkif_front_push_requests_and_check_notify(&t.fr);
+		blkback_ring_kick(&t.br);
+		ck_assert_uint_eq(t.br.inflight, 0);
+		ck_assert_int_eq(tb_rsp(&t).status, BLKIF_RSP_OKAY);
+		if (i & 1)
+			ck_assert_mem_eq(fake_page(&t.d, 200), fake_page(&t.d, 100), 4096);
+	}
+	tb_free(&t);
+}
+END_TEST
+
 /* A backend restart re-attaches to the live ring and carries on. */
 START_TEST(reattach)
 {
@@ -642,6 +751,24 @@ Suite *make_ring_suite(void)
 	tcase_add_test(tc, no_notify_while_inflight);
 	tcase_add_test(tc, polling_window_from_responses);
 	tcase_add_test(tc, cached_read_answered_in_kick);
+	tcase_add_test(tc, kick_byte_budget);
 	suite_add_tcase(s, tc);
+
+	TCase *ti = tcase_create("inline");
+	tcase_add_checked_fixture(ti, inline_on, NULL);
+	tcase_add_test(ti, write_read_back);
+	tcase_add_test(ti, sub_page_segment);
+	tcase_add_test(ti, iovec_merge);
+	tcase_add_test(ti, malformed_requests);
+	tcase_add_test(ti, readonly_disk);
+	tcase_add_test(ti, indirect_1mib);
+	tcase_add_test(ti, flush_and_barrier);
+	tcase_add_test(ti, persistent_grants);
+	tcase_add_test(ti, multipage_batch);
+	tcase_add_test(ti, reattach);
+	tcase_add_test(ti, kick_byte_budget);
+	tcase_add_test(ti, inline_io_error);
+	tcase_add_test(ti, inline_answered_in_kick);
+	suite_add_tcase(s, ti);
 	return s;
 }
