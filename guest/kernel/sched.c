@@ -6,8 +6,8 @@
  *   DONE      - returned; its slot and stack are reused by thread_create.
  *
  * schedule() is the only place that switches. When no thread is runnable
- * the vCPU idles: it arms the one-shot timer for the earliest deadline and
- * sleeps in SCHEDOP_poll on every waited port plus the timer port, so the
+ * the vCPU idles: it sleeps in SCHEDOP_poll on every waited port plus the
+ * timer port, with the earliest deadline as the poll's timeout, so the
  * hypervisor wakes it for exactly the events someone wants (events stay
  * masked: no upcall interrupts, no CPL0 work). A thread woken by its port
  * clears the pending bit itself (evtchn_wait), so an event that arrives
@@ -139,18 +139,21 @@ static void idle(void)
 		if (t->deadline && (!deadline || t->deadline < deadline))
 			deadline = t->deadline;
 	}
-	if (deadline && time_timer_port()) {
+	if (deadline && time_timer_port())
 		add_port(ports, &n, time_timer_port());
-		if (deadline != armed_deadline && time_set_timer(deadline) == 0)
-			armed_deadline = deadline;
-	}
 	if (n && spin_ns && time_available() && spin_for_event(time_now_ns() + spin_ns))
 		return;
 	evtchn_ack_upcall();
 	idle_polls++;
+	/* SCHEDOP_poll takes the deadline itself; the one-shot timer, an exit
+	 * of its own (~25 us here), is armed only for SCHEDOP_block. */
 	rc = evtchn_poll(ports, n, deadline);
-	if (rc < 0 && sched_op(SCHEDOP_block, NULL) < 0)
-		sched_op(SCHEDOP_yield, NULL);
+	if (rc < 0) {
+		if (deadline && deadline != armed_deadline && time_set_timer(deadline) == 0)
+			armed_deadline = deadline;
+		if (sched_op(SCHEDOP_block, NULL) < 0)
+			sched_op(SCHEDOP_yield, NULL);
+	}
 	if (time_timer_port())
 		evtchn_clear(time_timer_port());
 }
