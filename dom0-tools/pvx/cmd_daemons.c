@@ -30,11 +30,24 @@ static int start(const char *bindir)
 			printf("%-13s already running (pid %d)\n", d->name, (int)pid);
 			continue;
 		}
+		if (!pid && d->sock && pvx_daemon_ready(d)) {
+			/* Served by a process our pid file does not name (started
+			 * by hand, under valgrind): a second one would only fail. */
+			printf("%-13s already running (answers on %s/%s; not started by pvx daemons)\n",
+			       d->name, pvx_rundir(), d->sock);
+			continue;
+		}
 		if (pid)
 			pvx_daemon_stop(d); /* alive but not answering: replace it */
 		if (pvx_daemon_start(d, bindir) < 0)
 			return 1;
-		printf("%-13s started (pid %d)\n", d->name, (int)pvx_daemon_pid(d));
+		pid = pvx_daemon_pid(d);
+		if (!pid) {
+			pvx_err("%s exited right after it started (see %s/%s.stderr.log)", d->name,
+				pvx_logdir(), d->name);
+			return 1;
+		}
+		printf("%-13s started (pid %d)\n", d->name, (int)pid);
 	}
 	return 0;
 }
