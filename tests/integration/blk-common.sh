@@ -25,6 +25,7 @@ blk_stop() {
 			"$PVX_LOGDIR"/pvx-blkback.stderr.log | head -40 >&2
 		[ $rc -eq 0 ] && rc=1
 	fi
+	[ -n "${PVX_RUNDIR:-}" ] && rm -rf "/dev/shm/${PVX_RUNDIR##*/}"
 	(exit $rc)
 	pvx_instance_stop
 }
@@ -36,6 +37,14 @@ blk_image() {
 	local img=$PVX_RUNDIR/$1.img
 	truncate -s "$2" "$img" || fail "cannot create $img"
 	echo "$img"
+}
+
+# blk_shm_image NAME SIZE: the same on tmpfs (a directory in /dev/shm
+# named after the run dir, removed by blk_stop); prints its path.
+blk_shm_image() {
+	local dir=/dev/shm/${PVX_RUNDIR##*/}
+	mkdir -p "$dir" && truncate -s "$2" "$dir/$1.img" || fail "cannot create $dir/$1.img"
+	echo "$dir/$1.img"
 }
 
 # blk_guest NAME "CMDLINE" [DISKSPEC ...]: a minios guest with those disks.
