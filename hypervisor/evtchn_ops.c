@@ -14,6 +14,16 @@ static domid_t self(domid_t dom, domid_t id)
 	return id == DOMID_SELF ? dom : id;
 }
 
+/* d's port, or Xen's answer for its absence: -ESRCH without the domain,
+ * -EINVAL for a port the domain does not have. */
+static int ev_find(struct edom *d, evtchn_port_t port, struct port **pt)
+{
+	if (!d)
+		return -ESRCH;
+	*pt = ev_port(d, port);
+	return *pt ? 0 : -EINVAL;
+}
+
 int evtchn_alloc_unbound(domid_t dom, domid_t remote, evtchn_port_t *port)
 {
 	struct edom *d;
@@ -186,16 +196,12 @@ int evtchn_close(domid_t dom, evtchn_port_t port)
 {
 	struct edom *d;
 	struct port *pt;
-	int rc = 0;
+	int rc;
 
 	evtchn_lock();
 	d = ev_dom(dom);
-	pt = ev_port(d, port);
-	if (!d)
-		rc = -ESRCH;
-	else if (!pt)
-		rc = -EINVAL;
-	else if (pt->state != EVTCHNSTAT_closed)
+	rc = ev_find(d, port, &pt);
+	if (rc == 0 && pt->state != EVTCHNSTAT_closed)
 		ev_port_close(d, port);
 	evtchn_unlock();
 	return rc;
@@ -203,12 +209,11 @@ int evtchn_close(domid_t dom, evtchn_port_t port)
 
 int ev_send_locked(struct edom *d, evtchn_port_t port)
 {
-	struct port *pt = ev_port(d, port);
+	struct port *pt;
+	int rc = ev_find(d, port, &pt);
 
-	if (!d)
-		return -ESRCH;
-	if (!pt)
-		return -EINVAL;
+	if (rc < 0)
+		return rc;
 	switch (pt->state) {
 	case EVTCHNSTAT_interdomain: {
 		struct edom *r = ev_dom(pt->remote_dom);
@@ -253,18 +258,12 @@ static void fill_status(const struct port *pt, struct evtchn_status *st)
 
 int evtchn_status(domid_t dom, evtchn_port_t port, struct evtchn_status *st)
 {
-	struct edom *d;
 	struct port *pt;
-	int rc = 0;
+	int rc;
 
 	evtchn_lock();
-	d = ev_dom(dom);
-	pt = ev_port(d, port);
-	if (!d)
-		rc = -ESRCH;
-	else if (!pt)
-		rc = -EINVAL;
-	else
+	rc = ev_find(ev_dom(dom), port, &pt);
+	if (rc == 0)
 		fill_status(pt, st);
 	evtchn_unlock();
 	return rc;
@@ -273,16 +272,16 @@ int evtchn_status(domid_t dom, evtchn_port_t port, struct evtchn_status *st)
 int evtchn_unmask(domid_t dom, evtchn_port_t port)
 {
 	struct edom *d;
+	struct port *pt;
 	struct shared_info *s;
 	unsigned w = port / BITS;
 	uint64_t bit = 1ull << (port % BITS);
-	int rc = 0;
+	int rc;
 
 	evtchn_lock();
 	d = ev_dom(dom);
-	if (!d)
-		rc = -ESRCH;
-	else if (!ev_port(d, port) || !d->ops)
+	rc = ev_find(d, port, &pt);
+	if (rc == 0 && !d->ops)
 		rc = -EINVAL;
 	if (rc == 0) {
 		s = d->ops->shared_info(d->opaque);
