@@ -39,14 +39,11 @@ static int start(const char *bindir)
 		}
 		if (pid)
 			pvx_daemon_stop(d); /* alive but not answering: replace it */
-		if (pvx_daemon_start(d, bindir) < 0)
+		/* The pid we forked: re-reading the pid file could catch the
+		 * daemon rewriting it. */
+		pid = pvx_daemon_start(d, bindir);
+		if (pid < 0)
 			return 1;
-		pid = pvx_daemon_pid(d);
-		if (!pid) {
-			pvx_err("%s exited right after it started (see %s/%s.stderr.log)", d->name,
-				pvx_logdir(), d->name);
-			return 1;
-		}
 		printf("%-13s started (pid %d)\n", d->name, (int)pid);
 	}
 	return 0;

@@ -208,7 +208,7 @@ static int wait_ready(const struct pvx_daemon *d, pid_t pid)
 	return -ETIMEDOUT;
 }
 
-int pvx_daemon_start(const struct pvx_daemon *d, const char *bindir)
+pid_t pvx_daemon_start(const struct pvx_daemon *d, const char *bindir)
 {
 	pid_t pid;
 	int rc;
@@ -228,7 +228,7 @@ int pvx_daemon_start(const struct pvx_daemon *d, const char *bindir)
 	rc = wait_ready(d, pid);
 	if (rc == -ETIMEDOUT)
 		kill(pid, SIGTERM);
-	return rc;
+	return rc < 0 ? rc : pid;
 }
 
 static bool wait_exit(pid_t pid, int timeout_ms)

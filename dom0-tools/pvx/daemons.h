@@ -20,8 +20,9 @@ bool pvx_daemon_built(const struct pvx_daemon *d, const char *bindir);
 pid_t pvx_daemon_pid(const struct pvx_daemon *d);
 /* The socket accepts a connection. */
 bool pvx_daemon_ready(const struct pvx_daemon *d);
-/* Starts it detached (stdio to <logdir>/<name>.stderr.log), waits until ready. */
-int pvx_daemon_start(const struct pvx_daemon *d, const char *bindir);
+/* Starts it detached (stdio to <logdir>/<name>.stderr.log), waits until
+ * ready; returns its pid or -errno. */
+pid_t pvx_daemon_start(const struct pvx_daemon *d, const char *bindir);
 /* SIGTERM, waits; 0 if it stopped (or was not running). */
 int pvx_daemon_stop(const struct pvx_daemon *d);
 
