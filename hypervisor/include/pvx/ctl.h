@@ -99,7 +99,9 @@ struct pvx_ctl_hello_rsp {
 	uint32_t pid;           /* pvxd's pid */
 	char extraversion[16];
 	char caps[64];          /* e.g. "hvm-3.0-x86_64 pvh" */
-	char kvm[64];           /* KVM flavour, e.g. "kvm api 12" */
+	char kvm[64];           /* KVM flavour, e.g. "kvm api 12", or why none */
+	uint32_t types;         /* PVX_TYPE_BIT(t) for each type this host runs */
+	uint32_t pad;
 };
 
 struct pvx_ctl_create_req {
@@ -110,9 +112,22 @@ struct pvx_ctl_create_req {
 	uint32_t vcpus;             /* 1..PVX_MAX_VCPUS */
 	uint32_t max_grant_frames;  /* 0: default (32) */
 	uint32_t flags;             /* 0 */
-	uint32_t pad;
+	uint32_t type;              /* enum pvx_dom_type */
 };
 #define PVX_MAX_VCPUS 32
+
+/*
+ * Domain types (xl.cfg `type`), one platform each in pvxd
+ * (docs/platforms.md): PVH = a KVM VM; PV = a sandboxed host process
+ * (pvx/pv.h). A create request for a type the host cannot run fails
+ * with -ENODEV.
+ */
+enum pvx_dom_type {
+	PVX_TYPE_PVH = 0,
+	PVX_TYPE_PV = 1,
+	PVX_TYPE_COUNT,
+};
+#define PVX_TYPE_BIT(t) (1u << (t))
 
 struct pvx_ctl_create_rsp {
 	int32_t domid;
@@ -142,6 +157,8 @@ struct pvx_ctl_dominfo {
 	uint32_t vcpus_online;
 	uint64_t cpu_time_ns;      /* summed over vCPU threads */
 	uint64_t create_time_ns;   /* CLOCK_REALTIME at create */
+	uint32_t type;             /* enum pvx_dom_type */
+	uint32_t pad;
 };
 
 /*
@@ -170,7 +187,9 @@ struct pvx_ctl_memfd_rsp {
 };
 
 /* PVH entry: pvxd puts the vCPU in the state of Xen's pvh.pandoc (32-bit
- * flat protected mode, paging off, ebx = start_info) at `entry`. */
+ * flat protected mode, paging off, ebx = start_info) at `entry`.
+ * PV entry (pvx/pv.h): 64-bit user mode at `entry` (PVX_ELFNOTE_PV_ENTRY),
+ * rsi = start_info. */
 struct pvx_ctl_boot_req {
 	uint32_t vcpu;
 	uint32_t pad;
