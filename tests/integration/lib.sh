@@ -16,10 +16,38 @@ skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "-- $*"; }
 
-pvx() { "$PVX" "$@"; }
+# `pvx create CFG ...` gets type="$PVX_TEST_TYPE" appended (a command-line
+# override, so it wins over the file); everything else goes through as is.
+pvx() {
+	if [ "${1:-}" = create ] && [ $# -gt 1 ]; then
+		"$PVX" "$@" "type=\"$PVX_TEST_TYPE\""
+	else
+		"$PVX" "$@"
+	fi
+}
+
+# kvm_usable: /dev/kvm is the KVM device (char 10:232, not something
+# bind-mounted over it) and opens read-write.
+kvm_usable() {
+	[ -c /dev/kvm ] && [ "$(stat -Lc %t:%T /dev/kvm)" = a:e8 ] &&
+		[ -r /dev/kvm ] && [ -w /dev/kvm ]
+}
 
 need_kvm() {
-	[ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "no usable /dev/kvm"
+	kvm_usable || skip "no usable /dev/kvm"
+}
+
+# The guest type this run's `pvx create`s use (xl.cfg `type`): set by
+# build/run-tests for tests marked "# runs on: every guest type", else pvh
+# where KVM is usable and pv elsewhere.
+if [ -z "${PVX_TEST_TYPE:-}" ]; then
+	if kvm_usable; then PVX_TEST_TYPE=pvh; else PVX_TEST_TYPE=pv; fi
+fi
+export PVX_TEST_TYPE
+
+# need_type: skips where this run's type cannot run (pvh without KVM).
+need_type() {
+	[ "$PVX_TEST_TYPE" = pv ] || kvm_usable || skip "type pvh needs a usable /dev/kvm"
 }
 
 need_bins() {
@@ -30,7 +58,7 @@ need_bins() {
 # Starts pvxd, pvxstored and pvx-consoled for a private run directory and
 # arranges for them to be stopped, and the directory removed, at exit.
 pvx_instance_start() {
-	need_kvm
+	need_type
 	need_bins pvx pvxd
 	PVX_RUNDIR=$(mktemp -d /tmp/pvx-test.XXXXXX)
 	export PVX_RUNDIR PVX_LOGDIR=$PVX_RUNDIR/log
