@@ -113,6 +113,7 @@ bench_info() {
 	record_meta date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	record_meta host "$(uname -r), $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
 	record_meta kvm "$( [ -d /sys/module/kvm_pvm ] && echo kvm_pvm || echo kvm)"
+	record_meta type "$PVX_TEST_TYPE"
 	record_meta commit "${PVX_BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
 	record_meta load_start "$(load_now)"
 	record ncpu 0 "$(nproc)"
