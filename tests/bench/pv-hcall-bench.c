@@ -1,0 +1,228 @@
+/*
+ * pv-hcall-bench: what a `pv` hypercall costs against the bare
+ * mechanism under it (docs/platforms.md).
+ *
+ *   bare    a forked child whose filter notifies one system call number
+ *           and allows the rest issues that call in a loop; the parent
+ *           answers each with SECCOMP_IOCTL_NOTIF_RECV/SEND.
+ *   pvproc  a guest from tests/unit/pvproc/guests.asm (g_bench) calls
+ *           hypercall 9 through the hypercall page in a loop inside the
+ *           full sandbox; pvproc_recv/pvproc_reply answer.
+ * Both run with and without SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP. Each
+ * figure is the median over batches of BATCH calls of the mean round
+ * trip in the batch.
+ *
+ *   out/bench/pv-hcall-bench [calls] [--pin]
+ * --pin puts the answering thread and the guest on CPU 0.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include "../../hypervisor/pv/pvproc_impl.h"
+#include "../unit/pvproc/guest_mem.h"
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+
+#define BATCH   1000
+#define BARE_NR 0x1000
+#define MAX_BATCHES 1000
+
+static double now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void pin(pid_t pid, bool on)
+{
+	cpu_set_t s;
+
+	if (!on)
+		return;
+	CPU_ZERO(&s);
+	CPU_SET(0, &s);
+	sched_setaffinity(pid, sizeof(s), &s);
+}
+
+/* Median per-call time; answer(ctx) answers one call, <0 stops. */
+static double measure(int calls, int (*answer)(void *), void *ctx)
+{
+	static double per[MAX_BATCHES];
+	int batches = calls / BATCH;
+
+	if (batches > MAX_BATCHES)
+		batches = MAX_BATCHES;
+	for (int i = 0; i < 100; i++)          /* warm up */
+		if (answer(ctx) < 0)
+			return -1;
+	for (int b = 0; b < batches; b++) {
+		double t0 = now_us();
+
+		for (int i = 0; i < BATCH; i++)
+			if (answer(ctx) < 0)
+				return -1;
+		per[b] = (now_us() - t0) / BATCH;
+	}
+	qsort(per, (size_t)batches, sizeof(double), cmp_double);
+	return per[batches / 2];
+}
+
+static void send_fd(int s, int fd)
+{
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } c;
+	char x = 0;
+	struct iovec iov = { &x, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(h), &fd, sizeof(int));
+	sendmsg(s, &m, 0);
+}
+
+static int recv_fd(int s)
+{
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } c;
+	char x;
+	struct iovec iov = { &x, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
+	int fd = -1;
+
+	if (recvmsg(s, &m, 0) > 0 && CMSG_FIRSTHDR(&m))
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
+	return fd;
+}
+
+static __attribute__((noreturn)) void bare_child(int sock)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BARE_NR, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog p = { 4, f };
+	int fd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			  SECCOMP_FILTER_FLAG_NEW_LISTENER, &p);
+	if (fd < 0)
+		_exit(1);
+	send_fd(sock, fd);
+	close(fd);
+	for (long i = 0;; i++)
+		syscall(BARE_NR, i, 1, 2);
+}
+
+static int bare_answer(void *ctx)
+{
+	int fd = *(int *)ctx;
+	struct seccomp_notif n;
+	struct seccomp_notif_resp r;
+
+	memset(&n, 0, sizeof(n));
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0)
+		return -1;
+	r = (struct seccomp_notif_resp){ .id = n.id, .val = (long)n.data.args[0] };
+	return ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &r) < 0 ? -1 : 0;
+}
+
+static double bare(int calls, bool sync, bool pinned)
+{
+	int sv[2], fd;
+	pid_t pid;
+	double med;
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	pid = fork();
+	if (pid == 0)
+		bare_child(sv[1]);
+	pin(pid, pinned);
+	fd = recv_fd(sv[0]);
+	if (sync && ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, 1UL) < 0)
+		fprintf(stderr, "bare: no SYNC_WAKE_UP (%s)\n", strerror(errno));
+	med = fd < 0 ? -1 : measure(calls, bare_answer, &fd);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+	return med;
+}
+
+static int pv_answer(void *ctx)
+{
+	struct tguest *g = ctx;
+	struct pvproc_call c;
+
+	if (pvproc_recv(&g->p, &c) < 0 || c.kind != PVPROC_HYPERCALL)
+		return -1;
+	return pvproc_reply(&g->p, &c, (long)c.arg[0]);
+}
+
+static double pv(int calls, bool sync, bool pinned)
+{
+	struct tguest g;
+	double med;
+
+	pvproc_sync_wakeup = sync;
+	if (tguest_init(&g, TG_GUEST(g_bench)) || tguest_spawn(&g, 0)) {
+		fprintf(stderr, "pvproc: spawn failed\n");
+		return -1;
+	}
+	if (sync && !pvproc_sync_wakeup_active)
+		fprintf(stderr, "pvproc: no SYNC_WAKE_UP\n");
+	pin(g.p.pid, pinned);
+	med = measure(calls, pv_answer, &g);
+	tguest_dispose(&g);
+	return med;
+}
+
+int main(int argc, char **argv)
+{
+	int calls = argc > 1 ? atoi(argv[1]) : 50000;
+	bool pinned = argc > 2 && !strcmp(argv[2], "--pin");
+
+	if (calls < BATCH)
+		calls = BATCH;
+	pin(0, pinned);
+	for (int sync = 0; sync < 2; sync++) {
+		double b = bare(calls, sync, pinned), p = pv(calls, sync, pinned);
+
+		printf("%-13s bare %.2f us  pvproc %.2f us  ratio %.2f%s\n",
+		       sync ? "sync-wakeup:" : "plain wakeup:", b, p, p / b,
+		       pinned ? "  (pinned to CPU 0)" : "");
+	}
+	return 0;
+}
