@@ -68,6 +68,28 @@ START_TEST(test_upcall_callback)
 }
 END_TEST
 
+/* An upcall sent while pvxd holds a hypercall waits for the reply (the
+ * filter's WAIT_KILLABLE_RECV): the hypercall is neither withdrawn nor
+ * issued again, and the callback runs right after it returns. */
+START_TEST(test_upcall_during_hypercall)
+{
+	struct tguest g;
+	struct pvproc_call c;
+	struct timespec ms = { 0, 20000000 };
+
+	th_start(&g, TG_GUEST(g_upcall), 0);
+	pvproc_pages_set_callback(&g.pages, TG_CODE + (uint64_t)(g_upcall_cb - g_upcall));
+	c = th_expect_hcall(&g, 1);
+	ck_assert_int_eq(pvproc_upcall(&g.p), 0);
+	nanosleep(&ms, NULL);
+	ck_assert_int_eq(pvproc_reply(&g.p, &c, 0), 0);
+	c = th_expect_hcall(&g, 3);
+	ck_assert_int_eq(pvproc_reply(&g.p, &c, 0), 0);
+	th_expect_hcall(&g, 2);
+	tguest_dispose(&g);
+}
+END_TEST
+
 START_TEST(test_upcall_no_callback)
 {
 	struct tguest g;
@@ -90,6 +112,7 @@ Suite *make_pvproc_call_suite(void)
 
 	tcase_add_test(tc, test_hcall_round_trip);
 	tcase_add_test(tc, test_upcall_callback);
+	tcase_add_test(tc, test_upcall_during_hypercall);
 	tcase_add_test(tc, test_upcall_no_callback);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/audit.h>
 
 #include <pvx/ctl.h>
@@ -134,6 +135,28 @@ static bool allowed_map(unsigned long long lo, unsigned long long hi)
 	       lo == 0xffffffffff600000ull;  /* [vsyscall]: cannot be unmapped */
 }
 
+/* /proc/PID/status: signals as the guest starts with them, identity. */
+static void check_status(pid_t pid)
+{
+	static const char *const want[] = {
+		"SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000",
+		"SigCgt:\t0000000000000200", "NoNewPrivs:\t1", "Seccomp:\t2",
+		"Uid:\t65534\t65534\t65534\t65534",
+	};
+	char path[64], line[256];
+	int seen = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			seen += !strncmp(line, want[i], strlen(want[i]));
+	fclose(f);
+	ck_assert_int_eq(seen, (int)(sizeof(want) / sizeof(want[0])));
+}
+
 /* /proc/PID/maps: RAM, special pages, the two pvproc pages (one VMA,
  * same memfd), [vsyscall]; /proc/PID/fd: empty. */
 START_TEST(test_address_space_and_fds)
@@ -166,6 +189,8 @@ START_TEST(test_address_space_and_fds)
 		fds += e->d_name[0] != '.';
 	closedir(d);
 	ck_assert_int_eq(fds, 0);
+	if (getuid() == 0)
+		check_status(g.p.pid);
 	pvproc_reply(&g.p, &c, 0);
 	tguest_dispose(&g);
 }
