@@ -13,7 +13,11 @@
  * trip in the batch.
  *
  *   out/bench/pv-hcall-bench [calls] [--pin]
- * --pin puts the answering thread and the guest on CPU 0.
+ *   out/bench/pv-hcall-bench --idle N
+ * --pin puts the answering thread and the guest on CPU 0. --idle spawns N
+ * idle guests (g_count stopped with SIGSTOP) and prints what each costs
+ * the host kernel (KernelStack + PageTables + Slab from /proc/meminfo,
+ * noisy on a busy host) besides its own RSS.
  */
 #include <errno.h>
 #include <sched.h>
@@ -209,9 +213,52 @@ static double pv(int calls, bool sync, bool pinned)
 	return med;
 }
 
+static long meminfo_kb(void)
+{
+	static const char *const keys[] = { "KernelStack:", "PageTables:", "Slab:" };
+	char line[256];
+	long sum = 0, v;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		for (size_t i = 0; i < 3; i++)
+			if (!strncmp(line, keys[i], strlen(keys[i])) &&
+			    sscanf(line + strlen(keys[i]), "%ld", &v) == 1)
+				sum += v;
+	fclose(f);
+	return sum;
+}
+
+static int idle(int n)
+{
+	struct tguest *g = calloc((size_t)n, sizeof(*g));
+	long before = meminfo_kb(), after;
+	int ok = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (tguest_init(&g[i], TG_GUEST(g_count)) || tguest_spawn(&g[i], 0))
+			break;
+		pvproc_stop(&g[i].p);
+		ok++;
+	}
+	sleep(1);
+	after = meminfo_kb();
+	printf("%d idle pv processes: kernel (stack+page tables+slab) %.1f KiB each\n",
+	       ok, ok ? (double)(after - before) / ok : 0.0);
+	for (int i = 0; i < ok; i++)
+		tguest_dispose(&g[i]);
+	free(g);
+	return ok == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int calls = argc > 1 ? atoi(argv[1]) : 50000;
+
+	if (argc > 2 && !strcmp(argv[1], "--idle"))
+		return idle(atoi(argv[2]));
 	bool pinned = argc > 2 && !strcmp(argv[2], "--pin");
 
 	if (calls < BATCH)
