@@ -22,11 +22,13 @@ default rel
 
 section .rodata
 
-; Entry state, all five args and the result, the raw stub.
+; Entry state, all five args and the result, the raw stub. rax must be
+; 0 at entry, so lahf/seto leave just the arithmetic flags in it.
 GUEST g_hcall
 g_hcall:
-	mov r15, rax
-	or r15, rbx
+	lahf
+	seto al
+	mov r15, rbx
 	or r15, rcx
 	or r15, rdx
 	or r15, rdi
@@ -40,6 +42,7 @@ g_hcall:
 	or r15, r13
 	or r15, r14
 	mov r14, rsi
+	mov r13, rax
 	mov rsp, STACK_TOP
 	mov rdi, 0x1111
 	mov rsi, 0x2222
@@ -51,6 +54,7 @@ g_hcall:
 	mov rdi, rax
 	mov rsi, r14
 	mov rdx, r15
+	mov r10, r13
 	HCALL 6
 	mov eax, 300
 	mov ecx, TR

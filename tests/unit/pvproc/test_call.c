@@ -1,4 +1,5 @@
 /* Hypercalls and upcalls through the hypercall and trampoline pages. */
+#include <errno.h>
 #include <time.h>
 
 #include <pvx/pv.h>
@@ -27,6 +28,7 @@ START_TEST(test_hcall_round_trip)
 	ck_assert_uint_eq(c.arg[0], (uint64_t)-22);      /* rax as-is */
 	ck_assert_uint_eq(c.arg[1], START_INFO);         /* rsi at entry */
 	ck_assert_uint_eq(c.arg[2], 0);                  /* all else 0 */
+	ck_assert_uint_eq(c.arg[3], 0x0200);             /* flags: only bit 1 */
 	ck_assert_int_eq(pvproc_reply(&g.p, &c, 0), 0);
 	c = th_expect_hcall(&g, 300);
 	ck_assert_uint_eq(c.ip, PVX_PV_RAW_HYPERCALL + 2);
@@ -105,6 +107,24 @@ START_TEST(test_upcall_no_callback)
 }
 END_TEST
 
+/* pv.h: a guest whose stack cannot take the signal frame crashes (g_count
+ * runs with rsp = 0), and pvxd learns how. */
+START_TEST(test_upcall_bad_stack)
+{
+	struct tguest g;
+	struct pvproc_call c;
+	struct timespec ms = { 0, 20000000 };
+
+	th_start(&g, TG_GUEST(g_count), 0);
+	pvproc_pages_set_callback(&g.pages, TG_CODE);
+	nanosleep(&ms, NULL);
+	ck_assert_int_eq(pvproc_upcall(&g.p), 0);
+	ck_assert_int_eq(pvproc_recv(&g.p, &c), -ESRCH);
+	ck_assert_str_eq(th_wait_exit(&g), "killed by SIGSEGV");
+	tguest_dispose(&g);
+}
+END_TEST
+
 Suite *make_pvproc_call_suite(void)
 {
 	Suite *s = suite_create("pvproc_call");
@@ -114,6 +134,7 @@ Suite *make_pvproc_call_suite(void)
 	tcase_add_test(tc, test_upcall_callback);
 	tcase_add_test(tc, test_upcall_during_hypercall);
 	tcase_add_test(tc, test_upcall_no_callback);
+	tcase_add_test(tc, test_upcall_bad_stack);
 	suite_add_tcase(s, tc);
 	return s;
 }
