@@ -194,7 +194,7 @@ static int recv_listener(int sock, int *fd)
 
 static int check_layout(const struct pvproc_layout *l)
 {
-	if (!l->pages || l->pages->fd < 0 || l->mem_fd < 0)
+	if (!l->pages || !l->pages->map || l->pages->fd < 0 || l->mem_fd < 0)
 		return -EINVAL;
 	if (l->ram_bytes % PVPROC_PAGE_SIZE || l->special_offset % PVPROC_PAGE_SIZE ||
 	    l->ram_bytes > PVX_PV_HYPERCALL_VA)

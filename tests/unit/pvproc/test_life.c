@@ -26,14 +26,21 @@ static double now_us(void)
 	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
 }
 
+/* Waits up to 2 s (a loaded host) for the guest's counter to pass v. */
+static bool counts_past(struct tguest *g, uint64_t v)
+{
+	for (int i = 0; i < 200 && tguest_read(g, TG_COUNTER) <= v; i++)
+		sleep_ms(10);
+	return tguest_read(g, TG_COUNTER) > v;
+}
+
 START_TEST(test_stop_cont)
 {
 	struct tguest g;
 	uint64_t a, b;
 
 	th_start(&g, TG_GUEST(g_count), 0);
-	sleep_ms(20);
-	ck_assert_uint_gt(tguest_read(&g, TG_COUNTER), 0);
+	ck_assert(counts_past(&g, 0));
 	ck_assert_int_eq(pvproc_stop(&g.p), 0);
 	sleep_ms(20);
 	a = tguest_read(&g, TG_COUNTER);
@@ -41,8 +48,7 @@ START_TEST(test_stop_cont)
 	b = tguest_read(&g, TG_COUNTER);
 	ck_assert_uint_eq(a, b);
 	ck_assert_int_eq(pvproc_cont(&g.p), 0);
-	sleep_ms(30);
-	ck_assert_uint_gt(tguest_read(&g, TG_COUNTER), b);
+	ck_assert(counts_past(&g, b));
 	tguest_dispose(&g);
 }
 END_TEST
@@ -56,24 +62,29 @@ struct kicker {
 	pthread_t target;
 	struct tguest *g;
 	bool kill_guest;
+	bool done;
 };
 
+/* Kicks until the receiver is back, in case a kick lands before it
+ * sleeps in RECV. */
 static void *kick(void *arg)
 {
 	struct kicker *k = arg;
 
-	sleep_ms(50);
-	if (k->kill_guest)
-		kill(k->g->p.pid, SIGKILL);     /* not reaped: RECV must notice */
-	else
-		pthread_kill(k->target, SIGUSR2);
+	while (!__atomic_load_n(&k->done, __ATOMIC_ACQUIRE)) {
+		sleep_ms(50);
+		if (k->kill_guest)
+			kill(k->g->p.pid, SIGKILL);  /* not reaped: RECV must notice */
+		else
+			pthread_kill(k->target, SIGUSR2);
+	}
 	return NULL;
 }
 
 static int recv_with(struct tguest *g, bool kill_guest)
 {
 	struct sigaction sa = { .sa_handler = on_kick };  /* no SA_RESTART */
-	struct kicker k = { pthread_self(), g, kill_guest };
+	struct kicker k = { pthread_self(), g, kill_guest, false };
 	struct pvproc_call c;
 	pthread_t t;
 	int r;
@@ -81,6 +92,7 @@ static int recv_with(struct tguest *g, bool kill_guest)
 	sigaction(SIGUSR2, &sa, NULL);
 	ck_assert_int_eq(pthread_create(&t, NULL, kick, &k), 0);
 	r = pvproc_recv(&g->p, &c);
+	__atomic_store_n(&k.done, true, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	return r;
 }
