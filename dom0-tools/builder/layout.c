@@ -2,7 +2,9 @@
  * Boot data for a PVH guest: hvm_start_info version 1, its module list
  * (module 0 = the ramdisk, as Linux expects), the E820-style memory map
  * and the command line, all written into guest RAM at the fixed low
- * addresses in pvx/builder.h (linux-pvh-abi.md §1.3-1.4).
+ * addresses in pvx/builder.h (linux-pvh-abi.md §1.3-1.4). The same
+ * block serves `pv` domains (rsi = start_info), so it lies where their
+ * RAM is visible: at or above PVX_PV_RAM_FLOOR, in the low RAM run.
  *
  * The memory map is what the guest believes about its physical space:
  *   [0, 0xA0000)                 RAM
@@ -18,6 +20,11 @@
 #include <string.h>
 
 #include <pvx/builder.h>
+#include <pvx/pv.h>
+
+_Static_assert(PVX_BOOT_DATA_START >= PVX_PV_RAM_FLOOR &&
+	       PVX_BOOT_DATA_END <= PVX_LOWMEM_END,
+	       "boot data must be visible to pv guests and inside low RAM");
 
 #define PAGE 4096ull
 #define GPA_4G (1ull << 32)

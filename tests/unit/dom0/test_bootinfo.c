@@ -9,6 +9,7 @@
 
 #include <pvx/builder.h>
 #include <pvx/ctl.h>
+#include <pvx/pv.h>
 
 #include "suites.h"
 
@@ -26,7 +27,8 @@ START_TEST(start_info_and_memmap)
 	struct hvm_memmap_table_entry m[4];
 	char err[200];
 
-	memset(ram + 0x5000, 0xaa, 0x5000);
+	memset(ram + PVX_BOOT_DATA_START - 0x1000, 0xaa,
+	       PVX_BOOT_DATA_END - PVX_BOOT_DATA_START + 0x2000);
 	ck_assert_int_eq(pvx_boot_write(ram, &base, err, sizeof(err)), 0);
 	memcpy(&si, ram + PVX_BOOT_INFO_GPA, sizeof(si));
 	ck_assert_uint_eq(si.magic, 0x336ec578u);
@@ -37,6 +39,10 @@ START_TEST(start_info_and_memmap)
 	ck_assert_uint_eq(si.memmap_entries, 4);
 	ck_assert_uint_eq(si.memmap_paddr, PVX_BOOT_MEMMAP_GPA);
 	ck_assert_uint_lt(si.memmap_paddr, 1 << 20);
+	/* pv domains see RAM only from PVX_PV_RAM_FLOOR: all of it there. */
+	ck_assert_uint_ge(PVX_BOOT_INFO_GPA, PVX_PV_RAM_FLOOR);
+	ck_assert_uint_ge(si.memmap_paddr, PVX_PV_RAM_FLOOR);
+	ck_assert_uint_ge(si.cmdline_paddr, PVX_PV_RAM_FLOOR);
 	ck_assert_str_eq((char *)ram + si.cmdline_paddr, base.cmdline);
 	memcpy(m, ram + si.memmap_paddr, sizeof(m));
 	ck_assert_uint_eq(m[0].addr, 0);
