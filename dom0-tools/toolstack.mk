@@ -46,5 +46,13 @@ $(O)/tests/unit-dom0: $(UNIT_DOM0_OBJS) $(PVX_CLI_OBJS) $(PVX_LIBS)
 
 UNIT_TESTS += $(O)/tests/unit-dom0
 
+# libFuzzer target for the kernel ELF parser: clang, its own sanitizers,
+# not part of build-all (make fuzz).
+$(O)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c dom0-tools/builder/elf.c dom0-tools/include/pvx/builder.h
+	@mkdir -p $(@D)
+	clang -std=gnu11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-Idom0-tools/include -Ihypervisor/include -o $@ $(filter %.c,$^)
+FUZZERS += $(O)/fuzz/fuzz_elf
+
 # --- integration tests ----------------------------------------------------
 INTEG_TESTS += $(sort $(wildcard tests/integration/cli-*))
