@@ -23,6 +23,7 @@
 #include <pvx/config.h>
 #include <pvx/ctlclient.h>
 #include <pvx/domtype.h>
+#include <pvx/pv.h>
 #include <xen/public/hvm/params.h>
 
 #define MAX_KERNEL_FILE (1ull << 30)
@@ -218,6 +219,7 @@ static int populate(struct build *b)
 		return fail(b, -EPROTO, "pvxd reported %llu bytes of RAM, expected %llu",
 			    (unsigned long long)b->mem.ram_bytes,
 			    (unsigned long long)b->ram_bytes);
+	bp.ram_floor = b->type == PVX_TYPE_PV ? PVX_PV_RAM_FLOOR : 0;
 	bp.special_gpa = b->mem.special_gpa;
 	bp.special_pages = b->mem.special_pages;
 	rc = pvx_boot_write(b->mem.base, &bp, why, sizeof(why));

@@ -85,6 +85,8 @@ void pvx_elf_load(const struct pvx_elf_image *img, const uint8_t *file,
 
 struct pvx_boot_params {
 	uint64_t ram_bytes;
+	uint64_t ram_floor;       /* RAM the guest sees starts here: 0, or
+				   * PVX_PV_RAM_FLOOR for a pv domain */
 	const char *cmdline;      /* NULL: empty */
 	uint64_t ramdisk_gpa;     /* module 0 when ramdisk_size != 0 */
 	uint64_t ramdisk_size;

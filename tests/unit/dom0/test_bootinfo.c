@@ -64,6 +64,32 @@ START_TEST(start_info_and_memmap)
 }
 END_TEST
 
+/* A pv domain has no RAM below PVX_PV_RAM_FLOOR: its map starts there,
+ * and the boot data is still inside it. */
+START_TEST(pv_memmap_starts_at_the_floor)
+{
+	uint8_t *ram = calloc(1, RAM);
+	struct pvx_boot_params p = base;
+	struct hvm_start_info si;
+	struct hvm_memmap_table_entry m[4];
+	char err[200];
+
+	p.ram_floor = PVX_PV_RAM_FLOOR;
+	ck_assert_int_eq(pvx_boot_write(ram, &p, err, sizeof(err)), 0);
+	memcpy(&si, ram + PVX_BOOT_INFO_GPA, sizeof(si));
+	ck_assert_uint_eq(si.memmap_entries, 4);
+	memcpy(m, ram + si.memmap_paddr, sizeof(m));
+	ck_assert_uint_eq(m[0].addr, PVX_PV_RAM_FLOOR);
+	ck_assert_uint_eq(m[0].addr + m[0].size, 0xa0000);
+	ck_assert_uint_eq(m[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
+	ck_assert_uint_le(m[0].addr, PVX_BOOT_DATA_START);
+	ck_assert_uint_eq(m[2].addr, 0x100000);
+	p.ram_floor = PVX_BOOT_DATA_START + 0x1000; /* would hide the boot data */
+	ck_assert_int_lt(pvx_boot_memmap(&p, m, 4), 0);
+	free(ram);
+}
+END_TEST
+
 START_TEST(ramdisk_is_module_zero)
 {
 	uint8_t *ram = calloc(1, RAM);
@@ -153,6 +179,7 @@ Suite *make_bootinfo_suite(void)
 
 	tcase_add_test(t, start_info_and_memmap);
 	tcase_add_test(t, ramdisk_is_module_zero);
+	tcase_add_test(t, pv_memmap_starts_at_the_floor);
 	tcase_add_test(t, ramdisk_too_big);
 	tcase_add_test(t, cmdline_limits);
 	tcase_add_test(t, ram_bounds);

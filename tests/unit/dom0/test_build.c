@@ -366,7 +366,10 @@ START_TEST(pv_build)
 	struct pvx_config cfg;
 	struct pvx_build_opts o = { 0 };
 	struct pvx_build_result r;
+	struct hvm_start_info si;
+	struct hvm_memmap_table_entry m0;
 	char err[256] = "";
+	uint8_t *ram;
 
 	write_kernel_as(true);
 	f.host_types = PVX_TYPE_BIT(PVX_TYPE_PV);
@@ -379,6 +382,13 @@ START_TEST(pv_build)
 	ck_assert_uint_eq(r.entry, FX_PV_ENTRY);
 	ck_assert_uint_eq(f.boot.start_info_gpa, PVX_BOOT_INFO_GPA);
 	ck_assert_uint_ge(f.boot.start_info_gpa, PVX_PV_RAM_FLOOR);
+	ram = mmap(NULL, MEM_MIB << 20, PROT_READ, MAP_SHARED, f.memfd, 0);
+	ck_assert_ptr_ne(ram, MAP_FAILED);
+	memcpy(&si, ram + PVX_BOOT_INFO_GPA, sizeof(si));
+	ck_assert_uint_eq(si.magic, XEN_HVM_START_MAGIC_VALUE);
+	memcpy(&m0, ram + si.memmap_paddr, sizeof(m0));
+	ck_assert_uint_eq(m0.addr, PVX_PV_RAM_FLOOR); /* nothing below it on pv */
+	munmap(ram, MEM_MIB << 20);
 	/* Both on the host: pvh preferred; the config can ask for pv. */
 	f.host_types = PVX_TYPE_BIT(PVX_TYPE_PV) | PVX_TYPE_BIT(PVX_TYPE_PVH);
 	ck_assert_int_eq(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)), 0);
