@@ -9,10 +9,14 @@
  *   pvxd-smoke-client fuzz N        N random datagrams, each must be answered
  *   pvxd-smoke-client hcbench N     per-call cost of hypercalls with/without pointers
  *
- * The guest is a few hand-assembled bytes of 32-bit code at 0x10000,
- * entered in PVH state (paging off, so pointers are physical): it calls
+ * The guest is a few hand-assembled bytes of code at 0x10000: it calls
  * xen_version, an unknown hypercall and console_io, stores the results,
- * and shuts down with SHUTDOWN_poweroff. Exit 0 on success.
+ * and shuts down with SHUTDOWN_poweroff. Its domains have the type named
+ * by PVX_TEST_TYPE ("pvh", the default, or "pv"), and the code is that
+ * platform's: 32-bit PVH entry state (paging off, so pointers are
+ * physical) calling with `out`, or 64-bit pv entry state (pvx/pv.h:
+ * virtual = physical) calling the hypercall page's stubs, which needs a
+ * stack. Exit 0 on success.
  */
 #include <errno.h>
 #include <poll.h>
@@ -26,13 +30,16 @@
 #include <unistd.h>
 
 #include <pvx/ctlclient.h>
+#include <pvx/pv.h>
 
 #define CODE 0x10000u
 #define MSG  0x11000u
 #define ARGS 0x12000u
+#define STACK_TOP 0x14000u /* pv only */
 #define TEXT "hello from the smoke guest\n"
 
 static int fails;
+static uint32_t dom_type = PVX_TYPE_PVH;
 
 #define CHECK(cond, ...) do { if (!(cond)) { fprintf(stderr, "FAIL %s:%d: ", \
 	__FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); \
@@ -45,9 +52,21 @@ static uint8_t *emit_mov(uint8_t *p, uint8_t opcode, uint32_t imm)
 	return p + 4;
 }
 
+/* pv starts with rsp = 0: give it a stack for the stub calls. */
+static uint8_t *emit_start(uint8_t *p)
+{
+	return dom_type == PVX_TYPE_PV ? emit_mov(p, 0xBC, STACK_TOP) : p; /* mov $top, %esp */
+}
+
 static uint8_t *emit_store_eax(uint8_t *p, uint32_t addr)
 {
-	return emit_mov(p, 0xA3, addr); /* mov %eax, addr */
+	uint64_t a64 = addr;
+
+	if (dom_type != PVX_TYPE_PV)
+		return emit_mov(p, 0xA3, addr); /* mov %eax, addr */
+	*p++ = 0xA3;                        /* 64-bit mode: moffs64 */
+	memcpy(p, &a64, 8);
+	return p + 8;
 }
 
 static uint8_t *emit_hcall(uint8_t *p, uint32_t nr, uint32_t a1, uint32_t a2,
@@ -57,14 +76,31 @@ static uint8_t *emit_hcall(uint8_t *p, uint32_t nr, uint32_t a1, uint32_t a2,
 	p = emit_mov(p, 0xBF, a1);  /* mov $a1, %edi */
 	p = emit_mov(p, 0xBE, a2);  /* mov $a2, %esi */
 	p = emit_mov(p, 0xBA, a3);  /* mov $a3, %edx */
+	if (dom_type == PVX_TYPE_PV) {
+		/* mov $stub, %ecx; call *%rcx (the stub sets eax again) */
+		p = emit_mov(p, 0xB9, (uint32_t)(PVX_PV_HYPERCALL_VA + nr * PVX_HYPERCALL_STUB_SIZE));
+		*p++ = 0xFF;
+		*p++ = 0xD1;
+		return p;
+	}
 	*p++ = 0xE7;                /* out %eax, $0xEB */
 	*p++ = 0xEB;
 	return p;
 }
 
+/* After the shutdown hypercall: nothing more runs, but never fall off. */
+static uint8_t *emit_stop(uint8_t *p)
+{
+	if (dom_type != PVX_TYPE_PV)
+		*p++ = 0xF4;        /* hlt */
+	*p++ = 0xEB;                /* jmp . / jmp hlt */
+	*p++ = dom_type != PVX_TYPE_PV ? 0xFD : 0xFE;
+	return p;
+}
+
 static void write_guest(uint8_t *mem)
 {
-	uint8_t *p = mem + CODE;
+	uint8_t *p = emit_start(mem + CODE);
 
 	p = emit_hcall(p, 17, 0, 0, 0);          /* xen_version(XENVER_version) */
 	p = emit_store_eax(p, ARGS + 8);
@@ -73,9 +109,7 @@ static void write_guest(uint8_t *mem)
 	p = emit_hcall(p, 18, 0, sizeof(TEXT) - 1, MSG); /* console_io write */
 	p = emit_store_eax(p, ARGS + 16);
 	p = emit_hcall(p, 29, 2, ARGS, 0);       /* sched_op(shutdown, &reason) */
-	*p++ = 0xF4;                             /* hlt; jmp hlt */
-	*p++ = 0xEB;
-	*p++ = 0xFD;
+	emit_stop(p);
 	memcpy(mem + MSG, TEXT, sizeof(TEXT) - 1);
 	memset(mem + ARGS, 0, 32);               /* reason = SHUTDOWN_poweroff */
 	memset(mem + ARGS + 8, 0xAA, 12);
@@ -108,7 +142,7 @@ static int wait_state(struct pvx_ctl *c, int32_t dom, uint32_t state,
 
 static int boot_one(struct pvx_ctl *c, const char *name, bool check)
 {
-	struct pvx_ctl_create_req req = { .mem_kib = 4096, .vcpus = 1 };
+	struct pvx_ctl_create_req req = { .mem_kib = 4096, .vcpus = 1, .type = dom_type };
 	struct pvx_dom_mem m = { .fd = -1 };
 	struct pvx_ctl_dominfo di;
 	int32_t dom;
@@ -370,7 +404,7 @@ static int expect_event(struct pvx_ctl *sub, int32_t dom, uint32_t state,
 
 static int32_t make_spinner(struct pvx_ctl *c, const char *name)
 {
-	struct pvx_ctl_create_req req = { .mem_kib = 2048, .vcpus = 2 };
+	struct pvx_ctl_create_req req = { .mem_kib = 2048, .vcpus = 2, .type = dom_type };
 	struct pvx_dom_mem m = { .fd = -1 };
 	int32_t dom = -1;
 
@@ -474,7 +508,7 @@ static void report(const char *what, uint64_t *v, int n)
 static uint64_t hcall_loop(struct pvx_ctl *c, uint32_t nr, uint32_t a1,
 			   uint32_t a2, uint32_t n)
 {
-	struct pvx_ctl_create_req req = { .mem_kib = 4096, .vcpus = 1 };
+	struct pvx_ctl_create_req req = { .mem_kib = 4096, .vcpus = 1, .type = dom_type };
 	struct pvx_dom_mem m = { .fd = -1 };
 	struct pvx_ctl_dominfo di;
 	uint64_t t0, t1;
@@ -484,16 +518,17 @@ static uint64_t hcall_loop(struct pvx_ctl *c, uint32_t nr, uint32_t a1,
 	snprintf(req.name, sizeof(req.name), "hcbench");
 	CHECK(pvx_ctl_create(c, &req, &dom) == 0, "create");
 	CHECK(pvx_dom_mem_map(c, dom, &m) == 0, "map");
-	p = m.base + CODE;
+	p = emit_start(m.base + CODE);
 	p = emit_mov(p, 0xBB, n);                 /* mov $n, %ebx */
 	loop = p;
 	p = emit_hcall(p, nr, a1, a2, 0);
-	*p++ = 0x4B;                              /* dec %ebx */
+	*p++ = 0xFF;                              /* dec %ebx (not 0x4B: */
+	*p++ = 0xCB;                              /* a REX prefix in 64-bit mode) */
 	*p++ = 0x75;                              /* jnz loop */
 	*p = (uint8_t)(loop - (p + 1));
 	p++;
 	p = emit_hcall(p, 29, 2, ARGS, 0);
-	*p++ = 0xF4;
+	emit_stop(p);
 	memset(m.base + ARGS, 0, 64);
 	m.base[ARGS + 0x20] = 5;                  /* evtchn_send { port 5 } */
 	pvx_dom_mem_unmap(&m);
@@ -526,7 +561,7 @@ static void timing(struct pvx_ctl *c, int n)
 		 *de = calloc((size_t)n, 8);
 
 	for (int i = 0; i < n && !fails; i++) {
-		struct pvx_ctl_create_req req = { .mem_kib = 4096, .vcpus = 1 };
+		struct pvx_ctl_create_req req = { .mem_kib = 4096, .vcpus = 1, .type = dom_type };
 		struct pvx_dom_mem m = { .fd = -1 };
 		struct pvx_ctl_dominfo di;
 		int32_t dom;
@@ -560,7 +595,11 @@ static void timing(struct pvx_ctl *c, int n)
 int main(int argc, char **argv)
 {
 	struct pvx_ctl *c = NULL;
+	const char *type = getenv("PVX_TEST_TYPE");
 	int r = pvx_ctl_open(&c);
+
+	if (type && !strcmp(type, "pv"))
+		dom_type = PVX_TYPE_PV;
 
 	if (r < 0 || argc < 2) {
 		fprintf(stderr, "pvxd-smoke-client: %s\n", r < 0 ? strerror(-r) : "usage");
