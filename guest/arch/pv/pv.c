@@ -41,19 +41,27 @@
 #include <minios/platform.h>
 
 /*
- * CALLBACKOP_register (hypercall __HYPERVISOR_callback_op). Private names:
- * the same layout as Xen's xen/public/callback.h, which pvx's tree does
- * not have yet.
+ * CALLBACKOP_register (hypercall __HYPERVISOR_callback_op): Xen's
+ * xen/public/callback.h where the tree has it, else the same layout
+ * under private names (the header arrives with pvxd's pv platform).
  */
-struct pv_callback_register {
+#if __has_include(<xen/public/callback.h>)
+#include <xen/public/callback.h>
+#define PV_CALLBACKOP_register  CALLBACKOP_register
+#define PV_CALLBACKTYPE_event   CALLBACKTYPE_event
+typedef struct callback_register pv_callback_register_t;
+#else
+typedef struct {
 	uint16_t type;
 	uint16_t flags;
 	uint32_t pad;
 	uint64_t address;
-};
-
+} pv_callback_register_t;
 #define PV_CALLBACKOP_register  0
 #define PV_CALLBACKTYPE_event   0
+#endif
+_Static_assert(sizeof(pv_callback_register_t) == 16, "Xen's x86-64 callback_register");
+
 #define PV_MEMMAP_MAX_ENTRIES   64
 
 static uint64_t ram_end = MINIOS_MAPPED_LOW;
@@ -117,7 +125,7 @@ static void pv_upcall(long sig, void *info, void *frame)
 
 static int pv_upcall_route(void)
 {
-	struct pv_callback_register cb = {
+	pv_callback_register_t cb = {
 		.type = PV_CALLBACKTYPE_event,
 		.flags = 0,
 		.address = (uintptr_t)pv_upcall,
