@@ -16,6 +16,8 @@ global pv_entry
 extern pv_start, minios_boot_stack
 
 section .text
+; In: rsi = start_info (guest-physical = virtual), rsp = 0, the rest 0.
+; Out: never returns.
 pv_entry:
 	lea rsp, [minios_boot_stack + BOOT_STACK_SIZE]
 	xor ebp, ebp

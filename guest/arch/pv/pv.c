@@ -40,27 +40,7 @@
 #include <minios/minios.h>
 #include <minios/platform.h>
 
-/*
- * CALLBACKOP_register (hypercall __HYPERVISOR_callback_op): Xen's
- * xen/public/callback.h where the tree has it, else the same layout
- * under private names (the header arrives with pvxd's pv platform).
- */
-#if __has_include(<xen/public/callback.h>)
-#include <xen/public/callback.h>
-#define PV_CALLBACKOP_register  CALLBACKOP_register
-#define PV_CALLBACKTYPE_event   CALLBACKTYPE_event
-typedef struct callback_register pv_callback_register_t;
-#else
-typedef struct {
-	uint16_t type;
-	uint16_t flags;
-	uint32_t pad;
-	uint64_t address;
-} pv_callback_register_t;
-#define PV_CALLBACKOP_register  0
-#define PV_CALLBACKTYPE_event   0
-#endif
-_Static_assert(sizeof(pv_callback_register_t) == 16, "Xen's x86-64 callback_register");
+#include "pv_callback.h"
 
 #define PV_MEMMAP_MAX_ENTRIES   64
 
