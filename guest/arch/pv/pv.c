@@ -22,6 +22,9 @@
  * Acknowledging = clearing upcall_pending, as the LAPIC EOI does on pvh:
  * a pvxd that re-raises while upcall_pending is set (Xen's level rule)
  * then cannot deliver the same event forever.
+ * The host's signal frame (1-3 KiB with the FPU state) lands below the
+ * interrupted rsp: every minios stack (16 KiB threads, 64 KiB boot) has
+ * room for it, and upcalls are enabled only by the upcall program.
  *
  * Mapped memory: RAM from PVX_PV_RAM_FLOOR (the host refuses lower
  * mappings) to the end of RAM, bounded by the low GiB like pvh, and the
