@@ -123,7 +123,7 @@ def core(meta, samples):
     return out, missing
 
 
-MEM_COMPS = ("pvxd", "pvxstored", "pvx-consoled", "monitors")
+MEM_COMPS = ("pvxd", "pvxstored", "pvx-consoled", "monitors", "pv-guests")
 KERNEL_FIELDS = ("SUnreclaim", "KernelStack", "PageTables", "SecPageTables", "Shmem")
 
 
@@ -137,6 +137,8 @@ def mem_section(samples):
     get = lambda phase, c, f: samples.get(f"mem_{phase}_{c}_{f}", {}).get(0, 0.0)
     comps = {}
     for c in MEM_COMPS:
+        if not any(f"mem_{phase}_{c}_procs" in samples for phase in ("before", "after")):
+            continue  # a run that did not record the component
         m = {}
         for phase in ("before", "after"):
             m[phase] = {f: get(phase, c, f) for f in
