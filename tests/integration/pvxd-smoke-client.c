@@ -52,6 +52,13 @@ static uint8_t *emit_mov(uint8_t *p, uint8_t opcode, uint32_t imm)
 	return p + 4;
 }
 
+/* The start_info address for SET_BOOT: PVH takes any (the guest never
+ * reads it); pv wants one inside its RAM above PVX_PV_RAM_FLOOR. */
+static uint64_t start_info(void)
+{
+	return dom_type == PVX_TYPE_PV ? ARGS : 0;
+}
+
 /* pv starts with rsp = 0: give it a stack for the stub calls. */
 static uint8_t *emit_start(uint8_t *p)
 {
@@ -155,7 +162,7 @@ static int boot_one(struct pvx_ctl *c, const char *name, bool check)
 	r = pvx_dom_mem_map(c, dom, &m);
 	if (r == 0) {
 		write_guest(m.base);
-		r = pvx_ctl_set_boot(c, dom, 0, CODE, 0);
+		r = pvx_ctl_set_boot(c, dom, 0, CODE, start_info());
 	}
 	if (r == 0)
 		r = pvx_ctl_unpause(c, dom);
@@ -416,8 +423,8 @@ static int32_t make_spinner(struct pvx_ctl *c, const char *name)
 		m.base[CODE + 1] = 0xFE;
 	}
 	pvx_dom_mem_unmap(&m);
-	CHECK(pvx_ctl_set_boot(c, dom, 0, CODE, 0) == 0, "set_boot");
-	CHECK(pvx_ctl_set_boot(c, dom, 2, CODE, 0) == -EINVAL, "set_boot vcpu 2");
+	CHECK(pvx_ctl_set_boot(c, dom, 0, CODE, start_info()) == 0, "set_boot");
+	CHECK(pvx_ctl_set_boot(c, dom, 2, CODE, start_info()) == -EINVAL, "set_boot vcpu 2");
 	CHECK(pvx_ctl_set_boot(c, dom, 0, 1ull << 40, 0) == -EINVAL, "set_boot wild");
 	return dom;
 }
@@ -532,7 +539,7 @@ static uint64_t hcall_loop(struct pvx_ctl *c, uint32_t nr, uint32_t a1,
 	memset(m.base + ARGS, 0, 64);
 	m.base[ARGS + 0x20] = 5;                  /* evtchn_send { port 5 } */
 	pvx_dom_mem_unmap(&m);
-	CHECK(pvx_ctl_set_boot(c, dom, 0, CODE, 0) == 0, "boot");
+	CHECK(pvx_ctl_set_boot(c, dom, 0, CODE, start_info()) == 0, "boot");
 	t0 = now_us();
 	CHECK(pvx_ctl_unpause(c, dom) == 0, "unpause");
 	CHECK(wait_state(c, dom, PVX_DOM_SHUTDOWN, &di) == 0, "shutdown");
@@ -572,7 +579,7 @@ static void timing(struct pvx_ctl *c, int n)
 		t1 = now_us();
 		CHECK(pvx_dom_mem_map(c, dom, &m) == 0, "map");
 		write_guest(m.base);
-		CHECK(pvx_ctl_set_boot(c, dom, 0, CODE, 0) == 0, "boot");
+		CHECK(pvx_ctl_set_boot(c, dom, 0, CODE, start_info()) == 0, "boot");
 		CHECK(pvx_ctl_unpause(c, dom) == 0, "unpause");
 		CHECK(wait_state(c, dom, PVX_DOM_SHUTDOWN, &di) == 0, "shutdown");
 		t2 = now_us();
