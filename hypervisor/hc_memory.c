@@ -58,7 +58,7 @@ static int place_shinfo(struct domain *d, uint64_t gpa)
 			memcpy(now, old, PVX_PAGE_SIZE);
 		if (d->vm.xpage_gpa) {
 			d->view.n = 2; /* drop the xpage region first */
-			r = vm_map_xpage(&d->vm, 0);
+			r = d->plat->map_xpage(d, 0);
 			if (r < 0)
 				return r;
 		}
@@ -67,7 +67,7 @@ static int place_shinfo(struct domain *d, uint64_t gpa)
 		if (now != old)
 			memcpy(now, old, PVX_PAGE_SIZE);
 		d->view.n = 2;
-		r = vm_map_xpage(&d->vm, gpa);
+		r = d->plat->map_xpage(d, gpa);
 		if (r < 0)
 			return r;
 		d->view.r[2] = (struct gmem_region){ gpa, PVX_PAGE_SIZE, d->vm.xpage };
