@@ -32,6 +32,7 @@ PROGRAMS += $(O)/bin/pvx
 
 # --- unit tests -----------------------------------------------------------
 UNIT_DOM0_SRCS := tests/unit/dom0/test_ctlclient.c tests/unit/dom0/test_elf.c \
+	tests/unit/dom0/test_elf_notes.c tests/unit/dom0/test_domtype.c \
 	tests/unit/dom0/test_bootinfo.c tests/unit/dom0/test_build.c \
 	tests/unit/dom0/test_cmdtab.c tests/unit/dom0/test_monitor.c \
 	tests/unit/dom0/fake_server.c tests/unit/dom0/elf_fixture.c tests/unit/dom0/main.c
@@ -44,6 +45,14 @@ $(O)/tests/unit-dom0: $(UNIT_DOM0_OBJS) $(PVX_CLI_OBJS) $(PVX_LIBS)
 		$(PVX_LIBS) $(LIBEVENT_LIBS) $(CHECK_LIBS) -lpthread
 
 UNIT_TESTS += $(O)/tests/unit-dom0
+
+# libFuzzer target for the kernel ELF parser: clang, its own sanitizers,
+# not part of build-all (make fuzz).
+$(O)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c dom0-tools/builder/elf.c dom0-tools/include/pvx/builder.h
+	@mkdir -p $(@D)
+	clang -std=gnu11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-Idom0-tools/include -Ihypervisor/include -o $@ $(filter %.c,$^)
+FUZZERS += $(O)/fuzz/fuzz_elf
 
 # --- integration tests ----------------------------------------------------
 INTEG_TESTS += $(sort $(wildcard tests/integration/cli-*))

@@ -1,7 +1,10 @@
-# minios: the reference PVH guest kernel (guest/). One freestanding ELF,
-# $(GO)/guest/minios, linked at 1 MiB by guest/minios.ld. nasm assembles
-# guest/arch/*.asm; the offsets they use come from guest/arch/asm-offsets.c
-# through $(GO)/gen/minios/asm-offsets.inc (never written by hand).
+# minios: the reference guest kernel (guest/). One freestanding ELF,
+# $(GO)/guest/minios, linked at 1 MiB by guest/minios.ld, that boots on
+# both platforms: guest/arch/pvh/ (PVH entry note, CPL0 boot and traps)
+# and guest/arch/pv/ (PVX note, user-mode entry), over one shared kernel.
+# nasm assembles guest/arch/**/*.asm; the offsets they use come from
+# guest/arch/asm-offsets.c through $(GO)/gen/minios/asm-offsets.inc
+# (never written by hand).
 #
 # GUEST_CFLAGS' -mcmodel=kernel is kept: it emits sign-extended 32-bit
 # absolute addresses, which are valid for an image below 2 GiB too.
@@ -11,8 +14,9 @@
 # included before this one) and they are compiled and linked in.
 
 MINIOS := $(GO)/guest/minios
-MINIOS_ASM := guest/arch/boot.asm guest/arch/switch.asm
-MINIOS_C := $(sort $(wildcard guest/kernel/*.c guest/programs/*.c) $(MINIOS_EXTRA_C))
+MINIOS_ASM := guest/arch/pvh/boot.asm guest/arch/pv/entry.asm guest/arch/switch.asm
+MINIOS_C := $(sort $(wildcard guest/arch/pvh/*.c guest/arch/pv/*.c guest/kernel/*.c \
+	guest/programs/*.c) $(MINIOS_EXTRA_C))
 MINIOS_OBJS := $(patsubst %.asm,$(GO)/gobj/%.o,$(MINIOS_ASM)) \
 	$(patsubst %.c,$(GO)/gobj/%.o,$(MINIOS_C))
 MINIOS_OFFSETS := $(GO)/gen/minios/asm-offsets.inc
@@ -34,7 +38,7 @@ $(MINIOS_OFFSETS): guest/arch/asm-offsets.c
 	sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9][0-9]*\).*/%define \1 \2/p' \
 		$(@:.inc=.s) > $@.tmp && mv $@.tmp $@
 
-$(patsubst %.asm,$(GO)/gobj/%.o,$(MINIOS_ASM)): $(MINIOS_OFFSETS) guest/arch/traps.inc
+$(patsubst %.asm,$(GO)/gobj/%.o,$(MINIOS_ASM)): $(MINIOS_OFFSETS) guest/arch/pvh/traps.inc
 
 $(MINIOS): $(MINIOS_OBJS) guest/minios.ld
 	@mkdir -p $(@D)

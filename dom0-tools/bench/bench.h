@@ -113,6 +113,7 @@ struct bench_opts {
 	long ringtest_cycles;
 	unsigned repeat;             /* whole measurement this many times, medians */
 	const char *kernel;          /* guest mode: minios image, NULL: next to us */
+	const char *type;            /* guest mode: "pvh", "pv", NULL: pvx chooses */
 	bool grant_copy;             /* guest mode: copy payloads instead of mapping */
 };
 

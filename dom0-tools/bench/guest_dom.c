@@ -80,7 +80,10 @@ static int write_cfg(struct gback *b, const struct bench_opts *o, char *cfg, siz
 	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f)
 		return snprintf(b->msg, sizeof(b->msg), "temporary config: %m"), -EIO;
-	fprintf(f, "name = \"%s\"\ntype = \"pvh\"\nkernel = \"%s\"\ncmdline = \"bench-ring 0\"\n"
+	/* No type unless --type: pvx create picks what kernel and host run. */
+	if (o->type)
+		fprintf(f, "type = \"%s\"\n", o->type);
+	fprintf(f, "name = \"%s\"\nkernel = \"%s\"\ncmdline = \"bench-ring 0\"\n"
 		"memory = 32\nvcpus = 1\non_poweroff = \"destroy\"\non_reboot = \"destroy\"\n"
 		"on_crash = \"destroy\"\n", b->name, kernel);
 	return fclose(f) ? -EIO : 0;

@@ -2,8 +2,8 @@
  * pvx_build_domain: the domain builder's glue over pvxd (ARCHITECTURE §3
  * "Create"). Order matters for two reasons:
  *  - everything that can be checked without a domain (files, ELF, fit,
- *    host memory, name) is checked first, so most mistakes cost nothing
- *    and leave nothing behind;
+ *    the domain type, host memory, name) is checked first, so most
+ *    mistakes cost nothing and leave nothing behind;
  *  - once pvxd created the domain, every later failure destroys it
  *    before returning: no half-built domain ever stays listed.
  * The domain stays paused until its console and xenstore pages, ports
@@ -22,6 +22,8 @@
 #include <pvx/builder.h>
 #include <pvx/config.h>
 #include <pvx/ctlclient.h>
+#include <pvx/domtype.h>
+#include <pvx/pv.h>
 #include <xen/public/hvm/params.h>
 
 #define MAX_KERNEL_FILE (1ull << 30)
@@ -37,6 +39,8 @@ struct build {
 	uint8_t *kernel, *ramdisk;
 	size_t klen, rlen;
 	struct pvx_elf_image img;
+	struct pvx_ctl_hello_rsp hello;
+	uint32_t type;             /* enum pvx_dom_type, once chosen */
 	uint64_t ram_bytes, ramdisk_gpa;
 	struct pvx_dom_mem mem;
 };
@@ -80,7 +84,7 @@ static int check_memory(struct build *b, bool upper)
 /* Files, ELF and layout: all checks that need no domain. */
 static int prepare(struct build *b)
 {
-	char why[200];
+	char why[300];
 	int rc;
 
 	if (!b->cfg->kernel)
@@ -105,19 +109,46 @@ static int prepare(struct build *b)
 	return 0;
 }
 
-static int host_checks(struct build *b)
+/* The host's facts (types, KVM, memory) from one HELLO, then the type:
+ * the config's or the best one kernel and host share (domtype.c). */
+static int choose_type(struct build *b)
 {
-	struct pvx_ctl_hello_rsp h;
-	int32_t other;
-	int rc = pvx_ctl_hello(b->c, &h);
+	struct pvx_type_query q = {
+		.want = b->cfg->type ? pvx_type_from_name(b->cfg->type) : -1,
+		.kernel = b->cfg->kernel,
+		.kernel_types = b->img.types,
+		.kernel_linux = strcmp(b->img.guest_os, "linux") == 0,
+	};
+	char msg[512];
+	size_t n;
+	int rc = pvx_ctl_hello(b->c, &b->hello);
 
 	if (rc < 0)
 		return fail(b, rc, "pvxd: hello failed: %s", strerror(-rc));
-	if (b->cfg->memory_mib * 1024 > h.free_mem_kib)
+	if (b->cfg->type && q.want < 0)
+		return fail(b, -EINVAL, "unknown type \"%s\"", b->cfg->type);
+	q.host_types = pvx_host_types(&b->hello);
+	q.host_kvm = b->hello.kvm;
+	rc = pvx_type_choose(&q, &b->type, msg, sizeof(msg));
+	if (rc < 0)
+		return fail(b, rc, "%s", msg);
+	b->res->type = b->type;
+	n = strnlen(msg, sizeof(b->res->type_why) - 1);
+	memcpy(b->res->type_why, msg, n);
+	b->res->type_why[n] = '\0';
+	return 0;
+}
+
+static int host_checks(struct build *b)
+{
+	int32_t other;
+	int rc;
+
+	if (b->cfg->memory_mib * 1024 > b->hello.free_mem_kib)
 		return fail(b, -ENOMEM,
 			    "memory %llu MiB is more than the host has available (%llu MiB)",
 			    (unsigned long long)b->cfg->memory_mib,
-			    (unsigned long long)(h.free_mem_kib / 1024));
+			    (unsigned long long)(b->hello.free_mem_kib / 1024));
 	rc = pvx_ctl_lookup(b->c, b->cfg->name, &other);
 	if (rc == 0)
 		return fail(b, -EEXIST, "domain name '%s' is already in use (domain %d)",
@@ -142,7 +173,8 @@ static void random_uuid(uint8_t u[16])
 
 static int create(struct build *b)
 {
-	struct pvx_ctl_create_req req = { .vcpus = b->cfg->vcpus };
+	struct pvx_ctl_create_req req = { .vcpus = b->cfg->vcpus, .type = b->type };
+	char why[300];
 	int rc;
 
 	if (strlen(b->cfg->name) >= sizeof(req.name))
@@ -160,6 +192,10 @@ static int create(struct build *b)
 	rc = pvx_ctl_create(b->c, &req, &b->res->domid);
 	if (rc == -EEXIST)
 		return fail(b, rc, "domain name '%s' is already in use", b->cfg->name);
+	if (rc == -ENODEV) {
+		pvx_type_enodev_msg(b->type, b->hello.kvm, why, sizeof(why));
+		return fail(b, rc, "%s", why);
+	}
 	if (rc < 0)
 		return fail(b, rc, "pvxd refused to create '%s': %s", b->cfg->name,
 			    strerror(-rc));
@@ -183,6 +219,7 @@ static int populate(struct build *b)
 		return fail(b, -EPROTO, "pvxd reported %llu bytes of RAM, expected %llu",
 			    (unsigned long long)b->mem.ram_bytes,
 			    (unsigned long long)b->ram_bytes);
+	bp.ram_floor = b->type == PVX_TYPE_PV ? PVX_PV_RAM_FLOOR : 0;
 	bp.special_gpa = b->mem.special_gpa;
 	bp.special_pages = b->mem.special_pages;
 	rc = pvx_boot_write(b->mem.base, &bp, why, sizeof(why));
@@ -221,10 +258,12 @@ static int wire(struct build *b)
 					   b->res->store_port);
 	if (rc < 0)
 		return fail(b, rc, "cannot set HVM params: %s", strerror(-rc));
-	b->res->entry = b->img.entry;
+	b->res->entry = b->img.entry[b->type];
 	b->res->console_pfn = params[0].value;
 	b->res->store_pfn = params[1].value;
-	rc = pvx_ctl_set_boot(b->c, d, 0, b->img.entry, PVX_BOOT_INFO_GPA);
+	/* pvh: ebx = start_info; pv: rsi = start_info (pvx/pv.h). The boot
+	 * data sits above PVX_PV_RAM_FLOOR, so one layout serves both. */
+	rc = pvx_ctl_set_boot(b->c, d, 0, b->res->entry, PVX_BOOT_INFO_GPA);
 	if (rc < 0)
 		return fail(b, rc, "cannot set the boot vCPU: %s", strerror(-rc));
 	return 0;
@@ -259,9 +298,12 @@ int pvx_build_domain(struct pvx_ctl *c, const struct pvx_config *cfg,
 	int rc;
 
 	res->domid = -1;
+	res->type_why[0] = '\0';
 	rc = check_memory(&b, false);
 	if (rc == 0)
 		rc = prepare(&b);
+	if (rc == 0)
+		rc = choose_type(&b);
 	/* The host's memory first: "more than the host has" is the better
 	 * message when both limits are exceeded. */
 	if (rc == 0 && !o->skip_host_checks)

@@ -7,8 +7,13 @@
  *
  * What we accept (linux-pvh-abi.md §1.1): ELF64, little-endian, x86-64,
  * ET_EXEC; PT_LOAD segments are placed at p_paddr (not p_vaddr) and must
- * not overlap each other; the entry point is the 32-bit physical address
- * in the Xen note XEN_ELFNOTE_PHYS32_ENTRY, never e_entry.
+ * not overlap each other. The entry point is never e_entry but comes
+ * from a note, one per domain type the kernel supports (builder.h): the
+ * 32-bit physical address in Xen's XEN_ELFNOTE_PHYS32_ENTRY for pvh, the
+ * 64-bit address in our "PVX" PVX_ELFNOTE_PV_ENTRY for pv. A kernel
+ * needs at least one; each one present must be well-formed and point
+ * into loaded bytes, else the kernel is refused (a half-valid kernel
+ * would fail later, inside the guest, where nobody can say why).
  */
 #include <elf.h>
 #include <errno.h>
@@ -19,6 +24,7 @@
 
 #include <pvx/builder.h>
 #include <pvx/ctl.h>
+#include <pvx/pv.h>
 #include <xen/public/elfnote.h>
 
 #define MAX_PHNUM 128
@@ -68,8 +74,115 @@ static int check_ehdr(const uint8_t *f, size_t len, Elf64_Ehdr *eh,
 	return 0;
 }
 
-/* Walks one PT_NOTE segment for Xen's PHYS32_ENTRY; 1 if found. */
-static int scan_notes(const uint8_t *f, const Elf64_Phdr *ph, uint64_t *entry)
+/*
+ * ELF notes. A note is { namesz, descsz, type, name, desc } with name
+ * and desc padded to the segment's alignment; every size is the file's
+ * word, so each step is checked against the segment's end before it is
+ * used, in 64-bit arithmetic (no 32-bit size can wrap it). A note that
+ * does not fit ends the walk: what follows it cannot be located.
+ * Entry notes that are present but malformed are remembered in `bad`
+ * and reported, rather than silently taken as absent.
+ */
+struct note_scan {
+	struct pvx_elf_image *img;
+	const char *bad;        /* first malformed entry note, or NULL */
+};
+
+struct note_ref {
+	const uint8_t *desc;
+	uint32_t descsz;
+};
+
+typedef void (*note_fn)(struct note_scan *ns, const struct note_ref *n);
+
+static void n_set_entry(struct note_scan *ns, enum pvx_dom_type t, uint64_t v)
+{
+	if (ns->img->types & PVX_TYPE_BIT(t))
+		return; /* the first note of a kind wins */
+	ns->img->types |= PVX_TYPE_BIT(t);
+	ns->img->entry[t] = v;
+}
+
+static void n_phys32_entry(struct note_scan *ns, const struct note_ref *n)
+{
+	uint64_t v = 0;
+
+	if (n->descsz != 4 && n->descsz != 8) {
+		ns->bad = ns->bad ? ns->bad : "PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) "
+			"is not 4 or 8 bytes long";
+		return;
+	}
+	memcpy(&v, n->desc, n->descsz);
+	n_set_entry(ns, PVX_TYPE_PVH, v);
+}
+
+static void n_pv_entry(struct note_scan *ns, const struct note_ref *n)
+{
+	uint64_t v;
+
+	if (n->descsz != 8) {
+		ns->bad = ns->bad ? ns->bad : "pv entry note (\"PVX\" PVX_ELFNOTE_PV_ENTRY) "
+			"is not 8 bytes long";
+		return;
+	}
+	memcpy(&v, n->desc, 8);
+	n_set_entry(ns, PVX_TYPE_PV, v);
+}
+
+static void n_xen_entry(struct note_scan *ns, const struct note_ref *n)
+{
+	(void)n;
+	ns->img->xen_pv_entry = true;
+}
+
+/* Kept only to word a refusal ("Linux runs only as pvh"): printable
+ * ASCII or nothing. */
+static void n_guest_os(struct note_scan *ns, const struct note_ref *n)
+{
+	char *out = ns->img->guest_os;
+	size_t i;
+
+	if (out[0])
+		return;
+	for (i = 0; i < n->descsz && i < sizeof(ns->img->guest_os) - 1 && n->desc[i]; i++) {
+		if (n->desc[i] < 0x20 || n->desc[i] > 0x7e) {
+			out[0] = '\0';
+			return;
+		}
+		out[i] = (char)n->desc[i];
+	}
+	out[i] = '\0';
+}
+
+static const struct {
+	const char *name;       /* with its NUL: namesz = strlen + 1 */
+	uint32_t type;
+	note_fn fn;
+} note_tab[] = {
+	{ XEN_ELFNOTE_NAME, XEN_ELFNOTE_PHYS32_ENTRY, n_phys32_entry },
+	{ PVX_ELFNOTE_NAME, PVX_ELFNOTE_PV_ENTRY,     n_pv_entry },
+	{ XEN_ELFNOTE_NAME, XEN_ELFNOTE_ENTRY,        n_xen_entry },
+	{ XEN_ELFNOTE_NAME, XEN_ELFNOTE_GUEST_OS,     n_guest_os },
+};
+
+static void dispatch_note(struct note_scan *ns, const Elf64_Nhdr *nh,
+			  const uint8_t *name, const uint8_t *desc)
+{
+	const struct note_ref ref = { desc, nh->n_descsz };
+
+	for (size_t i = 0; i < sizeof(note_tab) / sizeof(note_tab[0]); i++) {
+		size_t nlen = strlen(note_tab[i].name) + 1;
+
+		if (nh->n_type == note_tab[i].type && nh->n_namesz == nlen &&
+		    memcmp(name, note_tab[i].name, nlen) == 0) {
+			note_tab[i].fn(ns, &ref);
+			return;
+		}
+	}
+}
+
+/* Walks one PT_NOTE segment (already checked to lie inside the file). */
+static void scan_notes(const uint8_t *f, const Elf64_Phdr *ph, struct note_scan *ns)
 {
 	uint64_t align = ph->p_align == 8 ? 8 : 4;
 	uint64_t off = ph->p_offset, end = ph->p_offset + ph->p_filesz;
@@ -81,21 +194,16 @@ static int scan_notes(const uint8_t *f, const Elf64_Phdr *ph, uint64_t *entry)
 		memcpy(&nh, f + off, sizeof(nh));
 		name_len = ((uint64_t)nh.n_namesz + align - 1) & ~(align - 1);
 		desc_len = ((uint64_t)nh.n_descsz + align - 1) & ~(align - 1);
+		if (name_len > end - off - sizeof(nh))
+			return;
 		desc_off = off + sizeof(nh) + name_len;
-		if (desc_off > end || desc_len > end - desc_off ||
-		    nh.n_descsz > end - desc_off)
-			return 0; /* a broken note ends the walk */
-		if (nh.n_namesz == 4 && memcmp(f + off + sizeof(nh), "Xen", 4) == 0 &&
-		    nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY &&
-		    (nh.n_descsz == 4 || nh.n_descsz == 8)) {
-			uint64_t v = 0;
-			memcpy(&v, f + desc_off, nh.n_descsz);
-			*entry = v;
-			return 1;
-		}
+		if (nh.n_descsz > end - desc_off)
+			return;
+		dispatch_note(ns, &nh, f + off + sizeof(nh), f + desc_off);
+		if (desc_len >= end - desc_off)
+			return; /* the last note (its padding may be cut) */
 		off = desc_off + desc_len;
 	}
-	return 0;
 }
 
 static int add_load(struct pvx_elf_image *img, const Elf64_Phdr *ph, int idx,
@@ -128,20 +236,63 @@ static int add_load(struct pvx_elf_image *img, const Elf64_Phdr *ph, int idx,
 	return 0;
 }
 
-static bool entry_loaded(const struct pvx_elf_image *img)
+static bool entry_loaded(const struct pvx_elf_image *img, uint64_t entry)
 {
 	for (size_t i = 0; i < img->nsegs; i++)
-		if (img->entry >= img->seg[i].paddr &&
-		    img->entry - img->seg[i].paddr < img->seg[i].filesz)
+		if (entry >= img->seg[i].paddr &&
+		    entry - img->seg[i].paddr < img->seg[i].filesz)
 			return true;
 	return false;
+}
+
+/* A pv domain has no RAM below PVX_PV_RAM_FLOOR (pvx/pv.h): a kernel
+ * that announces pv must load, and be entered, above it. */
+static int check_pv(const struct pvx_elf_image *img, char *err, size_t errlen)
+{
+	uint64_t e = img->entry[PVX_TYPE_PV];
+
+	for (size_t i = 0; i < img->nsegs; i++)
+		if (img->seg[i].paddr < PVX_PV_RAM_FLOOR)
+			return fail(err, errlen, -ENOEXEC,
+				    "it has a pv entry note but a segment at 0x%llx, below 0x%llx "
+				    "where a pv domain has no RAM",
+				    (unsigned long long)img->seg[i].paddr, PVX_PV_RAM_FLOOR);
+	if (!entry_loaded(img, e))
+		return fail(err, errlen, -ENOEXEC,
+			    "pv entry 0x%llx (note \"PVX\") is not inside a loaded segment",
+			    (unsigned long long)e);
+	return 0;
+}
+
+static int check_entries(const struct pvx_elf_image *img, const char *bad,
+			 char *err, size_t errlen)
+{
+	uint64_t e = img->entry[PVX_TYPE_PVH];
+
+	if (bad)
+		return fail(err, errlen, -ENOEXEC, "%s", bad);
+	if (!img->types)
+		return fail(err, errlen, -ENOEXEC,
+			    "no PVH entry note (Xen note XEN_ELFNOTE_PHYS32_ENTRY) and no pv "
+			    "entry note (\"PVX\" PVX_ELFNOTE_PV_ENTRY): not a kernel pvx can boot%s",
+			    img->xen_pv_entry ? " (a Xen PV entry, XEN_ELFNOTE_ENTRY, is not enough)"
+					      : "");
+	if ((img->types & PVX_TYPE_BIT(PVX_TYPE_PVH)) &&
+	    (e > UINT32_MAX || !entry_loaded(img, e)))
+		return fail(err, errlen, -ENOEXEC,
+			    "PVH entry 0x%llx is not inside a loaded segment",
+			    (unsigned long long)e);
+	if (img->types & PVX_TYPE_BIT(PVX_TYPE_PV))
+		return check_pv(img, err, errlen);
+	return 0;
 }
 
 int pvx_elf_parse(const uint8_t *f, size_t len, struct pvx_elf_image *img,
 		  char *err, size_t errlen)
 {
+	struct note_scan ns = { .img = img };
 	Elf64_Ehdr eh;
-	int rc, have_entry = 0;
+	int rc;
 
 	memset(img, 0, sizeof(*img));
 	rc = check_ehdr(f, len, &eh, err, errlen);
@@ -153,21 +304,14 @@ int pvx_elf_parse(const uint8_t *f, size_t len, struct pvx_elf_image *img,
 		memcpy(&ph, f + eh.e_phoff + (size_t)i * sizeof(ph), sizeof(ph));
 		if (ph.p_type == PT_LOAD)
 			rc = add_load(img, &ph, i, len, err, errlen);
-		else if (ph.p_type == PT_NOTE && !have_entry && in_file(ph.p_offset, ph.p_filesz, len))
-			have_entry = scan_notes(f, &ph, &img->entry);
+		else if (ph.p_type == PT_NOTE && in_file(ph.p_offset, ph.p_filesz, len))
+			scan_notes(f, &ph, &ns);
 		if (rc < 0)
 			return rc;
 	}
 	if (img->nsegs == 0)
 		return fail(err, errlen, -ENOEXEC, "no loadable segments");
-	if (!have_entry)
-		return fail(err, errlen, -ENOEXEC,
-			    "no PVH entry note (Xen note XEN_ELFNOTE_PHYS32_ENTRY): not a PVH kernel");
-	if (img->entry > UINT32_MAX || !entry_loaded(img))
-		return fail(err, errlen, -ENOEXEC,
-			    "PVH entry 0x%llx is not inside a loaded segment",
-			    (unsigned long long)img->entry);
-	return 0;
+	return check_entries(img, ns.bad, err, errlen);
 }
 
 /* Does [a, a+n) intersect [b, b+m)? (no overflow: callers checked ends) */

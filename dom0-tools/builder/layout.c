@@ -2,10 +2,14 @@
  * Boot data for a PVH guest: hvm_start_info version 1, its module list
  * (module 0 = the ramdisk, as Linux expects), the E820-style memory map
  * and the command line, all written into guest RAM at the fixed low
- * addresses in pvx/builder.h (linux-pvh-abi.md §1.3-1.4).
+ * addresses in pvx/builder.h (linux-pvh-abi.md §1.3-1.4). The same
+ * block serves `pv` domains (rsi = start_info), so it lies where their
+ * RAM is visible: at or above PVX_PV_RAM_FLOOR, in the low RAM run.
  *
  * The memory map is what the guest believes about its physical space:
- *   [0, 0xA0000)                 RAM
+ *   [ram_floor, 0xA0000)         RAM (ram_floor: 0, or for a pv domain
+ *                                PVX_PV_RAM_FLOOR: below it its address
+ *                                space has nothing, so the map has a hole)
  *   [0xA0000, 0x100000)          reserved (VGA/BIOS hole; backed, zero)
  *   [0x100000, ram_bytes)        RAM
  *   [special_gpa, +pages*4 KiB)  reserved: console and xenstore rings,
@@ -18,6 +22,11 @@
 #include <string.h>
 
 #include <pvx/builder.h>
+#include <pvx/pv.h>
+
+_Static_assert(PVX_BOOT_DATA_START >= PVX_PV_RAM_FLOOR &&
+	       PVX_BOOT_DATA_END <= PVX_LOWMEM_END,
+	       "boot data must be visible to pv guests and inside low RAM");
 
 #define PAGE 4096ull
 #define GPA_4G (1ull << 32)
@@ -54,7 +63,7 @@ int pvx_boot_memmap(const struct pvx_boot_params *p,
 		    struct hvm_memmap_table_entry *out, size_t cap)
 {
 	const struct hvm_memmap_table_entry map[] = {
-		{ 0, PVX_LOWMEM_END, XEN_HVM_MEMMAP_TYPE_RAM, 0 },
+		{ p->ram_floor, PVX_LOWMEM_END - p->ram_floor, XEN_HVM_MEMMAP_TYPE_RAM, 0 },
 		{ PVX_LOWMEM_END, PVX_HIGHMEM_START - PVX_LOWMEM_END,
 		  XEN_HVM_MEMMAP_TYPE_RESERVED, 0 },
 		{ PVX_HIGHMEM_START, p->ram_bytes - PVX_HIGHMEM_START,
@@ -65,7 +74,8 @@ int pvx_boot_memmap(const struct pvx_boot_params *p,
 	size_t n = sizeof(map) / sizeof(map[0]);
 
 	if (p->ram_bytes < PVX_MIN_RAM_BYTES || p->ram_bytes > PVX_MAX_RAM_BYTES ||
-	    p->ram_bytes % PAGE || p->special_gpa < p->ram_bytes)
+	    p->ram_bytes % PAGE || p->special_gpa < p->ram_bytes ||
+	    p->ram_floor > PVX_BOOT_DATA_START || p->ram_floor % PAGE)
 		return -EINVAL;
 	if (p->special_pages == 0)
 		n--;

@@ -92,7 +92,7 @@ static void put_common(const struct pvx_config *cfg, FILE *out, bool json)
 	char uuid[40];
 
 	put_key_str(out, "name", cfg->name, json);
-	put_key_str(out, "type", cfg->type ? cfg->type : "pvh", json);
+	put_key_str(out, "type", cfg->type, json); /* absent: chosen at create */
 	put_key_str(out, "kernel", cfg->kernel, json);
 	put_key_str(out, "ramdisk", cfg->ramdisk, json);
 	put_key_str(out, "cmdline", cfg->cmdline, json);

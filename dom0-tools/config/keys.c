@@ -121,18 +121,23 @@ static int h_name(struct pvx_config *cfg, const char *key,
 	return set_string(&cfg->name, v, key, d);
 }
 
+/* The domain type (pvx/ctl.h enum pvx_dom_type). Absent: the builder
+ * chooses from the kernel's notes and the host (docs/config.md). */
 static int h_type(struct pvx_config *cfg, const char *key,
 		 const struct cfg_value *v, size_t off, struct cfg_diag *d)
 {
 	(void)off;
 	if (want_string(v, key, d))
 		return -EINVAL;
-	if (!strcmp(v->text, "pv") || !strcmp(v->text, "hvm"))
-		return cfg_verror(d, v, v->text, "type \"%s\" is not supported: pvx"
-				  " runs PVH guests only (type = \"pvh\")", v->text);
-	if (strcmp(v->text, "pvh"))
-		return cfg_verror(d, v, v->text, "unknown type (pvx supports \"pvh\")");
-	return set_string(&cfg->type, v, key, d);
+	if (!strcmp(v->text, "pvh") || !strcmp(v->text, "pv"))
+		return set_string(&cfg->type, v, key, d);
+	if (!strcmp(v->text, "hvm"))
+		return cfg_verror(d, v, v->text, "type \"hvm\" is not supported: pvx runs"
+				  " \"pvh\" and \"pv\" domains (or leave 'type' out to"
+				  " choose automatically)");
+	return cfg_verror(d, v, v->text, "unknown type \"%s\": pvx runs \"pvh\" and"
+			  " \"pv\" domains (or leave 'type' out to choose automatically)",
+			  v->text);
 }
 
 char *cfg_resolve_path(const struct cfg_value *v)

@@ -15,6 +15,7 @@
 
 #include <pvx/consoled.h>
 #include <pvx/ctlclient.h>
+#include <pvx/domtype.h>
 #include <pvx/log.h>
 
 #include "monitor.h"
@@ -109,7 +110,8 @@ static int rebuild(struct pvx_monitor *m)
 			o.on_destroy(r.domid, o.opaque);
 		return rc;
 	}
-	pvx_log_info("restarted '%s' as domain %d", m->cfg->name, r.domid);
+	pvx_log_info("restarted '%s' as domain %d (type %s)", m->cfg->name, r.domid,
+		     pvx_type_name(r.type));
 	m->domid = r.domid;
 	return 0;
 }

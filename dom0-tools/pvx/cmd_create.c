@@ -9,7 +9,9 @@
  * it covers this domain only, so monitors cost nothing when other
  * domains change. -e: no monitor (xl's -e).
  * pvx-consoled is told about the domain while it is still paused, so no
- * console output is lost (create_hooks.c).
+ * console output is lost (create_hooks.c). The builder picks the domain
+ * type (the config's, else what kernel and host both run, domtype.c);
+ * create says which and why in one line, unless -q.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +23,7 @@
 #include <pvx/builder.h>
 #include <pvx/config.h>
 #include <pvx/ctlclient.h>
+#include <pvx/domtype.h>
 
 #include "cmd.h"
 #include "create.h"
@@ -120,6 +123,8 @@ static int build(struct create_opts *o, const struct pvx_config *cfg,
 		return rc;
 	}
 	*domid = r.domid;
+	if (!o->quiet)
+		printf("pvx: type = %s (%s)\n", pvx_type_name(r.type), r.type_why);
 	if (!o->quiet)
 		printf("Created domain %s (id %d)%s\n", cfg->name, r.domid,
 		       o->paused ? ", paused" : "");

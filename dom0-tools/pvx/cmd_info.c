@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 
 #include <pvx/ctlclient.h>
+#include <pvx/domtype.h>
 
 #include "cmd.h"
 
@@ -20,6 +21,22 @@ static void kv(const char *k, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
+}
+
+/* "pvh pv", or with pvh missing why: "pv (no /dev/kvm: REASON)". A
+ * pvxd that predates types runs pvh only (pvx_host_types). */
+static void domain_types(const struct pvx_ctl_hello_rsp *h)
+{
+	uint32_t t = pvx_host_types(h);
+	char buf[32];
+
+	pvx_types_str(t, " ", buf, sizeof(buf));
+	if (!h->types)
+		kv("domain_types", "%s (pvxd reports no types: pvh only)", buf);
+	else if (!(t & PVX_TYPE_BIT(PVX_TYPE_PVH)))
+		kv("domain_types", "%s (no /dev/kvm: %s)", buf, h->kvm[0] ? h->kvm : "unknown");
+	else
+		kv("domain_types", "%s", buf);
 }
 
 int cmd_info(int argc, char **argv)
@@ -52,6 +69,7 @@ int cmd_info(int argc, char **argv)
 	kv("xen_version", "%u.%u%s", h.xen_major, h.xen_minor, h.extraversion);
 	kv("xen_caps", "%s", h.caps);
 	kv("virt_caps", "%s", h.kvm);
+	domain_types(&h);
 	kv("nr_domains", "%u", h.nr_domains);
 	kv("control_protocol", "%u", h.version);
 	kv("pvx_version", "%s", PVX_VERSION);

@@ -1,12 +1,15 @@
 /*
- * pvx list: xl's table (Name ID Mem VCPUs State Time(s)), a verbose
- * table (-v: UUID and shutdown reason), or JSON (-l/--json) whose schema
- * is documented in docs/cli.md and only ever grows.
+ * pvx list: xl's table (Name ID Mem VCPUs State Time(s)) plus the
+ * domain type after xl's columns (scripts match those from the left),
+ * a verbose table (-v: UUID and shutdown reason), or JSON
+ * (-l/--json) whose schema is documented in docs/cli.md and only ever
+ * grows.
  *
  * Like xl, the first row is Domain-0 (id 0): the host itself, which pvxd
  * does not list. Its figures come from PVX_CTL_HELLO: running, memory =
  * the host's total, vCPUs = the host's CPUs; CPU time is not accounted
- * (0) and its creation time is the host's boot (/proc/stat btime).
+ * (0) and its creation time is the host's boot (/proc/stat btime). It
+ * has no domain type (DOM0_TYPE: "-" in the table, null in JSON).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,9 +18,12 @@
 #include <string.h>
 
 #include <pvx/ctlclient.h>
+#include <pvx/domtype.h>
 
 #include "cmd.h"
 #include "select.h"
+
+#define DOM0_TYPE UINT32_MAX
 
 static void uuid_str(const uint8_t *u, char out[37])
 {
@@ -64,16 +70,28 @@ static void print_json(const struct pvx_ctl_dominfo *v, size_t n)
 			printf("\"shutdown_reason\": \"%s\", ", reason);
 		else
 			printf("\"shutdown_reason\": null, ");
-		printf("\"shutdown_code\": %u}", d->shutdown_code);
+		printf("\"shutdown_code\": %u, ", d->shutdown_code);
+		if (pvx_type_name(d->type))
+			printf("\"type\": \"%s\"}", pvx_type_name(d->type));
+		else
+			printf("\"type\": null}");
 	}
 	printf("%s]\n", n ? "\n" : "");
+}
+
+static const char *type_col(uint32_t type)
+{
+	const char *name = pvx_type_name(type);
+
+	return name ? name : type == DOM0_TYPE ? "-" : "?";
 }
 
 static void print_table(const struct pvx_ctl_dominfo *v, size_t n, bool verbose)
 {
 	char flags[7], uuid[37];
 
-	printf("%-32s %5s %6s %5s %6s %9s", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
+	printf("%-32s %5s %6s %5s %6s %9s %-4s", "Name", "ID", "Mem", "VCPUs", "State",
+	       "Time(s)", "Type");
 	printf(verbose ? "  %-36s %s\n" : "\n", "UUID", "Reason");
 	for (size_t i = 0; i < n; i++) {
 		const struct pvx_ctl_dominfo *d = &v[i];
@@ -83,6 +101,7 @@ static void print_table(const struct pvx_ctl_dominfo *v, size_t n, bool verbose)
 		printf("%-32s %5d %6llu %5u %6s %9.1f", d->name, d->domid,
 		       (unsigned long long)d->mem_kib / 1024, d->vcpus, flags,
 		       (double)d->cpu_time_ns / 1e9);
+		printf(verbose ? " %-4s" : " %s", type_col(d->type));
 		if (verbose) {
 			uuid_str(d->uuid, uuid);
 			printf("  %-36s %s", uuid, reason ? reason : "-");
@@ -118,6 +137,7 @@ static int dom0_info(struct pvx_ctl *c, struct pvx_ctl_dominfo *d)
 	snprintf(d->name, sizeof(d->name), "Domain-0");
 	d->state = PVX_DOM_RUNNING;
 	d->shutdown_reason = -1;
+	d->type = DOM0_TYPE;
 	d->mem_kib = d->maxmem_kib = h.host_mem_kib;
 	d->vcpus = d->vcpus_online = h.nr_cpus;
 	d->create_time_ns = boot_time_ns();

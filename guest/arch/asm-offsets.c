@@ -10,11 +10,13 @@
 
 #include <pvx/abi.h>
 #include <pvx/ctl.h>
+#include <pvx/pv.h>
 #include <xen/public/elfnote.h>
 #include <xen/public/sched.h>
 #include <xen/public/xen.h>
 
 #include <minios/arch.h>
+#include <minios/platform.h>
 #include <minios/sched.h>
 
 #define DEFINE(name, value) \
@@ -66,4 +68,6 @@ void asm_offsets(void)
 	DEFINE(SCHEDOP_SHUTDOWN_NR, SCHEDOP_shutdown);
 	DEFINE(SHUTDOWN_CRASH_NR, SHUTDOWN_crash);
 	DEFINE(ELFNOTE_PHYS32_ENTRY, XEN_ELFNOTE_PHYS32_ENTRY);
+	DEFINE(PVX_NOTE_PV_ENTRY, PVX_ELFNOTE_PV_ENTRY);
+	DEFINE(BOOT_STACK_SIZE, MINIOS_BOOT_STACK_SIZE);
 }

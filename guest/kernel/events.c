@@ -12,7 +12,6 @@
  * injects the upcall vector. Ports stay unmasked in evtchn_mask so that
  * pending_sel keeps its Xen meaning for anyone who enables upcalls.
  */
-#include <xen/public/hvm/hvm_op.h>
 #include <xen/public/memory.h>
 #include <xen/public/sched.h>
 #include <xen/public/vcpu.h>
@@ -22,6 +21,7 @@
 #include <minios/events.h>
 #include <minios/hypercall.h>
 #include <minios/lib.h>
+#include <minios/platform.h>
 
 static uint8_t shared_info_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
 static struct vcpu_info own_vcpu_info __attribute__((aligned(64)));
@@ -195,14 +195,11 @@ int evtchn_poll(const evtchn_port_t *ports, unsigned n, uint64_t deadline_ns)
 
 int evtchn_upcall_enable(void)
 {
-	struct xen_hvm_evtchn_upcall_vector uv = {
-		.vcpu = 0, .vector = MINIOS_UPCALL_VECTOR,
-	};
 	int rc;
 
 	if (!vcpu_info)
 		return -XEN_ENODEV;
-	rc = (int)hvm_op(HVMOP_set_evtchn_upcall_vector, &uv);
+	rc = platform->upcall_route();
 	if (rc < 0)
 		return rc;
 	WRITE_ONCE(vcpu_info->evtchn_upcall_mask, 0);

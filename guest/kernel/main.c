@@ -1,9 +1,14 @@
 /*
- * minios_main: the kernel proper, entered from boot.asm at CPL3 with the
- * physical address of struct hvm_start_info. Boot order:
+ * minios_main: the kernel proper, shared by both platforms (platform.h).
+ * The pvh entry (boot.asm, then pvh_start at CPL3) and the pv entry
+ * (entry.asm, then pv_start in user mode) both call it on the boot stack
+ * with their platform ops and the address of struct hvm_start_info.
+ * Boot order:
+ *   0. remember the platform: nothing above it may assume pvh or pv;
  *   1. copy the command line out of start_info (validated: the builder's
  *      memory is trusted no more than anything else);
- *   2. hypercall page (the hypervisor's, or our own stubs);
+ *   2. the platform's hypercall page (pvh: the hypervisor's, or our own
+ *      stubs; pv: pvxd's);
  *   3. console_io works now: banner, Xen version and features;
  *   4. events (shared_info, vcpu_info, polling), time and the timer
  *      VIRQ, the scheduler, the PV console ring;
@@ -25,24 +30,20 @@
 #include <minios/hypercall.h>
 #include <minios/lib.h>
 #include <minios/minios.h>
+#include <minios/platform.h>
 #include <minios/program.h>
 #include <minios/sched.h>
 #include <minios/time.h>
 #include <minios/xenstore.h>
 
 struct boot_info boot_info;
+const struct platform_ops *platform;
+uint8_t minios_boot_stack[MINIOS_BOOT_STACK_SIZE] __attribute__((aligned(16)));
 static struct cmdline cmdline;
 
 int minios_gpa_mapped(uint64_t gpa, uint64_t len)
 {
-	uint64_t end = gpa + len;
-
-	if (!len || end < gpa)
-		return 0;
-	if (gpa >= XEN_PAGE_SIZE && end <= MINIOS_MAPPED_LOW)
-		return 1;
-	return gpa >= PVX_SPECIAL_GPA &&
-	       end <= PVX_SPECIAL_GPA + PVX_SPECIAL_PAGES * (uint64_t)XEN_PAGE_SIZE;
+	return platform->gpa_mapped(gpa, len);
 }
 
 static void read_start_info(uint64_t paddr)
@@ -55,10 +56,15 @@ static void read_start_info(uint64_t paddr)
 	    si->magic != XEN_HVM_START_MAGIC_VALUE)
 		return;
 	boot_info.start_info = si;
+	platform->start_info_seen(si);
 	if (!si->cmdline_paddr || !minios_gpa_mapped(si->cmdline_paddr, 1))
 		return;
 	src = (const char *)(uintptr_t)si->cmdline_paddr;
-	max = MIN((uint64_t)MINIOS_CMDLINE_MAX - 1, MINIOS_MAPPED_LOW - si->cmdline_paddr);
+	/* Mapped memory is one run from cmdline_paddr on: shrink until the
+	 * whole window is inside it (at most MINIOS_CMDLINE_MAX steps). */
+	max = MINIOS_CMDLINE_MAX - 1;
+	while (max > 1 && !minios_gpa_mapped(si->cmdline_paddr, max))
+		max--;
 	n = strnlen(src, max);
 	memcpy(boot_info.cmdline, src, n);
 	boot_info.cmdline[n] = '\0';
@@ -68,16 +74,16 @@ static void probe_xen(void)
 {
 	struct xen_feature_info fi = { .submap_idx = 0 };
 	long v = xen_version(XENVER_version, NULL);
+	char how[96];
 
 	if (v >= 0)
 		boot_info.xen_version = (uint32_t)v;
 	if (xen_version(XENVER_get_features, &fi) == 0)
 		boot_info.features = fi.submap;
-	printk("minios: Xen %u.%u via %s hypercall page (cpuid base 0x%x, msr 0x%x%s), features 0x%x\n",
-	       boot_info.xen_version >> 16, boot_info.xen_version & 0xFFFF,
-	       hypercall_page_source == HCPAGE_VMM ? "hypervisor's" : "own",
-	       boot_info.xen_cpuid_base, boot_info.hypercall_msr,
-	       boot_hcall_msr_gp ? ": #GP" : "", boot_info.features);
+	platform->describe_hypercalls(how, sizeof(how));
+	printk("minios: Xen %u.%u via %s, features 0x%x\n",
+	       boot_info.xen_version >> 16, boot_info.xen_version & 0xFFFF, how,
+	       boot_info.features);
 }
 
 static void init_or_warn(const char *what, int rc)
@@ -116,23 +122,22 @@ static int run_program(const struct program *p)
 	return p->main(cmdline.argc, cmdline.argv);
 }
 
-void minios_main(uint64_t start_info_paddr)
+void minios_main(const struct platform_ops *p, uint64_t start_info_paddr)
 {
 	const struct program *prog;
 	int status;
 
-	boot_info.xen_cpuid_base = boot_xen_base;
-	boot_info.hypercall_msr = boot_hcall_msr;
+	platform = p;
 	read_start_info(start_info_paddr);
 	cmdline_parse(boot_info.cmdline, &cmdline);
-	hypercall_init(cmdline.hcpage_self);
+	platform->hypercall_init(cmdline.hcpage_self);
 	console_set_mode(cmdline.console);
 	prog = program_find(cmdline.argv[0]);
 	if (prog && prog->early)
 		minios_shutdown((unsigned)prog->main(cmdline.argc, cmdline.argv) ?
 				SHUTDOWN_crash : SHUTDOWN_poweroff);
-	printk("minios: booting at cpl3, start_info %s, program '%s'\n",
-	       boot_info.start_info ? "ok" : "MISSING", cmdline.argv[0]);
+	printk("minios: booting at cpl3, platform = %s, start_info %s, program '%s'\n",
+	       platform->name, boot_info.start_info ? "ok" : "MISSING", cmdline.argv[0]);
 	if (cmdline.unknown)
 		printk("minios: ignoring unknown option '%s'\n", cmdline.unknown);
 	probe_xen();

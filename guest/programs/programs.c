@@ -30,6 +30,7 @@ const struct program programs[] = {
 	{ .name = "crash", .usage = "", .main = prog_crash },
 	{ .name = "crash-early", .usage = "", .main = prog_crash_early, .early = 1 },
 	{ .name = "hostile", .usage = "", .main = prog_hostile },
+	{ .name = "pvhostile", .usage = "WHAT", .main = prog_pvhostile },
 	{ .name = "bench-hypercall", .usage = "[N]", .main = prog_bench_hypercall },
 	{ .name = "bench-evtchn", .usage = "[N]", .main = prog_bench_evtchn },
 	{ .name = "grant-share", .usage = "", .main = prog_grant_share },

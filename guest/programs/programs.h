@@ -11,6 +11,7 @@ int prog_shutdown(int argc, char **argv);
 int prog_crash(int argc, char **argv);
 int prog_crash_early(int argc, char **argv);
 int prog_hostile(int argc, char **argv);
+int prog_pvhostile(int argc, char **argv);
 int prog_bench_hypercall(int argc, char **argv);
 int prog_bench_evtchn(int argc, char **argv);
 int prog_upcall(int argc, char **argv);

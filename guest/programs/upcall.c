@@ -1,17 +1,20 @@
 /*
  * upcall [COUNT]: the interrupt path. minios normally polls with upcalls
- * masked; this program asks for MINIOS_UPCALL_VECTOR through
- * HVMOP_set_evtchn_upcall_vector, clears evtchn_upcall_mask, and sends
- * COUNT events to its own IPI port. Each must arrive as one upcall: the
- * CPL0 handler (traps.inc) counts it, EOIs the LAPIC and returns; this
- * code sees the count move, acknowledges the event at CPL3 and measures
- * send-to-handler latency. Then it masks upcalls again and checks that
- * a masked event raises no interrupt.
+ * masked; this program has the platform route upcalls
+ * (evtchn_upcall_enable: on pvh MINIOS_UPCALL_VECTOR through
+ * HVMOP_set_evtchn_upcall_vector, on pv a C callback through
+ * CALLBACKOP_register), clears evtchn_upcall_mask, and sends COUNT events
+ * to its own IPI port. Each must arrive as one upcall: the handler (pvh:
+ * traps.inc at CPL0, which also EOIs the LAPIC; pv: pv_upcall, entered
+ * by pvxd's signal) counts it and returns; this code sees the count move,
+ * acknowledges the event and measures send-to-handler latency. Then it
+ * masks upcalls again and checks that a masked event raises no upcall.
  */
 #include <minios/arch.h>
 #include <minios/console.h>
 #include <minios/events.h>
 #include <minios/lib.h>
+#include <minios/platform.h>
 #include <minios/program.h>
 #include <minios/time.h>
 
@@ -71,8 +74,7 @@ int prog_upcall(int argc, char **argv)
 	evtchn_ack_upcall();
 	rc = evtchn_upcall_enable();
 	if (rc < 0)
-		return fail("upcall: HVMOP_set_evtchn_upcall_vector(0x%x): %d",
-			    MINIOS_UPCALL_VECTOR, rc);
+		return fail("upcall: routing upcalls (%s): %d", platform->upcall_how, rc);
 	for (i = 0; i < count; i++) {
 		lat[i] = one_upcall(port);
 		if (!lat[i])
@@ -89,6 +91,6 @@ int prog_upcall(int argc, char **argv)
 	       (unsigned long)count, s.median, s.p99, (unsigned long)(irq_other_count - other0));
 	if (!quiet)
 		return fail("upcall: an event raised an upcall while evtchn_upcall_mask was set");
-	return pass("upcall: %lu events delivered through vector 0x%x, median %lu ns",
-		    (unsigned long)count, MINIOS_UPCALL_VECTOR, s.median);
+	return pass("upcall: %lu events delivered through %s, median %lu ns",
+		    (unsigned long)count, platform->upcall_how, s.median);
 }

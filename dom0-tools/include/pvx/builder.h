@@ -11,10 +11,12 @@
  * console and xenstore pages and ports, set the boot vCPU, unpause. Any
  * failure after the domain exists destroys it again.
  *
- * Guest-physical layout of the boot data (linux-pvh-abi.md §1.3-1.4):
- * everything sits in [PVX_BOOT_DATA_START, PVX_BOOT_DATA_END), below
- * 1 MiB, where Linux reserves memory and never writes before it copied
- * what it needs. The kernel must not load over it.
+ * Guest-physical layout of the boot data (linux-pvh-abi.md §1.3-1.4),
+ * one layout for both domain types: everything sits in
+ * [PVX_BOOT_DATA_START, PVX_BOOT_DATA_END), below 1 MiB, where Linux
+ * reserves memory and never writes before it copied what it needs, and
+ * at or above PVX_PV_RAM_FLOOR (pvx/pv.h), because a `pv` domain's
+ * address space has no RAM below it. The kernel must not load over it.
  */
 #ifndef PVX_BUILDER_H
 #define PVX_BUILDER_H
@@ -22,14 +24,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pvx/ctl.h>
 #include <xen/public/hvm/start_info.h>
 
-#define PVX_BOOT_DATA_START   0x6000ull
-#define PVX_BOOT_INFO_GPA     0x6000ull /* struct hvm_start_info (56 B) */
-#define PVX_BOOT_MODLIST_GPA  0x6040ull /* hvm_modlist_entry[PVX_BOOT_MAX_MODULES] */
-#define PVX_BOOT_MEMMAP_GPA   0x6100ull /* hvm_memmap_table_entry[PVX_BOOT_MAX_MEMMAP] */
-#define PVX_BOOT_CMDLINE_GPA  0x7000ull
-#define PVX_BOOT_DATA_END     0x9000ull
+#define PVX_BOOT_DATA_START   0x10000ull
+#define PVX_BOOT_INFO_GPA     0x10000ull /* struct hvm_start_info (56 B) */
+#define PVX_BOOT_MODLIST_GPA  0x10040ull /* hvm_modlist_entry[PVX_BOOT_MAX_MODULES] */
+#define PVX_BOOT_MEMMAP_GPA   0x10100ull /* hvm_memmap_table_entry[PVX_BOOT_MAX_MEMMAP] */
+#define PVX_BOOT_CMDLINE_GPA  0x11000ull
+#define PVX_BOOT_DATA_END     0x13000ull
 #define PVX_BOOT_CMDLINE_MAX  (PVX_BOOT_DATA_END - PVX_BOOT_CMDLINE_GPA) /* incl. NUL */
 #define PVX_BOOT_MAX_MODULES  4
 #define PVX_BOOT_MAX_MEMMAP   8
@@ -49,8 +52,19 @@ struct pvx_elf_seg {
 	uint64_t memsz;    /* >= filesz; the rest is zeroed (bss) */
 };
 
+/*
+ * What a kernel's ELF notes say it can run as: one entry per domain type
+ * (pvx/ctl.h enum pvx_dom_type), each from its own note:
+ *   pvh  Xen note XEN_ELFNOTE_PHYS32_ENTRY (32-bit physical address)
+ *   pv   note PVX_ELFNOTE_NAME "PVX", PVX_ELFNOTE_PV_ENTRY (64-bit)
+ * Xen's own PV entry (XEN_ELFNOTE_ENTRY, as in Linux) and the guest OS
+ * name are kept only to explain a refusal; they never make a type.
+ */
 struct pvx_elf_image {
-	uint64_t entry;    /* XEN_ELFNOTE_PHYS32_ENTRY, a 32-bit physical address */
+	uint32_t types;    /* PVX_TYPE_BIT() of each type with a valid entry */
+	uint64_t entry[PVX_TYPE_COUNT]; /* per type, valid when its bit is set */
+	bool xen_pv_entry; /* has Xen's XEN_ELFNOTE_ENTRY (not usable here) */
+	char guest_os[16]; /* XEN_ELFNOTE_GUEST_OS if printable, else "" */
 	uint64_t lo, hi;   /* lowest paddr, end of the highest segment */
 	size_t nsegs;
 	struct pvx_elf_seg seg[PVX_ELF_MAX_SEGS];
@@ -71,6 +85,8 @@ void pvx_elf_load(const struct pvx_elf_image *img, const uint8_t *file,
 
 struct pvx_boot_params {
 	uint64_t ram_bytes;
+	uint64_t ram_floor;       /* RAM the guest sees starts here: 0, or
+				   * PVX_PV_RAM_FLOOR for a pv domain */
 	const char *cmdline;      /* NULL: empty */
 	uint64_t ramdisk_gpa;     /* module 0 when ramdisk_size != 0 */
 	uint64_t ramdisk_size;
@@ -98,6 +114,8 @@ struct pvx_config;
 
 struct pvx_build_result {
 	int32_t domid;
+	uint32_t type;             /* enum pvx_dom_type it was built as */
+	char type_why[200];        /* why that type, for "type = X (why)" */
 	uint64_t entry;
 	uint32_t console_port;     /* guest ports Dom0 binds */
 	uint32_t store_port;

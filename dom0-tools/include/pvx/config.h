@@ -43,7 +43,7 @@ struct pvx_vif_spec {
 struct pvx_config {
 	char *source;           /* file name used in messages */
 	char *name;
-	char *type;             /* "pvh" */
+	char *type;             /* "pvh", "pv", or NULL: chosen at create */
 	char *kernel;
 	char *ramdisk;
 	char *cmdline;          /* cmdline, or root + extra joined as xl does */

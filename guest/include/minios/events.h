@@ -7,9 +7,12 @@
  * CPL3 reads and clears pending bits itself (evtchn_test_and_clear) and
  * idles in SCHEDOP_poll on the ports it waits for (sched.c).
  *
- * The upcall path exists too: evtchn_upcall_enable() asks for
- * MINIOS_UPCALL_VECTOR with HVMOP_set_evtchn_upcall_vector and clears the
- * mask; the CPL0 handler (traps.inc) only counts, EOIs and returns.
+ * The upcall path exists too: evtchn_upcall_enable() has the platform
+ * route upcalls (pvh: MINIOS_UPCALL_VECTOR with
+ * HVMOP_set_evtchn_upcall_vector, whose CPL0 handler in traps.inc counts,
+ * EOIs and returns; pv: a C callback registered with CALLBACKOP_register
+ * that counts and acknowledges) and clears the mask. Either way the
+ * handler only bumps upcall_count; the kernel reads the pending bits.
  */
 #ifndef MINIOS_EVENTS_H
 #define MINIOS_EVENTS_H

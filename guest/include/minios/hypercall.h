@@ -1,15 +1,19 @@
 /*
- * Hypercalls, Xen's x86-64 convention over pvx's transport (D3):
- * number in rax, arguments in rdi, rsi, rdx, r10, r8, result in rax.
- *
- * Calls go through the hypercall page: 32-byte stubs
- * "mov $nr,%eax; out %eax,$PVX_HYPERCALL_PORT; ret", written by the
- * hypervisor when boot.asm writes the page's address to the MSR from CPUID
- * leaf base+2, or by hypercall_init() itself (hypercall.c). The `out`
- * works from CPL3 because the TSS I/O bitmap opens the port.
+ * Hypercalls, Xen's x86-64 convention: number in rax, arguments in rdi,
+ * rsi, rdx, r10, r8, result in rax. The transport is the platform's
+ * (platform.h):
+ *   pvh  32-byte stubs "mov $nr,%eax; out %eax,$PVX_HYPERCALL_PORT; ret"
+ *        in a page of our .bss, written by the hypervisor (boot.asm wrote
+ *        the page's address to the Xen MSR) or by arch/pvh/pvh.c itself;
+ *        the `out` works at CPL3 because the TSS I/O bitmap opens the port.
+ *   pv   pvxd's read-only page at PVX_PV_HYPERCALL_VA, stubs
+ *        "mov $nr,%eax; syscall; ret". `syscall` clobbers rcx and r11,
+ *        so every call here declares them clobbered on both platforms.
  *
  * hypercall_raw() skips the page (any number, even past the page's 128
- * stubs): for the hostile test and the benchmark.
+ * stubs): it calls hypercall_raw_entry with the number in rax (pvh: an
+ * `out; ret` in boot.asm; pv: PVX_PV_RAW_HYPERCALL). For the hostile
+ * tests and the benchmark.
  */
 #ifndef MINIOS_HYPERCALL_H
 #define MINIOS_HYPERCALL_H
@@ -22,27 +26,22 @@
 #define HYPERCALL_STUB_SIZE PVX_HYPERCALL_STUB_SIZE
 #define HYPERCALL_NR_STUBS  (4096 / HYPERCALL_STUB_SIZE)
 
-extern uint8_t hypercall_page[4096];
-
-/* Where the page came from: set by hypercall_init(). */
-enum hypercall_page_source { HCPAGE_VMM, HCPAGE_SELF };
-extern enum hypercall_page_source hypercall_page_source;
-
-/* Fills the page itself if the hypervisor did not (or force_self). */
-void hypercall_init(int force_self);
+/* Set by the platform's hypercall_init() before the first hypercall. */
+extern const uint8_t *hypercall_stubs;
+extern const void *hypercall_raw_entry;
 
 static inline long hypercall5(unsigned nr, uint64_t a1, uint64_t a2,
 			      uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	register uint64_t r10 __asm__("r10") = a4;
 	register uint64_t r8 __asm__("r8") = a5;
-	const void *stub = hypercall_page + (nr % HYPERCALL_NR_STUBS) * HYPERCALL_STUB_SIZE;
+	const void *stub = hypercall_stubs + (nr % HYPERCALL_NR_STUBS) * HYPERCALL_STUB_SIZE;
 	long ret;
 
 	__asm__ volatile("call *%[stub]"
 			 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
 			 : [stub] "r"(stub)
-			 : "memory");
+			 : "rcx", "r11", "memory");
 	return ret;
 }
 
@@ -53,10 +52,10 @@ static inline long hypercall_raw(uint64_t nr, uint64_t a1, uint64_t a2,
 	register uint64_t r8 __asm__("r8") = a5;
 	long ret = (long)nr;
 
-	__asm__ volatile("out %%eax, %[port]"
+	__asm__ volatile("call *%[entry]"
 			 : "+a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
-			 : [port] "i"(PVX_HYPERCALL_PORT)
-			 : "memory");
+			 : [entry] "r"(hypercall_raw_entry)
+			 : "rcx", "r11", "memory");
 	return ret;
 }
 

@@ -22,8 +22,12 @@ struct boot_info {
 
 extern struct boot_info boot_info;
 
-/* Entered from boot.asm at CPL3. */
-void minios_main(uint64_t start_info_paddr) __attribute__((noreturn));
+struct platform_ops;
+
+/* Entered from the platform's entry (pvh_start, pv_start) with its ops
+ * and the address of struct hvm_start_info. */
+void minios_main(const struct platform_ops *p, uint64_t start_info_paddr)
+	__attribute__((noreturn));
 
 /* SCHEDOP_shutdown with reason (SHUTDOWN_*); flushes the console first.
  * Never returns: if the hypervisor refuses, the vCPU parks in a poll loop. */
@@ -31,12 +35,10 @@ void minios_shutdown(unsigned reason) __attribute__((noreturn));
 /* Records code with SCHEDOP_shutdown_code, then shuts down with reason. */
 void minios_shutdown_code(unsigned code, unsigned reason) __attribute__((noreturn));
 
-/* Set by boot.asm. */
-extern uint32_t boot_start_info, boot_xen_base, boot_hcall_msr;
-extern uint8_t boot_hcall_msr_gp;
-
-/* Gpa ranges minios maps (boot.asm): the low GiB and the special pages. */
+/* minios uses at most the low GiB of RAM (pvh maps no more), plus the
+ * special pages. */
 #define MINIOS_MAPPED_LOW  (1ull << 30)
+/* Can minios read and write [gpa, gpa+len)? The platform decides. */
 int minios_gpa_mapped(uint64_t gpa, uint64_t len);
 
 #endif /* MINIOS_MINIOS_H */

@@ -64,6 +64,7 @@ START_TEST(test_all_options)
 	ck_assert_int_eq(o.mode, BENCH_MODE_HOST);
 	ck_assert_int_eq(o.notify, BENCH_NOTIFY_HOLDOFF);
 	ck_assert_str_eq(o.kernel, "k.elf");
+	ck_assert_ptr_null(o.type);  /* none: pvx create chooses */
 	ck_assert_uint_eq(o.ring_pages, 8);
 	ck_assert_uint_eq(o.nbatches, 4);
 	ck_assert_uint_eq(o.batches[3], 64);
@@ -79,6 +80,17 @@ START_TEST(test_all_options)
 	ck_assert(!o.baselines);
 	ck_assert_int_eq(o.ringtest_cycles, 5000);
 	ck_assert_uint_eq(o.repeat, 3);
+}
+END_TEST
+
+START_TEST(test_type)
+{
+	struct bench_opts o;
+	char err[256] = "";
+	const char *args[] = { "--mode", "guest", "--type", "pv", NULL };
+
+	ck_assert_int_eq(t_parse(&o, err, sizeof(err), args), 0);
+	ck_assert_str_eq(o.type, "pv");
 }
 END_TEST
 
@@ -122,6 +134,7 @@ static const struct bad_row {
 	{ { "--mode", "guest", "--payload", "8K" }, "--payload: guest mode allows at most 4096" },
 	{ { "--mode", "guest", "--payload", "2K" }, "exceed the guest's 256 KiB of payload pages" },
 	{ { "--kernel", "" }, "--kernel: empty path" },
+	{ { "--type", "hvm" }, "--type: 'hvm' is not pvh or pv" },
 	{ { "--grant-copy" }, "--grant-copy: only in guest mode" },
 };
 
@@ -156,6 +169,7 @@ Suite *make_opts_suite(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_type);
 	tcase_add_test(tc, test_all_options);
 	tcase_add_loop_test(tc, test_bad_values, 0, (int)ROWS(bad_rows));
 	tcase_add_test(tc, test_ring_entries);

@@ -39,7 +39,7 @@ START_TEST(round_trip)
 	ck_assert_msg(parse_as(&b, "dump.cfg", out, err, sizeof(err), NULL) == 0,
 		      "%s\n%s", err, out);
 	ck_assert_str_eq(a.name, b.name);
-	ck_assert_str_eq(b.type, "pvh");
+	ck_assert_ptr_null(b.type);   /* absent stays absent: chosen at create */
 	ck_assert_str_eq(a.kernel, b.kernel);
 	ck_assert_str_eq(a.ramdisk, b.ramdisk);
 	ck_assert_str_eq(a.cmdline, b.cmdline);
@@ -75,10 +75,34 @@ START_TEST(json_form)
 	ck_assert_ptr_nonnull(strstr(out, "  \"memory\": 96,\n"));
 	ck_assert_ptr_nonnull(strstr(out, "  \"on_crash\": \"preserve\",\n"));
 	ck_assert_ptr_nonnull(strstr(out, "\"format=raw, vdev=xvdb, access=rw, target=/b,c\" ]"));
+	ck_assert_ptr_null(strstr(out, "\"type\""));
 	ck_assert_int_eq(out[0], '{');
 	ck_assert_str_eq(out + strlen(out) - 3, "\n}\n");
 	free(out);
 	pvx_config_dispose(&a);
+}
+END_TEST
+
+/* A configured type is printed and parses back. */
+START_TEST(type_round_trip)
+{
+	struct pvx_config a, b;
+	char err[256], *out;
+
+	pvx_config_init(&a);
+	ck_assert_int_eq(parse_as(&a, "t.cfg", "name='t'\nkernel='/k'\ntype='pv'\n", err,
+				  sizeof(err), NULL), 0);
+	out = dump(&a, false);
+	ck_assert_ptr_nonnull(strstr(out, "type = \"pv\"\n"));
+	pvx_config_init(&b);
+	ck_assert_int_eq(parse_as(&b, "dump.cfg", out, err, sizeof(err), NULL), 0);
+	ck_assert_str_eq(b.type, "pv");
+	free(out);
+	out = dump(&a, true);
+	ck_assert_ptr_nonnull(strstr(out, "  \"type\": \"pv\",\n"));
+	free(out);
+	pvx_config_dispose(&a);
+	pvx_config_dispose(&b);
 }
 END_TEST
 
@@ -89,6 +113,7 @@ Suite *make_dump_suite(void)
 
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, json_form);
+	tcase_add_test(tc, type_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -76,6 +76,24 @@ START_TEST(every_key)
 }
 END_TEST
 
+/* Both types parse; the last assignment wins, as for every key. */
+START_TEST(type_values)
+{
+	struct pvx_config c;
+	char err[256];
+
+	pvx_config_init(&c);
+	ck_assert_int_eq(parse_as(&c, "t.cfg", "name='d'\nkernel='/k'\ntype='pv'\n", err,
+				  sizeof(err), NULL), 0);
+	ck_assert_str_eq(c.type, "pv");
+	ck_assert_int_eq(pvx_config_override(&c, "type=pvh", err, sizeof(err)), 0);
+	ck_assert_str_eq(c.type, "pvh");
+	ck_assert_int_eq(pvx_config_override(&c, "type=\"pv\"", err, sizeof(err)), 0);
+	ck_assert_str_eq(c.type, "pv");
+	pvx_config_dispose(&c);
+}
+END_TEST
+
 START_TEST(defaults)
 {
 	struct pvx_config c;
@@ -85,7 +103,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(parse_as(&c, "t.cfg", "name='d'\nkernel='/k'\n", err,
 				  sizeof(err), NULL), 0);
 	ck_assert_int_eq(pvx_config_validate(&c, err, sizeof(err)), 0);
-	ck_assert_ptr_null(c.type);   /* absent: pvh is the only type */
+	ck_assert_ptr_null(c.type);   /* absent: chosen at create */
 	ck_assert_ptr_null(c.ramdisk);
 	ck_assert_ptr_null(c.cmdline);
 	ck_assert_uint_eq(c.memory_mib, 128);
@@ -178,6 +196,7 @@ Suite *make_keys_suite(void)
 
 	tcase_add_test(tc, every_key);
 	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, type_values);
 	tcase_add_test(tc, memory_units);
 	tcase_add_test(tc, cmdline_composition);
 	tcase_add_test(tc, validate_whole_config);

@@ -53,7 +53,8 @@ START_TEST(override_errors)
 		{ "Memory=5", "command line:1: a key is lower-case letters, digits, '_' and '.' near 'Memory'" },
 		{ "name='unterminated", "command line:1: unterminated string near ''unterminated'" },
 		{ "vcpus=many", "command line:1: 'vcpus' must be a number near 'many'" },
-		{ "type=hvm", "command line:1: type \"hvm\" is not supported: pvx runs PVH guests only (type = \"pvh\") near 'hvm'" },
+		{ "type=hvm", "command line:1: type \"hvm\" is not supported: pvx runs \"pvh\" and \"pv\" domains (or leave 'type' out to choose automatically) near 'hvm'" },
+		{ "type=kvm", "command line:1: unknown type \"kvm\": pvx runs \"pvh\" and \"pv\" domains (or leave 'type' out to choose automatically) near 'kvm'" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -1,4 +1,5 @@
 #include <string.h>
+#include <pvx/pv.h>
 #include <xen/public/elfnote.h>
 
 #include "elf_fixture.h"
@@ -37,4 +38,21 @@ void fx_elf_init(struct fx_elf *e)
 		e->text[i] = (uint8_t)(0x90 + i);
 	for (int i = 0; i < FX_DATA_LEN; i++)
 		e->data[i] = (uint8_t)(0xd0 + i);
+}
+
+void fx_elf_add_note(struct fx_elf *e, const char *name, uint32_t type,
+		     const void *desc, uint32_t descsz)
+{
+	e->nh2 = (Elf64_Nhdr){ .n_namesz = (uint32_t)strlen(name) + 1,
+			       .n_descsz = descsz, .n_type = type };
+	memset(e->name2, 0, sizeof(e->name2));
+	memcpy(e->name2, name, strlen(name));
+	e->desc2 = 0;
+	memcpy(&e->desc2, desc, descsz);
+	e->ph[2].p_filesz = offsetof(struct fx_elf, desc2) + 8 - offsetof(struct fx_elf, nh);
+}
+
+void fx_elf_add_pv(struct fx_elf *e, uint64_t entry)
+{
+	fx_elf_add_note(e, PVX_ELFNOTE_NAME, PVX_ELFNOTE_PV_ENTRY, &entry, 8);
 }

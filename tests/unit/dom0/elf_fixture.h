@@ -1,7 +1,9 @@
 /*
  * Crafted kernel images for builder tests: a minimal valid PVH ELF64
  * (two PT_LOADs, one with bss, and a PT_NOTE carrying Xen's
- * PHYS32_ENTRY), which tests then corrupt one field at a time.
+ * PHYS32_ENTRY), which tests then corrupt one field at a time. A second
+ * note (fx_elf_add_note: e.g. the pv entry "PVX" PVX_ELFNOTE_PV_ENTRY)
+ * can follow the first in the same PT_NOTE.
  */
 #ifndef PVX_TEST_ELF_FIXTURE_H
 #define PVX_TEST_ELF_FIXTURE_H
@@ -23,10 +25,19 @@ struct fx_elf {
 	Elf64_Nhdr nh;
 	char name[4];         /* "Xen" */
 	uint64_t desc;        /* entry */
+	Elf64_Nhdr nh2;       /* the optional second note */
+	char name2[4];
+	uint64_t desc2;
 	uint8_t text[FX_TEXT_LEN];
 	uint8_t data[FX_DATA_LEN];
 };
 
 void fx_elf_init(struct fx_elf *e);
+/* Fills the second note (name of at most 3 characters, desc of at most 8
+ * bytes) and extends the PT_NOTE over it. */
+void fx_elf_add_note(struct fx_elf *e, const char *name, uint32_t type,
+		     const void *desc, uint32_t descsz);
+/* The image as a pvh + pv kernel: second note = PVX_ELFNOTE_PV_ENTRY. */
+void fx_elf_add_pv(struct fx_elf *e, uint64_t entry);
 
 #endif

@@ -9,6 +9,8 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		make_ctlclient_suite,
 		make_elf_suite,
+		make_elf_notes_suite,
+		make_domtype_suite,
 		make_bootinfo_suite,
 		make_build_suite,
 		make_cmdtab_suite,

@@ -6,6 +6,8 @@
 
 Suite *make_ctlclient_suite(void);
 Suite *make_elf_suite(void);
+Suite *make_elf_notes_suite(void);
+Suite *make_domtype_suite(void);
 Suite *make_bootinfo_suite(void);
 Suite *make_build_suite(void);
 Suite *make_cmdtab_suite(void);

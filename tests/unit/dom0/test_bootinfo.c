@@ -9,6 +9,7 @@
 
 #include <pvx/builder.h>
 #include <pvx/ctl.h>
+#include <pvx/pv.h>
 
 #include "suites.h"
 
@@ -26,7 +27,8 @@ START_TEST(start_info_and_memmap)
 	struct hvm_memmap_table_entry m[4];
 	char err[200];
 
-	memset(ram + 0x5000, 0xaa, 0x5000);
+	memset(ram + PVX_BOOT_DATA_START - 0x1000, 0xaa,
+	       PVX_BOOT_DATA_END - PVX_BOOT_DATA_START + 0x2000);
 	ck_assert_int_eq(pvx_boot_write(ram, &base, err, sizeof(err)), 0);
 	memcpy(&si, ram + PVX_BOOT_INFO_GPA, sizeof(si));
 	ck_assert_uint_eq(si.magic, 0x336ec578u);
@@ -37,6 +39,10 @@ START_TEST(start_info_and_memmap)
 	ck_assert_uint_eq(si.memmap_entries, 4);
 	ck_assert_uint_eq(si.memmap_paddr, PVX_BOOT_MEMMAP_GPA);
 	ck_assert_uint_lt(si.memmap_paddr, 1 << 20);
+	/* pv domains see RAM only from PVX_PV_RAM_FLOOR: all of it there. */
+	ck_assert_uint_ge(PVX_BOOT_INFO_GPA, PVX_PV_RAM_FLOOR);
+	ck_assert_uint_ge(si.memmap_paddr, PVX_PV_RAM_FLOOR);
+	ck_assert_uint_ge(si.cmdline_paddr, PVX_PV_RAM_FLOOR);
 	ck_assert_str_eq((char *)ram + si.cmdline_paddr, base.cmdline);
 	memcpy(m, ram + si.memmap_paddr, sizeof(m));
 	ck_assert_uint_eq(m[0].addr, 0);
@@ -54,6 +60,32 @@ START_TEST(start_info_and_memmap)
 	/* Only the boot data window was written. */
 	ck_assert_uint_eq(ram[PVX_BOOT_DATA_START - 1], 0xaa);
 	ck_assert_uint_eq(ram[PVX_BOOT_DATA_END], 0xaa);
+	free(ram);
+}
+END_TEST
+
+/* A pv domain has no RAM below PVX_PV_RAM_FLOOR: its map starts there,
+ * and the boot data is still inside it. */
+START_TEST(pv_memmap_starts_at_the_floor)
+{
+	uint8_t *ram = calloc(1, RAM);
+	struct pvx_boot_params p = base;
+	struct hvm_start_info si;
+	struct hvm_memmap_table_entry m[4];
+	char err[200];
+
+	p.ram_floor = PVX_PV_RAM_FLOOR;
+	ck_assert_int_eq(pvx_boot_write(ram, &p, err, sizeof(err)), 0);
+	memcpy(&si, ram + PVX_BOOT_INFO_GPA, sizeof(si));
+	ck_assert_uint_eq(si.memmap_entries, 4);
+	memcpy(m, ram + si.memmap_paddr, sizeof(m));
+	ck_assert_uint_eq(m[0].addr, PVX_PV_RAM_FLOOR);
+	ck_assert_uint_eq(m[0].addr + m[0].size, 0xa0000);
+	ck_assert_uint_eq(m[0].type, XEN_HVM_MEMMAP_TYPE_RAM);
+	ck_assert_uint_le(m[0].addr, PVX_BOOT_DATA_START);
+	ck_assert_uint_eq(m[2].addr, 0x100000);
+	p.ram_floor = PVX_BOOT_DATA_START + 0x1000; /* would hide the boot data */
+	ck_assert_int_lt(pvx_boot_memmap(&p, m, 4), 0);
 	free(ram);
 }
 END_TEST
@@ -147,6 +179,7 @@ Suite *make_bootinfo_suite(void)
 
 	tcase_add_test(t, start_info_and_memmap);
 	tcase_add_test(t, ramdisk_is_module_zero);
+	tcase_add_test(t, pv_memmap_starts_at_the_floor);
 	tcase_add_test(t, ramdisk_too_big);
 	tcase_add_test(t, cmdline_limits);
 	tcase_add_test(t, ram_bounds);

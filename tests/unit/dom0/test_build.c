@@ -14,6 +14,7 @@
 
 #include <pvx/builder.h>
 #include <pvx/config.h>
+#include <pvx/pv.h>
 #include <xen/public/hvm/params.h>
 
 #include "elf_fixture.h"
@@ -27,7 +28,10 @@ struct fake_pvxd {
 	int32_t domid;        /* live domain, or -1 */
 	char name[PVX_NAME_MAX];
 	uint16_t fail_op;     /* this op answers -EIO */
+	int fail_rc;          /* ... or this errno when set */
 	uint64_t free_kib;
+	uint32_t host_types;  /* hello.types (0: a pvxd that predates them) */
+	uint32_t create_type; /* what the create request asked for */
 	uint64_t params[64];
 	int unpaused, destroyed, created;
 	struct pvx_ctl_boot_req boot;
@@ -40,6 +44,7 @@ static void do_create(int fd, const struct pvx_ctl_hdr *req, const void *p,
 	struct pvx_ctl_create_rsp rsp = { .domid = 3 };
 
 	memcpy(&cr, p, sizeof(cr));
+	f->create_type = cr.type;
 	f->memfd = memfd_create("dom", 0);
 	ck_assert_int_eq(ftruncate(f->memfd, (off_t)(cr.mem_kib * 1024 +
 						     PVX_SPECIAL_PAGES * 4096)), 0);
@@ -71,12 +76,13 @@ static void do_memfd(int fd, const struct pvx_ctl_hdr *req, struct fake_pvxd *f)
 static void handler(int fd, const struct pvx_ctl_hdr *req, const void *p, void *opaque)
 {
 	struct fake_pvxd *f = opaque;
-	struct pvx_ctl_hello_rsp h = { .version = PVX_CTL_VERSION, .free_mem_kib = f->free_kib };
+	struct pvx_ctl_hello_rsp h = { .version = PVX_CTL_VERSION, .free_mem_kib = f->free_kib,
+				       .types = f->host_types, .kvm = "no kvm here" };
 	struct pvx_ctl_port_rsp port = { .port = 1 + (uint32_t)f->params[63]++ };
 	struct pvx_ctl_hvm_param hp;
 
 	if (req->op == f->fail_op) {
-		fake_reply(fd, req, -EIO, NULL, 0, NULL, 0);
+		fake_reply(fd, req, f->fail_rc ? f->fail_rc : -EIO, NULL, 0, NULL, 0);
 		return;
 	}
 	switch (req->op) {
@@ -101,17 +107,27 @@ static void handler(int fd, const struct pvx_ctl_hdr *req, const void *p, void *
 
 static char kernel_path[64];
 
-static void write_kernel(void)
+#define FX_PV_ENTRY (FX_ENTRY + 0x20)
+
+/* The fixture kernel: pvh only, or pvh + pv (entry FX_PV_ENTRY). */
+static void write_kernel_as(bool pv)
 {
 	struct fx_elf e;
 	FILE *fp;
 
 	snprintf(kernel_path, sizeof(kernel_path), "/tmp/pvx-ut-kernel.%d", getpid());
 	fx_elf_init(&e);
+	if (pv)
+		fx_elf_add_pv(&e, FX_PV_ENTRY);
 	fp = fopen(kernel_path, "w");
 	ck_assert_ptr_nonnull(fp);
 	ck_assert_uint_eq(fwrite(&e, sizeof(e), 1, fp), 1);
 	fclose(fp);
+}
+
+static void write_kernel(void)
+{
+	write_kernel_as(false);
 }
 
 static void cfg_init(struct pvx_config *cfg)
@@ -162,6 +178,10 @@ START_TEST(good_build)
 	ck_assert_int_eq(f.destroyed, 0);
 	ck_assert_uint_eq(f.boot.entry, FX_ENTRY);
 	ck_assert_uint_eq(f.boot.start_info_gpa, PVX_BOOT_INFO_GPA);
+	/* A pvxd without types runs pvh only; the kernel is pvh only. */
+	ck_assert_uint_eq(f.create_type, PVX_TYPE_PVH);
+	ck_assert_uint_eq(r.type, PVX_TYPE_PVH);
+	ck_assert_str_eq(r.type_why, "kernel supports pvh only; host runs pvh");
 	ck_assert_uint_eq(f.params[HVM_PARAM_CONSOLE_PFN], PVX_SPECIAL_GPA >> 12);
 	ck_assert_uint_eq(f.params[HVM_PARAM_STORE_PFN], (PVX_SPECIAL_GPA >> 12) + 1);
 	ck_assert_uint_eq(f.params[HVM_PARAM_CONSOLE_EVTCHN], r.console_port);
@@ -336,6 +356,90 @@ START_TEST(early_failures_create_nothing)
 }
 END_TEST
 
+/* A pv-only host and a pvh + pv kernel: built as pv, entered at the pv
+ * note's entry with the same start_info; boot data above the pv floor. */
+START_TEST(pv_build)
+{
+	struct fake_pvxd f;
+	struct pvx_ctl *c;
+	struct fake_server *s = start(&f, &c);
+	struct pvx_config cfg;
+	struct pvx_build_opts o = { 0 };
+	struct pvx_build_result r;
+	struct hvm_start_info si;
+	struct hvm_memmap_table_entry m0;
+	char err[256] = "";
+	uint8_t *ram;
+
+	write_kernel_as(true);
+	f.host_types = PVX_TYPE_BIT(PVX_TYPE_PV);
+	cfg_init(&cfg);
+	ck_assert_msg(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(f.create_type, PVX_TYPE_PV);
+	ck_assert_uint_eq(r.type, PVX_TYPE_PV);
+	ck_assert_str_eq(r.type_why, "no usable /dev/kvm on this host; kernel supports pvh, pv");
+	ck_assert_uint_eq(f.boot.entry, FX_PV_ENTRY);
+	ck_assert_uint_eq(r.entry, FX_PV_ENTRY);
+	ck_assert_uint_eq(f.boot.start_info_gpa, PVX_BOOT_INFO_GPA);
+	ck_assert_uint_ge(f.boot.start_info_gpa, PVX_PV_RAM_FLOOR);
+	ram = mmap(NULL, MEM_MIB << 20, PROT_READ, MAP_SHARED, f.memfd, 0);
+	ck_assert_ptr_ne(ram, MAP_FAILED);
+	memcpy(&si, ram + PVX_BOOT_INFO_GPA, sizeof(si));
+	ck_assert_uint_eq(si.magic, XEN_HVM_START_MAGIC_VALUE);
+	memcpy(&m0, ram + si.memmap_paddr, sizeof(m0));
+	ck_assert_uint_eq(m0.addr, PVX_PV_RAM_FLOOR); /* nothing below it on pv */
+	munmap(ram, MEM_MIB << 20);
+	/* Both on the host: pvh preferred; the config can ask for pv. */
+	f.host_types = PVX_TYPE_BIT(PVX_TYPE_PV) | PVX_TYPE_BIT(PVX_TYPE_PVH);
+	ck_assert_int_eq(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)), 0);
+	ck_assert_uint_eq(f.create_type, PVX_TYPE_PVH);
+	ck_assert_uint_eq(f.boot.entry, FX_ENTRY);
+	cfg.type = (char *)"pv";
+	ck_assert_int_eq(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)), 0);
+	ck_assert_uint_eq(f.create_type, PVX_TYPE_PV);
+	ck_assert_uint_eq(f.boot.entry, FX_PV_ENTRY);
+	ck_assert_str_eq(r.type_why, "from the config");
+	stop(s, c, &f);
+}
+END_TEST
+
+/* The type errors come before any domain exists; pvxd's -ENODEV at
+ * create (it cannot run the type after all) is the same kind of line. */
+START_TEST(type_errors)
+{
+	struct fake_pvxd f;
+	struct pvx_ctl *c;
+	struct fake_server *s = start(&f, &c);
+	struct pvx_config cfg;
+	struct pvx_build_opts o = { 0 };
+	struct pvx_build_result r;
+	char err[512] = "";
+
+	cfg_init(&cfg);
+	f.host_types = PVX_TYPE_BIT(PVX_TYPE_PV);   /* the kernel is pvh only */
+	ck_assert_int_eq(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)), -ENODEV);
+	ck_assert_ptr_nonnull(strstr(err, "runs as pvh, this host runs pv (no usable "
+				     "/dev/kvm: no kvm here): no type both can run"));
+	cfg.type = (char *)"pvh";
+	ck_assert_int_eq(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)), -ENODEV);
+	ck_assert_ptr_nonnull(strstr(err, "type \"pvh\" needs KVM"));
+	cfg.type = (char *)"pv";
+	ck_assert_int_eq(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)), -ENOEXEC);
+	ck_assert_ptr_nonnull(strstr(err, "cannot run as type \"pv\": it has no pvx pv entry note"));
+	ck_assert_int_eq(f.created, 0);
+	cfg.type = NULL;
+	f.host_types = 0;
+	f.fail_op = PVX_CTL_CREATE;
+	f.fail_rc = -ENODEV;
+	ck_assert_int_eq(pvx_build_domain(c, &cfg, &o, &r, err, sizeof(err)), -ENODEV);
+	ck_assert_str_eq(err, "pvxd cannot run type \"pvh\" domains on this host (kvm: no kvm "
+			 "here): use type = \"pv\"");
+	ck_assert_int_eq(r.domid, -1);
+	ck_assert_int_eq(f.destroyed, 0);
+	stop(s, c, &f);
+}
+END_TEST
+
 Suite *make_build_suite(void)
 {
 	Suite *s = suite_create("build");
@@ -347,6 +451,8 @@ Suite *make_build_suite(void)
 	tcase_add_loop_test(t, late_failure_destroys, 0, sizeof(late_fail) / sizeof(late_fail[0]));
 	tcase_add_test(t, hook_failure_destroys);
 	tcase_add_test(t, early_failures_create_nothing);
+	tcase_add_test(t, pv_build);
+	tcase_add_test(t, type_errors);
 	suite_add_tcase(s, t);
 	return s;
 }

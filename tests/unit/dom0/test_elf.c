@@ -3,6 +3,8 @@
  * right segments and entry; each corruption is rejected with its own
  * message (a table of one-field changes); fit checks reject segments
  * outside RAM or over the boot data; loading copies data and zeroes bss.
+ * Entry notes: which types a kernel announces (pvh, pv, both), and the
+ * hostile cases of the pv note (test_elf_notes.c has the rest).
  */
 #include <check.h>
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include <pvx/builder.h>
+#include <pvx/pv.h>
 #include <xen/public/elfnote.h>
 
 #include "elf_fixture.h"
@@ -26,7 +29,10 @@ START_TEST(good_image)
 
 	fx_elf_init(&e);
 	ck_assert_int_eq(pvx_elf_parse((uint8_t *)&e, sizeof(e), &img, err, sizeof(err)), 0);
-	ck_assert_uint_eq(img.entry, FX_ENTRY);
+	ck_assert_uint_eq(img.types, PVX_TYPE_BIT(PVX_TYPE_PVH));
+	ck_assert_uint_eq(img.entry[PVX_TYPE_PVH], FX_ENTRY);
+	ck_assert(!img.xen_pv_entry);
+	ck_assert_str_eq(img.guest_os, "");
 	ck_assert_uint_eq(img.nsegs, 2);
 	ck_assert_uint_eq(img.lo, FX_TEXT_PADDR);
 	ck_assert_uint_eq(img.hi, FX_DATA_PADDR + FX_DATA_MEMSZ);
@@ -167,8 +173,9 @@ static const struct {
 	const char *msg;
 } bad_fit[] = {
 	{ 0x3fffe0, 4 << 20, "outside the guest's 4 MiB" },
-	{ 0x6100, 4 << 20, "overlaps the boot data" },
-	{ 0x8fff, 4 << 20, "overlaps the boot data" },
+	{ PVX_BOOT_DATA_START + 0x100, 4 << 20, "overlaps the boot data" },
+	{ PVX_BOOT_DATA_END - 1, 4 << 20, "overlaps the boot data" },
+	{ PVX_BOOT_DATA_START - 0x20, 4 << 20, "overlaps the boot data" },
 	{ 0x9ffe0, 4 << 20, "reserved 0xa0000-0xfffff hole" },
 	{ 0x40000000, 4 << 20, "outside the guest's" },
 };
@@ -190,14 +197,19 @@ END_TEST
 
 START_TEST(low_memory_segment_fits)
 {
-	/* Below the boot data and the hole is RAM a kernel may use. */
+	/* Between the boot data and the hole, and below the boot data, is
+	 * RAM a (pvh) kernel may use. */
 	struct fx_elf e;
 	struct pvx_elf_image img;
 	char err[200] = "";
 
 	fx_elf_init(&e);
-	e.ph[0].p_paddr = 0x10000;
-	e.desc = 0x10000;
+	e.ph[0].p_paddr = PVX_BOOT_DATA_END;
+	e.desc = PVX_BOOT_DATA_END;
+	ck_assert_int_eq(pvx_elf_parse((uint8_t *)&e, sizeof(e), &img, err, sizeof(err)), 0);
+	ck_assert_int_eq(pvx_elf_check_fit(&img, 4 << 20, err, sizeof(err)), 0);
+	e.ph[0].p_paddr = 0x1000;
+	e.desc = 0x1000;
 	ck_assert_int_eq(pvx_elf_parse((uint8_t *)&e, sizeof(e), &img, err, sizeof(err)), 0);
 	ck_assert_int_eq(pvx_elf_check_fit(&img, 4 << 20, err, sizeof(err)), 0);
 }

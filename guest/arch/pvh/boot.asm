@@ -54,7 +54,8 @@ global boot_start_info, boot_xen_base, boot_hcall_msr, boot_hcall_msr_gp
 global idt_table, tss64
 global hypercall_page, upcall_count, irq_other_count, trap_frame
 global probe_resume, probe_vector, probe_error
-extern minios_main, trap_report
+global pvh_hypercall_raw
+extern pvh_start, trap_report, minios_boot_stack
 
 ; Declared first so the section's alignment is page-sized from the start.
 section .bss nobits alloc noexec write align=4096
@@ -230,13 +231,14 @@ entry64:
 	mov dword [rax + LAPIC_TPR], 0
 	mov dword [rax + LAPIC_LVT0], 0x10000
 	call find_xen
-	; Hand control to C at CPL3: rdi = hvm_start_info physical address.
+	; Hand control to C at CPL3: rdi = hvm_start_info physical address,
+	; on the boot stack (main.c: the same one the pv entry uses).
 	mov edi, [boot_start_info]
 	push SEL_UDATA
-	push main_stack_top
+	push minios_boot_stack + BOOT_STACK_SIZE
 	push 0x202                      ; IF=1, IOPL=0
 	push SEL_UCODE
-	push minios_main
+	push pvh_start
 	iretq
 
 ; find_xen: looks for "XenVMMXenVMM" in the first 16 hypervisor CPUID bases
@@ -278,7 +280,7 @@ find_xen:
 .none:
 	ret
 
-%include "arch/traps.inc"
+%include "arch/pvh/traps.inc"
 
 align 4096
 boot_end:
@@ -302,8 +304,13 @@ kstack:          resb 8192           ; TSS.RSP0: every CPL3 -> CPL0 entry
 kstack_top:
 crash_stack:     resb 8192           ; trap_report runs here, at CPL3
 crash_stack_top:
-main_stack:      resb 65536          ; the boot thread (minios_main)
-main_stack_top:
+
+; ---- raw hypercall entry (hypercall.h: hypercall_raw_entry), CPL3 -----------------
+; In: rax = hypercall number, Xen's argument registers. Out: rax.
+section .text
+pvh_hypercall_raw:
+	out HCALL_PORT, eax
+	ret
 
 ; ---- PVH entry note (Xen, XEN_ELFNOTE_PHYS32_ENTRY, 8-byte value) ---------------
 section .note.Xen note alloc noexec nowrite align=4
