@@ -36,7 +36,8 @@ static uint64_t meminfo_kib(const char *key)
 }
 
 /* Xen's xen_caps names: "xen-3.0-x86_64" is 64-bit PV, "hvm-3.0-x86_64"
- * HVM (here PVH). The kvm field says why KVM is missing, if it is. */
+ * HVM (here PVH). Without pvh in types, the kvm field is why KVM is
+ * missing ("cannot open /dev/kvm: No such file or directory"). */
 static void hello_platforms(struct pvx_ctl_hello_rsp *h)
 {
 	uint32_t types = platform_types();
@@ -51,8 +52,7 @@ static void hello_platforms(struct pvx_ctl_hello_rsp *h)
 			 kvm_host.api_version,
 			 kvm_host.msr_filter ? ", msr filter" : "");
 	else
-		snprintf(h->kvm, sizeof(h->kvm), "none: %s",
-			 platform_why(PVX_TYPE_PVH));
+		snprintf(h->kvm, sizeof(h->kvm), "%s", platform_why(PVX_TYPE_PVH));
 }
 
 static int op_hello(struct ctl_req *rq, struct ctl_reply *rep)

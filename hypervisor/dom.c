@@ -87,7 +87,10 @@ void dom_event_post(struct domain *d)
 
 static void setup_view(struct domain *d)
 {
-	d->view.r[0] = (struct gmem_region){ 0, d->vm.ram_bytes, d->vm.mem };
+	uint64_t floor = d->plat->ram_floor;
+
+	d->view.r[0] = (struct gmem_region){ floor, d->vm.ram_bytes - floor,
+					     d->vm.mem + floor };
 	d->view.r[1] = (struct gmem_region){ PVX_SPECIAL_GPA,
 		PVX_SPECIAL_PAGES * PVX_PAGE_SIZE, d->vm.special };
 	d->view.n = 2;

@@ -37,7 +37,7 @@ static int check_physmap_gpa(const struct domain *d, uint64_t gpfn)
 {
 	uint64_t gpa = gpfn << 12;
 
-	if (gpfn >= (PVX_GPA_LIMIT >> 12))
+	if (gpfn >= (PVX_GPA_LIMIT >> 12) || gpa < d->plat->ram_floor)
 		return -EINVAL;
 	if (gpa < d->vm.ram_bytes)
 		return 0;

@@ -78,8 +78,7 @@ int kvm_host_init(char *why, size_t len)
 	kvm_host.api_version = ioctl(kvm_host.fd, KVM_GET_API_VERSION, 0);
 	if (kvm_host.api_version < 0) {
 		r = -errno;
-		snprintf(why, len, "/dev/kvm is not KVM (KVM_GET_API_VERSION: %s)",
-			 strerror(-r));
+		snprintf(why, len, "/dev/kvm is not KVM: %s", strerror(-r));
 		goto err_close;
 	}
 	if (kvm_host.api_version != KVM_API_VERSION) {

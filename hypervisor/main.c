@@ -122,6 +122,7 @@ static int loop_init(void)
 			return -ENOMEM;
 	}
 	timer_set_base(base);
+	platform_set_loop(base);
 	return 0;
 }
 
@@ -131,6 +132,7 @@ static void loop_exit(void)
 		if (sig_ev[i])
 			event_free(sig_ev[i]);
 	timer_set_base(NULL);
+	platform_set_loop(NULL);
 	if (base)
 		event_base_free(base);
 	base = NULL;

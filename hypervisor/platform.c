@@ -18,7 +18,7 @@
 
 static const struct platform_ops *const builtin[PVX_TYPE_COUNT] = {
 	[PVX_TYPE_PVH] = &platform_pvh,
-	[PVX_TYPE_PV]  = NULL, /* not built yet */
+	[PVX_TYPE_PV]  = NULL, /* platform_pv.c needs pvproc */
 };
 
 static const char *const type_name[PVX_TYPE_COUNT] = {
@@ -28,6 +28,7 @@ static const char *const type_name[PVX_TYPE_COUNT] = {
 
 static const struct platform_ops *const *table = builtin;
 static uint32_t usable;
+static struct event_base *loop;
 static char why[PVX_TYPE_COUNT][WHY_LEN];
 
 static void probe(uint32_t t)
@@ -92,6 +93,16 @@ uint32_t platform_types(void)
 const char *platform_why(uint32_t type)
 {
 	return type < PVX_TYPE_COUNT ? why[type] : "unknown type";
+}
+
+void platform_set_loop(struct event_base *base)
+{
+	loop = base;
+}
+
+struct event_base *platform_loop(void)
+{
+	return loop;
 }
 
 void platform_set_table(const struct platform_ops *const *t, uint32_t ok)

@@ -41,6 +41,7 @@ struct gva_mode;
 struct platform_ops {
 	const char *name;            /* xl.cfg type: "pvh", "pv" */
 	enum pvx_dom_type type;
+	const char *xen_caps;        /* XENVER_capabilities, Xen's spelling */
 
 	/* Host: 0 = usable; else -errno and why (for logs and hello). */
 	int (*host_init)(char *why, size_t len);
@@ -74,6 +75,10 @@ struct platform_ops {
 	int (*guest_mode)(struct vcpu *v, struct gva_mode *m);
 	void (*dump_regs)(struct vcpu *v, const char *why);
 
+	/* RAM below this is not the guest's (pv: not mapped in the process),
+	 * so hypercall pointers there fault. */
+	uint64_t ram_floor;
+
 	/* Hypercall features that depend on the platform. */
 	bool upcall_vector;          /* HVMOP_set_evtchn_upcall_vector */
 	/* CALLBACKOP_register(event) (address 0: unregister), address
@@ -82,7 +87,10 @@ struct platform_ops {
 				  uint16_t flags);
 };
 
+struct event_base;
+
 extern const struct platform_ops platform_pvh;
+extern const struct platform_ops platform_pv;
 
 /* Probes every platform and logs which exist (main's table). */
 int platform_host_init(void);
@@ -92,6 +100,9 @@ const struct platform_ops *platform_get(uint32_t type, int *err);
 uint32_t platform_types(void); /* PVX_TYPE_BIT of each usable type */
 /* Why a type is not usable ("" when it is). */
 const char *platform_why(uint32_t type);
+/* The main loop, for platforms that watch fds there (NULL in tests). */
+void platform_set_loop(struct event_base *base);
+struct event_base *platform_loop(void);
 /* For tests: replace the table (NULL restores the built-in one). */
 void platform_set_table(const struct platform_ops *const *table, uint32_t usable);
 

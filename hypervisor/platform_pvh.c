@@ -118,6 +118,7 @@ static int pvh_guest_mode(struct vcpu *v, struct gva_mode *m)
 const struct platform_ops platform_pvh = {
 	.name = "pvh",
 	.type = PVX_TYPE_PVH,
+	.xen_caps = "hvm-3.0-x86_64",
 	.host_init = pvh_host_init,
 	.host_exit = pvh_host_exit,
 	.dom_create = pvh_dom_create,

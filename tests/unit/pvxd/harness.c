@@ -145,6 +145,7 @@ static int f_set_event_callback(struct vcpu *v, uint64_t address, uint16_t flags
 const struct platform_ops fake_platform = {
 	.name = "fake",
 	.type = PVX_TYPE_PVH,
+	.xen_caps = "hvm-3.0-x86_64",
 	.dom_create = f_dom_create,
 	.dom_destroy = f_dom_destroy,
 	.dom_start = f_dom_start,
