@@ -309,6 +309,8 @@ void dom_info(struct domain *d, struct pvx_ctl_dominfo *out)
 	out->vcpus_online = out->state == PVX_DOM_RUNNING ? d->nr_vcpus : 0;
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		out->cpu_time_ns += vcpu_cpu_ns(&d->vcpus[i]);
+	if (d->plat->guest_cpu_ns)
+		out->cpu_time_ns += d->plat->guest_cpu_ns(d);
 	out->create_time_ns = d->create_real_ns;
 }
 

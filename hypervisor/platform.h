@@ -57,6 +57,9 @@ struct platform_ops {
 	/* Puts pvxd's shared_info page at gpa outside RAM (0 = remove). */
 	int (*map_xpage)(struct domain *d, uint64_t gpa);
 	uint32_t (*tsc_khz)(struct domain *d); /* 0: unknown */
+	/* CPU time the guest used outside pvxd's vCPU threads (pv: its
+	 * process), for dominfo; NULL = none. */
+	uint64_t (*guest_cpu_ns)(struct domain *d);
 
 	int (*vcpu_init)(struct vcpu *v);
 	void (*vcpu_dispose)(struct vcpu *v);  /* idempotent */

@@ -116,11 +116,25 @@ int vcpu_start(struct vcpu *v)
 	return r;
 }
 
+/* Kicks again every 50 ms while the thread runs on: a kick can land
+ * just before the thread blocks and be lost (platform_pv_vcpu.c). */
 void vcpu_join(struct vcpu *v)
 {
 	if (!v->thread_started)
 		return;
-	pthread_join(v->thread, NULL);
+	for (;;) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 50000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_timedjoin_np(v->thread, NULL, &ts) != ETIMEDOUT)
+			break;
+		vcpu_kick(v);
+	}
 	v->thread_started = false;
 }
 
