@@ -18,7 +18,7 @@
 
 static const struct platform_ops *const builtin[PVX_TYPE_COUNT] = {
 	[PVX_TYPE_PVH] = &platform_pvh,
-	[PVX_TYPE_PV]  = NULL, /* platform_pv.c needs pvproc */
+	[PVX_TYPE_PV]  = &platform_pv,
 };
 
 static const char *const type_name[PVX_TYPE_COUNT] = {

@@ -50,5 +50,6 @@ Suite *make_textring_suite(void);
 Suite *make_xtime_suite(void);
 Suite *make_sched_suite(void);
 Suite *make_platform_suite(void);
+Suite *make_platform_pv_suite(void);
 
 #endif
