@@ -64,6 +64,8 @@ int ctl_check_create(const struct pvx_ctl_create_req *req, uint64_t host_kib)
 		return -EINVAL;
 	if (req->flags || req->max_grant_frames > 1024)
 		return -EINVAL;
+	if (req->type >= PVX_TYPE_COUNT)
+		return -EINVAL;
 	if (max > PVX_RAM_MAX / 1024 || (host_kib && req->mem_kib > host_kib))
 		return -ENOMEM;
 	return 0;

@@ -16,6 +16,7 @@
 #include "evtchn.h"
 #include "gnttab_ctl.h"
 #include "kvm.h"
+#include "platform.h"
 #include "pvxd.h"
 
 static uint64_t meminfo_kib(const char *key)
@@ -34,6 +35,26 @@ static uint64_t meminfo_kib(const char *key)
 	return v;
 }
 
+/* Xen's xen_caps names: "xen-3.0-x86_64" is 64-bit PV, "hvm-3.0-x86_64"
+ * HVM (here PVH). Without pvh in types, the kvm field is why KVM is
+ * missing ("cannot open /dev/kvm: No such file or directory"). */
+static void hello_platforms(struct pvx_ctl_hello_rsp *h)
+{
+	uint32_t types = platform_types();
+	bool pv = types & PVX_TYPE_BIT(PVX_TYPE_PV);
+	bool pvh = types & PVX_TYPE_BIT(PVX_TYPE_PVH);
+
+	h->types = types;
+	snprintf(h->caps, sizeof(h->caps), "%s%s%s", pv ? "xen-3.0-x86_64" : "",
+		 pv && pvh ? " " : "", pvh ? "hvm-3.0-x86_64 pvh" : "");
+	if (types & PVX_TYPE_BIT(PVX_TYPE_PVH))
+		snprintf(h->kvm, sizeof(h->kvm), "kvm api %d%s",
+			 kvm_host.api_version,
+			 kvm_host.msr_filter ? ", msr filter" : "");
+	else
+		snprintf(h->kvm, sizeof(h->kvm), "%s", platform_why(PVX_TYPE_PVH));
+}
+
 static int op_hello(struct ctl_req *rq, struct ctl_reply *rep)
 {
 	struct pvx_ctl_hello_rsp *h = (void *)rep->buf;
@@ -49,9 +70,7 @@ static int op_hello(struct ctl_req *rq, struct ctl_reply *rep)
 	h->nr_cpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
 	h->pid = (uint32_t)getpid();
 	snprintf(h->extraversion, sizeof(h->extraversion), "%s", PVX_XEN_EXTRAVERSION);
-	snprintf(h->caps, sizeof(h->caps), "hvm-3.0-x86_64 pvh");
-	snprintf(h->kvm, sizeof(h->kvm), "kvm api %d%s", kvm_host.api_version,
-		 kvm_host.msr_filter ? ", msr filter" : "");
+	hello_platforms(h);
 	rep->len = sizeof(*h);
 	return 0;
 }

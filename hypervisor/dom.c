@@ -2,7 +2,8 @@
  * dom: the domain table, creation and destruction (locking in dom.h).
  *
  * Creation builds everything while the domain is invisible, then
- * publishes it: VM and memory, vCPUs (with their threads parked, since a
+ * publishes it: memory and execution context (the domain's platform,
+ * chosen by its type), vCPUs (with their threads parked, since a
  * domain is created paused), event-channel table, timers. Destruction is
  * the same list in reverse, after the vCPU threads have been joined, so
  * no thread can touch what is being freed.
@@ -20,7 +21,6 @@
 #include "pvxd.h"
 #include "timer.h"
 #include "vcpu.h"
-#include "vm_pool.h"
 #include "xtime.h"
 
 #define CONSOLE_FILE_RATE  (64 * 1024)  /* see dom_console_write */
@@ -87,7 +87,10 @@ void dom_event_post(struct domain *d)
 
 static void setup_view(struct domain *d)
 {
-	d->view.r[0] = (struct gmem_region){ 0, d->vm.ram_bytes, d->vm.mem };
+	uint64_t floor = d->plat->ram_floor;
+
+	d->view.r[0] = (struct gmem_region){ floor, d->vm.ram_bytes - floor,
+					     d->vm.mem + floor };
 	d->view.r[1] = (struct gmem_region){ PVX_SPECIAL_GPA,
 		PVX_SPECIAL_PAGES * PVX_PAGE_SIZE, d->vm.special };
 	d->view.n = 2;
@@ -122,13 +125,16 @@ static void dispose_vcpus(struct domain *d)
 	d->vcpus = NULL;
 }
 
-static struct domain *dom_alloc(const struct pvx_ctl_create_req *req, int32_t id)
+static struct domain *dom_alloc(const struct pvx_ctl_create_req *req, int32_t id,
+				const struct platform_ops *plat)
 {
 	struct domain *d = calloc(1, sizeof(*d));
 
 	if (!d)
 		return NULL;
 	d->domid = id;
+	d->type = req->type;
+	d->plat = plat;
 	memcpy(d->name, req->name, PVX_NAME_MAX);
 	memcpy(d->uuid, req->uuid, sizeof(d->uuid));
 	pthread_mutex_init(&d->lock, NULL);
@@ -149,29 +155,16 @@ static struct domain *dom_alloc(const struct pvx_ctl_create_req *req, int32_t id
 	return d;
 }
 
-static void vm_free_cb(void *arg)
-{
-	vm_dispose(arg);
-	free(arg);
-}
-
 /*
- * Frees d. The VM itself (its fd, the last reference, whose close waits
- * for RCU grace periods) and the guest memory go to the reaper when
- * `async`; everything pvxd allocated is freed here, so the heap does
- * not grow with the reaper's backlog.
+ * Frees d. The platform may finish releasing the execution context and
+ * the guest memory on another thread when `async` (pvh: the VM's close
+ * waits for RCU grace periods); everything else pvxd allocated is freed
+ * here, so the heap does not grow with a backlog.
  */
 static void dom_free(struct domain *d, bool async)
 {
-	struct vm *vm = async ? malloc(sizeof(*vm)) : NULL;
-
 	dispose_vcpus(d);
-	if (vm) {
-		*vm = d->vm;
-		vm_pool_reap(vm_free_cb, vm);
-	} else {
-		vm_dispose(&d->vm);
-	}
+	d->plat->dom_destroy(d, async);
 	textring_dispose(&d->log);
 	free(d->released);
 	pthread_cond_destroy(&d->cond);
@@ -193,7 +186,6 @@ static int start_threads(struct domain *d)
 
 static int dom_build(struct domain *d)
 {
-	uint64_t ram = d->nr_pages * PVX_PAGE_SIZE;
 	int r;
 
 	r = textring_init(&d->log, PVX_DOM_LOG_BYTES);
@@ -202,7 +194,7 @@ static int dom_build(struct domain *d)
 	d->released = calloc(d->nr_pages / 8 + 1, 1);
 	if (!d->released)
 		return -ENOMEM;
-	r = vm_create(&d->vm, d->domid, ram);
+	r = d->plat->dom_create(d);
 	if (r < 0)
 		return r;
 	setup_view(d);
@@ -220,12 +212,17 @@ static int dom_build(struct domain *d)
 int dom_create(const struct pvx_ctl_create_req *req, struct domain **out)
 {
 	struct domain *d;
-	int32_t id = alloc_domid();
+	const struct platform_ops *plat;
+	int32_t id;
 	int r;
 
+	plat = platform_get(req->type, &r);
+	if (!plat)
+		return r;
+	id = alloc_domid();
 	if (id < 0)
 		return id;
-	d = dom_alloc(req, id);
+	d = dom_alloc(req, id, plat);
 	if (!d)
 		return -ENOMEM;
 	r = dom_build(d);
@@ -240,8 +237,8 @@ int dom_create(const struct pvx_ctl_create_req *req, struct domain **out)
 	xtime_update_all(d);
 	table[id] = d;
 	nr_domains++;
-	dlog(d, LOG_INFO, "created '%s', %llu KiB, %u vCPUs", d->name,
-		 (unsigned long long)req->mem_kib, d->nr_vcpus);
+	dlog(d, LOG_INFO, "created '%s', %s, %llu KiB, %u vCPUs", d->name,
+		 d->plat->name, (unsigned long long)req->mem_kib, d->nr_vcpus);
 	dom_event_post(d);
 	*out = d;
 	return 0;
@@ -299,6 +296,7 @@ void dom_info(struct domain *d, struct pvx_ctl_dominfo *out)
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&d->lock);
 	out->domid = d->domid;
+	out->type = d->type;
 	out->state = d->state;
 	out->shutdown_reason = d->shutdown_reason;
 	out->shutdown_code = d->shutdown_code;
@@ -311,6 +309,8 @@ void dom_info(struct domain *d, struct pvx_ctl_dominfo *out)
 	out->vcpus_online = out->state == PVX_DOM_RUNNING ? d->nr_vcpus : 0;
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		out->cpu_time_ns += vcpu_cpu_ns(&d->vcpus[i]);
+	if (d->plat->guest_cpu_ns)
+		out->cpu_time_ns += d->plat->guest_cpu_ns(d);
 	out->create_time_ns = d->create_real_ns;
 }
 
@@ -328,7 +328,8 @@ int dom_set_boot(struct domain *d, const struct pvx_ctl_boot_req *req)
 	if (state != PVX_DOM_CREATED && state != PVX_DOM_PAUSED)
 		return -EBUSY;
 	/* The thread is parked, so touching its vCPU from here is safe. */
-	return vcpu_set_boot(&d->vcpus[req->vcpu], req->entry, req->start_info_gpa);
+	return d->plat->vcpu_set_boot(&d->vcpus[req->vcpu], req->entry,
+				      req->start_info_gpa);
 }
 
 /*

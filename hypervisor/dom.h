@@ -1,7 +1,9 @@
 /*
  * dom: domains and their vCPUs.
  *
- * A domain is one KVM VM (vm.h), its vCPU threads, its Xen state
+ * A domain is its memory (the memfd of vm.h), an execution context
+ * from its platform (platform.h: a KVM VM, or a sandboxed process), its
+ * vCPU threads, its Xen state
  * (HVM params, shared_info placement, per-vCPU vcpu_info and upcall
  * vector, timers) and its console log. Domain 0 is Dom0: it has no VM;
  * only its event-channel table exists (evtchn.h).
@@ -10,7 +12,7 @@
  *  - The main thread (libevent loop) creates, pauses, unpauses and
  *    destroys domains and owns the domain table; it is the only writer of
  *    the table, so it reads it without a lock.
- *  - Each vCPU has its own thread running KVM_RUN and the hypercalls of
+ *  - Each vCPU has its own thread running the guest and the hypercalls of
  *    that vCPU. vCPU threads touch only their own domain, except through
  *    the event-channel module, which has its own global lock.
  *  - d->lock guards the run state (state, paused, stopping, dying, parked
@@ -21,7 +23,7 @@
  *    happens under it from any thread.
  *  Lock order: evtchn lock before d->lock.
  *
- * Destroy sets `dying`, kicks every vCPU out of KVM_RUN or a blocking
+ * Destroy sets `dying`, kicks every vCPU out of the guest or a blocking
  * hypercall, joins the threads, closes the domain's event channels
  * (unbinding peers), and only then releases memory and fds.
  */
@@ -41,17 +43,19 @@
 
 #include "gva.h"
 #include "log.h"
+#include "platform.h"
 #include "textring.h"
 #include "vm.h"
 
 struct domain;
 struct event;
+struct pv_dom;
 
 struct vcpu {
 	struct domain *d;
 	unsigned id;
-	int fd;
-	struct kvm_run *run;
+	int fd;                    /* pvh: the KVM vCPU, else -1 */
+	struct kvm_run *run;       /* pvh: its run area, else NULL */
 	pthread_t thread;
 	bool thread_started;
 	clockid_t clock;           /* the thread's CPU clock */
@@ -65,8 +69,8 @@ struct vcpu {
 	/* Event delivery state: under the evtchn lock. */
 	struct vcpu_info *vcpu_info; /* registered area, NULL = legacy slot */
 	uint64_t vcpu_info_gpa;
-	uint8_t upcall_vector;     /* 0 = none */
-	int64_t tsc_offset;        /* guest TSC - host TSC */
+	uint8_t upcall_vector;     /* 0 = none (pvh only) */
+	int64_t tsc_offset;        /* guest TSC - host TSC (0 on pv) */
 	struct ratelimit rl;
 };
 
@@ -75,6 +79,9 @@ struct domain {
 	char name[PVX_NAME_MAX];
 	uint8_t uuid[16];
 	bool privileged;           /* never true for a VM domain today */
+	uint32_t type;             /* enum pvx_dom_type */
+	const struct platform_ops *plat; /* how its vCPUs run (platform.h) */
+	struct pv_dom *pv;         /* the pv platform's state, else NULL */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;

@@ -1,14 +1,15 @@
 /*
- * dom_evtchn: how event channels reach a VM domain's vCPUs.
+ * dom_evtchn: how event channels reach a domain's vCPUs.
  *
  * evtchn.c sets the 2-level bits and calls kick(). We refresh the target
  * vCPU's time record (Xen refreshes it on every upcall; we also do when
- * the port is masked, for guests that poll), inject the
- * vCPU's upcall vector as an MSI to its LAPIC (vCPU id = APIC id) unless
- * the guest masked upcalls in vcpu_info, and wake every vCPU waiting in
- * SCHEDOP_block/poll so it rechecks. Injecting on every kick rather than
- * only on the 0->1 edge of upcall_pending is deliberate: KVM drops an
- * MSI sent to a software-disabled LAPIC, and a pure edge policy would
+ * the port is masked, for guests that poll), have the platform inject
+ * the upcall unless the guest masked upcalls in vcpu_info (pvh: the
+ * vCPU's upcall vector as an MSI to its LAPIC, vCPU id = APIC id; pv:
+ * a signal into the registered callback), and wake every vCPU waiting
+ * in SCHEDOP_block/poll so it rechecks. Injecting on every kick rather
+ * than only on the 0->1 edge of upcall_pending is deliberate: KVM drops
+ * an MSI sent to a software-disabled LAPIC, and a pure edge policy would
  * then never inject again (linux-pvh-abi.md §4.2). Runs under the
  * evtchn lock.
  */
@@ -46,9 +47,8 @@ static void ops_kick(void *opaque, unsigned vcpu, bool upcall)
 		struct vcpu *v = &d->vcpus[vcpu];
 		struct vcpu_info *vi = ops_vcpu_info(d, vcpu);
 
-		if (v->upcall_vector && vi &&
-		    !__atomic_load_n(&vi->evtchn_upcall_mask, __ATOMIC_SEQ_CST))
-			vm_signal_msi(&d->vm, v->id, v->upcall_vector);
+		if (vi && !__atomic_load_n(&vi->evtchn_upcall_mask, __ATOMIC_SEQ_CST))
+			d->plat->inject_upcall(v, vi);
 	}
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		vcpu_wake(&d->vcpus[i]);

@@ -58,8 +58,7 @@ void vcpu_kick(struct vcpu *v)
 {
 	uint64_t one = 1;
 
-	if (v->run)
-		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	v->d->plat->vcpu_kick(v);
 	if (v->thread_started && !pthread_equal(v->thread, pthread_self()))
 		pthread_kill(v->thread, SIGUSR1);
 	if (write(v->wake_fd, &one, sizeof(one)) < 0) {
@@ -84,9 +83,9 @@ bool vcpu_park(struct vcpu *v)
 	bool leave;
 
 	/* Clear the previous kick before looking at the flags: a kicker sets
-	 * its flag before immediate_exit, so either we see the flag now or
-	 * KVM_RUN sees immediate_exit and we come straight back. */
-	__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	 * its flag before the platform's kick (pvh: immediate_exit), so
+	 * either we see the flag now or the next run returns at once. */
+	d->plat->vcpu_kick_ack(v);
 	if (!__atomic_load_n(&d->dying, __ATOMIC_SEQ_CST) &&
 	    !__atomic_load_n(&d->paused, __ATOMIC_SEQ_CST) &&
 	    !__atomic_load_n(&d->stopping, __ATOMIC_SEQ_CST))
@@ -128,6 +127,8 @@ int dom_pause(struct domain *d)
 		__atomic_store_n(&d->paused, true, __ATOMIC_SEQ_CST);
 		d->state = PVX_DOM_PAUSED;
 		pthread_mutex_unlock(&d->lock);
+		if (d->plat->dom_freeze)
+			d->plat->dom_freeze(d);
 		kick_all(d);
 		pthread_mutex_lock(&d->lock);
 		wait_parked(d);
@@ -140,10 +141,26 @@ int dom_pause(struct domain *d)
 	return r;
 }
 
+/* The platform starts (or resumes) the guest before the threads leave
+ * their park; if it cannot, the domain stays paused. */
+static int start_guest(struct domain *d)
+{
+	uint32_t state;
+
+	pthread_mutex_lock(&d->lock);
+	state = d->state;
+	pthread_mutex_unlock(&d->lock);
+	if (state != PVX_DOM_PAUSED && state != PVX_DOM_CREATED)
+		return 0;
+	return d->plat->dom_start ? d->plat->dom_start(d) : 0;
+}
+
 int dom_unpause(struct domain *d)
 {
-	int r = 0;
+	int r = start_guest(d);
 
+	if (r < 0)
+		return r;
 	pthread_mutex_lock(&d->lock);
 	if (d->state == PVX_DOM_PAUSED || d->state == PVX_DOM_CREATED) {
 		d->state = PVX_DOM_RUNNING;
@@ -172,6 +189,8 @@ void dom_shutdown(struct domain *d, int reason, uint32_t code)
 	pthread_cond_broadcast(&d->cond);
 	pthread_mutex_unlock(&d->lock);
 	dlog(d, LOG_INFO, "shutdown, reason %d code %u", reason, code);
+	if (d->plat->dom_freeze)
+		d->plat->dom_freeze(d); /* the guest runs no further */
 	kick_all(d);
 	dom_event_post(d);
 }
@@ -188,6 +207,8 @@ void dom_stop_threads(struct domain *d)
 	__atomic_store_n(&d->dying, true, __ATOMIC_SEQ_CST);
 	pthread_cond_broadcast(&d->cond);
 	pthread_mutex_unlock(&d->lock);
+	if (d->plat->dom_kill)
+		d->plat->dom_kill(d);
 	kick_all(d);
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		vcpu_join(&d->vcpus[i]);

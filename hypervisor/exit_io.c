@@ -19,7 +19,7 @@
 #include "dom.h"
 #include "hcall.h"
 #include "kvm.h"
-#include "vcpu.h"
+#include "platform_pvh.h"
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA  0x71

@@ -16,7 +16,7 @@
 
 #include "dom.h"
 #include "pvxd.h"
-#include "vcpu.h"
+#include "platform_pvh.h"
 
 static int write_hypercall_page(struct vcpu *v, uint64_t value)
 {
@@ -62,7 +62,7 @@ int exit_msr(struct vcpu *v)
 	return 0;
 }
 
-void vcpu_dump_regs(struct vcpu *v, const char *why)
+void pvh_dump_regs(struct vcpu *v, const char *why)
 {
 	struct kvm_regs r;
 	struct kvm_sregs s;

@@ -93,6 +93,8 @@ static long hvm_set_upcall_vector(struct hc_ctx *c, uint64_t arg)
 
 	if (r < 0)
 		return r;
+	if (!c->d->plat->upcall_vector)
+		return -EOPNOTSUPP; /* no LAPIC: pv uses CALLBACKOP_register */
 	if (u.vector < UPCALL_VECTOR_MIN)
 		return -EINVAL;
 	if (u.vcpu >= c->d->nr_vcpus)

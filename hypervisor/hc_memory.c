@@ -37,7 +37,7 @@ static int check_physmap_gpa(const struct domain *d, uint64_t gpfn)
 {
 	uint64_t gpa = gpfn << 12;
 
-	if (gpfn >= (PVX_GPA_LIMIT >> 12))
+	if (gpfn >= (PVX_GPA_LIMIT >> 12) || gpa < d->plat->ram_floor)
 		return -EINVAL;
 	if (gpa < d->vm.ram_bytes)
 		return 0;
@@ -58,7 +58,7 @@ static int place_shinfo(struct domain *d, uint64_t gpa)
 			memcpy(now, old, PVX_PAGE_SIZE);
 		if (d->vm.xpage_gpa) {
 			d->view.n = 2; /* drop the xpage region first */
-			r = vm_map_xpage(&d->vm, 0);
+			r = d->plat->map_xpage(d, 0);
 			if (r < 0)
 				return r;
 		}
@@ -67,7 +67,7 @@ static int place_shinfo(struct domain *d, uint64_t gpa)
 		if (now != old)
 			memcpy(now, old, PVX_PAGE_SIZE);
 		d->view.n = 2;
-		r = vm_map_xpage(&d->vm, gpa);
+		r = d->plat->map_xpage(d, gpa);
 		if (r < 0)
 			return r;
 		d->view.r[2] = (struct gmem_region){ gpa, PVX_PAGE_SIZE, d->vm.xpage };

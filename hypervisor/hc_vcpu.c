@@ -45,6 +45,8 @@ static long vcpu_register_info(struct hc_ctx *c, uint64_t arg)
 	    ri.mfn >= c->d->vm.ram_bytes / PVX_PAGE_SIZE)
 		return -EINVAL;
 	gpa = ri.mfn * PVX_PAGE_SIZE + ri.offset;
+	if (gpa < c->d->plat->ram_floor)
+		return -EINVAL; /* not the guest's memory (pv) */
 	evtchn_lock();
 	if (v->vcpu_info) {
 		evtchn_unlock();

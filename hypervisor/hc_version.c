@@ -9,6 +9,7 @@
  * CMOS; linux-pvh-abi.md §0.4), not hvm_pirqs, not dom0.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <xen/public/features.h>
@@ -53,8 +54,10 @@ static long ver_compile_info(struct hc_ctx *c, uint64_t arg)
 
 static long ver_capabilities(struct hc_ctx *c, uint64_t arg)
 {
-	xen_capabilities_info_t s = "hvm-3.0-x86_64";
+	xen_capabilities_info_t s;
 
+	memset(s, 0, sizeof(s));
+	snprintf(s, sizeof(s), "%s", c->d->plat->xen_caps);
 	return hc_copy_to(c, arg, s, sizeof(s));
 }
 

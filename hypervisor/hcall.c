@@ -7,14 +7,11 @@
  * privileged and hc_privileged only answers -ENOSYS.
  */
 #include <errno.h>
-#include <sys/ioctl.h>
 
-#include <linux/kvm.h>
 #include <xen/public/xen.h>
 
 #include "dom.h"
 #include "hcall.h"
-#include "kvm.h"
 #include "pvxd.h"
 
 const struct hc_entry hc_table[HC_TABLE_SIZE] = {
@@ -25,6 +22,7 @@ const struct hc_entry hc_table[HC_TABLE_SIZE] = {
 	[__HYPERVISOR_console_io]       = { hc_console_io,       HC_ANY },
 	[__HYPERVISOR_vcpu_op]          = { hc_vcpu_op,          HC_ANY },
 	[__HYPERVISOR_sched_op]         = { hc_sched_op,         HC_ANY },
+	[__HYPERVISOR_callback_op]      = { hc_callback_op,      HC_ANY },
 	[__HYPERVISOR_event_channel_op] = { hc_event_channel_op, HC_ANY },
 	[__HYPERVISOR_grant_table_op]   = { hc_grant_table_op,   HC_ANY },
 	[__HYPERVISOR_hvm_op]           = { hc_hvm_op,           HC_ANY },
@@ -83,21 +81,14 @@ long hc_privileged_sub(struct hc_ctx *c, uint64_t arg)
 	return -ENOSYS;
 }
 
+/* The platform says how pointers translate (pvh: the caller's page
+ * tables; pv: GVA = GPA), once per hypercall. */
 static int load_mode(struct hc_ctx *c)
 {
-	struct kvm_sregs s;
-
 	if (c->have_mode)
 		return 0;
-	if (kvm_host.sync_sregs)
-		s = c->v->run->s.regs.sregs; /* KVM stored them at the exit */
-	else if (ioctl(c->v->fd, KVM_GET_SREGS, &s) < 0)
+	if (c->d->plat->guest_mode(c->v, &c->mode) < 0)
 		return -EFAULT;
-	c->mode.cr0 = s.cr0;
-	c->mode.cr3 = s.cr3;
-	c->mode.cr4 = s.cr4;
-	c->mode.efer = s.efer;
-	c->mode.cpl = (s.cs.dpl == 3 || s.ss.dpl == 3) ? 3 : 0;
 	c->have_mode = true;
 	return 0;
 }

@@ -73,6 +73,7 @@ int hc_self_domid(struct hc_ctx *c, uint32_t domid);
 long hc_xen_version(struct hc_ctx *c);
 long hc_console_io(struct hc_ctx *c);
 long hc_sched_op(struct hc_ctx *c);
+long hc_callback_op(struct hc_ctx *c);
 long hc_memory_op(struct hc_ctx *c);
 long hc_hvm_op(struct hc_ctx *c);
 long hc_vcpu_op(struct hc_ctx *c);

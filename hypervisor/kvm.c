@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -28,7 +29,7 @@ static int cap(int which)
 	return r < 0 ? 0 : r;
 }
 
-static int probe_required(void)
+static int probe_required(char *why, size_t len)
 {
 	static const struct { int cap; const char *name; } req[] = {
 		{ KVM_CAP_IRQCHIP, "IRQCHIP" }, { KVM_CAP_PIT2, "PIT2" },
@@ -39,7 +40,7 @@ static int probe_required(void)
 
 	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
 		if (!cap(req[i].cap)) {
-			log_err("kvm: missing capability %s", req[i].name);
+			snprintf(why, len, "KVM lacks capability %s", req[i].name);
 			return -ENOTSUP;
 		}
 	}
@@ -64,34 +65,42 @@ static int load_cpuid(void)
 	return 0;
 }
 
-int kvm_host_init(void)
+int kvm_host_init(char *why, size_t len)
 {
 	int r;
 
 	kvm_host.fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm_host.fd < 0) {
 		r = -errno;
-		log_err("kvm: cannot open /dev/kvm: %s", strerror(-r));
+		snprintf(why, len, "cannot open /dev/kvm: %s", strerror(-r));
 		return r;
 	}
 	kvm_host.api_version = ioctl(kvm_host.fd, KVM_GET_API_VERSION, 0);
+	if (kvm_host.api_version < 0) {
+		r = -errno;
+		snprintf(why, len, "/dev/kvm is not KVM: %s", strerror(-r));
+		goto err_close;
+	}
 	if (kvm_host.api_version != KVM_API_VERSION) {
-		log_err("kvm: API version %d, need %d", kvm_host.api_version,
-			KVM_API_VERSION);
+		snprintf(why, len, "/dev/kvm: API version %d, need %d",
+			 kvm_host.api_version, KVM_API_VERSION);
 		r = -ENOTSUP;
 		goto err_close;
 	}
-	r = probe_required();
+	r = probe_required(why, len);
 	if (r < 0)
 		goto err_close;
 	kvm_host.vcpu_mmap_size = ioctl(kvm_host.fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (kvm_host.vcpu_mmap_size <= 0) {
+		snprintf(why, len, "/dev/kvm: no vCPU mmap size");
 		r = -ENOTSUP;
 		goto err_close;
 	}
 	r = load_cpuid();
-	if (r < 0)
+	if (r < 0) {
+		snprintf(why, len, "KVM_GET_SUPPORTED_CPUID: %s", strerror(-r));
 		goto err_close;
+	}
 	kvm_host.sync_regs = cap(KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_REGS;
 	kvm_host.sync_sregs = cap(KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_SREGS &&
 			      !getenv("PVXD_NO_SYNC_SREGS");

@@ -10,6 +10,7 @@
 #define PVXD_KVM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/kvm.h>
 
 struct kvm_host {
@@ -26,7 +27,8 @@ struct kvm_host {
 
 extern struct kvm_host kvm_host;
 
-int kvm_host_init(void);
+/* 0, or -errno with the reason in why. */
+int kvm_host_init(char *why, size_t len);
 void kvm_host_exit(void);
 /* A copy of the supported CPUID for one vCPU with the Xen leaves added
  * and unrunnable features hidden (cpuid.c). Caller frees. */

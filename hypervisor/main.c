@@ -21,12 +21,11 @@
 #include "dom.h"
 #include "evq.h"
 #include "evtchn.h"
-#include "kvm.h"
 #include "log.h"
+#include "platform.h"
 #include "pvxd.h"
 #include "timer.h"
 #include "vcpu.h"
-#include "vm_pool.h"
 
 static char rundir[2001], logdir[2048], pidfile[2048];
 static struct event_base *base;
@@ -123,6 +122,7 @@ static int loop_init(void)
 			return -ENOMEM;
 	}
 	timer_set_base(base);
+	platform_set_loop(base);
 	return 0;
 }
 
@@ -132,6 +132,7 @@ static void loop_exit(void)
 		if (sig_ev[i])
 			event_free(sig_ev[i]);
 	timer_set_base(NULL);
+	platform_set_loop(NULL);
 	if (base)
 		event_base_free(base);
 	base = NULL;
@@ -156,12 +157,11 @@ struct subsys {
 static const struct subsys subsystems[] = {
 	{ "rundir",   rundir_init,      rundir_exit },
 	{ "logfile",  logfile_init,     log_close_file },
-	{ "kvm",      kvm_host_init,    kvm_host_exit },
+	{ "platforms", platform_host_init, platform_host_exit },
 	{ "signals",  vcpu_signal_init, NULL },
 	{ "evq",      evq_init,         evq_exit },
 	{ "evtchn",   evtchn_init,      evtchn_exit },
 	{ "loop",     loop_init,        loop_exit },
-	{ "vm_pool",  vm_pool_init,     vm_pool_exit },
 	{ "domains",  domains_init,     dom_destroy_all },
 	{ "ctl",      ctl_init,         ctl_stop },
 };

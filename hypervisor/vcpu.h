@@ -1,6 +1,6 @@
 /*
- * vcpu: one KVM vCPU and the thread that runs it (run loop in vcpu.c,
- * exits in exit_*.c).
+ * vcpu: a vCPU's generic part and its thread (vcpu.c); how it executes
+ * is its domain's platform (platform.h).
  */
 #ifndef PVXD_VCPU_H
 #define PVXD_VCPU_H
@@ -15,14 +15,7 @@ int vcpu_start(struct vcpu *v);
 void vcpu_join(struct vcpu *v);
 void vcpu_dispose(struct vcpu *v); /* idempotent; after vcpu_join */
 uint64_t vcpu_cpu_ns(const struct vcpu *v);
-int vcpu_set_boot(struct vcpu *v, uint64_t entry, uint64_t ebx);
-/* Signal used to kick vCPU threads out of KVM_RUN. */
+/* Signal used to kick vCPU threads out of the guest or a blocking wait. */
 int vcpu_signal_init(void);
-
-/* Exit handlers (exit_io.c, exit_msr.c); return 0 or a crash reason. */
-int exit_io(struct vcpu *v);
-int exit_mmio(struct vcpu *v);
-int exit_msr(struct vcpu *v);
-void vcpu_dump_regs(struct vcpu *v, const char *why);
 
 #endif

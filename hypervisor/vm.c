@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -178,9 +179,32 @@ int vm_create(struct vm *vm, int32_t domid, uint64_t ram_bytes)
 	return r;
 }
 
+int vm_mem_create(struct vm *vm, int32_t domid, uint64_t ram_bytes)
+{
+	int r;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->memfd = -1;
+	vm->fd = -1;
+	r = setup_memory(vm, domid, ram_bytes);
+	if (r < 0) {
+		vm_dispose(vm);
+		return r;
+	}
+	vm->special = vm->mem + ram_bytes;
+	return 0;
+}
+
+/* The special pages' own mapping exists only with a KVM VM. */
+static bool special_mapped_apart(const struct vm *vm)
+{
+	return vm->special && (!vm->mem || vm->special < vm->mem ||
+			       vm->special >= vm->mem + vm->mem_size);
+}
+
 void vm_dispose(struct vm *vm)
 {
-	if (vm->special)
+	if (special_mapped_apart(vm))
 		munmap(vm->special, PVX_SPECIAL_PAGES * PVX_PAGE_SIZE);
 	vm->special = NULL;
 	if (vm->mem)

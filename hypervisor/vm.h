@@ -1,5 +1,5 @@
 /*
- * vm: one KVM VM and its memory.
+ * vm: a domain's memory, and the KVM VM of a pvh domain.
  *
  * Memory is one memfd, mapped once into pvxd (MAP_SHARED) and handed to
  * Dom0 tools with PVX_CTL_GET_MEMFD:
@@ -39,6 +39,8 @@ struct vm {
 #define VM_SLOT_XPAGE   2
 
 int vm_create(struct vm *vm, int32_t domid, uint64_t ram_bytes);
+/* The memfd alone, no KVM VM (fd -1); special = mem + ram_bytes. */
+int vm_mem_create(struct vm *vm, int32_t domid, uint64_t ram_bytes);
 void vm_dispose(struct vm *vm); /* idempotent */
 /* Maps the xpage at gpa (outside RAM) or unmaps it (gpa 0). */
 int vm_map_xpage(struct vm *vm, uint64_t gpa);

@@ -1,10 +1,8 @@
 /*
  * xtime: vcpu_time_info and wallclock updates (see xtime.h).
  */
-#include <sys/ioctl.h>
 #include <x86intrin.h>
 
-#include <linux/kvm.h>
 #include <xen/public/xen.h>
 
 #include "dom.h"
@@ -34,9 +32,7 @@ void xtime_scale(uint64_t tsc_hz, uint32_t *mul, int8_t *shift)
 
 void xtime_init(struct domain *d)
 {
-	int khz = d->nr_vcpus ? ioctl(d->vcpus[0].fd, KVM_GET_TSC_KHZ, 0) : -1;
-
-	d->tsc_khz = khz > 0 ? (uint32_t)khz : 0;
+	d->tsc_khz = d->plat->tsc_khz(d);
 	xtime_scale((uint64_t)d->tsc_khz * 1000, &d->tsc_mul, &d->tsc_shift);
 }
 

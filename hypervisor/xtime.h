@@ -4,7 +4,7 @@
  * System time is nanoseconds since the domain was created, on the host's
  * CLOCK_MONOTONIC. Each vCPU's vcpu_time_info pairs a guest TSC stamp
  * with a system time and gives the TSC->ns scale (mul/shift from
- * KVM_GET_TSC_KHZ), with Xen's version protocol: odd while we write.
+ * the platform's TSC frequency), with Xen's version protocol: odd while we write.
  * shared_info's wc_* is the wallclock (UTC) at system time 0.
  *
  * Callers hold the evtchn lock (it guards where vcpu_info lives).

@@ -1,6 +1,7 @@
 /*
  * Fake domains for unit tests (see harness.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -8,12 +9,171 @@
 
 #include "harness.h"
 
+struct fake_plat fake_plat;
+
+#define COUNT(field) __atomic_add_fetch(&fake_plat.field, 1, __ATOMIC_SEQ_CST)
+
+static int f_dom_create(struct domain *d)
+{
+	COUNT(dom_create);
+	if (fake_plat.create_ret)
+		return fake_plat.create_ret;
+	return vm_mem_create(&d->vm, d->domid, d->nr_pages * PVX_PAGE_SIZE);
+}
+
+static void f_dom_destroy(struct domain *d, bool async)
+{
+	(void)async;
+	COUNT(dom_destroy);
+	vm_dispose(&d->vm);
+}
+
+static int f_dom_start(struct domain *d)
+{
+	(void)d;
+	COUNT(dom_start);
+	return fake_plat.start_ret;
+}
+
+static void f_dom_freeze(struct domain *d)
+{
+	(void)d;
+	COUNT(dom_freeze);
+}
+
+static void f_dom_kill(struct domain *d)
+{
+	(void)d;
+	COUNT(dom_kill);
+}
+
+static int f_map_xpage(struct domain *d, uint64_t gpa)
+{
+	(void)d;
+	COUNT(map_xpage);
+	fake_plat.xpage_gpa = gpa;
+	return 0;
+}
+
+static uint32_t f_tsc_khz(struct domain *d)
+{
+	(void)d;
+	return 1000000;
+}
+
+static int f_vcpu_init(struct vcpu *v)
+{
+	(void)v;
+	COUNT(vcpu_init);
+	return 0;
+}
+
+static void f_vcpu_dispose(struct vcpu *v)
+{
+	(void)v;
+	COUNT(vcpu_dispose);
+}
+
+static int f_vcpu_set_boot(struct vcpu *v, uint64_t entry, uint64_t si)
+{
+	(void)v;
+	COUNT(vcpu_set_boot);
+	fake_plat.boot_entry = entry;
+	fake_plat.boot_start_info = si;
+	return 0;
+}
+
+static void f_vcpu_thread_init(struct vcpu *v)
+{
+	(void)v;
+	COUNT(vcpu_thread_init);
+}
+
+/* A guest that exits every millisecond; fails once if asked to. */
+static int f_vcpu_run(struct vcpu *v, char *why, size_t len)
+{
+	const char *crash = __atomic_exchange_n(&fake_plat.run_crash, NULL,
+						__ATOMIC_SEQ_CST);
+
+	(void)v;
+	COUNT(vcpu_run);
+	if (crash) {
+		snprintf(why, len, "%s", crash);
+		return -1;
+	}
+	usleep(1000);
+	return 0;
+}
+
+static void f_vcpu_kick(struct vcpu *v)
+{
+	(void)v;
+	COUNT(vcpu_kick);
+}
+
+static void f_vcpu_kick_ack(struct vcpu *v)
+{
+	(void)v;
+	COUNT(vcpu_kick_ack);
+}
+
+static void f_inject_upcall(struct vcpu *v, struct vcpu_info *vi)
+{
+	(void)vi;
+	COUNT(inject_upcall);
+	fake_plat.upcall_vcpu = v->id;
+}
+
+static int f_guest_mode(struct vcpu *v, struct gva_mode *m)
+{
+	(void)v;
+	COUNT(guest_mode);
+	memset(m, 0, sizeof(*m));
+	m->cr0 = X86_CR0_PE; /* paging off: GVA = GPA */
+	return fake_plat.mode_ret;
+}
+
+static int f_set_event_callback(struct vcpu *v, uint64_t address, uint16_t flags)
+{
+	(void)v;
+	(void)flags;
+	COUNT(set_event_callback);
+	fake_plat.callback = address;
+	return 0;
+}
+
+const struct platform_ops fake_platform = {
+	.name = "fake",
+	.type = PVX_TYPE_PVH,
+	.xen_caps = "hvm-3.0-x86_64",
+	.dom_create = f_dom_create,
+	.dom_destroy = f_dom_destroy,
+	.dom_start = f_dom_start,
+	.dom_freeze = f_dom_freeze,
+	.dom_kill = f_dom_kill,
+	.map_xpage = f_map_xpage,
+	.tsc_khz = f_tsc_khz,
+	.vcpu_init = f_vcpu_init,
+	.vcpu_dispose = f_vcpu_dispose,
+	.vcpu_set_boot = f_vcpu_set_boot,
+	.vcpu_thread_init = f_vcpu_thread_init,
+	.vcpu_run = f_vcpu_run,
+	.vcpu_kick = f_vcpu_kick,
+	.vcpu_kick_ack = f_vcpu_kick_ack,
+	.inject_upcall = f_inject_upcall,
+	.guest_mode = f_guest_mode,
+	.upcall_vector = true,
+	.set_event_callback = f_set_event_callback,
+};
+
 struct domain *fake_dom_new(unsigned nr_vcpus)
 {
 	struct domain *d = calloc(1, sizeof(*d));
 
 	ck_assert_ptr_nonnull(d);
 	d->domid = FAKE_DOMID;
+	d->type = PVX_TYPE_PVH;
+	d->plat = &fake_platform;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->cond, NULL);
 	d->state = PVX_DOM_RUNNING;

@@ -3,6 +3,10 @@
  * whose "guest RAM" is a memfd mapped here (no KVM VM, no vCPU threads),
  * and a hypercall context that sees paging off (GVA = GPA) unless a test
  * installs its own page tables.
+ *
+ * Fake domains run on fake_platform, whose ops only count their calls
+ * (fake_plat) and answer what a test sets there; test_platform.c also
+ * creates real domains on it, with real vCPU threads.
  */
 #ifndef PVXD_TEST_HARNESS_H
 #define PVXD_TEST_HARNESS_H
@@ -14,6 +18,23 @@
 
 #define FAKE_RAM (4u << 20)
 #define FAKE_DOMID 7
+
+struct fake_plat {
+	/* call counts (atomic: vCPU threads call some) */
+	int dom_create, dom_destroy, dom_start, dom_freeze, dom_kill;
+	int map_xpage, vcpu_init, vcpu_dispose, vcpu_set_boot;
+	int vcpu_thread_init, vcpu_run, vcpu_kick, vcpu_kick_ack;
+	int inject_upcall, guest_mode, set_event_callback;
+	/* what the last calls saw */
+	uint64_t xpage_gpa, boot_entry, boot_start_info, callback;
+	unsigned upcall_vcpu;
+	/* answers */
+	int create_ret, start_ret, mode_ret;
+	const char *run_crash;      /* vcpu_run fails once with this reason */
+};
+
+extern struct fake_plat fake_plat;
+extern const struct platform_ops fake_platform;
 
 struct domain *fake_dom_new(unsigned nr_vcpus);
 void fake_dom_free(struct domain *d);
@@ -28,5 +49,7 @@ Suite *make_ctl_msg_suite(void);
 Suite *make_textring_suite(void);
 Suite *make_xtime_suite(void);
 Suite *make_sched_suite(void);
+Suite *make_platform_suite(void);
+Suite *make_platform_pv_suite(void);
 
 #endif

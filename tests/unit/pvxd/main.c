@@ -8,7 +8,8 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		make_hcall_suite, make_evtchn_suite, make_gva_suite,
 		make_ctl_msg_suite, make_textring_suite, make_xtime_suite,
-		make_sched_suite,
+		make_sched_suite, make_platform_suite,
+		make_platform_pv_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;
