@@ -70,16 +70,28 @@ static uint32_t measure_tsc_khz(void)
 	return ns ? (uint32_t)((c1 - c0) * 1000000ull / ns) : 0;
 }
 
-/* The mechanism pvproc relies on: seccomp user notification. */
+/*
+ * The mechanism pvproc relies on: seccomp user notification. Asked of
+ * the kernel's list of filter actions rather than by calling seccomp()
+ * here: pvxd never installs a filter itself (the shim does), and tools
+ * that run pvxd under an emulated kernel interface (valgrind) answer
+ * seccomp() with ENOSYS although the shim's own call would work.
+ */
 static int pv_host_init(char *why, size_t len)
 {
-	struct seccomp_notif_sizes sizes;
+	char avail[256] = "";
+	FILE *f = fopen("/proc/sys/kernel/seccomp/actions_avail", "re");
 
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0) {
-		int e = errno;
-
-		snprintf(why, len, "no seccomp user notification: %s", strerror(e));
-		return -e;
+	if (f) {
+		if (!fgets(avail, sizeof(avail), f))
+			avail[0] = '\0';
+		fclose(f);
+	}
+	if (!strstr(avail, "user_notif")) {
+		snprintf(why, len, "no seccomp user notification (%s)",
+			 f ? "not in /proc/sys/kernel/seccomp/actions_avail" :
+			     "no /proc/sys/kernel/seccomp/actions_avail");
+		return -ENOTSUP;
 	}
 	host_tsc_khz = measure_tsc_khz();
 	log_info("pv: host TSC %u kHz", host_tsc_khz);
@@ -91,11 +103,9 @@ static int pv_dom_create(struct domain *d)
 	struct pv_dom *pv;
 	int r;
 
-	if (d->nr_vcpus != 1) {
-		log_warn("d%d: pv domains have one vCPU for now (%u asked)",
-			 d->domid, d->nr_vcpus);
-		return -EINVAL;
-	}
+	if (d->nr_vcpus > 1)
+		log_info("d%d: pv: vCPU 0 runs; vCPUs 1-%u stay down (one process per domain for now)",
+			 d->domid, d->nr_vcpus - 1);
 	pv = calloc(1, sizeof(*pv));
 	if (!pv)
 		return -ENOMEM;
@@ -182,15 +192,17 @@ void pv_kill(struct domain *d)
 	pthread_mutex_unlock(&pv->lock);
 }
 
+/* Without a pidfd (pvproc.h), the watch looks every 100 ms instead. */
+static const struct timeval exit_poll = { 0, 100000 };
+
 static void exit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct domain *d = arg;
 
-	(void)fd;
 	(void)what;
 	if (pv_notice_exit(d) == 0 && !__atomic_load_n(&d->pv->gone,
 							__ATOMIC_SEQ_CST))
-		event_add(d->pv->exit_ev, NULL); /* not reapable yet: again */
+		event_add(d->pv->exit_ev, fd < 0 ? &exit_poll : NULL); /* again */
 }
 
 static void watch_exit(struct domain *d)
@@ -200,8 +212,10 @@ static void watch_exit(struct domain *d)
 
 	if (!base)
 		return; /* unit tests: the vCPU thread's wait sees it too */
-	pv->exit_ev = event_new(base, pv->proc.pidfd, EV_READ, exit_cb, d);
-	if (!pv->exit_ev || event_add(pv->exit_ev, NULL) < 0)
+	pv->exit_ev = event_new(base, pv->proc.pidfd,
+				pv->proc.pidfd >= 0 ? EV_READ : 0, exit_cb, d);
+	if (!pv->exit_ev ||
+	    event_add(pv->exit_ev, pv->proc.pidfd >= 0 ? NULL : &exit_poll) < 0)
 		dlog(d, LOG_WARN, "pv: cannot watch the process; a death is "
 		     "seen at the next hypercall");
 }
@@ -295,9 +309,13 @@ static uint64_t pv_guest_cpu_ns(struct domain *d)
 	return ns;
 }
 
+/* vCPUs past 0 exist (dominfo, event channels bound to them) but stay
+ * down, as Xen's secondary vCPUs do until the guest brings them up: the
+ * domain's one process runs vCPU 0. */
 static int pv_vcpu_init(struct vcpu *v)
 {
-	return v->id == 0 ? 0 : -EINVAL;
+	(void)v;
+	return 0;
 }
 
 static void pv_vcpu_nop(struct vcpu *v)
@@ -308,13 +326,14 @@ static void pv_vcpu_nop(struct vcpu *v)
 /* Before the kick's SIGUSR1, as immediate_exit on pvh (platform_pv_vcpu.c). */
 static void pv_vcpu_kick(struct vcpu *v)
 {
-	if (v->d->pv)
+	if (v->d->pv && v->id == 0)
 		__atomic_store_n(&v->d->pv->kicked, 1, __ATOMIC_SEQ_CST);
 }
 
 static void pv_vcpu_kick_ack(struct vcpu *v)
 {
-	__atomic_store_n(&v->d->pv->kicked, 0, __ATOMIC_SEQ_CST);
+	if (v->id == 0)
+		__atomic_store_n(&v->d->pv->kicked, 0, __ATOMIC_SEQ_CST);
 }
 
 static bool in_ram(const struct domain *d, uint64_t gpa)
@@ -327,7 +346,7 @@ static int pv_vcpu_set_boot(struct vcpu *v, uint64_t entry, uint64_t start_info)
 	struct pv_dom *pv = v->d->pv;
 	int r = 0;
 
-	if (!in_ram(v->d, entry) || !in_ram(v->d, start_info))
+	if (v->id != 0 || !in_ram(v->d, entry) || !in_ram(v->d, start_info))
 		return -EINVAL;
 	pthread_mutex_lock(&pv->lock);
 	if (pv->spawned) {
@@ -346,6 +365,8 @@ static void pv_inject_upcall(struct vcpu *v, struct vcpu_info *vi)
 {
 	struct pv_dom *pv = v->d->pv;
 
+	if (v->id != 0)
+		return; /* a down vCPU: the event waits in its vcpu_info */
 	pthread_mutex_lock(&pv->lock);
 	if (pv->spawned && !pv->gone && pv->callback) {
 		if (pv->in_hcall) {

@@ -123,6 +123,13 @@ int pv_vcpu_run(struct vcpu *v, char *why, size_t len)
 {
 	struct pv_dom *pv = v->d->pv;
 
+	if (v->id != 0) {
+		/* A vCPU that stays down: wait for a kick (its SIGUSR1 ends
+		 * the poll) or look at the flags again in a second. */
+		(void)poll(NULL, 0, 1000);
+		return 0;
+	}
+
 	if (!__atomic_load_n(&pv->spawned, __ATOMIC_ACQUIRE)) {
 		snprintf(why, len, "pv: vCPU runs without its process");
 		return -1;

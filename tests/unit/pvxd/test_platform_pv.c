@@ -1,5 +1,6 @@
 /*
- * The pv platform's checks that need no guest process: one vCPU only,
+ * The pv platform's checks that need no guest process: vCPUs past 0
+ * exist but stay down (no SET_BOOT for them),
  * boot state and callback above PVX_PV_RAM_FLOOR and inside RAM,
  * shared_info only inside RAM, no upcall vector, GVA = GPA, and an
  * unpause before SET_BOOT refused. Real domains are created on the real
@@ -67,12 +68,19 @@ static long call(struct domain *d, uint64_t nr, uint64_t a0, uint64_t a1)
 	return hcall_dispatch(&c); /* guest_mode from the platform */
 }
 
-START_TEST(one_vcpu_only)
+START_TEST(secondary_vcpus_stay_down)
 {
 	int err;
+	struct domain *d = create(2, &err);
+	struct pvx_ctl_boot_req b = { .vcpu = 1, .entry = 0x100000,
+				      .start_info_gpa = PVX_PV_RAM_FLOOR };
 
-	ck_assert_ptr_null(create(2, &err));
-	ck_assert_int_eq(err, -EINVAL);
+	ck_assert_int_eq(err, 0);
+	ck_assert_uint_eq(d->nr_vcpus, 2);
+	ck_assert_int_eq(dom_set_boot(d, &b), -EINVAL); /* vCPU 1: down */
+	b.vcpu = 0;
+	ck_assert_int_eq(dom_set_boot(d, &b), 0);
+	dom_destroy(d);
 	ck_assert_uint_eq(dom_count(), 0);
 }
 END_TEST
@@ -152,7 +160,7 @@ Suite *make_platform_pv_suite(void)
 	TCase *t = tcase_create("checks");
 
 	tcase_add_checked_fixture(t, setup, teardown);
-	tcase_add_test(t, one_vcpu_only);
+	tcase_add_test(t, secondary_vcpus_stay_down);
 	tcase_add_test(t, boot_state_checks);
 	tcase_add_test(t, hypercalls_that_do_not_apply);
 	tcase_add_test(t, callback_register);
