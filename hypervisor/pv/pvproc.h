@@ -47,7 +47,8 @@ struct pvproc_layout {
 
 struct pvproc {
 	pid_t pid;
-	int pidfd;                  /* readable once the process has exited */
+	int pidfd;                  /* readable once the process has exited;
+				     * -1 where pidfd_open is missing (valgrind) */
 	int notify_fd;              /* the seccomp listener */
 };
 

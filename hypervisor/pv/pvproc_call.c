@@ -25,6 +25,7 @@
 #include <pvx/pv.h>
 
 #include "pvproc.h"
+#include "pvproc_impl.h"
 #include "pvproc_wire.h"
 
 /* Room for a larger struct seccomp_notif from a newer kernel. */
@@ -34,14 +35,14 @@ union notif_buf {
 };
 
 /* True once the process has exited (zombie) or was reaped. */
-static bool gone(const struct pvproc *p)
+static bool gone(struct pvproc *p)
 {
 	siginfo_t si;
 
-	if (p->pidfd < 0)
+	if (!pvproc_running(p))
 		return true;
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+	if (pvproc_waitid(p, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
 		return errno == ECHILD;
 	return si.si_pid != 0;
 }

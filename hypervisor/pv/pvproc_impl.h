@@ -3,7 +3,13 @@
 #define PVXD_PVPROC_IMPL_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include "pvproc.h"
+
+/* Not reaped yet; waitid on the pidfd, or on the pid where the kernel
+ * interface lacks pidfd_open (then a reap clears p->pid). */
+bool pvproc_running(const struct pvproc *p);
+int pvproc_waitid(struct pvproc *p, siginfo_t *si, int options);
 
 void pvproc_pages_set_entry(struct pvproc_pages *pp, uint64_t entry, uint64_t start_info);
 

@@ -1,5 +1,5 @@
 /*
- * A `pv` process's life as pvxd drives it, all through the pidfd (no
+ * A `pv` process's life as pvxd drives it, through the pidfd (no
  * pid reuse race): upcall (the upcall signal, which the trampoline turns
  * into a call of the guest's callback), stop/cont, kill and reap, and the
  * exit reason for the domain's log.
@@ -13,13 +13,37 @@
 #include <unistd.h>
 
 #include "pvproc.h"
+#include "pvproc_impl.h"
 #include "pvproc_wire.h"
+
+/*
+ * Without a pidfd (pidfd_open answered ENOSYS, as under valgrind 3.19)
+ * the pid does the same job safely: the process is our child, and its
+ * pid cannot be reused before we reap it, after which p->pid is 0.
+ */
+bool pvproc_running(const struct pvproc *p)
+{
+	return p->pidfd >= 0 || p->pid > 0;
+}
+
+int pvproc_waitid(struct pvproc *p, siginfo_t *si, int options)
+{
+	int r;
+
+	if (p->pidfd >= 0)
+		return waitid(P_PIDFD, (id_t)p->pidfd, si, options);
+	r = waitid(P_PID, (id_t)p->pid, si, options);
+	if (r == 0 && si->si_pid && !(options & WNOWAIT))
+		p->pid = 0; /* reaped: the pid may be reused from now on */
+	return r;
+}
 
 static int send_sig(struct pvproc *p, int sig)
 {
-	if (p->pidfd < 0)
+	if (!pvproc_running(p))
 		return -ESRCH;
-	if (syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0) < 0)
+	if (p->pidfd >= 0 ? syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0)
+			  : kill(p->pid, sig) < 0)
 		return -errno;
 	return 0;
 }
@@ -43,10 +67,10 @@ void pvproc_kill(struct pvproc *p)
 {
 	siginfo_t si;
 
-	if (p->pidfd < 0)
+	if (!pvproc_running(p))
 		return;
 	send_sig(p, SIGKILL);
-	while (waitid(P_PIDFD, (id_t)p->pidfd, &si, WEXITED) < 0 && errno == EINTR)
+	while (pvproc_waitid(p, &si, WEXITED) < 0 && errno == EINTR)
 		;
 }
 
@@ -67,12 +91,12 @@ int pvproc_exited(struct pvproc *p, char *why, size_t len)
 {
 	siginfo_t si;
 
-	if (p->pidfd < 0) {
+	if (!pvproc_running(p)) {
 		snprintf(why, len, "not running");
 		return 1;
 	}
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG) < 0) {
+	if (pvproc_waitid(p, &si, WEXITED | WNOHANG) < 0) {
 		if (errno != ECHILD)
 			return -errno;
 		snprintf(why, len, "exited (reaped before)");

@@ -65,6 +65,7 @@ bool pvproc_sync_wakeup_active;
 static pthread_once_t shim_once = PTHREAD_ONCE_INIT;
 static int shim_fd = -1;
 static int shim_err;
+static char shim_path[32]; /* /proc/self/fd/N of shim_fd, for execve */
 
 static int shim_write(int fd)
 {
@@ -106,6 +107,7 @@ static void shim_create(void)
 
 		shim_fd = ro < 0 ? -1 : fcntl(ro, F_DUPFD_CLOEXEC, 10);
 		shim_err = shim_fd < 0 ? -errno : 0;
+		snprintf(shim_path, sizeof(shim_path), "/proc/self/fd/%d", shim_fd);
 		if (ro >= 0)
 			close(ro);
 	}
@@ -124,6 +126,8 @@ static void child_exec(int sock)
 	syscall(SYS_close_range, 0, PVPROC_SHIM_SOCK_FD - 1, CLOSE_RANGE_CLOEXEC);
 	syscall(SYS_close_range, PVPROC_SHIM_SOCK_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
 	syscall(SYS_execveat, shim_fd, "", argv, envp, AT_EMPTY_PATH);
+	/* valgrind 3.19 has no execveat: the same file by its path. */
+	execve(shim_path, argv, envp);
 	_exit(127);
 }
 
@@ -231,7 +235,7 @@ int pvproc_spawn(const struct pvproc_layout *l, struct pvproc *p)
 		goto out;
 	}
 	p->pidfd = pidfd_open(p->pid, 0);
-	if (p->pidfd < 0) {
+	if (p->pidfd < 0 && errno != ENOSYS) {
 		err = -errno;
 		kill(p->pid, SIGKILL);
 		waitpid(p->pid, NULL, 0);
