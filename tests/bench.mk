@@ -12,4 +12,5 @@ $(O)/bench/hostbase: $(O)/obj/tests/bench/hostbase.o $(O)/lib/libpvxbench.a
 PROGRAMS += $(O)/bench/hostbase
 
 # Whole-system checks that belong to no single component.
-INTEG_TESTS += tests/integration/daemons-valgrind tests/integration/pvxd-single
+INTEG_TESTS += tests/integration/daemons-valgrind tests/integration/pvxd-single \
+	tests/integration/pv-hostile tests/integration/platforms-mixed
