@@ -18,9 +18,9 @@
 #include <xen/public/version.h>
 
 #include "harness.h"
-#include "../../../hypervisor/evtchn.h"
-#include "../../../hypervisor/platform_pv.h"
-#include "../../../hypervisor/vcpu.h"
+#include "evtchn.h"
+#include "platform_pv.h"
+#include "vcpu.h"
 
 #define ARG 0x30000ull
 
