@@ -9,7 +9,6 @@
 #include "harness.h"
 #include "ctl.h"
 #include "dom.h"
-#include "gnttab_ctl.h"
 
 static struct domain dom;
 static int conn; /* its address is the connection */

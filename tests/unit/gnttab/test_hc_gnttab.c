@@ -12,7 +12,6 @@
 #include "../pvxd/harness.h"
 #include "harness.h"
 #include "gnttab.h"
-#include "gnttab_dom.h"
 
 #define ARG  0x2000ull   /* scratch GPA for op structs */
 #define LIST 0x3000ull   /* scratch GPA for frame lists */

@@ -20,7 +20,6 @@
 #include "ctl.h"
 #include "evtchn.h"
 #include "pvxd.h"
-#include "vcpu.h"
 
 #define ARG 0x3000ull
 

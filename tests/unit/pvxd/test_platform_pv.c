@@ -20,7 +20,6 @@
 #include "harness.h"
 #include "evtchn.h"
 #include "platform_pv.h"
-#include "vcpu.h"
 
 #define ARG 0x30000ull
 
