@@ -25,7 +25,6 @@
 #include "platform.h"
 #include "pvxd.h"
 #include "timer.h"
-#include "vcpu.h"
 
 static char rundir[2001], logdir[2048], pidfile[2048];
 static struct event_base *base;

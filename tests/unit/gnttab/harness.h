@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../../../hypervisor/gnttab.h"
+#include "gnttab.h"
 
 #define HARNESS_PAGES      64
 #define HARNESS_RAM        60

@@ -7,9 +7,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../../../hypervisor/ctl.h"
-#include "../../../hypervisor/dom.h"
-#include "../../../hypervisor/gnttab_ctl.h"
+#include "ctl.h"
+#include "dom.h"
 
 static struct domain dom;
 static int conn; /* its address is the connection */

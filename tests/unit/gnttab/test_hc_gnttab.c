@@ -11,8 +11,7 @@
 
 #include "../pvxd/harness.h"
 #include "harness.h"
-#include "../../../hypervisor/gnttab.h"
-#include "../../../hypervisor/gnttab_dom.h"
+#include "gnttab.h"
 
 #define ARG  0x2000ull   /* scratch GPA for op structs */
 #define LIST 0x3000ull   /* scratch GPA for frame lists */

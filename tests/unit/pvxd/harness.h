@@ -13,8 +13,8 @@
 
 #include <check.h>
 
-#include "../../../hypervisor/dom.h"
-#include "../../../hypervisor/hcall.h"
+#include "dom.h"
+#include "hcall.h"
 
 #define FAKE_RAM (4u << 20)
 #define FAKE_DOMID 7

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../../../hypervisor/ctl.h"
+#include "ctl.h"
 
 static uint8_t buf[sizeof(struct pvx_ctl_hdr) + 256];
 

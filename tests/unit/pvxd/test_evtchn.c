@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "../../../hypervisor/evtchn.h"
+#include "evtchn.h"
 
 struct fake {
 	struct shared_info si;

@@ -13,8 +13,8 @@
 #include <xen/public/version.h>
 
 #include "harness.h"
-#include "../../../hypervisor/evtchn.h"
-#include "../../../hypervisor/pvxd.h"
+#include "evtchn.h"
+#include "pvxd.h"
 
 #define ARG 0x2000ull  /* a scratch GPA (= GVA, paging off) */
 

@@ -17,10 +17,9 @@
 #include <xen/public/version.h>
 
 #include "harness.h"
-#include "../../../hypervisor/ctl.h"
-#include "../../../hypervisor/evtchn.h"
-#include "../../../hypervisor/pvxd.h"
-#include "../../../hypervisor/vcpu.h"
+#include "ctl.h"
+#include "evtchn.h"
+#include "pvxd.h"
 
 #define ARG 0x3000ull
 

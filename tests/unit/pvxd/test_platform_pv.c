@@ -18,9 +18,8 @@
 #include <xen/public/version.h>
 
 #include "harness.h"
-#include "../../../hypervisor/evtchn.h"
-#include "../../../hypervisor/platform_pv.h"
-#include "../../../hypervisor/vcpu.h"
+#include "evtchn.h"
+#include "platform_pv.h"
 
 #define ARG 0x30000ull
 

@@ -9,7 +9,7 @@
 #include <xen/public/sched.h>
 
 #include "harness.h"
-#include "../../../hypervisor/evtchn.h"
+#include "evtchn.h"
 
 #define ARG   0x3000ull
 #define PORTS 0x3100ull

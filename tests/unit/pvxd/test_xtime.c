@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../../../hypervisor/evtchn.h"
-#include "../../../hypervisor/xtime.h"
+#include "evtchn.h"
+#include "xtime.h"
 
 /* What a guest computes: ((delta << shift) * mul) >> 32. */
 static uint64_t scale(uint64_t delta, uint32_t mul, int8_t shift)

@@ -11,7 +11,6 @@
  */
 #include "dom.h"
 #include "gnttab.h"
-#include "gnttab_dom.h"
 #include "pvxd.h"
 
 #define SPECIAL_GFN (PVX_SPECIAL_GPA / PVX_PAGE_SIZE)

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "dom.h"
-#include "vcpu.h"
 
 #define PAUSE_REKICK_NS 50000000ull
 

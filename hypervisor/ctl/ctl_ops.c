@@ -14,7 +14,6 @@
 #include "ctl.h"
 #include "dom.h"
 #include "evtchn.h"
-#include "gnttab_ctl.h"
 #include "kvm.h"
 #include "platform.h"
 #include "pvxd.h"

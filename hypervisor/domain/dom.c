@@ -17,10 +17,9 @@
 #include "dom.h"
 #include "evq.h"
 #include "evtchn.h"
-#include "gnttab_dom.h"
+#include "gnttab.h"
 #include "pvxd.h"
 #include "timer.h"
-#include "vcpu.h"
 #include "xtime.h"
 
 #define CONSOLE_FILE_RATE  (64 * 1024)  /* see dom_console_write */

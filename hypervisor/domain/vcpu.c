@@ -21,7 +21,6 @@
 
 #include "dom.h"
 #include "platform.h"
-#include "vcpu.h"
 
 static void kick_handler(int sig)
 {

@@ -80,4 +80,9 @@ int ctl_conn_del_port(struct ctl_conn *c, uint32_t port);
 /* domid < 0: every domain's events; else that domain's only. */
 void ctl_conn_subscribe(struct ctl_conn *c, int32_t domid);
 
+/* Handlers of PVX_CTL_GNTTAB_MAP / UNMAP / COPY (gnttab/gnttab_ctl.c). */
+int gnttab_ctl_map(struct ctl_req *rq, struct ctl_reply *rep);
+int gnttab_ctl_unmap(struct ctl_req *rq, struct ctl_reply *rep);
+int gnttab_ctl_copy(struct ctl_req *rq, struct ctl_reply *rep);
+
 #endif

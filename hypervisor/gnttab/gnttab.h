@@ -121,4 +121,13 @@ int16_t gnttab_copy(domid_t caller, const struct gnttab_copy_side *src,
 /* Test and debug view of a domain's pins on ref. */
 int gnttab_pins(domid_t dom, grant_ref_t ref, uint32_t *ro, uint32_t *rw);
 
+/*
+ * A VM domain's grant table (gnttab_dom.c, the glue over the pure module
+ * above). Attached when the domain is built, detached on destroy after
+ * its vCPU threads are joined and before its memory is freed.
+ */
+struct domain;
+int gnttab_dom_attach(struct domain *d);
+void gnttab_dom_detach(struct domain *d);  /* idempotent */
+
 #endif

@@ -146,6 +146,18 @@ void dom_crash(struct domain *d, const char *why);
 /* Appends guest console text to the domain log (and pvxd.log). */
 void dom_console_write(struct domain *d, const char *text, size_t len);
 
+/*
+ * A vCPU's generic part and its thread (vcpu.c); how it executes is its
+ * domain's platform (platform.h).
+ */
+int vcpu_init(struct vcpu *v, struct domain *d, unsigned id);
+int vcpu_start(struct vcpu *v);
+void vcpu_join(struct vcpu *v);
+void vcpu_dispose(struct vcpu *v); /* idempotent; after vcpu_join */
+uint64_t vcpu_cpu_ns(const struct vcpu *v);
+/* Signal used to kick vCPU threads out of the guest or a blocking wait. */
+int vcpu_signal_init(void);
+
 /* vCPU run control, used by vcpu.c and hypercalls. */
 void vcpu_kick(struct vcpu *v);
 /* Parks while paused; returns true when the thread must exit. */

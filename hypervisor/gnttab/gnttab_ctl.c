@@ -14,7 +14,6 @@
 #include "ctl.h"
 #include "dom.h"
 #include "gnttab.h"
-#include "gnttab_ctl.h"
 #include "pvxd.h"
 
 static int check_count(uint32_t count)
