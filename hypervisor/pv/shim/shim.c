@@ -136,7 +136,7 @@ static void setup_signals(uint64_t tr)
 {
 	struct k_sigaction dfl = { 0, 0, 0, 0 };
 	struct k_sigaction up = {
-		(void *)(tr + PVPROC_TR_UPCALL), K_SA_SIGINFO | K_SA_RESTORER,
+		(void *)(tr + PVPROC_TR_UPCALL), K_SA_SIGINFO | K_SA_RESTORER | K_SA_RESTART,
 		(void *)(tr + PVPROC_TR_RESTORER), ~0ull,
 	};
 

@@ -73,6 +73,7 @@ struct k_rlimit {
 #define K_SCM_RIGHTS   1
 #define K_SA_SIGINFO   0x00000004ul
 #define K_SA_RESTORER  0x04000000ul
+#define K_SA_RESTART   0x10000000ul
 #define K_SIG_SETMASK  2
 
 void *memset(void *d, int c, size_t n);
