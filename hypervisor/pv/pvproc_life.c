@@ -40,12 +40,13 @@ int pvproc_waitid(struct pvproc *p, siginfo_t *si, int options)
 
 static int send_sig(struct pvproc *p, int sig)
 {
+	long r;
+
 	if (!pvproc_running(p))
 		return -ESRCH;
-	if (p->pidfd >= 0 ? syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0)
-			  : kill(p->pid, sig) < 0)
-		return -errno;
-	return 0;
+	r = p->pidfd >= 0 ? syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0)
+			  : kill(p->pid, sig);
+	return r < 0 ? -errno : 0;
 }
 
 int pvproc_upcall(struct pvproc *p)
