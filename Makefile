@@ -14,9 +14,12 @@ GO := out
 SANITIZE ?= 0
 
 HOST_CC ?= gcc
+# Each driver class (pv-drivers/CLASS/) keeps its contract header at its top.
+DRIVER_INCLUDES := $(patsubst %/,-I%,$(sort $(dir $(wildcard pv-drivers/*/*.h))))
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -fno-common \
-	-Ihypervisor/include -Ipv-drivers/include -Ixenbus/include -Idom0-tools/include
+	-Ihypervisor/include -Ipv-drivers/include $(DRIVER_INCLUDES) -Ixenbus/include \
+	-Idom0-tools/include
 HOST_LDFLAGS :=
 ifeq ($(SANITIZE),1)
 HOST_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -29,7 +32,7 @@ endif
 GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-common -nostdlib \
 	-mno-red-zone -mgeneral-regs-only -mcmodel=kernel -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -Ihypervisor/include \
-	-Ipv-drivers/include -Iguest/include
+	-Ipv-drivers/include $(DRIVER_INCLUDES) -Iguest/include
 NASM := nasm
 
 LIBEVENT_LIBS := $(shell pkg-config --libs libevent 2>/dev/null || echo -levent)
@@ -48,7 +51,8 @@ all: build-all
 include build/rules.mk
 # Guest fragments come last: driver fragments add frontends to
 # MINIOS_EXTRA_C before guest/minios.mk reads it.
-include $(sort $(wildcard hypervisor/*.mk xenbus/*.mk pv-drivers/*.mk dom0-tools/*.mk tests/*.mk))
+include $(sort $(wildcard hypervisor/*.mk xenbus/*.mk pv-drivers/*.mk pv-drivers/*/*.mk \
+	dom0-tools/*.mk tests/*.mk))
 include $(sort $(wildcard guest/*.mk))
 
 build-all: $(PROGRAMS) $(GUESTS) $(UNIT_TESTS)

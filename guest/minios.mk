@@ -9,7 +9,7 @@
 # GUEST_CFLAGS' -mcmodel=kernel is kept: it emits sign-extended 32-bit
 # absolute addresses, which are valid for an image below 2 GiB too.
 #
-# Code built into minios from elsewhere (e.g. pv-drivers/front/): append
+# Code built into minios from elsewhere (e.g. pv-drivers/blk/front/): append
 # its .c files to MINIOS_EXTRA_C in your own fragment (pv-drivers/*.mk is
 # included before this one) and they are compiled and linked in.
 

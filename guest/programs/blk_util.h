@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "../front/blkfront.h"
+#include "../../pv-drivers/blk/front/blkfront.h"
 
 #define BLK_BUF_BYTES (4u << 20)
 extern uint8_t blk_buf[BLK_BUF_BYTES];

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../pv-drivers/back/blk/blkback.h"
+#include "../../pv-drivers/blk/back/blkback.h"
 
 #define FILE_BYTES (64u << 20)
 #define PAGES 1024

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../../../pv-drivers/back/blk/blkback.h"
+#include "../../../pv-drivers/blk/back/blkback.h"
 
 Suite *make_validate_suite(void);
 Suite *make_gnt_suite(void);

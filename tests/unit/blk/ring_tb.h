@@ -1,6 +1,6 @@
 /*
  * The ring test bench shared by test_ring.c and test_ring_inline.c: a
- * frontend built from pvx/blkif.h in this process, the real backend ring
+ * frontend built from blkif.h in this process, the real backend ring
  * code, the real io_uring engine on a temp file, and the fake grant
  * mapper.
  */

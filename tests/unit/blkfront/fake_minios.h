@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "../../../guest/front/blkfront.h"
+#include "../../../pv-drivers/blk/front/blkfront.h"
 
 void fake_reset(void);
 void fake_set(const char *path, const char *val);

@@ -1,6 +1,6 @@
 /*
  * minios blkfront's half of the XenbusState handshake, on the host: the
- * real guest/front/blkfront.c against a faked xenstore and a scripted
+ * real pv-drivers/blk/front/blkfront.c against a faked xenstore and a scripted
  * backend. Covers the keys it publishes (single and multi-page rings,
  * features on and off), transaction retries, and the backend stalling,
  * closing or vanishing in each state the frontend waits in.

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
-#include <pvx/blkif.h>
+#include <blkif.h>
 #include <xen/public/io/xenbus.h>
 
 /* ---- validate.c ---------------------------------------------------------- */

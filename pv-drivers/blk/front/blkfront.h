@@ -1,5 +1,5 @@
 /*
- * minios blkfront: the guest side of the block protocol (pvx/blkif.h).
+ * minios blkfront: the guest side of the block protocol (blkif.h).
  *
  * blkfront_list finds device/vbd/<id>; blkfront_open runs the frontend's
  * half of the handshake (wait for the backend's InitWait, read its
@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #include <minios/ringfront.h>
-#include <pvx/blkif.h>
+#include <blkif.h>
 
 #define BLKFRONT_MAX_SLOTS 128   /* ring of up to 4 pages */
 #define BLKFRONT_MAX_SEGS  256   /* 1 MiB per request with indirect segments */
