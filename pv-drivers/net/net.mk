@@ -42,3 +42,9 @@ $(O)/tests/fuzz-netif: $(O)/obj/tests/fuzz/fuzz_netif_standalone.o $(O)/lib/libp
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 PROGRAMS += $(O)/tests/fuzz-netif
+
+# The engine's own per-packet cost, no guest (tests/bench/net_backend.c).
+$(O)/tests/net-backend-bench: $(O)/obj/tests/bench/net_backend.o $(O)/lib/libpvxnetback.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+PROGRAMS += $(O)/tests/net-backend-bench
