@@ -220,6 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.feat.no_csum_offload = feat & 2;
 	if (netback_queue_init(&q, &cfg) < 0)
 		abort();
+	q.poll_ns = feat & 4 ? 1000000000ull : 0; /* unarmed polling windows too */
 	for (unsigned i = 0; i < 4096 && z.n > 0; i++)
 		step(&z, &q, txs, rxs, &txp, &rxp);
 	netback_tx_kick(&q, 1000);
