@@ -200,7 +200,8 @@ struct netback_stats {
 struct netback_features {
 	bool sg;                /* F/feature-sg: rx frames may span slots */
 	bool no_csum_offload;   /* F/feature-no-csum-offload: fill rx checksums */
-	bool rx_notify;         /* F/feature-rx-notify (Linux always sets it) */
+	bool rx_notify;         /* F/feature-rx-notify (Linux always sets it);
+				 * informational: netback_rx_arm is what asks */
 };
 
 enum netback_dir { NETBACK_DIR_TX, NETBACK_DIR_RX };
@@ -263,7 +264,7 @@ struct netback_queue_cfg {
 
 /* 0, -EINVAL, -ENOMEM. The rings stay the caller's (unmap after dispose). */
 int netback_queue_init(struct netback_queue *q, const struct netback_queue_cfg *cfg);
-/* Frees the scratch; maps nothing is left behind (every pass unmaps). */
+/* Frees the scratch. No grant is left mapped (every pass unmaps its own). */
 void netback_queue_dispose(struct netback_queue *q);
 /* CLOCK_MONOTONIC in ns (the poll window). */
 uint64_t netback_now_ns(void);
