@@ -56,14 +56,6 @@ static int if_up(const char *name)
 	return sock_ioctl(SIOCSIFFLAGS, &ifr);
 }
 
-int nb_bridge_has_port(const char *bridge, const char *ifname)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/brif/%s", bridge, ifname);
-	return access(path, F_OK) == 0;
-}
-
 static int bridge_attach(const struct nb_vif_cfg *c, const char *lp)
 {
 	struct ifreq ifr = { 0 };
@@ -85,13 +77,11 @@ static int bridge_attach(const struct nb_vif_cfg *c, const char *lp)
 		pvx_log_err("%s: cannot bring bridge %s up: %s", lp, name, strerror(-rc));
 		return rc;
 	}
-	if (nb_bridge_has_port(name, c->vifname))
-		return 0;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	ifr.ifr_ifindex = (int)if_nametoindex(c->vifname);
 	rc = ifr.ifr_ifindex ? sock_ioctl(SIOCBRADDIF, &ifr) : -ENODEV;
-	if (rc == -EBUSY && nb_bridge_has_port(name, c->vifname))
-		rc = 0;
+	if (rc == -EBUSY)
+		rc = 0; /* a port already: ours, surviving a restart (tap.c) */
 	if (rc < 0)
 		pvx_log_err("%s: cannot add %s to bridge %s: %s (is %s a bridge?)", lp,
 			    c->vifname, name, strerror(-rc), name);

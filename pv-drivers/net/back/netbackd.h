@@ -123,7 +123,6 @@ bool nb_tap_exists(const char *name);
 
 /* attach.c: bridge and route attachment (the vif-bridge / vif-route roles). */
 int nb_attach(const struct nb_vif_cfg *cfg, const char *log_prefix);
-int nb_bridge_has_port(const char *bridge, const char *ifname);
 
 /* vif.c: the handshake's actions. */
 void nb_vif_update(struct nb_vif *v);           /* may free v */

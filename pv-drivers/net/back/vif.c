@@ -184,15 +184,21 @@ static void log_stats(struct nb_vif *v)
 		     (unsigned long long)s->notify_in, (unsigned long long)s->notify_out);
 }
 
-static bool domain_exists(struct nb_vif *v)
+static bool node_exists(struct netbackd *d, const char *path)
 {
-	char path[48], *val = NULL;
-	int rc;
+	char *val = NULL;
+	int rc = xs_read(d->xs, XBT_NULL, path, &val, NULL);
 
-	snprintf(path, sizeof(path), "/local/domain/%d", (int)v->domid);
-	rc = xs_read(v->d->xs, XBT_NULL, path, &val, NULL);
 	free(val);
 	return rc != -ENOENT;
+}
+
+static bool domain_exists(struct nb_vif *v)
+{
+	char path[48];
+
+	snprintf(path, sizeof(path), "/local/domain/%d", (int)v->domid);
+	return node_exists(v->d, path);
 }
 
 /* B, and B's parent (backend/vif/D) once it holds no other device. */
@@ -231,11 +237,14 @@ void nb_vif_update(struct nb_vif *v)
 	long long be = 0, fe = -1, online = 1;
 
 	if (nb_xs_read_int(v->d, v->be, "state", &be) == -ENOENT) {
-		nb_vif_remove(v, true); /* B removed: the TAP goes too */
-		return;
+		if (!node_exists(v->d, v->be))
+			nb_vif_remove(v, true); /* B removed: the TAP goes too */
+		return; /* or B is still being written: state comes last */
 	}
 	if (nb_xs_read_int(v->d, v->fe, "state", &fe) < 0)
 		fe = -1;
+	if (be != XenbusStateInitialising)
+		ensure_tap(v); /* a restart: re-open the TAP of a vif past state 1 */
 	nb_xs_read_int(v->d, v->be, "online", &online);
 	if ((online == 0 && be != XenbusStateClosed) || (fe < 0 && !domain_exists(v))) {
 		do_close(v, fe < 0);
