@@ -15,3 +15,12 @@ $(O)/bin/pvx-netback: $(NETBACKD_OBJS) $(O)/lib/libpvxnetback.a $(O)/lib/libpvxu
 PROGRAMS += $(O)/bin/pvx-netback
 
 INTEG_TESTS += $(sort $(filter-out %.c %.sh,$(wildcard tests/integration/net-netback-*)))
+
+# unit-netbackd: the daemon's parsing of B's keys (vif_cfg.c) against a
+# fake xenstore (tests/unit/netbackd/).
+UNIT_NETBACKD_OBJS := $(O)/obj/tests/unit/netbackd/test_cfg.o $(O)/obj/pv-drivers/net/back/vif_cfg.o
+$(O)/obj/tests/unit/netbackd/test_cfg.o: HOST_CFLAGS += -Ipv-drivers/net/back
+$(O)/tests/unit-netbackd: $(UNIT_NETBACKD_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lpthread
+UNIT_TESTS += $(O)/tests/unit-netbackd

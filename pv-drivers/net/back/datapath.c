@@ -203,6 +203,8 @@ static void rx_pass(struct nb_engine *e)
 /* The guest posted rx buffers (or may have): read the TAP again. */
 static void rx_resume(struct nb_engine *e)
 {
+	if (e->nq.broken)
+		return; /* its events are off; the vif closes next turn */
 	evtimer_del(e->stall_ev);
 	if (!e->q->tap_watched && event_add(e->q->tap_ev, NULL) == 0)
 		e->q->tap_watched = true;
@@ -218,7 +220,7 @@ static void tx_port_cb(evutil_socket_t fd, short what, void *arg)
 	pvx_evtchn_consume(&e->q->tx_port);
 	e->nq.stats.notify_in++;
 	tx_pass(e);
-	if (!e->q->split && !e->nq.broken)
+	if (!e->q->split)
 		rx_resume(e);
 	flush_notify(e);
 }
