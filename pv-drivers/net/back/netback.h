@@ -95,6 +95,21 @@ struct netback_tx_pkt {
 };
 
 /*
+ * Where a walk along a chain of tx slots is: the next slot is an
+ * extra_info (extra_next), or a request if more is set; the chain has
+ * ended when neither is. Start: { .more = true }.
+ */
+struct netback_tx_walk {
+	bool extra_next, more;
+};
+/* Steps over slot s; returns true if s was an extra_info slot. */
+bool netback_tx_walk_step(struct netback_tx_walk *w, const union netif_tx_any_request *s);
+static inline bool netback_tx_walk_done(const struct netback_tx_walk *w)
+{
+	return !w->extra_next && !w->more;
+}
+
+/*
  * How many ring slots the packet starting at slots[0] spans, looking at
  * the flags only (a request with NETTXF_extra_info is followed by extras
  * while XEN_NETIF_EXTRA_FLAG_MORE is set; NETTXF_more_data chains the next
@@ -128,8 +143,8 @@ int netback_csum_locate(const uint8_t *head, size_t caplen, size_t len, uint16_t
 /* Ones'-complement sum of iov[] from byte `from` on (added to `sum`),
  * not folded. */
 uint32_t netback_csum_add(uint32_t sum, const struct iovec *iov, unsigned niov, size_t from);
-/* Folds and complements: the value to store in the checksum field
- * (UDP's 0 becomes 0xffff when udp is set). Network byte order. */
+/* Folds and complements: the value to store in the checksum field, high
+ * byte first (UDP's 0 becomes 0xffff when udp is set). */
 uint16_t netback_csum_fold(uint32_t sum, bool udp);
 
 /* ---- fsm.c --------------------------------------------------------------- */
@@ -206,12 +221,8 @@ typedef int (*netback_tx_sink_fn)(void *ctx, const struct iovec *iov, unsigned n
  * here and sending once after its pass). */
 typedef void (*netback_notify_fn)(void *ctx, enum netback_dir dir);
 
-/* One tx packet between consumption and response (queue-owned). */
-struct netback_tx_entry {
-	struct netback_tx_pkt pkt;
-	struct virtio_net_hdr vhdr;
-	uint16_t first_map;     /* index of frag[0] in the batch's maps */
-};
+/* The batch scratch of a queue (tx.c, rx.c), allocated once. */
+struct netback_scratch;
 
 struct netback_queue {
 	struct netif_tx_back_ring tx;
@@ -224,15 +235,10 @@ struct netback_queue {
 	netback_notify_fn notify;
 	void *notify_ctx;
 	bool broken;            /* a ring's indices went wrong: stop, disconnect */
-	uint16_t tx_drain;      /* slots of an over-long chain still to answer */
-	bool tx_drain_extra;    /* ... and the next one is an extra_info slot */
+	bool tx_draining;       /* answering the rest of an over-long chain */
+	struct netback_tx_walk tx_walk;  /* ... where in it we are */
 	struct netback_stats stats;
-	/* Batch scratch, allocated once by netback_queue_init. */
-	struct netback_tx_entry *txb;          /* NETBACK_TX_BATCH */
-	grant_ref_t *refs;                        /* PVX_NET_RING_ENTRIES */
-	void **pages;
-	uint32_t *handles;
-	int *errs;
+	struct netback_scratch *scr;
 };
 
 struct netback_queue_cfg {
