@@ -71,6 +71,8 @@ static void flush_notify(struct nb_engine *e)
 		pvx_evtchn_notify(&q->rx_port);
 	if (!q->split || (e->notify_bits & (1u << NETBACK_DIR_TX)))
 		pvx_evtchn_notify(&q->tx_port);
+	if (!q->split && e->notify_bits == 3u)
+		e->nq.stats.notify_out--; /* the engine counted two; one went out */
 	e->notify_bits = 0;
 }
 
