@@ -188,6 +188,10 @@ static void rx_pass(struct nb_engine *e)
 		if (e->rx_n || !posted) {
 			/* Out of buffers: ask for a kick, unless some came meanwhile. */
 			posted = netback_rx_arm(&e->nq);
+			if (e->nq.broken) {
+				broken(e);
+				return;
+			}
 			if (!posted || (e->rx_n && posted <= last)) {
 				stop_reading(e);
 				return;
@@ -267,6 +271,10 @@ static void stall_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (e->nq.broken) {
+		broken(e);
+		return;
+	}
 	if (netback_rx_posted(&e->nq)) {
 		rx_resume(e);
 		flush_notify(e);
