@@ -51,8 +51,38 @@ struct nb_engine {
 	struct event *again_ev, *stall_ev;
 	unsigned notify_bits;        /* 1 << enum netback_dir */
 	unsigned rx_head, rx_n;      /* frames read, not yet consumed */
+	struct netback_stats seen;   /* counters at the last error report */
+	uint64_t reported_ms;
 	struct nb_rxbuf bufs[NETBACK_RX_BATCH];
 };
+
+/* A guest's bad requests, named in the log: the first at once, then at
+ * most one line per second per queue with what came since. */
+static void report_errors(struct nb_engine *e)
+{
+	const struct netback_stats *s = &e->nq.stats;
+	struct nb_queue *q = e->q;
+	char rules[256] = "";
+	size_t off = 0;
+	uint64_t now;
+
+	if (s->tx_errors == e->seen.tx_errors && s->rx_errors == e->seen.rx_errors)
+		return;
+	now = nb_now_ms();
+	if (e->reported_ms && now - e->reported_ms < 1000)
+		return;
+	for (unsigned r = 1; r < NETBACK_TX_NR_RULES && off < sizeof(rules); r++)
+		if (s->tx_rule[r] != e->seen.tx_rule[r])
+			off += (size_t)snprintf(rules + off, sizeof(rules) - off, " %s=%llu",
+				netback_tx_rule_name((enum netback_tx_rule)r),
+				(unsigned long long)(s->tx_rule[r] - e->seen.tx_rule[r]));
+	pvx_log_warn("domain %d vif %u queue %u: %llu bad tx packets%s%s, %llu rx slots "
+		     "with a bad grant", (int)q->vif->domid, q->vif->devid, q->index,
+		     (unsigned long long)(s->tx_errors - e->seen.tx_errors), off ? ":" : "",
+		     rules, (unsigned long long)(s->rx_errors - e->seen.rx_errors));
+	e->seen = *s;
+	e->reported_ms = now;
+}
 
 static void engine_notify(void *ctx, enum netback_dir dir)
 {
@@ -65,6 +95,7 @@ static void flush_notify(struct nb_engine *e)
 {
 	struct nb_queue *q = e->q;
 
+	report_errors(e); /* every callback ends here */
 	if (!e->notify_bits)
 		return;
 	if (q->split && (e->notify_bits & (1u << NETBACK_DIR_RX)))

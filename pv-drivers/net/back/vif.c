@@ -241,6 +241,7 @@ void nb_vif_update(struct nb_vif *v)
 			nb_vif_remove(v, true); /* B removed: the TAP goes too */
 		return; /* or B is still being written: state comes last */
 	}
+	v->state = (int)be;
 	if (nb_xs_read_int(v->d, v->fe, "state", &fe) < 0)
 		fe = -1;
 	if (be != XenbusStateInitialising)

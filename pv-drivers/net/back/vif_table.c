@@ -99,6 +99,7 @@ void nb_vif_remove(struct nb_vif *v, bool delete_tap)
 	int rc;
 
 	nb_rings_disconnect(v);
+	pvx_gnttab_release_idle(v->d->gnt); /* keep no dead domain's memory */
 	xs_unwatch(v->d->xs, v->fe, v->fe_token);
 	event_free(v->close_ev);
 	LIST_REMOVE(v, link);
