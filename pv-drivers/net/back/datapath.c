@@ -51,6 +51,7 @@ struct nb_engine {
 	struct event *again_ev, *stall_ev;
 	unsigned notify_bits;        /* 1 << enum netback_dir */
 	unsigned rx_head, rx_n;      /* frames read, not yet consumed */
+	bool tap_dead;               /* reading the TAP failed: not watched again */
 	struct netback_stats seen;   /* counters at the last error report */
 	uint64_t reported_ms;
 	struct nb_rxbuf bufs[NETBACK_RX_BATCH];
@@ -159,8 +160,19 @@ static unsigned read_frames(struct nb_engine *e, unsigned max)
 
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got < 0 && errno != EAGAIN && !e->tap_dead) {
+			/* The device went under us (`ip link del`): a level-
+			 * triggered fd in error would spin the loop. */
+			pvx_log_warn("%s: queue %u: TAP %s: %s; no longer reading it",
+				     e->q->vif->be, e->q->index, e->q->vif->cfg.vifname,
+				     strerror(errno));
+			e->tap_dead = true;
+			if (e->q->tap_watched)
+				event_del(e->q->tap_ev);
+			e->q->tap_watched = false;
+		}
 		if (got < 0)
-			break; /* EAGAIN: empty; anything else: try again later */
+			break; /* EAGAIN: empty */
 		if ((size_t)got <= sizeof(b->vhdr) ||
 		    (size_t)got - sizeof(b->vhdr) >= sizeof(b->data)) {
 			e->nq.stats.rx_dropped++; /* runt, or cut short: not a frame */
@@ -203,7 +215,7 @@ static void stop_reading(struct nb_engine *e)
 		event_del(e->q->tap_ev);
 		e->q->tap_watched = false;
 	}
-	if (!evtimer_pending(e->stall_ev, NULL))
+	if (!evtimer_pending(e->stall_ev, NULL) && !e->tap_dead)
 		evtimer_add(e->stall_ev, &t);
 }
 
@@ -243,7 +255,7 @@ static void rx_resume(struct nb_engine *e)
 	if (e->nq.broken)
 		return; /* its events are off; the vif closes next turn */
 	evtimer_del(e->stall_ev);
-	if (!e->q->tap_watched && event_add(e->q->tap_ev, NULL) == 0)
+	if (!e->q->tap_watched && !e->tap_dead && event_add(e->q->tap_ev, NULL) == 0)
 		e->q->tap_watched = true;
 	rx_pass(e);
 }
