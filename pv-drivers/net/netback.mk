@@ -14,7 +14,8 @@ $(O)/bin/pvx-netback: $(NETBACKD_OBJS) $(O)/lib/libpvxnetback.a $(O)/lib/libpvxu
 
 PROGRAMS += $(O)/bin/pvx-netback
 
-INTEG_TESTS += $(sort $(filter-out %.c %.sh,$(wildcard tests/integration/net-netback-*)))
+# (net.mk may register every net-* test already: not twice)
+INTEG_TESTS += $(filter-out $(INTEG_TESTS),$(sort $(wildcard tests/integration/net-netback-*)))
 
 # unit-netbackd: the daemon's parsing of B's keys (vif_cfg.c) against a
 # fake xenstore (tests/unit/netbackd/).
