@@ -14,8 +14,9 @@ $(O)/bin/pvx-netback: $(NETBACKD_OBJS) $(O)/lib/libpvxnetback.a $(O)/lib/libpvxu
 
 PROGRAMS += $(O)/bin/pvx-netback
 
-# (net.mk may register every net-* test already: not twice)
-INTEG_TESTS += $(filter-out $(INTEG_TESTS),$(sort $(wildcard tests/integration/net-netback-*)))
+# tests/net.mk (the network tests' fragment), once merged, registers every
+# net-* test: not twice.
+INTEG_TESTS += $(if $(wildcard tests/net.mk),,$(sort $(wildcard tests/integration/net-netback-*)))
 
 # unit-netbackd: the daemon's parsing of B's keys (vif_cfg.c) against a
 # fake xenstore (tests/unit/netbackd/).
