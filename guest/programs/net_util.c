@@ -89,6 +89,8 @@ int net_up(const char *prog, const struct net_args *a, struct netfront_dev *d,
 		return rc;
 	}
 	spec = a->ip ? a->ip : d->be_ip;
+	if (!spec[0] && a->ip_optional)
+		spec = "0.0.0.0/32";
 	if (!spec[0] || net_parse_cidr(spec, &ip, &prefix) < 0) {
 		printk("%s: vif %u: no usable address (ip=%s)\n", prog, id, spec);
 		netfront_close(d);
