@@ -122,5 +122,7 @@ void netfront_io_teardown(struct netfront_dev *d);
 /* Grant ref of rx buffer i / of the tx page holding frame buffer i (hostile tests). */
 grant_ref_t netfront_rx_ref(unsigned i);
 grant_ref_t netfront_tx_ref(unsigned i);
+/* rx buffer i itself (tests play the backend's copy with it). */
+uint8_t *netfront_rx_page(unsigned i);
 
 #endif

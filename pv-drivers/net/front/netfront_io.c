@@ -42,6 +42,11 @@ grant_ref_t netfront_tx_ref(unsigned i)
 	return tx_refs[(i % NETFRONT_TX_BUFS) / 2];
 }
 
+uint8_t *netfront_rx_page(unsigned i)
+{
+	return rx_pages[i % NETFRONT_RX_BUFS];
+}
+
 static void end_grants(grant_ref_t *refs, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
