@@ -23,8 +23,9 @@
  *
  * Notifications: pushes notify only when the backend's req_event lies in
  * the batch (it sleeps); netfront_wait arms rsp_event on the rx ring (and
- * on the tx ring only when tx buffers run out), so a busy ring is never
- * kicked per packet in either direction.
+ * on the tx ring only when tx buffers run out, at half of what is
+ * outstanding), so a busy ring is never kicked per packet in either
+ * direction.
  */
 #ifndef PVX_NET_FRONT_NETFRONT_H
 #define PVX_NET_FRONT_NETFRONT_H
