@@ -1,6 +1,7 @@
 /*
- * pvx-netback, the daemon: private header of main.c, tap.c, attach.c,
- * vif_cfg.c, vif.c, vif_table.c, vif_ring.c, datapath.c, ctl.c, gnt_pvx.c.
+ * pvx-netback, the daemon: private header of main.c, tap.c, tap_list.c,
+ * attach.c, vif_cfg.c, vif.c, vif_table.c, vif_ring.c, datapath.c, ctl.c,
+ * gnt_pvx.c.
  * The ring engine (validation, tx/rx ring work, the handshake's pure
  * state machine, counters) is libpvxnetback (netback.h); this side owns
  * everything with a file descriptor: xenstore, pvxd (grants, event
@@ -104,6 +105,7 @@ struct netbackd {
 	char ctl_path[108];
 	struct event *ctl_ev;
 	unsigned nr_clients;
+	bool taps_swept;                /* tap_list.c read the last run's list */
 	LIST_HEAD(, nb_vif) vifs;
 };
 
@@ -120,6 +122,10 @@ int nb_tap_create(const char *name);            /* or re-open it; then closes */
 int nb_tap_open_queue(const char *name);         /* a fd, or -errno */
 int nb_tap_delete(const char *name);
 bool nb_tap_exists(const char *name);
+
+/* tap_list.c: <rundir>/netback.taps, the TAPs we own, across restarts. */
+void nb_taps_save(struct netbackd *d);
+void nb_taps_sweep(struct netbackd *d);
 
 /* attach.c: bridge and route attachment (the vif-bridge / vif-route roles). */
 int nb_attach(const struct nb_vif_cfg *cfg, const char *log_prefix);

@@ -149,6 +149,7 @@ static int ensure_tap(struct nb_vif *v)
 	}
 	v->tap_ready = true;
 	v->cfg_err[0] = '\0';
+	nb_taps_save(v->d);
 	nb_be_printf(v, "hotplug-status", "connected");
 	if (v->cfg.script == NB_SCRIPT_BRIDGE)
 		pvx_log_info("%s: TAP %s in bridge %s", lp, v->cfg.vifname, v->cfg.bridge);
