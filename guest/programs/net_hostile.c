@@ -259,8 +259,7 @@ int prog_net_hostile(int argc, char **argv)
 	    strcmp(what, "norx"))
 		return fail("net-hostile: unknown attack '%s'", what);
 	o.no_rx = !strcmp(what, "norx") || !strcmp(what, "badgrant");
-	if (!a.ip)
-		a.ip = "0.0.0.0/32"; /* an address is not needed to misbehave */
+	a.ip_optional = 1; /* an address is not needed to misbehave */
 	rc = net_up("net-hostile", &a, &dev, &nif, &o);
 	if (rc < 0)
 		return fail("net-hostile: vif not up: %d", rc);

@@ -14,6 +14,7 @@ struct net_args {
 	const char *ip;          /* "A.B.C.D[/P]" or NULL */
 	uint32_t vif;
 	int have_vif;
+	int ip_optional;         /* no address anywhere: come up as 0.0.0.0/32 */
 };
 
 /* Splits argv; -1 on a bad vif= word. */
