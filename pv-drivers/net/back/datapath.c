@@ -137,6 +137,8 @@ static int tx_sink(void *ctx, const struct iovec *iov, unsigned niov, size_t len
 	return n < 0 ? -errno : 0;
 }
 
+/* 1: budget spent, 2: inside the -p poll window (no kick will come):
+ * both come back on the next loop turn, after every other ready event. */
 static void tx_pass(struct nb_engine *e)
 {
 	int rc = netback_tx_kick(&e->nq, NB_TX_BUDGET);
@@ -401,6 +403,7 @@ int nb_queue_start(struct nb_queue *q, bool attach)
 			     strerror(-rc));
 		return rc;
 	}
+	e->nq.poll_ns = q->vif->d->poll_ns;
 	rc = engine_events(e);
 	if (rc < 0) {
 		netback_queue_dispose(&e->nq);

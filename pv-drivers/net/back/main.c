@@ -139,10 +139,13 @@ static const struct pvx_step steps[] = {
 
 static int usage(FILE *f)
 {
-	fprintf(f, "usage: pvx-netback [-v]\n"
+	fprintf(f, "usage: pvx-netback [-v] [-p US]\n"
 		"Serves every vif (backend/vif in xenstore) of the pvx instance in\n"
 		"$PVX_RUNDIR (default /run/pvx) through TAP devices. -v logs debug\n"
-		"messages. Statistics: \"stats\" on <rundir>/%s.\n", PVX_NET_CTL_SOCK);
+		"messages. -p US: keep polling a busy tx ring for US microseconds\n"
+		"after its last packet instead of asking the guest for kicks\n"
+		"(default 0: off). Statistics: \"stats\" on <rundir>/%s.\n",
+		PVX_NET_CTL_SOCK);
 	return f == stdout ? 0 : 2;
 }
 
@@ -155,11 +158,22 @@ int main(int argc, char **argv)
 	size_t ran;
 	int rc, opt;
 
-	while ((opt = getopt(argc, argv, "vh")) != -1) {
-		if (opt == 'v')
+	while ((opt = getopt(argc, argv, "vhp:")) != -1) {
+		if (opt == 'v') {
 			pvx_log_set_level(PVX_LOG_DEBUG);
-		else
+		} else if (opt == 'p') {
+			char *end;
+			unsigned long us = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || us > 1000000) {
+				fprintf(stderr, "pvx-netback: -p '%s': expected microseconds, "
+					"0 to 1000000\n", optarg);
+				return usage(stderr);
+			}
+			d.poll_ns = us * 1000ull;
+		} else {
 			return usage(opt == 'h' ? stdout : stderr);
+		}
 	}
 	pvx_log_set_ident(d.ds.name);
 	LIST_INIT(&d.vifs);

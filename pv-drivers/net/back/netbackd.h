@@ -105,6 +105,7 @@ struct netbackd {
 	char ctl_path[108];
 	struct event *ctl_ev;
 	unsigned nr_clients;
+	uint64_t poll_ns;               /* -p: tx poll window (0: off) */
 	bool taps_swept;                /* tap_list.c read the last run's list */
 	LIST_HEAD(, nb_vif) vifs;
 };
