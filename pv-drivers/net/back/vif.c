@@ -293,6 +293,7 @@ static void do_close(struct nb_vif *v, bool fe_gone)
 void nb_vif_update(struct nb_vif *v)
 {
 	long long be = 0, fe = -1, online = 1;
+	enum netback_action act;
 
 	if (nb_xs_read_int(v->d, v->be, "state", &be) == -ENOENT) {
 		if (!node_exists(v->d, v->be))
@@ -309,7 +310,10 @@ void nb_vif_update(struct nb_vif *v)
 		do_close(v, fe < 0);
 		return;
 	}
-	switch (netback_fsm((int)be, (int)fe, v->connected)) {
+	act = netback_fsm((int)be, (int)fe, v->connected);
+	if (act != NETBACK_NONE)
+		pvx_log_debug("%s: be %lld fe %lld: %s", v->be, be, fe, netback_action_name(act));
+	switch (act) {
 	case NETBACK_INITWAIT:
 		do_initwait(v);
 		break;
