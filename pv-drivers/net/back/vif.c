@@ -310,6 +310,8 @@ void nb_vif_update(struct nb_vif *v)
 		do_close(v, fe < 0);
 		return;
 	}
+	if (online == 0)
+		return; /* being detached: a frontend back at 1 is no reason to reopen */
 	act = netback_fsm((int)be, (int)fe, v->connected);
 	if (act != NETBACK_NONE)
 		pvx_log_debug("%s: be %lld fe %lld: %s", v->be, be, fe, netback_action_name(act));
