@@ -3,7 +3,7 @@
 # socket around libpvxnetback's ring engine (net.mk). Its sources are
 # listed, not globbed: the engine's files share pv-drivers/net/back/.
 
-NETBACKD_SRCS := $(addprefix pv-drivers/net/back/,main.c tap.c attach.c vif_cfg.c vif.c \
+NETBACKD_SRCS := $(addprefix pv-drivers/net/back/,main.c tap.c tap_list.c attach.c vif_cfg.c vif.c \
 	vif_table.c vif_ring.c datapath.c ctl.c gnt_pvx.c)
 NETBACKD_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(NETBACKD_SRCS))
 

@@ -1,6 +1,7 @@
 /*
- * pvx-netback, the daemon: private header of main.c, tap.c, attach.c,
- * vif_cfg.c, vif.c, vif_table.c, vif_ring.c, datapath.c, ctl.c, gnt_pvx.c.
+ * pvx-netback, the daemon: private header of main.c, tap.c, tap_list.c,
+ * attach.c, vif_cfg.c, vif.c, vif_table.c, vif_ring.c, datapath.c, ctl.c,
+ * gnt_pvx.c.
  * The ring engine (validation, tx/rx ring work, the handshake's pure
  * state machine, counters) is libpvxnetback (netback.h); this side owns
  * everything with a file descriptor: xenstore, pvxd (grants, event
@@ -92,6 +93,8 @@ struct nb_vif {
 	struct netback_stats stats;     /* of the queues closed so far */
 	struct netback_features feat;   /* F's feature keys, read at connect */
 	struct event *close_ev;         /* deferred close of a broken ring */
+	uint64_t log_window_ms;         /* nb_vif_log_ok's minute */
+	unsigned log_lines;
 };
 
 struct netbackd {
@@ -104,6 +107,8 @@ struct netbackd {
 	char ctl_path[108];
 	struct event *ctl_ev;
 	unsigned nr_clients;
+	uint64_t poll_ns;               /* -p: tx poll window (0: off) */
+	bool taps_swept;                /* tap_list.c read the last run's list */
 	LIST_HEAD(, nb_vif) vifs;
 };
 
@@ -120,6 +125,10 @@ int nb_tap_create(const char *name);            /* or re-open it; then closes */
 int nb_tap_open_queue(const char *name);         /* a fd, or -errno */
 int nb_tap_delete(const char *name);
 bool nb_tap_exists(const char *name);
+
+/* tap_list.c: <rundir>/netback.taps, the TAPs we own, across restarts. */
+void nb_taps_save(struct netbackd *d);
+void nb_taps_sweep(struct netbackd *d);
 
 /* attach.c: bridge and route attachment (the vif-bridge / vif-route roles). */
 int nb_attach(const struct nb_vif_cfg *cfg, const char *log_prefix);
@@ -139,6 +148,14 @@ struct nb_kv {
 int nb_be_write(struct nb_vif *v, const struct nb_kv *kv, size_t n);
 int nb_be_printf(struct nb_vif *v, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Lines a guest can cause (its F keys, its rings, its reconnects) go
+ * through this: at most NB_VIF_LOG_BURST per vif per minute, then one line
+ * saying the rest is suppressed, so no guest floods Dom0's log. */
+#define NB_VIF_LOG_BURST 20
+bool nb_vif_log_ok(struct nb_vif *v);
+#define nb_vif_log(v, lvl, ...) \
+	do { if (nb_vif_log_ok(v)) pvx_log(lvl, __VA_ARGS__); } while (0)
 
 /* vif_table.c: the set of vifs and xenstore event routing. */
 int nb_vif_scan(struct netbackd *d);

@@ -110,6 +110,7 @@ void nb_vif_remove(struct nb_vif *v, bool delete_tap)
 				     strerror(-rc));
 		else
 			pvx_log_info("%s: removed, TAP %s deleted", v->be, v->cfg.vifname);
+		nb_taps_save(v->d);
 	} else {
 		pvx_log_info("%s: removed", v->be);
 	}
