@@ -162,7 +162,7 @@ static void listen_exit(void *pvxstored)
 {
 	struct pvxstored *d = pvxstored;
 
-	evconnlistener_free(d->listener);
+	sock_unlisten(d->listener);
 	unlink(d->sockpath);
 }
 
