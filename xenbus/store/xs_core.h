@@ -90,6 +90,8 @@ struct xs_domain {
 struct xs_watch {
 	TAILQ_ENTRY(xs_watch) conn_link;
 	TAILQ_ENTRY(xs_watch) trie_link;
+	struct hmap_link key_link; /* in conn->watch_keys, key = key */
+	char *key;                /* "<strlen(path)>:<path><token>" */
 	struct wtrie *tnode;
 	struct xs_conn *conn;
 	char *path;               /* absolute (or special), as matched */
@@ -152,6 +154,7 @@ struct xs_conn {
 	bool dropping;            /* event queue overflowed, logged once */
 	/* State. */
 	struct xs_watch_list watches;
+	struct hmap watch_keys;   /* (path, token) -> watch: O(1) duplicates */
 	unsigned nwatches;
 	struct xs_txn_list txns;
 	unsigned ntxns;
