@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pvx/daemon.h>
+
 #include "sock.h"
 
 #define SOCK_BUF (64 * 1024)
@@ -252,19 +254,22 @@ static int make_dirs(const char *path)
 
 struct evconnlistener *sock_listen(struct xs_store *st, const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct evconnlistener *l;
+	int fd, rc;
 
-	if (strlen(path) >= sizeof(sa.sun_path) || make_dirs(path))
+	rc = make_dirs(path);
+	fd = rc ? rc : pvx_listen_unix(path, SOCK_STREAM | SOCK_NONBLOCK, 0600, 64);
+	if (fd < 0) {
+		errno = -fd;
 		return NULL;
-	strcpy(sa.sun_path, path);
-	unlink(path);
-	l = evconnlistener_new_bind(st->base, accept_cb, st,
-				    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-				    64, (struct sockaddr *)&sa, sizeof(sa));
-	if (!l)
+	}
+	/* Backlog 0: already listening. */
+	l = evconnlistener_new(st->base, accept_cb, st,
+			       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	if (!l) {
+		close(fd);
 		return NULL;
-	chmod(path, 0600);
+	}
 	lsn.retry = evtimer_new(st->base, retry_cb, NULL);
 	if (!lsn.retry) {
 		evconnlistener_free(l);

@@ -9,7 +9,7 @@
  *     xenstored/socket       Dom0 clients ($XENSTORED_PATH overrides it,
  *                            as Xen's clients and daemon honour it)
  *     xenstored/pvxstored.db persisted store (write-behind, 200 ms)
- *     pvxstored.pid
+ *     pvxstored.pid          flock'ed: a second pvxstored refuses to start
  *   $PVX_LOGDIR (default <rundir>/log)/pvxstored.log
  *
  * Its lines keep the look they had before the common log format
@@ -57,30 +57,6 @@ static size_t log_prefix(char *buf, size_t cap, enum pvx_log_level lvl, void *ar
 
 	(void)arg;
 	return m < 0 ? n : n + (size_t)m < cap ? n + (size_t)m : cap - 1;
-}
-
-/*
- * The pid file is written, not locked (unlike pvx/daemon.h's): a second
- * pvxstored on the same run directory takes the socket over, which
- * daemons-valgrind relies on (`pvx daemons start` beside a pvxstored
- * under valgrind, whose process name it does not recognise).
- */
-static int pid_init(void *pvxstored)
-{
-	struct pvxstored *d = pvxstored;
-	FILE *f = fopen(d->ds.pid_path, "we");
-
-	if (!f)
-		return -errno;
-	fprintf(f, "%d\n", (int)getpid());
-	return fclose(f) ? -EIO : 0;
-}
-
-static void pid_exit(void *pvxstored)
-{
-	struct pvxstored *d = pvxstored;
-
-	unlink(d->ds.pid_path);
 }
 
 /* <rundir>/xenstored/ holds the socket and the persisted store. */
@@ -183,7 +159,7 @@ static void events_exit(void *pvxstored)
 static const struct pvx_step subsystems[] = {
 	{ "paths and log", pvx_daemon_paths, pvx_daemon_paths_exit },
 	{ "store paths", store_paths_init, NULL },
-	{ "pid file", pid_init, pid_exit },
+	{ "pid file", pvx_daemon_lock_pidfile, pvx_daemon_unlock_pidfile },
 	{ "event loop", pvx_daemon_loop_init, pvx_daemon_loop_exit },
 	{ "store", store_init, store_exit },
 	{ "persistence", persist_start, persist_stop },
