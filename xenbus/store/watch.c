@@ -132,8 +132,8 @@ int watch_add(struct xs_conn *c, const char *abspath, const char *token,
 
 	if (watch_find(c, abspath, token))
 		return -EEXIST;
-	if (!c->privileged && c->nwatches >= c->st->quota.watches) {
-		xs_quota_hit(c, "watches", c->st->quota.watches);
+	if (c->nwatches >= xs_quota_of(c)->watches) {
+		xs_quota_hit(c, "watches", xs_quota_of(c)->watches);
 		return -ENOSPC;
 	}
 	w = calloc(1, sizeof(*w));
