@@ -37,7 +37,7 @@ INTEG_TESTS += $(sort $(filter-out %.c,$(wildcard tests/integration/xenstore-*))
 # libFuzzer target (clang): the parser and request handling, no sockets.
 FUZZ_CC ?= clang
 XS_FUZZ := $(O)/fuzz/fuzz_xenstore
-XS_FUZZ_SRCS := tests/fuzz/fuzz_xenstore.c dom0-tools/util/log.c \
+XS_FUZZ_SRCS := tests/fuzz/fuzz_xenstore.c dom0-tools/util/log.c dom0-tools/util/listen.c \
 	$(filter-out xenbus/store/ring_pvxctl.c xenbus/store/dom_events.c,$(XS_STORE_SRCS))
 $(XS_FUZZ): $(XS_FUZZ_SRCS) $(wildcard xenbus/store/*.h xenbus/include/pvx/*.h)
 	@mkdir -p $(@D)

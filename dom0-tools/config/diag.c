@@ -2,8 +2,10 @@
  * Diagnostics of the config parser: every error is one line
  *   FILE:LINE: MESSAGE near 'TOKEN'
  * written into the caller's buffer, and every warning one line
- *   FILE:LINE: warning: MESSAGE
- * handed to the caller's callback (or stderr). The offending token is
+ *   FILE:LINE: MESSAGE
+ * handed to the caller's callback, which knows it is a warning and says
+ * so once, in its own prefix ("pvx: warning: t.cfg:3: unknown key ..."),
+ * or printed to stderr as "warning: FILE:LINE: MESSAGE". The offending token is
  * shown with control and non-ASCII bytes escaped and long tokens cut, so
  * a garbage file can never make the message itself unreadable or long.
  */
@@ -84,9 +86,9 @@ void cfg_warn(struct cfg_diag *d, const char *source, int line,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(full, sizeof(full), "%s:%d: warning: %s", source, line, msg);
+	snprintf(full, sizeof(full), "%s:%d: %s", source, line, msg);
 	if (d->warn)
 		d->warn(full, d->opaque);
 	else
-		fprintf(stderr, "%s\n", full);
+		fprintf(stderr, "warning: %s\n", full);
 }

@@ -141,6 +141,28 @@ static int h_type(struct pvx_config *cfg, const char *key,
 			  v->text);
 }
 
+/* xl's older spelling of the type: builder = "hvm" is an HVM guest, which
+ * pvx refuses as it refuses type = "hvm" (it used to be an unknown key,
+ * warned about, and the guest then ran as PVH). "generic" is xl's PV
+ * builder, its default: accepted, the type is chosen as without it. */
+static int h_builder(struct pvx_config *cfg, const char *key,
+		     const struct cfg_value *v, size_t off, struct cfg_diag *d)
+{
+	(void)cfg;
+	(void)off;
+	if (want_string(v, key, d))
+		return -EINVAL;
+	if (!strcmp(v->text, "generic"))
+		return 0;
+	if (!strcmp(v->text, "hvm"))
+		return cfg_verror(d, v, v->text, "builder \"hvm\" is not supported: pvx"
+				  " runs \"pvh\" and \"pv\" domains (set 'type', or"
+				  " leave it out to choose automatically)");
+	return cfg_verror(d, v, v->text, "unknown builder \"%s\": only xl's"
+			  " \"generic\" is accepted (the domain type is set by 'type')",
+			  v->text);
+}
+
 char *cfg_resolve_path(const struct cfg_value *v)
 {
 	char *out;
@@ -340,6 +362,7 @@ static int h_vif(struct pvx_config *cfg, const char *key,
 static const struct cfg_key keys[] = {
 	{ "name",             h_name,          0 },
 	{ "type",             h_type,          0 },
+	{ "builder",          h_builder,       0 },
 	{ "kernel",           h_path,          OFF(kernel) },
 	{ "ramdisk",          h_path,          OFF(ramdisk) },
 	{ "cmdline",          h_cmdline,       0 },

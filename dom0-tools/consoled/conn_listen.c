@@ -41,22 +41,22 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 int cons_listen_start(void *consoled)
 {
 	struct consoled *cd = consoled;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	/* 0660 from the start: bind-then-chmod left it 0777 under umask 000. */
+	int fd = pvx_listen_unix(cd->sock_path, SOCK_STREAM | SOCK_NONBLOCK, 0660, 64);
 
-	if (strlen(cd->sock_path) >= sizeof(sa.sun_path)) {
-		pvx_log_err("socket path too long: %s", cd->sock_path);
-		return -ENAMETOOLONG;
+	if (fd < 0) {
+		pvx_log_err("cannot listen on %s: %s", cd->sock_path, strerror(-fd));
+		return fd;
 	}
-	strcpy(sa.sun_path, cd->sock_path);
-	unlink(cd->sock_path);
-	cd->listener = evconnlistener_new_bind(cd->ds.base, accept_cb, cd,
-					       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-					       64, (struct sockaddr *)&sa, sizeof(sa));
+	/* Backlog 0: already listening. */
+	cd->listener = evconnlistener_new(cd->ds.base, accept_cb, cd,
+					  LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+					  0, fd);
 	if (!cd->listener) {
-		pvx_log_err("cannot listen on %s: %s", cd->sock_path, strerror(errno));
-		return -errno ? -errno : -EIO;
+		close(fd);
+		pvx_log_err("cannot listen on %s: out of memory", cd->sock_path);
+		return -ENOMEM;
 	}
-	chmod(cd->sock_path, 0660);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #define PVX_CLI_CMD_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -37,6 +38,10 @@ void pvx_cmd_usage(const struct pvx_cmd *c, bool to_stderr);
 /* "pvx: MESSAGE" on stderr, one line. */
 void pvx_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error for a command: the message plus a pointer to its help. */
+/* The command list of `pvx help` (and of a bare `pvx`, on stderr). */
+void pvx_usage_list(FILE *to);
+/* One line naming the bad option after getopt returned '?'; returns 2. */
+int pvx_opt_err(const char *cmd, const char *optstring, char **argv);
 int pvx_usage_err(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -165,7 +165,7 @@ int cmd_console(int argc, char **argv)
 		if (opt == 'n' && strcmp(optarg, "0"))
 			return pvx_usage_err(argv[0], "only console 0 exists");
 		if (opt == '?')
-			return pvx_usage_err(argv[0], "unknown option");
+			return pvx_opt_err(argv[0], "t:n:", argv);
 	}
 	if (argc - optind != 1)
 		return pvx_usage_err(argv[0], "expected exactly one domain");

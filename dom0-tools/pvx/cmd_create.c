@@ -46,7 +46,7 @@ static int parse_opts(int argc, char **argv, struct create_opts *o)
 		case 'q': o->quiet = true; break;
 		case 'F': o->foreground = true; break;
 		case 'e': o->no_monitor = true; break;
-		default: return pvx_usage_err("create", "unknown option");
+		default: return pvx_opt_err("create", "cpnqFe", argv);
 		}
 	}
 	if (optind >= argc)

@@ -20,11 +20,16 @@ int cmd_help(int argc, char **argv)
 		pvx_cmd_usage(c, false);
 		return 0;
 	}
-	printf("usage: pvx COMMAND [ARGS]\n\nCommands:\n");
-	for (size_t i = 0; i < pvx_ncmds; i++)
-		printf("  %-10s %s\n", pvx_cmds[i].name, pvx_cmds[i].summary);
-	printf("\nA command may be shortened to any unambiguous prefix.\n"
-	       "'pvx help COMMAND' shows its options. Domains are named by name or id.\n"
-	       "Environment: PVX_RUNDIR (default /run/pvx), PVX_LOGDIR (default <rundir>/log).\n");
+	pvx_usage_list(stdout);
 	return 0;
+}
+
+void pvx_usage_list(FILE *to)
+{
+	fprintf(to, "usage: pvx COMMAND [ARGS]\n\nCommands:\n");
+	for (size_t i = 0; i < pvx_ncmds; i++)
+		fprintf(to, "  %-10s %s\n", pvx_cmds[i].name, pvx_cmds[i].summary);
+	fprintf(to, "\nA command may be shortened to any unambiguous prefix.\n"
+		"'pvx help COMMAND' shows its options. Domains are named by name or id.\n"
+		"Environment: PVX_RUNDIR (default /run/pvx), PVX_LOGDIR (default <rundir>/log).\n");
 }

@@ -233,7 +233,7 @@ int cmd_list(int argc, char **argv)
 		else if (opt == 'v')
 			verbose = true;
 		else
-			return pvx_usage_err("list", "unknown option");
+			return pvx_opt_err("list", "lv", argv);
 	}
 	c = pvx_connect();
 	if (!c)

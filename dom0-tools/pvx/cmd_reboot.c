@@ -59,9 +59,10 @@ static int parse(int argc, char **argv, bool *wait, struct pvx_pvcontrol_opts *o
 			o->force = true;
 		else if (opt == 't' && pvx_parse_secs(optarg, &o->timeout_s) == 0)
 			continue;
+		else if (opt == 't')
+			return pvx_usage_err("reboot", "bad -t SECONDS");
 		else
-			return pvx_usage_err("reboot", opt == 't' ? "bad -t SECONDS"
-								  : "unknown option");
+			return pvx_opt_err("reboot", "wFt:", argv);
 	}
 	if (argc - optind != 1)
 		return pvx_usage_err("reboot", "expected one DOMAIN");

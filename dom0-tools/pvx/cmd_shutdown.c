@@ -118,9 +118,10 @@ static int parse(int argc, char **argv, struct shutdown_opts *o)
 			o->pv.force = true;
 		else if (opt == 't' && pvx_parse_secs(optarg, &o->pv.timeout_s) == 0)
 			continue;
+		else if (opt == 't')
+			return pvx_usage_err("shutdown", "bad -t SECONDS");
 		else
-			return pvx_usage_err("shutdown", opt == 't' ? "bad -t SECONDS"
-								    : "unknown option");
+			return pvx_opt_err("shutdown", "waFt:", argv);
 	}
 	if (argc - optind != (o->all ? 0 : 1))
 		return pvx_usage_err("shutdown", o->all ? "-a takes no DOMAIN" : "expected one DOMAIN");

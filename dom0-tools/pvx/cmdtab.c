@@ -6,6 +6,7 @@
  * exactly one row, and an ambiguous prefix is reported with every
  * candidate.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -143,8 +144,12 @@ int pvx_main(int argc, char **argv)
 	const struct pvx_cmd *c;
 	size_t n;
 
-	if (argc < 2)
-		return cmd_help(1, (char *[]){ "help", NULL });
+	opterr = 0;  /* each command says what is wrong in one line */
+	if (argc < 2) {
+		/* A usage error (docs/cli.md: exit 2), the usage on stderr. */
+		pvx_usage_list(stderr);
+		return 2;
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		return cmd_help(1, (char *[]){ "help", NULL });
 	if (strcmp(argv[1], "--version") == 0)

@@ -40,6 +40,20 @@ int pvx_usage_err(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
+/*
+ * After getopt returned '?' (pvx_main turns getopt's own messages off, so
+ * a bad option is one line, not two): names the option and says whether
+ * it is unknown or lacks its value. `optstring` without the leading '+'.
+ */
+int pvx_opt_err(const char *cmd, const char *optstring, char **argv)
+{
+	if (optopt && strchr(optstring, optopt))
+		return pvx_usage_err(cmd, "option '-%c' needs a value", optopt);
+	if (optopt)
+		return pvx_usage_err(cmd, "unknown option '-%c'", optopt);
+	return pvx_usage_err(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
 struct pvx_ctl *pvx_connect(void)
 {
 	struct pvx_ctl *c = NULL;

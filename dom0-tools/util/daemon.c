@@ -112,7 +112,10 @@ int pvx_daemon_lock_pidfile(void *daemon)
 		return -EBUSY;
 	}
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (ftruncate(ds->pid_fd, 0) || pwrite(ds->pid_fd, buf, (size_t)n, 0) != n) {
+	/* 0644 even if created under umask 000, or by `pvx daemons start`
+	 * before us: only we may write it, anyone may read the pid. */
+	if (fchmod(ds->pid_fd, 0644) || ftruncate(ds->pid_fd, 0) ||
+	    pwrite(ds->pid_fd, buf, (size_t)n, 0) != n) {
 		n = -errno;
 		pvx_daemon_unlock_pidfile(ds);
 		return n;

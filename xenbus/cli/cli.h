@@ -32,5 +32,8 @@ char *xs_cli_sanitise(const char *val, size_t len);
 size_t xs_cli_unsanitise(const char *in, char *out);
 void xs_cli_err(const char *verb, const char *what, const char *path, int rc);
 int xs_cli_usage(const char *verb);
+/* After getopt returned '?' (xs_cli_main turns getopt's messages off): one
+ * line naming the option and the verb's usage; returns 2. */
+int xs_cli_opt_err(const char *verb, const char *optstring);
 
 #endif /* XS_CLI_INT_H */

@@ -61,7 +61,7 @@ int xs_cmd_chmod(struct xs_handle *h, int argc, char **argv)
 		else if (opt == 'u')
 			upto = true;
 		else
-			return xs_cli_usage("chmod");
+			return xs_cli_opt_err("chmod", "ru");
 	}
 	n = argc - optind - 1;
 	if (n < 1)

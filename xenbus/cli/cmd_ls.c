@@ -113,7 +113,7 @@ int xs_cmd_ls(struct xs_handle *h, int argc, char **argv)
 		else if (opt == 'p')
 			o.perms = true;
 		else
-			return xs_cli_usage("ls");
+			return xs_cli_opt_err("ls", "fp");
 	}
 	if (optind + 1 < argc)
 		return xs_cli_usage("ls");

@@ -24,7 +24,7 @@ int xs_cmd_read(struct xs_handle *h, int argc, char **argv)
 		else if (opt == 'R')
 			raw = true;
 		else
-			return xs_cli_usage("read");
+			return xs_cli_opt_err("read", "pR");
 	}
 	if (optind >= argc)
 		return xs_cli_usage("read");
@@ -72,7 +72,7 @@ int xs_cmd_list(struct xs_handle *h, int argc, char **argv)
 	optind = 0;
 	while ((opt = getopt(argc, argv, "+p")) != -1) {
 		if (opt != 'p')
-			return xs_cli_usage("list");
+			return xs_cli_opt_err("list", "p");
 		prefix = true;
 	}
 	if (optind >= argc)
@@ -192,7 +192,7 @@ int xs_cmd_rm(struct xs_handle *h, int argc, char **argv)
 	optind = 0;
 	while ((opt = getopt(argc, argv, "+t")) != -1) {
 		if (opt != 't')
-			return xs_cli_usage("rm");
+			return xs_cli_opt_err("rm", "t");
 		b.tidy = true;
 	}
 	if (optind >= argc)

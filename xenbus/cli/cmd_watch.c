@@ -23,7 +23,7 @@ int xs_cmd_watch(struct xs_handle *h, int argc, char **argv)
 		else if (opt == 'n')
 			count = atol(optarg);
 		else if (opt != 'r')
-			return xs_cli_usage("watch");
+			return xs_cli_opt_err("watch", "rd:n:");
 	}
 	if (optind >= argc)
 		return xs_cli_usage("watch");

@@ -4,6 +4,9 @@
  * option letters follow Xen's xenstore-* tools so scripts carry over.
  */
 #include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,24 +58,72 @@ int xs_cli_usage(const char *verb)
 	return 2;
 }
 
-static int help(const char *verb)
+int xs_cli_opt_err(const char *verb, const char *optstring)
+{
+	const struct xs_cli_cmd *c = lookup(verb);
+	const char *usage = c ? c->usage : verb;
+
+	if (optopt && strchr(optstring, optopt))
+		fprintf(stderr, "xenstore %s: option '-%c' needs a value "
+			"(usage: xenstore %s)\n", verb, optopt, usage);
+	else
+		fprintf(stderr, "xenstore %s: unknown option '-%c' "
+			"(usage: xenstore %s)\n", verb, optopt ? optopt : '?', usage);
+	return 2;
+}
+
+/* `help` asked for: stdout, 0; a bare `xenstore` or an unknown verb: a
+ * usage error, stderr, 2. */
+static int help(const char *verb, FILE *to, int rc)
 {
 	const struct xs_cli_cmd *c = verb ? lookup(verb) : NULL;
 	size_t i;
 
 	if (c) {
-		printf("xenstore %s\n  %s\n", c->usage, c->summary);
+		fprintf(to, "xenstore %s\n  %s\n", c->usage, c->summary);
 		return 0;
 	}
-	printf("usage: xenstore <command> [options] [args]\n");
+	fprintf(to, "usage: xenstore <command> [options] [args]\n");
 	for (i = 0; i < NCMDS; i++)
-		printf("  %-7s %s\n", cmds[i].name, cmds[i].summary);
-	printf("  %-7s %s\n", "help", "help [command]");
-	return verb ? 2 : 0;
+		fprintf(to, "  %-7s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(to, "  %-7s %s\n", "help", "help [command]");
+	return verb ? 2 : rc;
+}
+
+/* The socket's path and how it was chosen, so "cannot connect" says
+ * where it looked (a wrong $PVX_RUNDIR is the usual cause). */
+static void connect_err(int rc)
+{
+	char sock[256];
+	const char *xp = getenv("XENSTORED_PATH"), *run = getenv("PVX_RUNDIR");
+	const char *how = xp && *xp ? "$XENSTORED_PATH" :
+			  run && *run ? "from $PVX_RUNDIR" :
+			  "default; set $PVX_RUNDIR for another run directory";
+
+	if (xs_socket_path(sock, sizeof(sock)))
+		snprintf(sock, sizeof(sock), "(path too long)");
+	fprintf(stderr, "xenstore: cannot connect to pvxstored at %s (%s): %s%s\n",
+		sock, how, strerror(-rc),
+		rc == -ENOENT || rc == -ECONNREFUSED ?
+		" (is it running? 'pvx daemons start')" : "");
+}
+
+/* A lost connection is named by the socket, not the node being read. */
+static bool connection_lost(int rc)
+{
+	return rc == -ECONNRESET || rc == -EPIPE || rc == -EPROTO ||
+	       rc == -ECONNREFUSED;
 }
 
 void xs_cli_err(const char *verb, const char *what, const char *path, int rc)
 {
+	char sock[256];
+
+	if (connection_lost(rc) && !xs_socket_path(sock, sizeof(sock))) {
+		fprintf(stderr, "xenstore %s: %s %s: %s (connection to pvxstored "
+			"at %s)\n", verb, what, path, strerror(-rc), sock);
+		return;
+	}
 	fprintf(stderr, "xenstore %s: %s %s: %s\n", verb, what, path,
 		strerror(-rc));
 }
@@ -83,9 +134,12 @@ int xs_cli_main(int argc, char **argv)
 	struct xs_handle *h;
 	int rc;
 
-	if (argc < 2 || strcmp(argv[1], "help") == 0 ||
+	opterr = 0;
+	if (argc < 2)
+		return help(NULL, stderr, 2);
+	if (strcmp(argv[1], "help") == 0 ||
 	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-		return help(argc > 2 ? argv[2] : NULL);
+		return help(argc > 2 ? argv[2] : NULL, stdout, 0);
 	c = lookup(argv[1]);
 	if (!c) {
 		fprintf(stderr, "xenstore: unknown or ambiguous command '%s'\n",
@@ -94,8 +148,7 @@ int xs_cli_main(int argc, char **argv)
 	}
 	rc = xs_open(&h);
 	if (rc) {
-		fprintf(stderr, "xenstore: cannot connect to pvxstored: %s\n",
-			strerror(-rc));
+		connect_err(rc);
 		return 1;
 	}
 	rc = c->fn(h, argc - 1, argv + 1);

@@ -11,11 +11,15 @@
  *
  * Output: replies and events queue here until the transport takes them.
  *  - Replies: a client that stops reading its replies is stalled (no more
- *    input is taken from it) once quota.outstanding replies wait, and
+ *    input is taken from it) once quota outstanding replies wait, and
  *    resumes when they drain. This is the "outstanding requests" quota.
- *  - Events: at most quota.events queued per connection; beyond that new
- *    events are dropped and the drop is logged with the domid, so a slow
- *    watcher costs bounded memory and never blocks the daemon.
+ *  - Events: at most quota watch-events queued per connection; beyond
+ *    that new events are dropped (as C xenstored drops an event that would
+ *    break its target's memory quota) and the first drop of each run is
+ *    logged with the domid, so a slow watcher costs bounded memory and
+ *    never blocks the daemon. The connection stays: a watcher that falls
+ *    behind re-reads the nodes it cares about, as after a reconnect.
+ * Both limits come from xs_quota_of(): Dom0 connections have their own.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -90,9 +94,7 @@ void xs_conn_kill(struct xs_conn *c, const char *why)
 
 bool xs_conn_stalled(const struct xs_conn *c)
 {
-	unsigned lim = c->privileged ? XS_PRIV_OUTSTANDING : c->st->quota.outstanding;
-
-	return c->dead || c->out_replies >= lim;
+	return c->dead || c->out_replies >= xs_quota_of(c)->outstanding;
 }
 
 static int queue(struct xs_conn *c, uint32_t type, uint32_t req_id,
@@ -117,8 +119,8 @@ static int queue(struct xs_conn *c, uint32_t type, uint32_t req_id,
 	TAILQ_INSERT_TAIL(&c->out, o, link);
 	if (event)
 		c->out_events++;
-	else if (++c->out_replies == c->st->quota.outstanding && !c->privileged)
-		xs_quota_hit(c, "outstanding", c->st->quota.outstanding);
+	else if (++c->out_replies == xs_quota_of(c)->outstanding)
+		xs_quota_hit(c, "outstanding", xs_quota_of(c)->outstanding);
 	c->ops->kick(c);
 	return 0;
 }
@@ -131,7 +133,7 @@ int xs_conn_reply(struct xs_conn *c, uint32_t type, const struct xsd_sockmsg *re
 
 void xs_conn_event(struct xs_conn *c, const char *path, const char *token)
 {
-	unsigned lim = c->privileged ? XS_PRIV_EVENTS : c->st->quota.events;
+	unsigned lim = xs_quota_of(c)->events;
 	uint32_t pl = strlen(path) + 1, tl = strlen(token) + 1;
 
 	if (c->dead)

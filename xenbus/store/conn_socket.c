@@ -6,6 +6,13 @@
  * unread) reading stops, so a client that never reads cannot make the
  * daemon buffer without bound. Output is written as soon as it is queued
  * and the rest waits for EV_WRITE.
+ *
+ * Out of descriptors (EMFILE/ENFILE, or the kernel out of buffers),
+ * accept() fails at once on every loop pass while the backlog is full:
+ * libevent would call it again forever, spinning a CPU and logging each
+ * failure. So the listener is disabled instead, with one log line per
+ * ACCEPT_LOG_SECONDS, and enabled again when one of our connections
+ * closes or, for a shortage outside this process, after ACCEPT_RETRY_MS.
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -18,11 +25,34 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <pvx/daemon.h>
 
 #include "sock.h"
 
 #define SOCK_BUF (64 * 1024)
+#define ACCEPT_RETRY_MS    250
+#define ACCEPT_LOG_SECONDS 10
+
+/* The one listening socket's pause state (a daemon has one listener). */
+static struct {
+	struct evconnlistener *l;
+	struct event *retry;
+	bool paused;
+	time_t logged_at;
+	unsigned pauses;        /* since the last log line */
+} lsn;
+
+static void listen_resume(void)
+{
+	if (!lsn.paused)
+		return;
+	lsn.paused = false;
+	event_del(lsn.retry);
+	evconnlistener_enable(lsn.l);
+}
 
 struct sock_priv {
 	int fd;
@@ -77,6 +107,7 @@ static void sock_release(struct xs_conn *c)
 	event_free(p->wr);
 	close(p->fd);
 	free(p);
+	listen_resume();   /* a descriptor is free again */
 }
 
 static const struct xs_conn_ops sock_ops = {
@@ -171,6 +202,41 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		pvx_log_err("socket: out of memory for a connection");
 }
 
+static void retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	listen_resume();
+}
+
+static bool fd_shortage(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+}
+
+/* accept() failed for a reason libevent does not retry by itself. */
+static void accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct timeval tv = { 0, ACCEPT_RETRY_MS * 1000 };
+	int err = EVUTIL_SOCKET_ERROR();
+	time_t now = time(NULL);
+
+	(void)arg;
+	evconnlistener_disable(l);
+	lsn.paused = true;
+	event_add(lsn.retry, &tv);
+	lsn.pauses++;
+	if (now - lsn.logged_at < ACCEPT_LOG_SECONDS)
+		return;
+	lsn.logged_at = now;
+	pvx_log_warn("socket: accept: %s; %s (%u time(s) in the last %d s)",
+		     strerror(err), fd_shortage(err) ?
+		     "out of descriptors, not accepting until a connection closes" :
+		     "not accepting for a moment", lsn.pauses, ACCEPT_LOG_SECONDS);
+	lsn.pauses = 0;
+}
+
 static int make_dirs(const char *path)
 {
 	char buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -188,17 +254,40 @@ static int make_dirs(const char *path)
 
 struct evconnlistener *sock_listen(struct xs_store *st, const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct evconnlistener *l;
+	int fd, rc;
 
-	if (strlen(path) >= sizeof(sa.sun_path) || make_dirs(path))
+	rc = make_dirs(path);
+	fd = rc ? rc : pvx_listen_unix(path, SOCK_STREAM | SOCK_NONBLOCK, 0600, 64);
+	if (fd < 0) {
+		errno = -fd;
 		return NULL;
-	strcpy(sa.sun_path, path);
-	unlink(path);
-	l = evconnlistener_new_bind(st->base, accept_cb, st,
-				    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-				    64, (struct sockaddr *)&sa, sizeof(sa));
-	if (l)
-		chmod(path, 0600);
+	}
+	/* Backlog 0: already listening. */
+	l = evconnlistener_new(st->base, accept_cb, st,
+			       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	if (!l) {
+		close(fd);
+		return NULL;
+	}
+	lsn.retry = evtimer_new(st->base, retry_cb, NULL);
+	if (!lsn.retry) {
+		evconnlistener_free(l);
+		return NULL;
+	}
+	lsn.l = l;
+	lsn.paused = false;
+	evconnlistener_set_error_cb(l, accept_error_cb);
 	return l;
+}
+
+void sock_unlisten(struct evconnlistener *l)
+{
+	if (!l)
+		return;
+	if (l == lsn.l) {
+		event_free(lsn.retry);
+		memset(&lsn, 0, sizeof(lsn));
+	}
+	evconnlistener_free(l);
 }

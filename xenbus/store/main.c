@@ -9,7 +9,7 @@
  *     xenstored/socket       Dom0 clients ($XENSTORED_PATH overrides it,
  *                            as Xen's clients and daemon honour it)
  *     xenstored/pvxstored.db persisted store (write-behind, 200 ms)
- *     pvxstored.pid
+ *     pvxstored.pid          flock'ed: a second pvxstored refuses to start
  *   $PVX_LOGDIR (default <rundir>/log)/pvxstored.log
  *
  * Its lines keep the look they had before the common log format
@@ -17,6 +17,7 @@
  * is not open.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <stdio.h>
@@ -43,6 +44,7 @@ struct pvxstored {
 	void *ring_ctx;
 	char dbfile[1100], sockpath[1100];
 	bool persist;
+	struct xs_quota quota, dom0_quota;  /* defaults, then -q / -Q */
 };
 
 static const char *const level_names[] = {
@@ -57,30 +59,6 @@ static size_t log_prefix(char *buf, size_t cap, enum pvx_log_level lvl, void *ar
 
 	(void)arg;
 	return m < 0 ? n : n + (size_t)m < cap ? n + (size_t)m : cap - 1;
-}
-
-/*
- * The pid file is written, not locked (unlike pvx/daemon.h's): a second
- * pvxstored on the same run directory takes the socket over, which
- * daemons-valgrind relies on (`pvx daemons start` beside a pvxstored
- * under valgrind, whose process name it does not recognise).
- */
-static int pid_init(void *pvxstored)
-{
-	struct pvxstored *d = pvxstored;
-	FILE *f = fopen(d->ds.pid_path, "we");
-
-	if (!f)
-		return -errno;
-	fprintf(f, "%d\n", (int)getpid());
-	return fclose(f) ? -EIO : 0;
-}
-
-static void pid_exit(void *pvxstored)
-{
-	struct pvxstored *d = pvxstored;
-
-	unlink(d->ds.pid_path);
 }
 
 /* <rundir>/xenstored/ holds the socket and the persisted store. */
@@ -102,6 +80,8 @@ static int store_init(void *pvxstored)
 
 	if (rc)
 		return rc;
+	d->st.quota = d->quota;
+	d->st.dom0_quota = d->dom0_quota;
 	d->st.base = d->ds.base;
 	rc = ring_pvxctl_open(&d->ring_ctx);
 	d->st.ring_backend = &ring_backend_pvxctl;
@@ -162,7 +142,7 @@ static void listen_exit(void *pvxstored)
 {
 	struct pvxstored *d = pvxstored;
 
-	evconnlistener_free(d->listener);
+	sock_unlisten(d->listener);
 	unlink(d->sockpath);
 }
 
@@ -183,7 +163,7 @@ static void events_exit(void *pvxstored)
 static const struct pvx_step subsystems[] = {
 	{ "paths and log", pvx_daemon_paths, pvx_daemon_paths_exit },
 	{ "store paths", store_paths_init, NULL },
-	{ "pid file", pid_init, pid_exit },
+	{ "pid file", pvx_daemon_lock_pidfile, pvx_daemon_unlock_pidfile },
 	{ "event loop", pvx_daemon_loop_init, pvx_daemon_loop_exit },
 	{ "store", store_init, store_exit },
 	{ "persistence", persist_start, persist_stop },
@@ -191,26 +171,84 @@ static const struct pvx_step subsystems[] = {
 	{ "socket", listen_init, listen_exit },
 };
 
-static void usage(void)
+static void usage(FILE *to)
 {
-	fprintf(stderr, "usage: pvxstored [-n]\n"
-		"  -n  do not load or save the store (no persistence)\n");
+	fprintf(to, "usage: pvxstored [-n] [-q NAME=N]... [-Q NAME=N]...\n"
+		"  -n, --no-persist       do not load or save the store\n"
+		"  -q, --quota NAME=N     a guest connection's limit\n"
+		"  -Q, --dom0-quota NAME=N  a Dom0 (socket) connection's limit\n"
+		"  N is a positive number or \"none\"; NAME is one of\n"
+		"  %s\n"
+		"  (defaults: `pvx xenstore control quota`, docs/xenstore.md)\n",
+		xs_quota_names());
+}
+
+/* One line on a bad quota argument, as the other usage errors. */
+static int quota_opt(struct xs_quota *q, const char *opt, const char *arg)
+{
+	int rc = xs_quota_parse(q, arg);
+
+	if (rc == -ERANGE)
+		fprintf(stderr, "pvxstored: %s %s: a limit must be positive "
+			"(\"none\" for no limit)\n", opt, arg);
+	else if (rc)
+		fprintf(stderr, "pvxstored: %s %s: expected NAME=N with NAME one "
+			"of %s\n", opt, arg, xs_quota_names());
+	return rc;
+}
+
+static int parse_args(struct pvxstored *d, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "no-persist", no_argument, NULL, 'n' },
+		{ "quota", required_argument, NULL, 'q' },
+		{ "dom0-quota", required_argument, NULL, 'Q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "nq:Q:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			d->persist = false;
+			break;
+		case 'q':
+			if (quota_opt(&d->quota, "-q", optarg))
+				return 2;
+			break;
+		case 'Q':
+			if (quota_opt(&d->dom0_quota, "-Q", optarg))
+				return 2;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return 2;  /* getopt said which option */
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "pvxstored: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	return -1;
 }
 
 int main(int argc, char **argv)
 {
-	static struct pvxstored d = { .ds = PVX_DAEMON_STATE_INIT("pvxstored") };
+	static struct pvxstored d = {
+		.ds = PVX_DAEMON_STATE_INIT("pvxstored"),
+		.persist = true,
+		.quota = XS_QUOTA_DEFAULTS,
+		.dom0_quota = XS_QUOTA_DOM0_DEFAULTS,
+	};
 	size_t started;
-	int opt, rc;
+	int rc;
 
-	d.persist = true;
-	while ((opt = getopt(argc, argv, "nh")) != -1) {
-		if (opt != 'n') {
-			usage();
-			return opt == 'h' ? 0 : 2;
-		}
-		d.persist = false;
-	}
+	rc = parse_args(&d, argc, argv);
+	if (rc >= 0)
+		return rc;
 	pvx_log_set_prefix(log_prefix, NULL);
 	pvx_log_set_stderr(PVX_LOG_STDERR_WITHOUT_FILE);
 	rc = pvx_steps_start(subsystems, sizeof(subsystems) / sizeof(subsystems[0]),

@@ -87,15 +87,22 @@ static int ctl_memreport(struct xs_req *r)
 			  (unsigned long long)st->gen);
 }
 
+/* The guests' limits, then Dom0's with a "dom0-" prefix. */
 static int ctl_quota(struct xs_req *r)
 {
-	const struct xs_quota *q = &r->c->st->quota;
+	const struct xs_store *st = r->c->st;
+	size_t cap = sizeof(r->rsp) - r->rsp_len;
+	int n = xs_quota_format(&st->quota, "", r->rsp + r->rsp_len, cap);
 
-	return rsp_printf(r, "nodes %u\nnode-size %u\nwatches %u\n"
-			  "transactions %u\npermissions %u\noutstanding %u\n"
-			  "transaction-nodes %u\nwatch-events %u\n",
-			  q->nodes, q->node_size, q->watches, q->transactions,
-			  q->perms, q->outstanding, q->tx_nodes, q->events);
+	if (n < 0 || (size_t)n >= cap)
+		return -E2BIG;
+	r->rsp_len += n;
+	cap -= n;
+	n = xs_quota_format(&st->dom0_quota, "dom0-", r->rsp + r->rsp_len, cap);
+	if (n < 0 || (size_t)n >= cap)
+		return -E2BIG;
+	r->rsp_len += n;
+	return 0;
 }
 
 static int ctl_help(struct xs_req *r)

@@ -50,10 +50,12 @@ static void node_free(struct xs_node *n)
 int xs_store_init(struct xs_store *st)
 {
 	static const struct xs_quota q = XS_QUOTA_DEFAULTS;
+	static const struct xs_quota q0 = XS_QUOTA_DOM0_DEFAULTS;
 	struct xs_perm root_perm = { 0, XS_PERM_NONE };
 
 	memset(st, 0, sizeof(*st));
 	st->quota = q;
+	st->dom0_quota = q0;
 	hmap_init(&st->domains);
 	TAILQ_INIT(&st->open_txns);
 	TAILQ_INIT(&st->conns);

@@ -37,8 +37,8 @@ int txn_start(struct xs_conn *c, uint32_t *id)
 {
 	struct xs_txn *t;
 
-	if (!c->privileged && c->ntxns >= c->st->quota.transactions) {
-		xs_quota_hit(c, "transactions", c->st->quota.transactions);
+	if (c->ntxns >= xs_quota_of(c)->transactions) {
+		xs_quota_hit(c, "transactions", xs_quota_of(c)->transactions);
 		return -ENOSPC;
 	}
 	t = calloc(1, sizeof(*t));
@@ -101,11 +101,17 @@ static size_t entry_bytes(const struct xs_tentry *e)
 	return b;
 }
 
+/* Past its connection's transaction-bytes of node copies a transaction
+ * is doomed (EAGAIN at commit): an idle one cannot hold the store's
+ * history. Logged like a quota hit. */
 static bool over_budget(const struct xs_txn *t)
 {
-	if (t->conn->privileged)
-		return t->npre >= TXN_MAX_PREIMAGES;
-	return t->pre_bytes >= TXN_MAX_GUEST_PRE_BYTES;
+	unsigned lim = xs_quota_of(t->conn)->tx_bytes;
+
+	if (t->pre_bytes < lim)
+		return false;
+	xs_quota_hit(t->conn, "transaction-bytes", lim);
+	return true;
 }
 
 void txn_preimage(struct xs_store *st, const char *path, const struct xs_node *n)
@@ -258,9 +264,9 @@ void txn_end_all(struct xs_conn *c)
 
 int txn_note_access(struct xs_txn *t, struct xs_conn *c)
 {
-	if (!t || c->privileged || t->naccess <= c->st->quota.tx_nodes)
+	if (!t || t->naccess <= xs_quota_of(c)->tx_nodes)
 		return 0;
-	xs_quota_hit(c, "transaction-nodes", c->st->quota.tx_nodes);
+	xs_quota_hit(c, "transaction-nodes", xs_quota_of(c)->tx_nodes);
 	return -ENOSPC;
 }
 

@@ -29,12 +29,10 @@
 #define TE_FIRE_RM 0x10 /* ... as a removal */
 #define TE_PRE     0x20 /* copied because the tree changed under us */
 
-/* Pre-images one transaction may hold before it is doomed to EAGAIN: a
- * count for dom0's, bytes for a guest's (an idle guest transaction must
- * not make every later write copy without bound). A doomed transaction
+/* Pre-images one transaction may hold before it is doomed to EAGAIN:
+ * quota transaction-bytes of its connection (an idle transaction must not
+ * make every later write copy without bound). A doomed transaction
  * leaves the store's open list, so it costs later writes nothing. */
-#define TXN_MAX_PREIMAGES 8192
-#define TXN_MAX_GUEST_PRE_BYTES (64 * 1024)
 
 struct xs_tentry {
 	struct hmap_link link;       /* key = path */

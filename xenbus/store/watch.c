@@ -6,6 +6,10 @@
  * store. A recursive removal also walks the trie below the removed node,
  * where each watch reports its own path (reference §3.4).
  *
+ * A connection also keys its watches by (path, token) in a hash map, so
+ * registering or removing one is O(1) however many it holds (a list
+ * walk made 80k registrations on one connection take 43 s).
+ *
  * Events are filtered by permission: an unprivileged watcher only hears
  * about nodes it may read. Special watches ("@introduceDomain",
  * "@releaseDomain", and with a depth "@releaseDomain/<domid>") live in a
@@ -102,15 +106,23 @@ static void wtrie_prune(struct wtrie *t)
 	}
 }
 
+/* The path's length first keeps (path, token) pairs apart: ("/a", "b/c")
+ * and ("/a/b", "c") give "2:/ab/c" and "4:/a/bc". */
+static char *watch_key(const char *path, const char *token)
+{
+	char *k;
+
+	return asprintf(&k, "%zu:%s%s", strlen(path), path, token) < 0 ? NULL : k;
+}
+
 static struct xs_watch *watch_find(struct xs_conn *c, const char *path,
 				   const char *token)
 {
-	struct xs_watch *w;
+	char *k = watch_key(path, token);
+	struct hmap_link *l = k ? hmap_find(&c->watch_keys, k) : NULL;
 
-	TAILQ_FOREACH(w, &c->watches, conn_link)
-		if (strcmp(w->path, path) == 0 && strcmp(w->token, token) == 0)
-			return w;
-	return NULL;
+	free(k);
+	return l ? hmap_entry(l, struct xs_watch, key_link) : NULL;
 }
 
 int watch_add(struct xs_conn *c, const char *abspath, const char *token,
@@ -120,16 +132,22 @@ int watch_add(struct xs_conn *c, const char *abspath, const char *token,
 
 	if (watch_find(c, abspath, token))
 		return -EEXIST;
-	if (!c->privileged && c->nwatches >= c->st->quota.watches) {
-		xs_quota_hit(c, "watches", c->st->quota.watches);
+	if (c->nwatches >= xs_quota_of(c)->watches) {
+		xs_quota_hit(c, "watches", xs_quota_of(c)->watches);
 		return -ENOSPC;
 	}
 	w = calloc(1, sizeof(*w));
-	if (!w || !(w->path = strdup(abspath)) || !(w->token = strdup(token)))
+	if (!w || !(w->path = strdup(abspath)) || !(w->token = strdup(token)) ||
+	    !(w->key = watch_key(abspath, token)))
+		goto err_free;
+	w->key_link.key = w->key;
+	if (hmap_insert(&c->watch_keys, &w->key_link))
 		goto err_free;
 	w->tnode = wtrie_walk(c->st, abspath, true);
-	if (!w->tnode)
+	if (!w->tnode) {
+		hmap_remove(&c->watch_keys, &w->key_link);
 		goto err_free;
+	}
 	w->conn = c;
 	w->relative = relative;
 	w->depth = depth;
@@ -142,6 +160,7 @@ err_free:
 	if (w) {
 		free(w->path);
 		free(w->token);
+		free(w->key);
 	}
 	free(w);
 	return -ENOMEM;
@@ -153,7 +172,9 @@ static void watch_free(struct xs_watch *w)
 
 	TAILQ_REMOVE(&t->watches, w, trie_link);
 	TAILQ_REMOVE(&w->conn->watches, w, conn_link);
+	hmap_remove(&w->conn->watch_keys, &w->key_link);
 	w->conn->nwatches--;
+	free(w->key);
 	free(w->path);
 	free(w->token);
 	free(w);
@@ -174,6 +195,7 @@ void watch_remove_all(struct xs_conn *c)
 {
 	while (!TAILQ_EMPTY(&c->watches))
 		watch_free(TAILQ_FIRST(&c->watches));
+	hmap_dispose(&c->watch_keys);
 }
 
 /* Delivers path (made relative for relative watches) to w. */

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/queue.h>
 #include <sys/types.h>
@@ -28,7 +29,12 @@
 
 #include "hmap.h"
 
-/* Quotas, C xenstored's defaults (reference §3.6); dom0 is exempt. */
+/*
+ * Quotas (quota.c, docs/xenstore.md). Guests get C xenstored's defaults;
+ * Dom0 connections (the Unix socket) get their own, larger set, so a
+ * runaway or hostile Dom0 client is bounded too. UINT_MAX = no limit.
+ * Both sets can be changed on pvxstored's command line.
+ */
 struct xs_quota {
 	unsigned nodes;        /* nodes a domain may own */
 	unsigned node_size;    /* value bytes plus 5 bytes per permission */
@@ -38,12 +44,11 @@ struct xs_quota {
 	unsigned outstanding;  /* replies queued, unread, before input stalls */
 	unsigned tx_nodes;     /* nodes one transaction may touch */
 	unsigned events;       /* queued watch events per connection */
+	unsigned tx_bytes;     /* node copies (pre-images) one transaction keeps */
 };
-#define XS_QUOTA_DEFAULTS { 1000, 2048, 128, 10, 5, 20, 1024, 1024 }
-/* Privileged (dom0) connections: generous bounds that only cap memory. */
-#define XS_PRIV_OUTSTANDING 1024
-#define XS_PRIV_EVENTS      65536
-
+#define XS_QUOTA_DEFAULTS { 1000, 2048, 128, 10, 5, 20, 1024, 1024, 64 * 1024 }
+#define XS_QUOTA_DOM0_DEFAULTS { UINT_MAX, UINT_MAX, 131072, 64, UINT_MAX, \
+				 64, 8192, 4096, 1024 * 1024 }
 
 struct xs_perm {
 	uint32_t id;
@@ -90,6 +95,8 @@ struct xs_domain {
 struct xs_watch {
 	TAILQ_ENTRY(xs_watch) conn_link;
 	TAILQ_ENTRY(xs_watch) trie_link;
+	struct hmap_link key_link; /* in conn->watch_keys, key = key */
+	char *key;                /* "<strlen(path)>:<path><token>" */
 	struct wtrie *tnode;
 	struct xs_conn *conn;
 	char *path;               /* absolute (or special), as matched */
@@ -152,6 +159,7 @@ struct xs_conn {
 	bool dropping;            /* event queue overflowed, logged once */
 	/* State. */
 	struct xs_watch_list watches;
+	struct hmap watch_keys;   /* (path, token) -> watch: O(1) duplicates */
 	unsigned nwatches;
 	struct xs_txn_list txns;
 	unsigned ntxns;
@@ -168,7 +176,8 @@ struct xs_store {
 	struct xs_node *root;
 	uint64_t gen;
 	unsigned nnodes;
-	struct xs_quota quota;
+	struct xs_quota quota;      /* guests' connections */
+	struct xs_quota dom0_quota; /* privileged (Dom0) connections */
 	struct hmap domains;
 	struct wtrie *wroot;      /* absolute paths */
 	struct wtrie *wspecial;   /* "@introduceDomain", "@releaseDomain" */
@@ -242,6 +251,17 @@ int xs_domain_introduce(struct xs_store *st, uint32_t domid, uint64_t gfn,
 void xs_domain_release(struct xs_store *st, struct xs_domain *d);
 void domain_free_all(struct xs_store *st);
 void xs_quota_hit(struct xs_conn *c, const char *what, unsigned limit);
+
+/* ---- quota sets (quota.c) ---- */
+const struct xs_quota *xs_quota_of(const struct xs_conn *c);
+/* "name=N" (or "name=none") into q; -EINVAL for an unknown name or a bad
+ * number, -ERANGE for 0. */
+int xs_quota_parse(struct xs_quota *q, const char *arg);
+/* "name value\n" lines; returns the length written (snprintf's rule). */
+int xs_quota_format(const struct xs_quota *q, const char *prefix, char *buf,
+		    size_t cap);
+/* The names, comma-separated, for usage messages. */
+const char *xs_quota_names(void);
 
 /* ---- watches (watch.c) ---- */
 int watch_add(struct xs_conn *c, const char *abspath, const char *token,

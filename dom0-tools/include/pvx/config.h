@@ -73,8 +73,9 @@ void pvx_config_init(struct pvx_config *cfg);
 void pvx_config_dispose(struct pvx_config *cfg); /* idempotent */
 
 /* Parse a whole file/string into cfg (initialised by the caller).
- * On error: negative errno, one line in err. Warnings go to warn_cb
- * (may be NULL: then to stderr). */
+ * On error: negative errno, one line in err. Warnings go to warn_cb as
+ * "FILE:LINE: MESSAGE" lines (the callback adds its "warning" prefix);
+ * warn_cb may be NULL: then to stderr as "warning: FILE:LINE: MESSAGE". */
 typedef void (*pvx_config_warn_fn)(const char *line, void *opaque);
 int pvx_config_parse_file(struct pvx_config *cfg, const char *path,
 			  char *err, size_t errlen,

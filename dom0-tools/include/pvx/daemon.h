@@ -8,7 +8,10 @@
  *             daemon's messages go to <logdir>/NAME.log and stderr.
  *   pid file  <rundir>/NAME.pid holds the pid and stays locked (flock)
  *             for the daemon's life, so a second instance on the same run
- *             directory refuses to start instead of stealing its sockets.
+ *             directory refuses to start instead of stealing its sockets;
+ *             it is mode 0644 whatever the umask (or whoever created it).
+ *   sockets   pvx_listen_unix: created with their final mode (0600 for
+ *             Dom0-only ones), never reachable with a looser one.
  *   loop      one libevent event_base; SIGTERM and SIGINT end its loop,
  *             SIGPIPE is ignored (a peer that went away is an error
  *             return, not a death).
@@ -55,6 +58,13 @@ int pvx_daemon_lock_pidfile(void *daemon);
 void pvx_daemon_unlock_pidfile(void *daemon);
 int pvx_daemon_loop_init(void *daemon);
 void pvx_daemon_loop_exit(void *daemon);
+/*
+ * A listening AF_UNIX socket of `type` (SOCK_STREAM, SOCK_SEQPACKET, may
+ * carry SOCK_NONBLOCK) at `path` whose file has `mode` before anyone
+ * else can reach it (bound in a private directory, then renamed over
+ * `path`, replacing a stale socket); close-on-exec. fd or -errno.
+ */
+int pvx_listen_unix(const char *path, int type, unsigned int mode, int backlog);
 /* Creates `path` and its missing parents with `mode`; 0 or -errno. */
 int pvx_mkdir_p(const char *path, unsigned int mode);
 

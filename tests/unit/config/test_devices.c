@@ -77,8 +77,8 @@ START_TEST(vif_forms)
 	ck_assert_str_eq(c.vifs[2].script, "vif-bridge");
 	ck_assert_int_eq(w.count, 2);
 	ck_assert_str_eq(w.text,
-			 "t.cfg:2: warning: vif parameter 'rate' is not supported yet, ignored\n"
-			 "t.cfg:2: warning: vif parameter 'mtu' is not supported yet, ignored\n");
+			 "t.cfg:2: vif parameter 'rate' is not supported yet, ignored\n"
+			 "t.cfg:2: vif parameter 'mtu' is not supported yet, ignored\n");
 	pvx_config_dispose(&c);
 }
 END_TEST

@@ -69,6 +69,9 @@ static const struct bad bad[] = {
 	{ "on_reboot = 1", 1, "unknown action", "1" },
 	{ "type = \"hvm\"", 1, "type \"hvm\" is not supported: pvx runs \"pvh\" and \"pv\""
 	  " domains (or leave 'type' out to choose automatically)", "hvm" },
+	{ "name = 'g'\nbuilder = 'hvm'", 2, "builder \"hvm\" is not supported: pvx runs"
+	  " \"pvh\" and \"pv\" domains", "hvm" },
+	{ "builder = \"linux\"", 1, "unknown builder \"linux\"", "linux" },
 	{ "type = \"xen\"", 1, "unknown type \"xen\": pvx runs \"pvh\" and \"pv\" domains", "xen" },
 	{ "type = \"PVH\"", 1, "unknown type \"PVH\": pvx runs \"pvh\" and \"pv\"", "PVH" },
 	{ "type = \"\"", 1, "unknown type \"\"", "" },

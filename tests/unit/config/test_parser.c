@@ -90,8 +90,8 @@ START_TEST(nested_lists_and_warnings)
 	pvx_config_init(&c);
 	ck_assert_int_eq(parse_as(&c, "t.cfg", text, err, sizeof(err), &w), 0);
 	ck_assert_int_eq(w.count, 2);
-	ck_assert_str_eq(w.text, "t.cfg:2: warning: unknown key 'foo.bar_2' ignored\n"
-			 "t.cfg:8: warning: unknown key 'zzz' ignored\n");
+	ck_assert_str_eq(w.text, "t.cfg:2: unknown key 'foo.bar_2' ignored\n"
+			 "t.cfg:8: unknown key 'zzz' ignored\n");
 	ck_assert_uint_eq(c.nr_disks, 2);
 	ck_assert_str_eq(c.disks[1].target, "/b");
 	pvx_config_dispose(&c);

@@ -2,7 +2,7 @@
  * pvx/daemon.h: directories and the log file under a private
  * $PVX_RUNDIR, the locked pid file (a second instance is refused and
  * told who holds it; the file goes away on unlock), the signal-driven
- * loop, and the step table's order on the way up and down, including a
+ * loop, pvx_listen_unix's socket mode, and the step table's order on the way up and down, including a
  * failing step.
  */
 #include <errno.h>
@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -104,6 +106,58 @@ START_TEST(pidfile_locks_out_a_second_instance)
 	pvx_daemon_unlock_pidfile(&b);
 	pvx_daemon_paths_exit(&a);
 	pvx_daemon_paths_exit(&b);
+}
+END_TEST
+
+/* Under umask 000: a pid file someone else created 0666 ends up 0644. */
+START_TEST(pidfile_is_0644_whatever_the_umask)
+{
+	struct pvx_daemon_state a = PVX_DAEMON_STATE_INIT("pvx-unit");
+	mode_t old = umask(0);
+	struct stat sb;
+	FILE *f;
+
+	ck_assert_int_eq(pvx_daemon_paths(&a), 0);
+	f = fopen(a.pid_path, "w");             /* as `pvx daemons start` does */
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	ck_assert_int_eq(pvx_daemon_lock_pidfile(&a), 0);
+	umask(old);
+	ck_assert_int_eq(stat(a.pid_path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0644);
+	pvx_daemon_unlock_pidfile(&a);
+	pvx_daemon_paths_exit(&a);
+}
+END_TEST
+
+/* The socket has its mode at once, replaces a stale file, leaves no
+ * private directory behind, and accepts. */
+START_TEST(listen_unix_has_its_mode_from_the_start)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	mode_t old = umask(0);
+	char path[sizeof(sa.sun_path)];
+	struct stat sb;
+	int fd, c;
+
+	snprintf(path, sizeof(path), "%.60s/sock", rundir);
+	fclose(fopen(path, "w"));               /* stale */
+	fd = pvx_listen_unix(path, SOCK_STREAM, 0600, 4);
+	umask(old);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert(S_ISSOCK(sb.st_mode));
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	memcpy(sa.sun_path, path, sizeof(path));
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(c);
+	close(fd);
+	unlink(path);
+	ck_assert_int_eq(rmdir(rundir), 0);     /* nothing else left in it */
+	ck_assert_int_eq(mkdir(rundir, 0700), 0);
+	ck_assert_int_eq(pvx_listen_unix("/nonexistent-dir/sock", SOCK_STREAM, 0600, 4),
+			 -ENOENT);
 }
 END_TEST
 
@@ -208,6 +262,8 @@ Suite *make_daemon_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, paths_make_dirs_and_log);
 	tcase_add_test(tc, pidfile_locks_out_a_second_instance);
+	tcase_add_test(tc, pidfile_is_0644_whatever_the_umask);
+	tcase_add_test(tc, listen_unix_has_its_mode_from_the_start);
 	tcase_add_test(tc, sigterm_and_sigint_end_the_loop);
 	tcase_add_test(tc, steps_start_in_order_and_stop_in_reverse);
 	tcase_add_test(tc, a_failed_step_stops_only_those_before_it);
