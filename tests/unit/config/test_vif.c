@@ -162,8 +162,8 @@ START_TEST(ignored_keys_warn)
 				  err, sizeof(err), &w), 0);
 	ck_assert_int_eq(w.count, 2);
 	ck_assert_str_eq(w.text,
-			 "t.cfg:1: warning: vif parameter 'rate' is not supported yet, ignored\n"
-			 "t.cfg:1: warning: vif parameter 'mtu' is not supported yet, ignored\n");
+			 "t.cfg:1: vif parameter 'rate' is not supported yet, ignored\n"
+			 "t.cfg:1: vif parameter 'mtu' is not supported yet, ignored\n");
 	ck_assert_str_eq(c.vifs[0].bridge, "b");
 	pvx_config_dispose(&c);
 }

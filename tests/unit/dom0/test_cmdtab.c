@@ -83,9 +83,11 @@ START_TEST(help_lists_every_row)
 		snprintf(want, sizeof(want), "  %-10s %s", pvx_cmds[i].name, pvx_cmds[i].summary);
 		ck_assert_msg(strstr(c.out, want), "help lacks '%s'", want);
 	}
+	/* No command is a usage error: the list goes to stderr, exit 2. */
 	run(&c, 1, (char *[]){ "pvx", NULL });
-	ck_assert_int_eq(c.rc, 0);
-	ck_assert_ptr_nonnull(strstr(c.out, "Commands:"));
+	ck_assert_int_eq(c.rc, 2);
+	ck_assert_ptr_nonnull(strstr(c.err, "Commands:"));
+	ck_assert_str_eq(c.out, "");
 }
 END_TEST
 
