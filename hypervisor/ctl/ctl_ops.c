@@ -165,6 +165,20 @@ static int op_info(struct ctl_req *rq, struct ctl_reply *rep)
 	return 0;
 }
 
+static int op_domstats(struct ctl_req *rq, struct ctl_reply *rep)
+{
+	struct pvx_ctl_domstats *s = (void *)rep->buf;
+	struct pvx_ctl_dominfo di;
+
+	memset(s, 0, sizeof(*s));
+	dom_info(rq->dom, &di);
+	s->cpu_time_ns = di.cpu_time_ns;
+	s->hypercalls = __atomic_load_n(&rq->dom->nr_hypercalls, __ATOMIC_RELAXED);
+	s->events = evtchn_dom_raised((domid_t)rq->dom->domid);
+	rep->len = sizeof(*s);
+	return 0;
+}
+
 static int op_get_memfd(struct ctl_req *rq, struct ctl_reply *rep)
 {
 	struct pvx_ctl_memfd_rsp *m = (void *)rep->buf;
@@ -379,4 +393,5 @@ const struct ctl_op ctl_ops[PVX_CTL_OP_COUNT] = {
 	[PVX_CTL_GNTTAB_MAP] = { gnttab_ctl_map, sizeof(struct pvx_ctl_gnttab_map_req), CTL_DOMAIN, "gnttab_map" },
 	[PVX_CTL_GNTTAB_UNMAP] = { gnttab_ctl_unmap, sizeof(struct pvx_ctl_gnttab_unmap_req), 0, "gnttab_unmap" },
 	[PVX_CTL_GNTTAB_COPY] = { gnttab_ctl_copy, sizeof(struct pvx_ctl_gnttab_copy_req), CTL_DOMAIN, "gnttab_copy" },
+	[PVX_CTL_DOMSTATS] = { op_domstats, 0, DOM, "domstats" },
 };

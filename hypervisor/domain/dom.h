@@ -118,6 +118,7 @@ struct domain {
 	uint64_t console_tokens;   /* d->lock: pvxd.log budget (bytes) */
 	uint64_t console_refill_ns;
 	bool console_throttled;
+	uint64_t nr_hypercalls;    /* atomic: PVX_CTL_DOMSTATS */
 };
 
 /* Log a line about d to pvxd's log and to d's own log (pvx dmesg). */

@@ -84,6 +84,7 @@ void ev_set_pending(struct edom *d, evtchn_port_t p)
 	unsigned w = p / BITS;
 	uint64_t bit = 1ull << (p % BITS);
 
+	d->nr_raised++; /* under the evtchn lock */
 	if (!d->ops) {
 		ev_signal_fd(d->ports[p].event_fd);
 		return;
@@ -207,6 +208,19 @@ bool evtchn_dom_exists(domid_t dom)
 	r = ev_dom(dom) != NULL;
 	evtchn_unlock();
 	return r;
+}
+
+uint64_t evtchn_dom_raised(domid_t dom)
+{
+	struct edom *d;
+	uint64_t n = 0;
+
+	evtchn_lock();
+	d = ev_dom(dom);
+	if (d)
+		n = d->nr_raised;
+	evtchn_unlock();
+	return n;
 }
 
 int evtchn_init(void)

@@ -58,6 +58,8 @@ int evtchn_dom_add(domid_t dom, unsigned nr_vcpus,
 /* Closes every port (unbinding peers) and forgets the domain. */
 void evtchn_dom_remove(domid_t dom);
 bool evtchn_dom_exists(domid_t dom);
+/* Notifications raised to dom's ports so far (PVX_CTL_DOMSTATS). */
+uint64_t evtchn_dom_raised(domid_t dom);
 
 int evtchn_alloc_unbound(domid_t dom, domid_t remote, evtchn_port_t *port);
 int evtchn_bind_interdomain(domid_t dom, domid_t rdom, evtchn_port_t rport,

@@ -28,6 +28,7 @@ struct edom {
 	void *opaque;
 	evtchn_port_t (*virq)[NR_VIRQS];
 	struct port ports[EVTCHN_MAX_PORTS];
+	uint64_t nr_raised;  /* ev_set_pending calls: pvx top's events/s */
 };
 
 #define BITS 64

@@ -46,6 +46,7 @@ long hcall_dispatch(struct hc_ctx *c)
 	const struct hc_entry *e;
 	long r;
 
+	__atomic_fetch_add(&c->d->nr_hypercalls, 1, __ATOMIC_RELAXED);
 	if (c->nr >= HC_TABLE_SIZE)
 		return -ENOSYS;
 	e = &hc_table[c->nr];

@@ -74,6 +74,7 @@ enum pvx_ctl_op {
 	PVX_CTL_GNTTAB_MAP,         /* hdr.domid (granter), pvx_ctl_gnttab_map_req -> _map_rsp [+ memfd] */
 	PVX_CTL_GNTTAB_UNMAP,       /* pvx_ctl_gnttab_unmap_req -> int32 status[] */
 	PVX_CTL_GNTTAB_COPY,        /* hdr.domid (granter), pvx_ctl_gnttab_copy_req -> _copy_rsp */
+	PVX_CTL_DOMSTATS,           /* hdr.domid -> pvx_ctl_domstats (pvx top) */
 	PVX_CTL_OP_COUNT,
 	PVX_CTL_EVENT = 0x8000,     /* unsolicited, pvxd -> subscriber */
 };
@@ -159,6 +160,21 @@ struct pvx_ctl_dominfo {
 	uint64_t create_time_ns;   /* CLOCK_REALTIME at create */
 	uint32_t type;             /* enum pvx_dom_type */
 	uint32_t pad;
+};
+
+/*
+ * PVX_CTL_DOMSTATS: a domain's activity counters since it was created;
+ * `pvx top` divides the difference of two samples by the time between
+ * them. hypercalls counts every hypercall the guest made (any op, any
+ * result); events counts event-channel notifications raised to the
+ * domain (each interdomain or IPI send and each VIRQ, whether or not
+ * the port was already pending).
+ */
+struct pvx_ctl_domstats {
+	uint64_t hypercalls;
+	uint64_t events;
+	uint64_t cpu_time_ns;      /* as in pvx_ctl_dominfo */
+	uint64_t reserved[5];      /* 0 */
 };
 
 /*
