@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <blkif.h>
 #include <netif.h>
 #include <pvx/ctlclient.h>
 
@@ -42,7 +43,7 @@ const struct pvx_daemon pvx_daemons[] = {
 	{ "pvxd", PVX_CTL_SOCK_NAME, SOCK_SEQPACKET },
 	{ "pvxstored", "xenstored/socket", SOCK_STREAM },
 	{ "pvx-consoled", "consoled.sock", SOCK_STREAM },
-	{ "pvx-blkback", NULL, 0 },
+	{ "pvx-blkback", PVX_BLK_CTL_SOCK, SOCK_STREAM },
 	{ "pvx-netback", PVX_NET_CTL_SOCK, SOCK_STREAM },
 };
 const size_t pvx_ndaemons = sizeof(pvx_daemons) / sizeof(pvx_daemons[0]);

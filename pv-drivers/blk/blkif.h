@@ -76,6 +76,20 @@ PVX_RING_DEFINE(blkif, union blkif_any_request, struct blkif_response)
 #define BLKIF_SECTORS_PER_PAGE     (XEN_PAGE_SIZE >> BLKIF_SECTOR_SHIFT)
 
 /* What pvx-blkback offers. */
+/*
+ * pvx-blkback's statistics socket, <rundir>/blkback.sock (SOCK_STREAM),
+ * netback.sock's protocol: the client writes "stats\n", the daemon answers
+ * one line per vbd, then an empty line, then closes:
+ *   domid=D devid=V state=S queues=Q rd_reqs=.. wr_reqs=.. rd_bytes=..
+ *   wr_bytes=.. requests=.. errors=..
+ * (one line, space-separated key=value, summed over the vbd's rings;
+ * rd/wr count the reads and writes the backend accepted and started, and
+ * their data bytes; requests counts every request taken off the rings,
+ * flushes, discards and malformed ones included). The counters restart
+ * when the vbd reconnects. Unknown keys must be ignored by readers.
+ */
+#define PVX_BLK_CTL_SOCK           "blkback.sock"
+
 #define PVX_BLK_MAX_RING_ORDER     4   /* up to 16 ring pages */
 #define PVX_BLK_MAX_QUEUES         4
 #define PVX_BLK_MAX_INDIRECT_SEGS  256 /* 1 MiB per request */

@@ -175,6 +175,7 @@ struct blkback_rq {
 
 struct blkback_ring_stats {
 	uint64_t requests, errors, notifies_out, kicks;
+	uint64_t rd_reqs, wr_reqs, rd_bytes, wr_bytes; /* started: blkback.sock */
 };
 
 struct blkback_ring {

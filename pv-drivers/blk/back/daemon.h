@@ -78,6 +78,10 @@ struct blkbackd {
 	uint64_t poll_ns;                  /* -p: ring polling window (0: off) */
 	bool uring_only;                   /* -U: no inline I/O on tmpfs images */
 	LIST_HEAD(, bb_vbd) vbds;
+	int ctl_fd;                        /* the stats socket (ctl.c) */
+	char ctl_path[108];
+	struct event *ctl_ev;
+	unsigned nr_clients;
 };
 
 /* vbd.c: the device table, xenstore events, the state machine's actions. */
@@ -108,6 +112,11 @@ int bb_poll_init(void *blkbackd);
 void bb_poll_exit(void *blkbackd);
 void bb_poll_check(struct blkbackd *d);
 void bb_queue_kick(struct bb_queue *q);
+
+/* ctl.c: the stats socket <rundir>/blkback.sock (blkif.h), a step of
+ * main.c's table. */
+int bb_ctl_init(void *blkbackd);
+void bb_ctl_exit(void *blkbackd);
 
 /* gnt_pvx.c: blkback_gnt_ops over libpvxgnttab; ctx is a struct bb_queue. */
 extern const struct blkback_gnt_ops bb_gnt_ops;

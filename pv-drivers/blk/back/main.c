@@ -163,6 +163,7 @@ static const struct pvx_step steps[] = {
 	{ "polling", bb_poll_init, bb_poll_exit },
 	{ "xenstore", xs_init, xs_exit },
 	{ "vbds", NULL, vbds_exit },
+	{ "stats socket", bb_ctl_init, bb_ctl_exit },
 };
 
 static int usage(FILE *f)
@@ -182,6 +183,7 @@ int main(int argc, char **argv)
 	struct blkbackd d = {
 		.ds = PVX_DAEMON_STATE_INIT(BLKBACK_NAME),
 		.poll_ns = DEFAULT_POLL_US * 1000ull,
+		.ctl_fd = -1,
 	};
 	size_t ran;
 	int rc, opt;

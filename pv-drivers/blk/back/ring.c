@@ -209,6 +209,13 @@ static size_t take_one(struct blkback_ring *r, const union blkif_any_request *in
 		return 0;
 	}
 	bytes = rq->bytes;
+	if (rq->req.op == BLKBACK_READ) {
+		r->stats.rd_reqs++;
+		r->stats.rd_bytes += bytes;
+	} else if (rq->req.op == BLKBACK_WRITE) {
+		r->stats.wr_reqs++;
+		r->stats.wr_bytes += bytes;
+	}
 	if (rq->req.drain) {
 		r->fence = rq;
 		if (r->inflight > 0) {
