@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "cmd_block.h"
 #include "cmd_network.h"
+#include "cmd_top.h"
 
 const struct pvx_cmd pvx_cmds[] = {
 	{ "create", cmd_create, "create and start a domain from a config file",
@@ -83,6 +84,16 @@ const struct pvx_cmd pvx_cmds[] = {
 	  "then removes it (and pvx-netback its TAP)." },
 	{ "network-list", cmd_network_list, "list the network interfaces of domains",
 	  "network-list DOMAIN ..." },
+	{ "top", cmd_top, "live view of every domain's CPU, memory, I/O and events (xentop)",
+	  "top [-b] [-d DELAY] [-n ITERATIONS] [-s COLUMN] [-r] [--json]\n"
+	  "  -b, --batch   print tables to stdout instead of a screen (for scripts)\n"
+	  "  -d DELAY      seconds between refreshes (default 3, 0.1 to 3600)\n"
+	  "  -n N          stop after N refreshes (default: until 'q' or a signal)\n"
+	  "  -s COLUMN     sort by name, id, state, cpu (default), cpusec, mem, vcpus,\n"
+	  "                blk, net, events or hcalls; -r reverses the order\n"
+	  "  --json        batch mode, one JSON array: an object per refresh (docs/top.md)\n"
+	  "Keys: c cpu%, t cpu(sec), m mem, n name, i id, s state, v vcpus, b block,\n"
+	  "w network, e events, h hypercalls, r reverse, q quit. Columns: docs/top.md." },
 	{ "daemons", cmd_daemons, "start, stop or show the pvx daemons of $PVX_RUNDIR",
 	  "daemons start|stop|status\n"
 	  "Starts pvxd, pvxstored, pvx-consoled and the backends found next to pvx\n"
