@@ -56,3 +56,5 @@ FUZZERS += $(O)/fuzz/fuzz_elf
 
 # --- integration tests ----------------------------------------------------
 INTEG_TESTS += $(sort $(wildcard tests/integration/cli-*))
+# pvx top (docs/top.md); top-check.py is its helper, not a test.
+INTEG_TESTS += $(sort $(filter-out %.py,$(wildcard tests/integration/top-*)))

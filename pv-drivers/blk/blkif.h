@@ -85,8 +85,10 @@ PVX_RING_DEFINE(blkif, union blkif_any_request, struct blkif_response)
  * (one line, space-separated key=value, summed over the vbd's rings;
  * rd/wr count the reads and writes the backend accepted and started, and
  * their data bytes; requests counts every request taken off the rings,
- * flushes, discards and malformed ones included). The counters restart
- * when the vbd reconnects. Unknown keys must be ignored by readers.
+ * flushes, discards and malformed ones included). The counters keep
+ * growing across frontend reconnects for as long as the vbd exists (a
+ * restarted pvx-blkback starts them at 0). Unknown keys must be ignored
+ * by readers.
  */
 #define PVX_BLK_CTL_SOCK           "blkback.sock"
 

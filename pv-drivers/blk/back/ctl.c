@@ -27,21 +27,26 @@
 #define BB_CTL_MAX_CLIENTS 16
 #define BB_CTL_MAX_LINE 64
 
+void bb_stats_add(struct blkback_ring_stats *sum, const struct blkback_ring_stats *s)
+{
+	sum->requests += s->requests;
+	sum->errors += s->errors;
+	sum->notifies_out += s->notifies_out;
+	sum->kicks += s->kicks;
+	sum->rd_reqs += s->rd_reqs;
+	sum->wr_reqs += s->wr_reqs;
+	sum->rd_bytes += s->rd_bytes;
+	sum->wr_bytes += s->wr_bytes;
+}
+
+/* The vbd's rings that are gone (a frontend that closed or reconnected)
+ * still count: the totals only grow while the vbd exists. */
 static void vbd_totals(const struct bb_vbd *v, struct blkback_ring_stats *t)
 {
-	memset(t, 0, sizeof(*t));
-	for (unsigned i = 0; i < v->nr_queues && i < PVX_BLK_MAX_QUEUES; i++) {
-		const struct blkback_ring_stats *s = &v->q[i].ring.stats;
-
-		if (!v->q[i].ring_live)
-			continue;
-		t->requests += s->requests;
-		t->errors += s->errors;
-		t->rd_reqs += s->rd_reqs;
-		t->wr_reqs += s->wr_reqs;
-		t->rd_bytes += s->rd_bytes;
-		t->wr_bytes += s->wr_bytes;
-	}
+	*t = v->stats_closed;
+	for (unsigned i = 0; i < v->nr_queues && i < PVX_BLK_MAX_QUEUES; i++)
+		if (v->q[i].ring_live)
+			bb_stats_add(t, &v->q[i].ring.stats);
 }
 
 static void put_stats(struct blkbackd *d, struct evbuffer *out)

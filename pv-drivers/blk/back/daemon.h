@@ -66,6 +66,7 @@ struct bb_vbd {
 	struct bb_queue q[PVX_BLK_MAX_QUEUES];
 	bool connected;
 	struct event *close_ev;            /* deferred close of a broken ring */
+	struct blkback_ring_stats stats_closed; /* of its rings already gone */
 };
 
 struct blkbackd {
@@ -116,6 +117,8 @@ void bb_queue_kick(struct bb_queue *q);
 /* ctl.c: the stats socket <rundir>/blkback.sock (blkif.h), a step of
  * main.c's table. */
 int bb_ctl_init(void *blkbackd);
+/* *sum += *s, every counter (rings into a vbd's totals). */
+void bb_stats_add(struct blkback_ring_stats *sum, const struct blkback_ring_stats *s);
 void bb_ctl_exit(void *blkbackd);
 
 /* gnt_pvx.c: blkback_gnt_ops over libpvxgnttab; ctx is a struct bb_queue. */

@@ -163,8 +163,10 @@ void bb_rings_disconnect(struct bb_vbd *v)
 		if (q->ev)
 			event_free(q->ev);
 		q->ev = NULL;
-		if (q->ring_live)
+		if (q->ring_live) {
 			blkback_ring_dispose(&q->ring); /* waits for its I/O */
+			bb_stats_add(&v->stats_closed, &q->ring.stats);
+		}
 		q->ring_live = false;
 		if (q->bound)
 			pvx_evtchn_close(v->d->ctl, &q->evtchn);
