@@ -111,6 +111,16 @@ def blk(path, name, nbytes):
                     ("total read", last["vbd_rd_bytes"])):
         assert abs(v - want) <= 0.10 * want, "%s: %d bytes, not %d +- 10%%" % (what, v, want)
     assert reqs > 0, "no block requests per second"
+    # blkfront kicks the backend and is answered with events; every
+    # request costs hypercalls (grant setup, event sends)
+    ev = sum((dom(it, name)["events_per_s"] or 0) * it["interval_s"] for it in doc
+             if dom(it, name))
+    hc = sum((dom(it, name)["hypercalls_per_s"] or 0) * it["interval_s"] for it in doc
+             if dom(it, name))
+    print("top: %s: %d events, %d hypercalls by its rates; totals %s / %s"
+          % (name, ev, hc, last["events"], last["hypercalls"]))
+    assert ev > 0 and hc >= reqs / 2, "no events or too few hypercalls"
+    assert last["events"] >= ev * 0.9 and last["hypercalls"] >= hc * 0.9
 
 
 if __name__ == "__main__":
