@@ -8,6 +8,12 @@ Usage: top-common.py CHECK ARGS...
   blk TOP_JSON NAME BYTES     - the sum of NAME's rate x interval over
                                 every iteration against the bytes the
                                 guest wrote (and read)
+  tty PVX NAME                - interactive mode on a pseudo-terminal: the
+                                screen shows NAME, keys m/n/r re-sort at
+                                once, q quits with status 0, SIGTERM too,
+                                and the terminal is back in cooked mode
+                                with echo after either
+
 The host's measure is the domain's CPU time from /proc (schedstat, ns):
 its vCPU threads in pvxd (pvh) or its guest process (pv).
 """
@@ -123,5 +129,51 @@ def blk(path, name, nbytes):
     assert last["events"] >= ev * 0.9 and last["hypercalls"] >= hc * 0.9
 
 
+def read_until(fd, what, secs):
+    import select
+    out, end = b"", time.monotonic() + secs
+    while what not in out and time.monotonic() < end:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                out += os.read(fd, 65536)
+            except OSError:
+                break
+    return out
+
+
+def tty(pvx, name):
+    import pty
+    import signal
+    import termios
+    for how in ("q", "term"):
+        master, slave = pty.openpty()
+        p = subprocess.Popen([pvx, "top", "-d", "1"], stdin=slave, stdout=slave,
+                             stderr=slave, close_fds=True)
+        out = read_until(master, name.encode(), 10)
+        assert name.encode() in out, "the screen never showed %s: %r" % (name, out[-300:])
+        cooked = termios.tcgetattr(slave)[3]
+        assert not cooked & termios.ECHO and not cooked & termios.ICANON, "not in raw mode"
+        os.write(master, b"m")
+        out = read_until(master, b"sort: mem", 5)
+        assert b"sort: mem" in out, "key m did not re-sort at once"
+        os.write(master, b"r")
+        out = read_until(master, b"(reversed)", 5)
+        assert b"(reversed)" in out, "key r did not reverse"
+        if how == "q":
+            os.write(master, b"q")
+        else:
+            p.send_signal(signal.SIGTERM)
+        rc = p.wait(10)
+        read_until(master, b"\x1b[?1049l", 2)
+        lflag = termios.tcgetattr(slave)[3]
+        os.close(master)
+        os.close(slave)
+        assert rc == 0, "exit status %d after %s" % (rc, how)
+        assert lflag & termios.ECHO and lflag & termios.ICANON, \
+            "terminal left in raw mode after %s" % how
+    print("top: interactive mode: keys m, r, q and SIGTERM all right")
+
+
 if __name__ == "__main__":
-    {"cpu": cpu, "blk": blk}[sys.argv[1]](*sys.argv[2:])
+    {"cpu": cpu, "blk": blk, "tty": tty}[sys.argv[1]](*sys.argv[2:])
