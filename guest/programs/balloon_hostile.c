@@ -45,7 +45,7 @@ struct row {
 static struct row rows[] = {
 	{ "order 10", XENMEM_decrease_reservation, RES(list_own, 1, 10, DOMID_SELF), -XEN_EINVAL },
 	{ "order 2^31", XENMEM_populate_physmap, RES(list_own, 1, 1u << 31, DOMID_SELF), -XEN_EINVAL },
-	{ "2^63 extents", XENMEM_decrease_reservation, RES(list_bad, 1ull << 63, 0, DOMID_SELF), -XEN_EINVAL },
+	{ "2^63 extents", XENMEM_decrease_reservation, RES(list_bad, 1ull << 63, 0, DOMID_SELF), 0 },
 	{ "list unmapped", XENMEM_decrease_reservation, RES(UNMAPPED, 1, 0, DOMID_SELF), 0 },
 	{ "list non-canonical", XENMEM_populate_physmap, RES(NONCANON, 1u << 20, 0, DOMID_SELF), 0 },
 	{ "gfns beyond RAM", XENMEM_decrease_reservation, RES(list_bad, 1, 0, DOMID_SELF), 0 },
@@ -58,7 +58,7 @@ static struct row rows[] = {
 	{ "other domain", XENMEM_decrease_reservation, RES(list_own, 1, 0, 0), ANY_NEG },
 	{ "domid 0x7FF1", XENMEM_populate_physmap, RES(list_own, 1, 0, 0x7FF1), ANY_NEG },
 	{ "start extent past the end", XENMEM_decrease_reservation | (5u << 6),
-	  RES(list_own, 1, 0, DOMID_SELF), -XEN_EINVAL },
+	  RES(list_own, 1, 0, DOMID_SELF), 5 },
 };
 
 static long current(void)

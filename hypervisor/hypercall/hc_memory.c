@@ -290,9 +290,10 @@ static long reservation(struct hc_ctx *c, uint64_t arg, bool release)
 		r = hc_self_domid(c, res.domid);
 	if (r < 0)
 		return r;
-	if (res.extent_order > EXTENT_ORDER_MAX || done > res.nr_extents ||
-	    res.nr_extents > (1ull << 40))
+	if (res.extent_order > EXTENT_ORDER_MAX)
 		return -EINVAL;
+	if (done >= res.nr_extents)
+		return (long)done; /* Xen: nothing (more) to do */
 	while (done < res.nr_extents) {
 		uint64_t n = res.nr_extents - done < GFN_BATCH ? res.nr_extents - done : GFN_BATCH;
 		uint64_t ok;
