@@ -26,7 +26,7 @@
 #include <minios/xenstore.h>
 
 #define TARGET_NODE "memory/target"
-#define BATCH       2048        /* 8 MiB per hypercall */
+#define BATCH       8192        /* 32 MiB per hypercall */
 #define RETRY_MS    1000
 
 static struct xs_watch watch = { .path = TARGET_NODE, .token = "minios-balloon" };
@@ -104,9 +104,9 @@ static int converge(void)
 		thread_yield();
 	}
 	if (cur_pages != before)
-		printk("minios: balloon: %lu KiB -> %lu KiB in %lu ms (target %lu KiB)\n",
+		printk("minios: balloon: %lu KiB -> %lu KiB in %lu us (target %lu KiB)\n",
 		       (unsigned long)(before * 4), (unsigned long)(cur_pages * 4),
-		       (unsigned long)((time_now_ns() - t0) / 1000000),
+		       (unsigned long)((time_now_ns() - t0) / 1000),
 		       (unsigned long)(target_pages * 4));
 	return !have_target || cur_pages == target_pages;
 }

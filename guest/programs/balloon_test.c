@@ -1,5 +1,5 @@
 /*
- * balloon-test [SECONDS] [fill]: allocates, writes and checks pages in
+ * balloon-test [SECONDS] [fill [idle]]: allocates, writes and checks pages in
  * rounds while the balloon driver moves the reservation (the toolstack
  * runs `pvx mem-set` meanwhile). With `fill` it first touches every free
  * page once, so the host really holds the guest's memory before it is
@@ -8,7 +8,9 @@
  * into each, checks all of them and frees them; a wrong word fails the
  * program. Whenever the reservation changes it prints
  *   balloon-test: current=K KiB target=K KiB free=K KiB rounds=N
- * so tests can follow it. PASS after SECONDS (default 30).
+ * so tests can follow it. PASS after SECONDS (default 30). With `fill
+ * idle` it only fills (timed: a guest's first touch, for the benchmark)
+ * and then sleeps: a guest that holds memory and costs no CPU.
  */
 #include <minios/balloon.h>
 #include <minios/console.h>
@@ -90,9 +92,18 @@ int prog_balloon_test(int argc, char **argv)
 
 	if (arg_u64(argc, argv, 1, 30, &secs) < 0)
 		return fail("balloon-test: SECONDS must be a number");
-	if (argc > 2 && !strcmp(argv[2], "fill"))
-		printk("balloon-test: filled %lu pages\n", (unsigned long)fill());
+	if (argc > 2 && !strcmp(argv[2], "fill")) {
+		uint64_t t0 = time_now_ns(), n = fill();
+
+		printk("balloon-test: filled %lu pages in %lu us\n", (unsigned long)n,
+		       (unsigned long)((time_now_ns() - t0) / 1000));
+	}
 	end = time_now_ns() + secs * 1000000000ull;
+	if (argc > 3 && !strcmp(argv[3], "idle")) {
+		while (time_now_ns() < end)
+			msleep(1000);
+		return pass("balloon-test: idle for %lu s", (unsigned long)secs);
+	}
 	while (time_now_ns() < end) {
 		long n = round_once(rounds);
 
