@@ -1,8 +1,9 @@
 /*
  * pvx list: xl's table (Name ID Mem VCPUs State Time(s)) plus the
- * domain type and the balloon target (memory/target, MiB; Mem is what
- * the domain actually holds) after xl's columns (scripts match those
- * from the left),
+ * domain type after xl's columns (scripts match those from the left and
+ * the type at the end of the line); -v adds the balloon target
+ * (memory/target, MiB; Mem is what the domain actually holds) and the
+ * maximum,
  * a verbose table (-v: UUID and shutdown reason), or JSON
  * (-l/--json) whose schema is documented in docs/cli.md and only ever
  * grows.
@@ -130,11 +131,11 @@ static void print_table(const struct pvx_ctl_dominfo *v, size_t n, bool verbose)
 	struct xs_handle *xs = NULL;
 	char flags[7], uuid[37];
 
-	if (xs_open(&xs) < 0)
+	if (!verbose || xs_open(&xs) < 0)
 		xs = NULL;
-	printf("%-32s %5s %6s %5s %6s %9s %-4s %6s", "Name", "ID", "Mem", "VCPUs", "State",
-	       "Time(s)", "Type", "Target");
-	printf(verbose ? "  %-36s %s\n" : "\n", "UUID", "Reason");
+	printf("%-32s %5s %6s %5s %6s %9s %-4s", "Name", "ID", "Mem", "VCPUs", "State",
+	       "Time(s)", "Type");
+	printf(verbose ? " %6s %6s  %-36s %s\n" : "\n", "Target", "MaxMem", "UUID", "Reason");
 	for (size_t i = 0; i < n; i++) {
 		const struct pvx_ctl_dominfo *d = &v[i];
 		const char *reason = pvx_reason_name(d->shutdown_reason);
@@ -144,11 +145,13 @@ static void print_table(const struct pvx_ctl_dominfo *v, size_t n, bool verbose)
 		printf("%-32s %5d %6llu %5u %6s %9.1f", d->name, d->domid,
 		       (unsigned long long)d->mem_kib / 1024, d->vcpus, flags,
 		       (double)d->cpu_time_ns / 1e9);
-		printf(" %-4s", type_col(d->type));
-		if (t >= 0)
+		printf(verbose ? " %-4s" : " %s", type_col(d->type));
+		if (verbose && t >= 0)
 			printf(" %6lld", t / 1024);
-		else
+		else if (verbose)
 			printf(" %6s", "-");
+		if (verbose)
+			printf(" %6llu", (unsigned long long)d->maxmem_kib / 1024);
 		if (verbose) {
 			uuid_str(d->uuid, uuid);
 			printf("  %-36s %s", uuid, reason ? reason : "-");
