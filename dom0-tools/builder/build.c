@@ -94,7 +94,7 @@ static int prepare(struct build *b)
 		return rc;
 	rc = pvx_elf_parse(b->kernel, b->klen, &b->img, why, sizeof(why));
 	if (rc == 0)
-		rc = pvx_elf_check_fit(&b->img, b->ram_bytes, why, sizeof(why));
+		rc = pvx_elf_check_fit(&b->img, b->cfg->memory_mib << 20, why, sizeof(why));
 	if (rc < 0)
 		return fail(b, rc, "kernel '%s': %s", b->cfg->kernel, why);
 	if (!b->cfg->ramdisk)
@@ -102,7 +102,7 @@ static int prepare(struct build *b)
 	rc = read_image(b, "ramdisk", b->cfg->ramdisk, MAX_RAMDISK_FILE, &b->ramdisk, &b->rlen);
 	if (rc < 0)
 		return rc;
-	rc = pvx_boot_place_ramdisk(b->ram_bytes, b->img.hi, b->rlen, &b->ramdisk_gpa,
+	rc = pvx_boot_place_ramdisk(b->cfg->memory_mib << 20, b->img.hi, b->rlen, &b->ramdisk_gpa,
 				    why, sizeof(why));
 	if (rc < 0)
 		return fail(b, rc, "ramdisk '%s': %s", b->cfg->ramdisk, why);
@@ -293,7 +293,11 @@ int pvx_build_domain(struct pvx_ctl *c, const struct pvx_config *cfg,
 {
 	struct build b = {
 		.c = c, .cfg = cfg, .o = o, .res = res, .err = err, .errlen = errlen,
-		.ram_bytes = cfg->memory_mib << 20, .mem = { .fd = -1 },
+		/* RAM is laid out to maxmem; pvxd populates only `memory` of it
+		 * and the guest balloons up to the rest (docs/memory.md). */
+		.ram_bytes = (cfg->maxmem_mib > cfg->memory_mib ? cfg->maxmem_mib
+								 : cfg->memory_mib) << 20,
+		.mem = { .fd = -1 },
 	};
 	int rc;
 

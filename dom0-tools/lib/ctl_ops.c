@@ -85,6 +85,13 @@ int pvx_ctl_rename(struct pvx_ctl *c, int32_t domid, const char *name)
 	return call_void(c, PVX_CTL_RENAME, domid, &req, sizeof(req));
 }
 
+int pvx_ctl_set_maxmem(struct pvx_ctl *c, int32_t domid, uint64_t maxmem_kib)
+{
+	struct pvx_ctl_maxmem_req req = { .maxmem_kib = maxmem_kib };
+
+	return call_void(c, PVX_CTL_SET_MAXMEM, domid, &req, sizeof(req));
+}
+
 int pvx_ctl_shutdown(struct pvx_ctl *c, int32_t domid, int reason)
 {
 	struct pvx_ctl_shutdown_req req = { .reason = reason };

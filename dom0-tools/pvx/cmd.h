@@ -81,6 +81,8 @@ int cmd_uptime(int argc, char **argv);
 int cmd_domid(int argc, char **argv);
 int cmd_domname(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
+int cmd_mem_set(int argc, char **argv);
+int cmd_mem_max(int argc, char **argv);
 int cmd_daemons(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_version(int argc, char **argv);

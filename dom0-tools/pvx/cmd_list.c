@@ -1,6 +1,9 @@
 /*
  * pvx list: xl's table (Name ID Mem VCPUs State Time(s)) plus the
- * domain type after xl's columns (scripts match those from the left),
+ * domain type after xl's columns (scripts match those from the left and
+ * the type at the end of the line); -v adds the balloon target
+ * (memory/target, MiB; Mem is what the domain actually holds) and the
+ * maximum,
  * a verbose table (-v: UUID and shutdown reason), or JSON
  * (-l/--json) whose schema is documented in docs/cli.md and only ever
  * grows.
@@ -50,6 +53,25 @@ void pvx_json_str(const char *s)
 	putchar('"');
 }
 
+/* The balloon target (memory/target, KiB) or -1: Domain-0, no store, no
+ * key, or not a number. */
+static long long target_kib(struct xs_handle *xs, const struct pvx_ctl_dominfo *d)
+{
+	char path[64], *val = NULL, *end;
+	long long kib = -1;
+
+	if (!xs || d->type == DOM0_TYPE)
+		return -1;
+	snprintf(path, sizeof(path), "/local/domain/%d/memory/target", d->domid);
+	if (xs_read(xs, XBT_NULL, path, &val, NULL) == 0 && val && *val) {
+		kib = strtoll(val, &end, 10);
+		if (*end || kib < 0)
+			kib = -1;
+	}
+	free(val);
+	return kib;
+}
+
 static void print_json(const struct pvx_ctl_dominfo *v, size_t n)
 {
 	struct pvx_net_stats *st = NULL;
@@ -73,6 +95,10 @@ static void print_json(const struct pvx_ctl_dominfo *v, size_t n)
 		printf(", \"uuid\": \"%s\", \"state\": \"%s\", ", uuid, pvx_state_name(d->state));
 		printf("\"memory_kib\": %llu, \"maxmem_kib\": %llu, ",
 		       (unsigned long long)d->mem_kib, (unsigned long long)d->maxmem_kib);
+		if (target_kib(xs, d) >= 0)
+			printf("\"target_kib\": %lld, ", target_kib(xs, d));
+		else
+			printf("\"target_kib\": null, ");
 		printf("\"vcpus\": %u, \"vcpus_online\": %u, ", d->vcpus, d->vcpus_online);
 		printf("\"cpu_time_ns\": %llu, \"create_time_ns\": %llu, ",
 		       (unsigned long long)d->cpu_time_ns, (unsigned long long)d->create_time_ns);
@@ -102,26 +128,37 @@ static const char *type_col(uint32_t type)
 
 static void print_table(const struct pvx_ctl_dominfo *v, size_t n, bool verbose)
 {
+	struct xs_handle *xs = NULL;
 	char flags[7], uuid[37];
 
+	if (!verbose || xs_open(&xs) < 0)
+		xs = NULL;
 	printf("%-32s %5s %6s %5s %6s %9s %-4s", "Name", "ID", "Mem", "VCPUs", "State",
 	       "Time(s)", "Type");
-	printf(verbose ? "  %-36s %s\n" : "\n", "UUID", "Reason");
+	printf(verbose ? " %6s %6s  %-36s %s\n" : "\n", "Target", "MaxMem", "UUID", "Reason");
 	for (size_t i = 0; i < n; i++) {
 		const struct pvx_ctl_dominfo *d = &v[i];
 		const char *reason = pvx_reason_name(d->shutdown_reason);
+		long long t = target_kib(xs, d);
 
 		pvx_state_flags(d->state, flags);
 		printf("%-32s %5d %6llu %5u %6s %9.1f", d->name, d->domid,
 		       (unsigned long long)d->mem_kib / 1024, d->vcpus, flags,
 		       (double)d->cpu_time_ns / 1e9);
 		printf(verbose ? " %-4s" : " %s", type_col(d->type));
+		if (verbose && t >= 0)
+			printf(" %6lld", t / 1024);
+		else if (verbose)
+			printf(" %6s", "-");
+		if (verbose)
+			printf(" %6llu", (unsigned long long)d->maxmem_kib / 1024);
 		if (verbose) {
 			uuid_str(d->uuid, uuid);
 			printf("  %-36s %s", uuid, reason ? reason : "-");
 		}
 		putchar('\n');
 	}
+	xs_close(xs);
 }
 
 static uint64_t boot_time_ns(void)

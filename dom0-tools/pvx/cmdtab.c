@@ -63,6 +63,12 @@ const struct pvx_cmd pvx_cmds[] = {
 	{ "domid", cmd_domid, "print a domain's id", "domid NAME" },
 	{ "domname", cmd_domname, "print a domain's name", "domname ID" },
 	{ "rename", cmd_rename, "rename a domain", "rename DOMAIN NEW-NAME" },
+	{ "mem-set", cmd_mem_set, "set a domain's memory target (its balloon follows)",
+	  "mem-set DOMAIN SIZE\n"
+	  "  SIZE: MiB, or with a unit b/k/m/g/t (512m, 1g); at most the domain's maximum" },
+	{ "mem-max", cmd_mem_max, "set a domain's maximum memory",
+	  "mem-max DOMAIN SIZE\n"
+	  "  SIZE as for mem-set; at most the RAM the domain was created with (maxmem)" },
 	{ "block-attach", cmd_block_attach, "hot-plug a disk into a running domain",
 	  "block-attach DOMAIN DISKSPEC\n"
 	  "DISKSPEC is one xl disk spec, e.g. 'target=/img/d.raw,vdev=xvdb,access=ro'\n"

@@ -12,8 +12,10 @@
  *   3. console_io works now: banner, Xen version and features;
  *   4. events (shared_info, vcpu_info, polling), time and the timer
  *      VIRQ, the scheduler, the PV console ring;
- *   5. xenstore (when the domain has a store ring) and the control
- *      thread that answers control/shutdown (unless control=off);
+ *   5. the page allocator (pages.c), xenstore (when the domain has a
+ *      store ring), the balloon thread that follows memory/target and
+ *      the control thread that answers control/shutdown (unless
+ *      control=off);
  *   6. "minios: ready", then the selected program; its return powers off.
  */
 #include <xen/public/features.h>
@@ -23,6 +25,7 @@
 
 #include <pvx/ctl.h>
 
+#include <minios/balloon.h>
 #include <minios/cmdline.h>
 #include <minios/console.h>
 #include <minios/control.h>
@@ -30,6 +33,7 @@
 #include <minios/hypercall.h>
 #include <minios/lib.h>
 #include <minios/minios.h>
+#include <minios/pages.h>
 #include <minios/platform.h>
 #include <minios/program.h>
 #include <minios/sched.h>
@@ -103,6 +107,7 @@ static void start_control(void)
 		printk("minios: no xenstore (%d): control/shutdown not watched\n", rc);
 		return;
 	}
+	init_or_warn("balloon thread", balloon_start());
 	if (cmdline.control_off) {
 		printk("minios: control: disabled (control=off)\n");
 		return;
@@ -141,6 +146,7 @@ void minios_main(const struct platform_ops *p, uint64_t start_info_paddr)
 	if (cmdline.unknown)
 		printk("minios: ignoring unknown option '%s'\n", cmdline.unknown);
 	probe_xen();
+	pages_init();
 	init_or_warn("events", events_init());
 	init_or_warn("time", time_init());
 	sched_init();

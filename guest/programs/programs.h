@@ -39,5 +39,7 @@ int prog_ping(int argc, char **argv);
 int prog_udp_source(int argc, char **argv);
 int prog_udp_sink(int argc, char **argv);
 int prog_net_hostile(int argc, char **argv);
+int prog_balloon_test(int argc, char **argv);
+int prog_balloon_hostile(int argc, char **argv);
 
 #endif /* MINIOS_PROGRAMS_PROGRAMS_H */

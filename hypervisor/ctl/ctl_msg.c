@@ -58,7 +58,7 @@ int ctl_check_create(const struct pvx_ctl_create_req *req, uint64_t host_kib)
 
 	if (ctl_check_name(req->name, sizeof(req->name)) < 0)
 		return -EINVAL;
-	if (req->mem_kib % 4 || req->mem_kib < 1024 || max < req->mem_kib)
+	if (req->mem_kib % 4 || max % 4 || req->mem_kib < 1024 || max < req->mem_kib)
 		return -EINVAL;
 	if (req->vcpus < 1 || req->vcpus > PVX_MAX_VCPUS)
 		return -EINVAL;

@@ -355,6 +355,15 @@ static int op_rename(struct ctl_req *rq, struct ctl_reply *rep)
 	return dom_rename(rq->dom, r.name);
 }
 
+static int op_set_maxmem(struct ctl_req *rq, struct ctl_reply *rep)
+{
+	struct pvx_ctl_maxmem_req m;
+
+	(void)rep;
+	memcpy(&m, rq->payload, sizeof(m));
+	return dom_set_maxmem(rq->dom, m.maxmem_kib);
+}
+
 static int op_shutdown(struct ctl_req *rq, struct ctl_reply *rep)
 {
 	struct pvx_ctl_shutdown_req s;
@@ -394,4 +403,5 @@ const struct ctl_op ctl_ops[PVX_CTL_OP_COUNT] = {
 	[PVX_CTL_GNTTAB_UNMAP] = { gnttab_ctl_unmap, sizeof(struct pvx_ctl_gnttab_unmap_req), 0, "gnttab_unmap" },
 	[PVX_CTL_GNTTAB_COPY] = { gnttab_ctl_copy, sizeof(struct pvx_ctl_gnttab_copy_req), CTL_DOMAIN, "gnttab_copy" },
 	[PVX_CTL_DOMSTATS] = { op_domstats, 0, DOM, "domstats" },
+	[PVX_CTL_SET_MAXMEM] = { op_set_maxmem, sizeof(struct pvx_ctl_maxmem_req), DOM, "set_maxmem" },
 };

@@ -145,6 +145,7 @@ static struct domain *dom_alloc(const struct pvx_ctl_create_req *req, int32_t id
 	d->vm.fd = d->vm.memfd = -1;
 	d->maxmem_bytes = (req->maxmem_kib ? req->maxmem_kib : req->mem_kib) * 1024;
 	d->nr_pages = req->mem_kib / 4;
+	d->ram_pages = d->maxmem_bytes / PVX_PAGE_SIZE;
 	d->max_grant_frames = req->max_grant_frames ? req->max_grant_frames : 32;
 	d->rl = (struct ratelimit)RATELIMIT_INIT;
 	d->create_mono_ns = mono_ns();
@@ -190,9 +191,13 @@ static int dom_build(struct domain *d)
 	r = textring_init(&d->log, PVX_DOM_LOG_BYTES);
 	if (r < 0)
 		return r;
-	d->released = calloc(d->nr_pages / 8 + 1, 1);
+	d->released = calloc(d->ram_pages / 8 + 1, 1);
 	if (!d->released)
 		return -ENOMEM;
+	/* RAM between memory and maxmem starts ballooned out (docs/memory.md):
+	 * the memfd is sparse there, and the guest takes it with populate. */
+	for (uint64_t i = d->nr_pages; i < d->ram_pages; i++)
+		d->released[i / 8] |= (uint8_t)(1u << (i % 8));
 	r = d->plat->dom_create(d);
 	if (r < 0)
 		return r;
@@ -300,10 +305,10 @@ void dom_info(struct domain *d, struct pvx_ctl_dominfo *out)
 	out->shutdown_reason = d->shutdown_reason;
 	out->shutdown_code = d->shutdown_code;
 	out->mem_kib = d->nr_pages * 4;
+	out->maxmem_kib = d->maxmem_bytes / 1024;
 	pthread_mutex_unlock(&d->lock);
 	memcpy(out->name, d->name, PVX_NAME_MAX);
 	memcpy(out->uuid, d->uuid, sizeof(out->uuid));
-	out->maxmem_kib = d->maxmem_bytes / 1024;
 	out->vcpus = d->nr_vcpus;
 	out->vcpus_online = out->state == PVX_DOM_RUNNING ? d->nr_vcpus : 0;
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
@@ -311,6 +316,18 @@ void dom_info(struct domain *d, struct pvx_ctl_dominfo *out)
 	if (d->plat->guest_cpu_ns)
 		out->cpu_time_ns += d->plat->guest_cpu_ns(d);
 	out->create_time_ns = d->create_real_ns;
+}
+
+/* xl mem-max: the ceiling populate_physmap checks. The RAM layout was
+ * fixed at create, so the ceiling never goes above it. */
+int dom_set_maxmem(struct domain *d, uint64_t kib)
+{
+	if (kib % 4 || kib < 1024 || kib / 4 > d->ram_pages)
+		return -EINVAL;
+	pthread_mutex_lock(&d->lock);
+	d->maxmem_bytes = kib * 1024;
+	pthread_mutex_unlock(&d->lock);
+	return 0;
 }
 
 int dom_set_boot(struct domain *d, const struct pvx_ctl_boot_req *req)

@@ -98,8 +98,9 @@ struct domain {
 	uint64_t create_mono_ns;   /* system time 0 */
 	uint64_t create_real_ns;
 	uint64_t maxmem_bytes;
-	uint64_t nr_pages;         /* current reservation */
-	uint8_t *released;         /* bitmap of ballooned-out RAM pages */
+	uint64_t nr_pages;         /* current reservation (lock) */
+	uint64_t ram_pages;        /* RAM layout: max(memory, maxmem) at create */
+	uint8_t *released;         /* bitmap of ballooned-out RAM pages (lock) */
 	uint32_t max_grant_frames;
 
 	struct vm vm;
@@ -139,6 +140,7 @@ int dom_pause(struct domain *d);
 int dom_unpause(struct domain *d);
 int dom_set_boot(struct domain *d, const struct pvx_ctl_boot_req *req);
 int dom_rename(struct domain *d, const char *name);
+int dom_set_maxmem(struct domain *d, uint64_t maxmem_kib);
 void dom_info(struct domain *d, struct pvx_ctl_dominfo *out);
 
 /* From any thread: record a shutdown and stop every vCPU. */

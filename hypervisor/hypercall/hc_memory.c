@@ -12,10 +12,15 @@
  *    time, grows the table; outside RAM -EINVAL).
  *  - memory_map: the domain's E820 (RAM, the legacy hole reserved, RAM,
  *    the special pages reserved). Truncated to the caller's capacity.
- *  - current/maximum_reservation: pages.
- *  - decrease_reservation: punches each extent out of the memfd; returns
- *    the number of extents released (stops at the first bad one).
- *  - populate_physmap: gives ballooned pages back (up to maxmem).
+ *  - current/maximum_reservation: pages (actual, and the ceiling that
+ *    `pvx mem-max` moves).
+ *  - decrease_reservation: punches each extent out of the memfd
+ *    (fallocate PUNCH_HOLE: the host frees the pages, and KVM's mapping
+ *    of the memfd follows through the mm notifiers); returns the number
+ *    of extents released (stops at the first bad one).
+ *  - populate_physmap / increase_reservation: gives ballooned pages back,
+ *    zero (a punched hole reads as zeroes), never above maxmem (-ENOMEM
+ *    for the extent that would cross it, as Xen). docs/memory.md.
  */
 #include <errno.h>
 #include <string.h>
@@ -167,14 +172,24 @@ static long mem_maximum(struct hc_ctx *c, uint64_t arg)
 
 	if (r == 0)
 		r = hc_self_domid(c, domid);
-	return r < 0 ? r : (long)(c->d->maxmem_bytes / PVX_PAGE_SIZE);
+	if (r < 0)
+		return r;
+	pthread_mutex_lock(&c->d->lock);
+	r = (long)(c->d->maxmem_bytes / PVX_PAGE_SIZE);
+	pthread_mutex_unlock(&c->d->lock);
+	return r;
+}
+
+static bool page_released(const struct domain *d, uint64_t pfn)
+{
+	return d->released[pfn / 8] & (1u << (pfn % 8));
 }
 
 static bool range_released(const struct domain *d, uint64_t pfn, uint64_t n,
 			   bool want)
 {
 	for (uint64_t i = pfn; i < pfn + n; i++)
-		if (!!(d->released[i / 8] & (1u << (i % 8))) != want)
+		if (page_released(d, i) != want)
 			return false;
 	return true;
 }
@@ -189,33 +204,86 @@ static void mark_range(struct domain *d, uint64_t pfn, uint64_t n, bool rel)
 	}
 }
 
-/* One extent: validate, then release (or repopulate). */
-static int do_extent(struct domain *d, uint64_t gfn, unsigned order, bool release)
+/*
+ * One extent, under d->lock: is it a whole, aligned run of RAM above the
+ * platform's floor, all in (release) or all out (populate), not holding
+ * shared_info, and within maxmem? Changes nothing.
+ */
+static int check_extent(const struct domain *d, uint64_t gfn, uint64_t n,
+			bool release)
 {
-	uint64_t n = 1ull << order, ram_pages = d->vm.ram_bytes / PVX_PAGE_SIZE;
-	int r = 0;
+	uint64_t ram_pages = d->vm.ram_bytes / PVX_PAGE_SIZE;
+	uint64_t shinfo = d->shinfo_gpa / PVX_PAGE_SIZE;
 
-	if (gfn & (n - 1) || gfn >= ram_pages || n > ram_pages - gfn)
+	if (gfn & (n - 1) || gfn >= ram_pages || n > ram_pages - gfn ||
+	    gfn * PVX_PAGE_SIZE < d->plat->ram_floor)
 		return -EINVAL;
-	pthread_mutex_lock(&d->lock);
+	if (release && d->shinfo_gpa && d->shinfo_gpa < d->vm.ram_bytes &&
+	    shinfo >= gfn && shinfo < gfn + n)
+		return -EINVAL; /* pvxd writes there: Xen's page is not RAM */
 	if (!range_released(d, gfn, n, !release))
-		r = -EINVAL; /* already out (or already in) */
-	else if (!release && (d->nr_pages + n) * PVX_PAGE_SIZE > d->maxmem_bytes)
-		r = -ENOMEM;
-	else if (release)
-		r = vm_release(&d->vm, gfn * PVX_PAGE_SIZE, n * PVX_PAGE_SIZE);
-	if (r == 0) {
-		mark_range(d, gfn, n, release);
-		d->nr_pages = release ? d->nr_pages - n : d->nr_pages + n;
-	}
-	pthread_mutex_unlock(&d->lock);
+		return -EINVAL; /* already out (or already in) */
+	if (!release && (d->nr_pages + n) * PVX_PAGE_SIZE > d->maxmem_bytes)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * A batch of extents under d->lock: each is checked and marked in turn
+ * (so a gfn twice in one list fails the second time), adjacent ones are
+ * punched as one range. Returns how many extents took effect.
+ */
+struct punch { uint64_t start, len; };
+
+static int punch_flush(struct domain *d, struct punch *p)
+{
+	int r = p->len ? vm_release(&d->vm, p->start, p->len) : 0;
+
+	p->len = 0;
 	return r;
 }
 
+static uint64_t batch_extents(struct domain *d, const uint64_t *gfns,
+			      uint64_t count, unsigned order, bool release)
+{
+	uint64_t n = 1ull << order, i;
+	struct punch p = { 0, 0 };
+
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < count; i++) {
+		uint64_t gpa = gfns[i] * PVX_PAGE_SIZE;
+
+		if (check_extent(d, gfns[i], n, release) < 0)
+			break;
+		mark_range(d, gfns[i], n, release);
+		d->nr_pages = release ? d->nr_pages - n : d->nr_pages + n;
+		if (!release)
+			continue;
+		if (p.len && p.start + p.len == gpa) {
+			p.len += n * PVX_PAGE_SIZE;
+			continue;
+		}
+		if (punch_flush(d, &p) < 0)
+			break; /* cannot happen on a memfd: keep the books anyway */
+		p = (struct punch){ gpa, n * PVX_PAGE_SIZE };
+	}
+	punch_flush(d, &p);
+	pthread_mutex_unlock(&d->lock);
+	return i;
+}
+
+/*
+ * decrease_reservation, populate_physmap and increase_reservation (for
+ * a translated guest the same as populate: the list names gpfns). Xen's
+ * continuation start extent (cmd >> 6) is honoured; the result is the
+ * number of extents done in total, short at the first bad extent or an
+ * unreadable list. The loop is bounded: every batch either completes
+ * GFN_BATCH extents of RAM, which runs out, or ends the call.
+ */
 static long reservation(struct hc_ctx *c, uint64_t arg, bool release)
 {
 	struct xen_memory_reservation res;
-	uint64_t gfns[GFN_BATCH];
+	uint64_t gfns[GFN_BATCH], done = c->arg[0] >> 6;
 	long r = hc_copy_from(c, &res, arg, sizeof(res));
 
 	if (r == 0)
@@ -224,16 +292,20 @@ static long reservation(struct hc_ctx *c, uint64_t arg, bool release)
 		return r;
 	if (res.extent_order > EXTENT_ORDER_MAX)
 		return -EINVAL;
-	for (uint64_t done = 0; done < res.nr_extents; ) {
+	if (done >= res.nr_extents)
+		return (long)done; /* Xen: nothing (more) to do */
+	while (done < res.nr_extents) {
 		uint64_t n = res.nr_extents - done < GFN_BATCH ? res.nr_extents - done : GFN_BATCH;
+		uint64_t ok;
 
 		if (hc_copy_from(c, gfns, res.extent_start + done * 8, n * 8) < 0)
-			return (long)done;
-		for (uint64_t i = 0; i < n; i++, done++)
-			if (do_extent(c->d, gfns[i], res.extent_order, release) < 0)
-				return (long)done;
+			return (long)done; /* Xen: the count so far */
+		ok = batch_extents(c->d, gfns, n, res.extent_order, release);
+		done += ok;
+		if (ok < n)
+			break;
 	}
-	return (long)res.nr_extents;
+	return (long)done;
 }
 
 static long mem_decrease(struct hc_ctx *c, uint64_t arg)
@@ -247,6 +319,7 @@ static long mem_populate(struct hc_ctx *c, uint64_t arg)
 }
 
 static const struct hc_subop memory_ops[] = {
+	[XENMEM_increase_reservation] = { mem_populate,       HC_ANY },
 	[XENMEM_decrease_reservation] = { mem_decrease,       HC_ANY },
 	[XENMEM_current_reservation]  = { mem_current,        HC_ANY },
 	[XENMEM_maximum_reservation]  = { mem_maximum,        HC_ANY },

@@ -47,6 +47,8 @@ int pvx_ctl_destroy(struct pvx_ctl *c, int32_t domid);
 int pvx_ctl_pause(struct pvx_ctl *c, int32_t domid);
 int pvx_ctl_unpause(struct pvx_ctl *c, int32_t domid);
 int pvx_ctl_rename(struct pvx_ctl *c, int32_t domid, const char *name);
+/* PVX_CTL_SET_MAXMEM: the domain's memory ceiling (xl mem-max). */
+int pvx_ctl_set_maxmem(struct pvx_ctl *c, int32_t domid, uint64_t maxmem_kib);
 int pvx_ctl_shutdown(struct pvx_ctl *c, int32_t domid, int reason);
 /* *out is malloc'd (free it); *n entries. */
 int pvx_ctl_list(struct pvx_ctl *c, struct pvx_ctl_dominfo **out, size_t *n);

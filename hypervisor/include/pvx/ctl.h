@@ -75,6 +75,7 @@ enum pvx_ctl_op {
 	PVX_CTL_GNTTAB_UNMAP,       /* pvx_ctl_gnttab_unmap_req -> int32 status[] */
 	PVX_CTL_GNTTAB_COPY,        /* hdr.domid (granter), pvx_ctl_gnttab_copy_req -> _copy_rsp */
 	PVX_CTL_DOMSTATS,           /* hdr.domid -> pvx_ctl_domstats (pvx top) */
+	PVX_CTL_SET_MAXMEM,         /* hdr.domid, pvx_ctl_maxmem_req (docs/memory.md) */
 	PVX_CTL_OP_COUNT,
 	PVX_CTL_EVENT = 0x8000,     /* unsolicited, pvxd -> subscriber */
 };
@@ -256,6 +257,14 @@ struct pvx_ctl_dmesg_req {
 struct pvx_ctl_dmesg_rsp {
 	uint64_t offset;     /* offset of the first byte returned */
 	uint64_t next;       /* offset to ask for next */
+};
+
+/* The domain's memory ceiling (xl mem-max): populate never goes above
+ * it. -EINVAL if not a multiple of 4 KiB, below 1 MiB, or above the RAM
+ * layout fixed at create (the config's maxmem); lowering it below the
+ * current reservation takes nothing away (as Xen). */
+struct pvx_ctl_maxmem_req {
+	uint64_t maxmem_kib;
 };
 
 struct pvx_ctl_rename_req {

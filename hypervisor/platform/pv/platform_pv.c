@@ -111,7 +111,7 @@ static int pv_dom_create(struct domain *d)
 		return -ENOMEM;
 	pthread_mutex_init(&pv->lock, NULL);
 	d->pv = pv;
-	r = vm_mem_create(&d->vm, d->domid, d->nr_pages * PVX_PAGE_SIZE);
+	r = vm_mem_create(&d->vm, d->domid, d->ram_pages * PVX_PAGE_SIZE);
 	if (r < 0)
 		return r;
 	r = pvproc_pages_init(&pv->pages);

@@ -43,7 +43,7 @@ static void pvh_host_exit(void)
 
 static int pvh_dom_create(struct domain *d)
 {
-	return vm_create(&d->vm, d->domid, d->nr_pages * PVX_PAGE_SIZE);
+	return vm_create(&d->vm, d->domid, d->ram_pages * PVX_PAGE_SIZE);
 }
 
 static void vm_free_cb(void *arg)

@@ -17,6 +17,7 @@ int main(void)
 		make_monitor_suite,
 		make_network_suite,
 		make_top_suite,
+		make_memsize_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -14,5 +14,6 @@ Suite *make_cmdtab_suite(void);
 Suite *make_monitor_suite(void);
 Suite *make_network_suite(void);
 Suite *make_top_suite(void);
+Suite *make_memsize_suite(void);
 
 #endif

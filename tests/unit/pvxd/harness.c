@@ -196,6 +196,7 @@ struct domain *fake_dom_new(unsigned nr_vcpus)
 	d->shinfo = (struct shared_info *)d->vm.xpage;
 	d->nr_pages = FAKE_RAM / PVX_PAGE_SIZE;
 	d->maxmem_bytes = FAKE_RAM;
+	d->ram_pages = d->nr_pages;
 	d->released = calloc(d->nr_pages / 8 + 1, 1);
 	ck_assert_int_eq(textring_init(&d->log, 4096), 0);
 	d->nr_vcpus = nr_vcpus;

@@ -234,6 +234,57 @@ START_TEST(decrease_reservation)
 }
 END_TEST
 
+/* Balloon rules: populate stops at maxmem (-ENOMEM inside, the count
+ * outside), increase_reservation is populate, shared_info in RAM stays,
+ * Xen's continuation start is honoured, a run is released as a whole,
+ * and mem-max stays within the RAM layout. */
+START_TEST(balloon_rules)
+{
+	struct domain *d = fake_dom_new(1);
+	struct xen_memory_reservation *r = (void *)(d->vm.mem + ARG);
+	uint64_t *gfns = (void *)(d->vm.mem + ARG + 0x100);
+	uint64_t pages = d->nr_pages;
+
+	memset(d->vm.mem + 0x200000, 0x66, 4 * 4096);
+	for (int i = 0; i < 4; i++)
+		gfns[i] = 0x200 + (uint64_t)i;
+	*r = (struct xen_memory_reservation){ .extent_start = ARG + 0x100,
+		.nr_extents = 4, .domid = DOMID_SELF };
+	ck_assert_int_eq(fake_call(d, __HYPERVISOR_memory_op, XENMEM_decrease_reservation, ARG, 0), 4);
+	for (int i = 0; i < 4 * 4096; i += 512)
+		ck_assert_uint_eq(d->vm.mem[0x200000 + i], 0);
+	ck_assert_int_eq(dom_set_maxmem(d, (pages - 2) * 4), 0);
+	ck_assert_int_eq(fake_call(d, __HYPERVISOR_memory_op, XENMEM_populate_physmap, ARG, 0), 2);
+	ck_assert_uint_eq(d->nr_pages, pages - 2);
+	*(uint16_t *)(d->vm.mem + ARG + 0x80) = DOMID_SELF;
+	ck_assert_int_eq(fake_call(d, __HYPERVISOR_memory_op, XENMEM_current_reservation, ARG + 0x80, 0),
+			 (long)(pages - 2));
+	ck_assert_int_eq(dom_set_maxmem(d, pages * 4), 0);
+	/* continuation: start at extent 3 (0x202, 0x203 are out) */
+	ck_assert_int_eq(fake_call(d, __HYPERVISOR_memory_op, XENMEM_increase_reservation | (3 << 6), ARG, 0), 4);
+	ck_assert_uint_eq(d->nr_pages, pages - 1);
+	ck_assert_int_eq(fake_call(d, __HYPERVISOR_memory_op, XENMEM_populate_physmap | (9 << 6), ARG, 0), 9);
+	gfns[0] = 0x202;
+	r->nr_extents = 1;
+	ck_assert_int_eq(fake_call(d, __HYPERVISOR_memory_op, XENMEM_populate_physmap, ARG, 0), 1);
+	ck_assert_uint_eq(d->nr_pages, pages);
+	ck_assert_uint_eq(d->vm.mem[0x202000], 0);
+	/* shared_info placed in RAM is not the guest's to give away */
+	d->shinfo_gpa = 0x300000;
+	gfns[0] = 0x300;
+	ck_assert_int_eq(fake_call(d, __HYPERVISOR_memory_op, XENMEM_decrease_reservation, ARG, 0), 0);
+	r->extent_order = 9;
+	gfns[0] = 0x200;
+	ck_assert_int_eq(fake_call(d, __HYPERVISOR_memory_op, XENMEM_decrease_reservation, ARG, 0), 0);
+	d->shinfo_gpa = 0;
+	ck_assert_uint_eq(d->nr_pages, pages);
+	ck_assert_int_eq(dom_set_maxmem(d, pages * 4 + 4), -EINVAL);  /* above the layout */
+	ck_assert_int_eq(dom_set_maxmem(d, 1022), -EINVAL);
+	ck_assert_int_eq(dom_set_maxmem(d, 1026), -EINVAL);           /* not whole pages */
+	fake_dom_free(d);
+}
+END_TEST
+
 START_TEST(memory_map)
 {
 	struct domain *d = fake_dom_new(1);
@@ -309,6 +360,7 @@ Suite *make_hcall_suite(void)
 	tcase_add_test(t, upcall_vector_checks);
 	tcase_add_test(t, shared_info_placement);
 	tcase_add_test(t, decrease_reservation);
+	tcase_add_test(t, balloon_rules);
 	tcase_add_test(t, memory_map);
 	tcase_add_test(t, shutdown_reasons);
 	tcase_add_test(t, evtchn_out_pointer_checked_before_bind);
