@@ -1,0 +1,289 @@
+/*
+ * dsched: weight, cap and affinity of domains (dsched.h). A host without
+ * a usable cgroup cpu controller still runs domains and pins them; only
+ * weight and cap answer -EOPNOTSUPP, and pvxd logs why once at start.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "dom.h"
+#include "dsched.h"
+#include "log.h"
+
+static struct cg_host host;
+
+/* pvxd's v2 cgroup from /proc/self/cgroup ("0::/path"). */
+static void self_cgroup(char *out, size_t len)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[PATH_MAX + 16];
+
+	snprintf(out, len, "/");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (snprintf(out, len, "%s", line + 3) >= (int)len)
+				snprintf(out, len, "/");
+		}
+	fclose(f);
+}
+
+int dsched_host_init(void)
+{
+	const char *root = getenv("PVX_CGROUP_ROOT");
+	const char *off = getenv("PVX_CGROUP");
+	char self[PATH_MAX];
+
+	if (off && !strcmp(off, "off")) {
+		host.mode = CG_NONE;
+		snprintf(host.why, sizeof(host.why), "disabled by PVX_CGROUP=off");
+	} else {
+		self_cgroup(self, sizeof(self));
+		cg_probe(&host, root && *root ? root : "/sys/fs/cgroup", self,
+			 getpid(), NULL);
+		cg_clean_stale(&host);
+	}
+	if (host.mode == CG_NONE)
+		log_warn("sched: no CPU weight or cap: %s (pinning works)", host.why);
+	else
+		log_info("sched: cgroup v%d cpu controller at %s", (int)host.mode,
+			 host.base);
+	return 0;
+}
+
+void dsched_host_exit(void)
+{
+	cg_release(&host);
+}
+
+uint32_t dsched_cgroup_mode(void)
+{
+	return (uint32_t)host.mode;
+}
+
+void dsched_dom_create(struct domain *d)
+{
+	int r;
+
+	d->sched_weight = PVX_SCHED_WEIGHT_DEFAULT;
+	d->sched_cap = 0;
+	if (host.mode == CG_NONE)
+		return;
+	r = cg_dom_create(&host, d->domid);
+	if (r < 0) {
+		dlog(d, LOG_WARN, "sched: no cgroup for the domain: %s", strerror(-r));
+		cg_dom_remove(&host, d->domid);
+		return;
+	}
+	d->sched_cg = true;
+}
+
+/* The threads are joined and the process killed; an exiting task may
+ * linger in the cgroup for a moment, so retry briefly. */
+void dsched_dom_destroy(struct domain *d)
+{
+	struct timespec ms = { 0, 1000000 };
+	int r = 0;
+
+	if (!d->sched_cg)
+		return;
+	for (int i = 0; i < 200; i++) {
+		r = cg_dom_remove(&host, d->domid);
+		if (r != -EBUSY)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	if (r < 0 && r != -ENOENT)
+		dlog(d, LOG_WARN, "sched: cannot remove the cgroup: %s", strerror(-r));
+	d->sched_cg = false;
+}
+
+static void apply_affinity(struct domain *d, int id, const cpu_set_t *set)
+{
+	if (id > 0 && sched_setaffinity(id, sizeof(*set), set) < 0)
+		dlog(d, LOG_WARN, "sched: affinity of task %d: %s", id, strerror(errno));
+}
+
+void dsched_vcpu_thread_start(struct vcpu *v)
+{
+	struct domain *d = v->d;
+	int tid = (int)syscall(SYS_gettid);
+	cpu_set_t set;
+	bool pinned;
+
+	if (d->sched_cg && cg_dom_add_thread(&host, d->domid, tid) < 0)
+		dlog(d, LOG_WARN, "sched: vCPU %u thread not in the cgroup", v->id);
+	pthread_mutex_lock(&d->lock);
+	v->tid = tid;
+	pinned = v->pinned;
+	set = v->affinity;
+	pthread_mutex_unlock(&d->lock);
+	if (pinned)
+		apply_affinity(d, tid, &set);
+}
+
+void dsched_guest_spawned(struct domain *d, int pid)
+{
+	cpu_set_t set;
+	bool pinned;
+
+	if (d->sched_cg && cg_dom_add_proc(&host, d->domid, pid) < 0)
+		dlog(d, LOG_WARN, "sched: process %d not in the cgroup", pid);
+	if (!d->nr_vcpus)
+		return;
+	pthread_mutex_lock(&d->lock);
+	pinned = d->vcpus[0].pinned;
+	set = d->vcpus[0].affinity;
+	pthread_mutex_unlock(&d->lock);
+	if (pinned)
+		apply_affinity(d, pid, &set);
+}
+
+int dsched_set(struct domain *d, uint32_t weight, uint32_t cap)
+{
+	int r;
+
+	if (weight < 1 || weight > PVX_SCHED_WEIGHT_MAX ||
+	    (uint64_t)cap > 100ull * d->nr_vcpus)
+		return -EINVAL;
+	if (!d->sched_cg)
+		return -EOPNOTSUPP;
+	r = cg_dom_set(&host, d->domid, weight, cap);
+	if (r < 0)
+		return r;
+	d->sched_weight = weight;
+	d->sched_cap = cap;
+	dlog(d, LOG_INFO, "sched: weight %u cap %u", weight, cap);
+	return 0;
+}
+
+static int set_one(struct domain *d, unsigned i, const cpu_set_t *set)
+{
+	struct vcpu *v = &d->vcpus[i];
+	int tid, pid = 0;
+
+	pthread_mutex_lock(&d->lock);
+	v->affinity = *set;
+	v->pinned = true;
+	tid = v->tid;
+	pthread_mutex_unlock(&d->lock);
+	if (tid > 0 && sched_setaffinity(tid, sizeof(*set), set) < 0)
+		return -errno;
+	if (i == 0 && d->plat->guest_pid)
+		pid = d->plat->guest_pid(d);
+	if (pid > 0 && sched_setaffinity(pid, sizeof(*set), set) < 0 && errno != ESRCH)
+		return -errno;
+	return 0;
+}
+
+int dsched_set_affinity(struct domain *d, uint32_t vcpu, const cpu_set_t *set)
+{
+	int r = 0;
+
+	if (vcpu != PVX_VCPU_ALL && vcpu >= d->nr_vcpus)
+		return -EINVAL;
+	for (unsigned i = 0; i < d->nr_vcpus && r == 0; i++)
+		if (vcpu == PVX_VCPU_ALL || vcpu == i)
+			r = set_one(d, i, set);
+	return r;
+}
+
+/* Field 39 of /proc/.../stat: the CPU the task last ran on. */
+static int last_cpu(int pid, int tid)
+{
+	char path[64], buf[1024], *p;
+	FILE *f;
+	int cpu = -1, field = 2;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	while (p && (p = strchr(p + 1, ' ')))
+		if (++field == 39) {
+			cpu = atoi(p + 1);
+			break;
+		}
+	return cpu;
+}
+
+static int vcpu_task(struct domain *d, unsigned i, int *pid, int *tid)
+{
+	int gp = i == 0 && d->plat->guest_pid ? d->plat->guest_pid(d) : 0;
+
+	*pid = gp > 0 ? gp : getpid();
+	pthread_mutex_lock(&d->lock);
+	*tid = gp > 0 ? gp : d->vcpus[i].tid;
+	pthread_mutex_unlock(&d->lock);
+	return *tid;
+}
+
+void dsched_vcpu_info(struct domain *d, unsigned i, struct pvx_ctl_vcpuinfo *out)
+{
+	struct vcpu *v = &d->vcpus[i];
+	cpu_set_t set;
+	bool running, paused;
+	int pid, tid;
+
+	memset(out, 0, sizeof(*out));
+	out->vcpu = i;
+	pthread_mutex_lock(&d->lock);
+	running = d->state == PVX_DOM_RUNNING;
+	paused = d->state == PVX_DOM_PAUSED || d->paused;
+	pthread_mutex_unlock(&d->lock);
+	if (running && !(d->pv && i > 0)) /* pv: one process runs vCPU 0 */
+		out->flags |= PVX_VCPU_ONLINE;
+	if (paused)
+		out->flags |= PVX_VCPU_PAUSED;
+	else if (__atomic_load_n(&v->blocked, __ATOMIC_RELAXED))
+		out->flags |= PVX_VCPU_BLOCKED;
+	else if (out->flags & PVX_VCPU_ONLINE)
+		out->flags |= PVX_VCPU_RUNNING;
+	out->cpu = vcpu_task(d, i, &pid, &tid) > 0 ? last_cpu(pid, tid) : -1;
+	out->cpu_time_ns = vcpu_cpu_ns(v);
+	if (i == 0 && d->plat->guest_cpu_ns)
+		out->cpu_time_ns += d->plat->guest_cpu_ns(d);
+	CPU_ZERO(&set);
+	if (tid <= 0 || sched_getaffinity(tid, sizeof(set), &set) < 0) {
+		pthread_mutex_lock(&d->lock);
+		if (v->pinned)
+			set = v->affinity;
+		pthread_mutex_unlock(&d->lock);
+		if (!CPU_COUNT(&set))
+			sched_getaffinity(0, sizeof(set), &set);
+	}
+	dsched_set_to_map(&set, out->cpumap);
+}
+
+int dsched_map_to_set(const uint64_t map[PVX_CPUMAP_WORDS], cpu_set_t *set)
+{
+	cpu_set_t online;
+
+	CPU_ZERO(set);
+	for (unsigned b = 0; b < PVX_CPUMAP_BITS && b < CPU_SETSIZE; b++)
+		if (map[b / 64] >> (b % 64) & 1)
+			CPU_SET(b, set);
+	if (sched_getaffinity(getpid(), sizeof(online), &online) == 0)
+		CPU_AND(&online, &online, set);
+	else
+		online = *set;
+	return CPU_COUNT(&online) ? 0 : -EINVAL;
+}
+
+void dsched_set_to_map(const cpu_set_t *set, uint64_t map[PVX_CPUMAP_WORDS])
+{
+	memset(map, 0, PVX_CPUMAP_WORDS * sizeof(uint64_t));
+	for (unsigned b = 0; b < PVX_CPUMAP_BITS && b < CPU_SETSIZE; b++)
+		if (CPU_ISSET(b, set))
+			map[b / 64] |= 1ull << (b % 64);
+}
