@@ -11,10 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "cgroup.h"
 #include "dom.h"
 #include "dsched.h"
 #include "log.h"
+#include "platform.h"
 
 static struct cg_host host;
 
@@ -86,24 +89,57 @@ void dsched_dom_create(struct domain *d)
 	d->sched_cg = true;
 }
 
-/* The threads are joined and the process killed; an exiting task may
- * linger in the cgroup for a moment, so retry briefly. */
+/* A later try at removing a busy cgroup, from the main loop. */
+struct cg_retry {
+	int32_t domid;
+	int tries;
+};
+
+static void retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct cg_retry *rt = arg;
+	struct timeval tv = { 0, 200000 };
+	int r = cg_dom_remove(&host, rt->domid);
+
+	(void)fd;
+	(void)what;
+	if (r == -EBUSY && ++rt->tries < 50 && platform_loop() &&
+	    event_base_once(platform_loop(), -1, EV_TIMEOUT, retry_cb, rt, &tv) == 0)
+		return;
+	if (r < 0 && r != -ENOENT)
+		log_warn("d%d: sched: cannot remove the cgroup: %s", rt->domid,
+			 strerror(-r));
+	free(rt);
+}
+
+/*
+ * The threads are joined and the process killed, but an exiting task
+ * (or a kernel helper of the VM, closed asynchronously) may stay in the
+ * cgroup a moment: a few quick tries, then retries every 200 ms from
+ * the main loop for up to 10 s.
+ */
 void dsched_dom_destroy(struct domain *d)
 {
 	struct timespec ms = { 0, 1000000 };
+	struct cg_retry *rt;
 	int r = 0;
 
 	if (!d->sched_cg)
 		return;
-	for (int i = 0; i < 200; i++) {
+	d->sched_cg = false;
+	for (int i = 0; i < 20; i++) {
 		r = cg_dom_remove(&host, d->domid);
 		if (r != -EBUSY)
 			break;
 		nanosleep(&ms, NULL);
 	}
+	if (r == -EBUSY && (rt = calloc(1, sizeof(*rt)))) {
+		rt->domid = d->domid;
+		retry_cb(-1, 0, rt);
+		return;
+	}
 	if (r < 0 && r != -ENOENT)
 		dlog(d, LOG_WARN, "sched: cannot remove the cgroup: %s", strerror(-r));
-	d->sched_cg = false;
 }
 
 static void apply_affinity(struct domain *d, int id, const cpu_set_t *set)
