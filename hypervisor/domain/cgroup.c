@@ -26,9 +26,24 @@ static int real_rmdir(const char *path)
 	return rmdir(path) < 0 ? -errno : 0;
 }
 
+/* A killed pvxd may stay a zombie until its parent reaps it: dead. */
 static int real_alive(pid_t pid)
 {
-	return kill(pid, 0) == 0 || errno == EPERM;
+	char path[64], buf[512], *p;
+	FILE *f;
+	int alive = 1;
+
+	if (kill(pid, 0) < 0 && errno != EPERM)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 1;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	if (p && (p[2] == 'Z' || p[2] == 'X'))
+		alive = 0;
+	fclose(f);
+	return alive;
 }
 
 const struct cg_fs_ops cg_real_ops = { real_mkdir, real_rmdir, real_alive };
@@ -158,6 +173,30 @@ int cg_probe(struct cg_host *h, const char *root, const char *self, pid_t pid,
 	return probe_v1(h, root, pid);
 }
 
+/* v1: a crashed pvxd's guest processes may outlive it in its tree;
+ * they go back to the hierarchy's root so the tree can be removed. */
+static void evict_v1(struct cg_host *h, const char *dir)
+{
+	char path[PATH_MAX + 400], rootdir[PATH_MAX], line[32];
+	char *slash;
+	FILE *f;
+
+	snprintf(rootdir, sizeof(rootdir), "%s", h->top);
+	slash = strrchr(rootdir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/tasks", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	for (int i = 0; i < 4096 && fgets(line, sizeof(line), f); i++) {
+		line[strcspn(line, "\n")] = '\0';
+		(void)cg_write(rootdir, "tasks", line);
+	}
+	fclose(f);
+}
+
 /* Removes dir's child cgroups (dN, hold) and dir itself. */
 static void remove_tree(struct cg_host *h, const char *dir)
 {
@@ -169,7 +208,10 @@ static void remove_tree(struct cg_host *h, const char *dir)
 		while ((e = readdir(dp)))
 			if (e->d_type == DT_DIR && e->d_name[0] != '.') {
 				snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-				(void)h->ops->rmdir(sub);
+				if (h->ops->rmdir(sub) == -EBUSY && h->mode == CG_V1) {
+					evict_v1(h, sub);
+					(void)h->ops->rmdir(sub);
+				}
 			}
 		closedir(dp);
 	}

@@ -80,6 +80,7 @@ void dsched_dom_create(struct domain *d)
 	d->sched_cap = 0;
 	if (host.mode == CG_NONE)
 		return;
+	cg_clean_stale(&host); /* one left busy at start may be free now */
 	r = cg_dom_create(&host, d->domid);
 	if (r < 0) {
 		dlog(d, LOG_WARN, "sched: no cgroup for the domain: %s", strerror(-r));
