@@ -1,7 +1,8 @@
 /*
  * dsched: a domain's CPU scheduling on the host (docs/scheduling.md):
- * Xen credit weight and cap through the domain's cgroup (cgroup.h), vCPU
- * affinity with sched_setaffinity, and the per-vCPU view of vcpu-list.
+ * Xen credit weight and cap through the domain's cgroup (cgroup.h) and
+ * vCPU affinity with sched_setaffinity (dsched.c); the per-vCPU view of
+ * vcpu-list and the CPU map conversions (dsched_vcpu.c).
  *
  * What is scheduled: pvh, each vCPU thread of pvxd; pv, the domain's
  * process (vCPU 0) plus pvxd's thread serving its hypercalls.
