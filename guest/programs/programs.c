@@ -24,6 +24,7 @@ const struct program programs[] = {
 	{ .name = "burn", .usage = "[SECONDS]", .main = prog_burn },
 	{ .name = "balloon-test", .usage = "[SECONDS] [fill [idle]]", .main = prog_balloon_test },
 	{ .name = "balloon-hostile", .usage = "[ROUNDS]", .main = prog_balloon_hostile },
+	{ .name = "spin", .usage = "[SECONDS]", .main = prog_spin },
 	{ .name = "console-echo", .usage = "[LINES]", .main = prog_console_echo },
 	{ .name = "upcall", .usage = "[COUNT]", .main = prog_upcall },
 	{ .name = "evtchn-pong", .usage = "[PEERDOM]", .main = prog_evtchn_pong },

@@ -18,6 +18,7 @@ int main(void)
 		make_network_suite,
 		make_top_suite,
 		make_memsize_suite,
+		make_sched_cmds_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

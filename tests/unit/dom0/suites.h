@@ -15,5 +15,6 @@ Suite *make_monitor_suite(void);
 Suite *make_network_suite(void);
 Suite *make_top_suite(void);
 Suite *make_memsize_suite(void);
+Suite *make_sched_cmds_suite(void);
 
 #endif
