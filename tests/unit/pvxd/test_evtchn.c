@@ -104,6 +104,7 @@ END_TEST
 START_TEST(interdomain_delivery)
 {
 	evtchn_port_t p2, p1 = connect12(&p2);
+	uint64_t raised1 = evtchn_dom_raised(1), raised2 = evtchn_dom_raised(2);
 	struct evtchn_status st;
 
 	ck_assert_uint_eq(state(1, p1), EVTCHNSTAT_interdomain);
@@ -116,9 +117,13 @@ START_TEST(interdomain_delivery)
 	ck_assert(A.si.vcpu_info[0].evtchn_pending_sel & (1ull << (p1 / 64)));
 	ck_assert_uint_eq(A.si.vcpu_info[0].evtchn_upcall_pending, 1);
 	ck_assert_int_eq(A.upcalls[0], 1);
-	/* Already pending: Xen does nothing more. */
+	ck_assert_uint_eq(evtchn_dom_raised(1), raised1 + 1); /* pvx top's events */
+	ck_assert_uint_eq(evtchn_dom_raised(2), raised2);
+	/* Already pending: Xen does nothing more, but the send still counts. */
 	ck_assert_int_eq(evtchn_send(2, p2), 0);
 	ck_assert_int_eq(A.kicks[0], 1);
+	ck_assert_uint_eq(evtchn_dom_raised(1), raised1 + 2);
+	ck_assert_uint_eq(evtchn_dom_raised(9), 0); /* no such domain */
 }
 END_TEST
 
