@@ -3,7 +3,8 @@
  * the network tests do not depend on iputils being installed. A raw
  * socket (the tests run as root; a fresh network namespace disables
  * unprivileged ping sockets); each reply is matched by id and sequence
- * and its payload (the pattern of udp_tool.h) verified.
+ * and its payload (the pattern of udp_tool.h) verified. SIGINT or SIGTERM
+ * ends the run early with the counts so far.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -70,7 +71,7 @@ int udpt_ping(int argc, char **argv)
 {
 	uint8_t out[ICMP_HLEN + UDPT_MAX_PAYLOAD];
 	struct sockaddr_in dst;
-	uint64_t count, interval, size = 56, i, got = 0, bad = 0, *rtt, t0, next;
+	uint64_t count, interval, size = 56, i, got = 0, bad = 0, *rtt, t0, next, sent = 0;
 	uint16_t id = (uint16_t)getpid();
 	int fd;
 
@@ -87,9 +88,10 @@ int udpt_ping(int argc, char **argv)
 	rtt = calloc(count, sizeof(*rtt));
 	if (fd < 0 || !rtt)
 		return perror("ping: raw socket"), 1;
+	udpt_on_signals(); /* SIGINT/SIGTERM end the run early, with its line */
 	next = udpt_now_ns();
-	for (i = 0; i < count; i++) {
-		while (udpt_now_ns() < next)
+	for (i = 0; i < count && !udpt_stop; i++) {
+		while (udpt_now_ns() < next && !udpt_stop)
 			usleep(50);
 		next += interval * 1000000ull;
 		memset(out, 0, ICMP_HLEN);
@@ -108,16 +110,21 @@ int udpt_ping(int argc, char **argv)
 			out[3] = (uint8_t)c;
 		}
 		t0 = udpt_now_ns();
-		if (sendto(fd, out, ICMP_HLEN + size, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
-			continue; /* counted lost */
+		if (sendto(fd, out, ICMP_HLEN + size, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0) {
+			sent++; /* counted lost */
+			continue;
+		}
 		if (await_reply(fd, id, (uint16_t)i, size, 1000000000ull, &bad))
 			rtt[got++] = udpt_now_ns() - t0;
+		else if (udpt_stop)
+			break; /* interrupted while waiting: not counted */
+		sent++;
 	}
 	printf("ping sent=%llu received=%llu lost=%llu bad=%llu p50_us=%.1f p99_us=%.1f\n",
-	       (unsigned long long)count, (unsigned long long)got,
-	       (unsigned long long)(count - got), (unsigned long long)bad,
+	       (unsigned long long)sent, (unsigned long long)got,
+	       (unsigned long long)(sent - got), (unsigned long long)bad,
 	       (double)udpt_pct(rtt, got, 50) / 1e3, (double)udpt_pct(rtt, got, 99) / 1e3);
 	free(rtt);
 	close(fd);
-	return got == count && !bad ? 0 : 1;
+	return got == sent && !bad ? 0 : 1;
 }
