@@ -17,7 +17,8 @@ UNIT_TESTS += $(O)/tests/unit-config
 $(O)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(PVXCFG_SRCS) $(wildcard dom0-tools/config/*.h)
 	@mkdir -p $(@D)
 	clang -std=gnu11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-Idom0-tools/include -Ihypervisor/include -Idom0-tools/config \
+		-Idom0-tools/include -Ihypervisor/include -Ipv-drivers/include $(DRIVER_INCLUDES) \
+		-Idom0-tools/config \
 		-o $@ $(filter %.c,$^)
 FUZZERS += $(O)/fuzz/fuzz_config
 

@@ -4,7 +4,8 @@
  * one transaction (retried on EAGAIN by xs_transaction_run, so a
  * concurrent writer never leaves a half-made home), then XS_INTRODUCE so
  * pvxstored serves the guest's store ring (and fires @introduceDomain).
- * Removal is XS_RELEASE plus rm of the keys and of /vm/<uuid>; it is
+ * Removal is XS_RELEASE plus rm of the keys, of /vm/<uuid> and of the
+ * domain's vif backends (backend/vif/<id>); it is
  * idempotent, because several parties (the monitor, `pvx destroy`, a
  * failed build) may each do it.
  *
@@ -41,6 +42,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <netif.h>
 #include <pvx/builder.h>
 #include <pvx/config.h>
 #include <pvx/xs.h>
@@ -233,5 +235,10 @@ void pvx_xs_domain_remove(int32_t domid)
 		xs_rm(h, XBT_NULL, vm);
 	free(vm);
 	xs_rm(h, XBT_NULL, base);
+	/* The domain's vifs: pvx-netback deletes a TAP when its backend
+	 * directory goes (netif.h), so no TAP outlives its domain, whichever
+	 * path (destroy, the monitor, a failed build) ends it. */
+	snprintf(path, sizeof(path), PVX_NET_BE_ROOT "/%d", domid);
+	xs_rm(h, XBT_NULL, path);
 	xs_close(h);
 }

@@ -49,12 +49,14 @@ static void disk_spec(const struct pvx_disk_spec *dk, char *buf, size_t cap)
 
 static void vif_spec(const struct pvx_vif_spec *vf, char *buf, size_t cap)
 {
-	const char *keys[] = { "mac", "bridge", "ip", "script", "model" };
-	const char *vals[] = { vf->mac, vf->bridge, vf->ip, vf->script, vf->model };
+	const char *keys[] = { "mac", "bridge", "ip", "gateway", "script", "vifname",
+			       "model" };
+	const char *vals[] = { vf->mac, vf->bridge, vf->ip, vf->gateway, vf->script,
+			       vf->vifname, vf->model };
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < 5 && o < cap; i++)
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && o < cap; i++)
 		if (vals[i])
 			o += (size_t)snprintf(buf + o, cap - o, "%s%s=%s",
 					      o ? ", " : "", keys[i], vals[i]);

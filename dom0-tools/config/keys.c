@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netif.h>
 #include <pvx/ctl.h>
 
 #include "cfg.h"
@@ -415,6 +416,25 @@ static int h_disk(struct pvx_config *cfg, const char *key,
 	return 0;
 }
 
+static bool same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* A MAC or TAP name given twice would make two NICs fight over it. */
+static int vif_unique(const struct pvx_vif_spec *vifs, size_t i,
+		      const struct cfg_value *v, struct cfg_diag *d)
+{
+	for (size_t j = 0; j < i; j++) {
+		if (same(vifs[j].mac, vifs[i].mac))
+			return cfg_verror(d, v, vifs[i].mac, "two vifs use the same MAC");
+		if (same(vifs[j].vifname, vifs[i].vifname))
+			return cfg_verror(d, v, vifs[i].vifname,
+					  "two vifs use the same vifname");
+	}
+	return 0;
+}
+
 static int h_vif(struct pvx_config *cfg, const char *key,
 		const struct cfg_value *v,
 		 size_t off, struct cfg_diag *d)
@@ -426,6 +446,9 @@ static int h_vif(struct pvx_config *cfg, const char *key,
 	(void)off;
 	if (rc || !n)
 		return rc;
+	if (n > PVX_NET_MAX_VIFS)
+		return cfg_verror(d, items[PVX_NET_MAX_VIFS], items[PVX_NET_MAX_VIFS]->text,
+				  "too many vifs (at most %d per domain)", PVX_NET_MAX_VIFS);
 	cfg->vifs = calloc(n, sizeof(*cfg->vifs));
 	if (!cfg->vifs)
 		return -ENOMEM;
@@ -434,10 +457,9 @@ static int h_vif(struct pvx_config *cfg, const char *key,
 		cfg->nr_vifs = i + 1;
 		if (rc)
 			return rc;
-		for (size_t j = 0; j < i && cfg->vifs[i].mac; j++)
-			if (cfg->vifs[j].mac && !strcmp(cfg->vifs[j].mac, cfg->vifs[i].mac))
-				return cfg_verror(d, items[i], cfg->vifs[i].mac,
-						  "two vifs use the same MAC");
+		rc = vif_unique(cfg->vifs, i, items[i], d);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

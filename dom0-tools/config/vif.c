@@ -1,12 +1,21 @@
 /*
  * The xl vif spec: comma-separated `key=value` pairs, all optional ('' is
- * a NIC with every default). pvx keeps mac, bridge, ip, script and model;
- * the other keys xl knows (rate, mtu, vifname, ...) are warned about and
- * ignored, so an xl config still loads; anything else is an error, since
- * a typo in a NIC spec should not silently give a different NIC.
+ * a NIC with every default). pvx keeps mac, bridge, ip, gateway, script,
+ * vifname and model; the other keys xl knows (rate, mtu, ...) are warned
+ * about and ignored, so an xl config still loads; anything else is an
+ * error, since a typo in a NIC spec should not silently give a different
+ * NIC. Every error is one `file:line` line (diag.c).
  *
  * The MAC must be six colon-separated hex pairs and a unicast address
- * (a multicast source MAC breaks bridges); it is stored lower-case.
+ * (a multicast source MAC breaks bridges); it is stored lower-case. A
+ * missing MAC is generated at create time (cmd_network_dev.c), as xl does.
+ * pvx-netback knows two ways to attach the TAP (pv-drivers/net/netif.h):
+ * script=vif-bridge (the default) and script=vif-route, which needs the
+ * guest's ip and Dom0's gateway address; xl's script paths
+ * (/etc/xen/scripts/vif-bridge) are accepted and stored as the bare name.
+ * Interface names (bridge, vifname) are checked as Linux will: 1-15
+ * characters, and pvx keeps to [A-Za-z0-9_.-] so a name is never a path
+ * or an option to `ip`.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -78,14 +87,46 @@ static int check_ip(const struct cfg_value *v, const char *ip, struct cfg_diag *
 	return rc;
 }
 
-static int check_bridge(const struct cfg_value *v, const char *br,
+/* IFNAMSIZ - 1: the kernel's limit for a network interface name. */
+#define VIF_IFNAME_MAX 15
+
+static int check_ifname(const struct cfg_value *v, const char *key,
+			const char *name, struct cfg_diag *d)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "0123456789_.-";
+	size_t n = strlen(name);
+
+	if (n == 0 || n > VIF_IFNAME_MAX || strspn(name, ok) != n ||
+	    !strcmp(name, ".") || !strcmp(name, "..") || name[0] == '-')
+		return cfg_verror(d, v, name, "bad vif %s name (1-%d characters of"
+				  " A-Z a-z 0-9 _ . -, not starting with '-')",
+				  key, VIF_IFNAME_MAX);
+	return 0;
+}
+
+static int check_gateway(const struct cfg_value *v, const char *gw,
+			 struct cfg_diag *d)
+{
+	unsigned char addr[4];
+
+	if (inet_pton(AF_INET, gw, addr) != 1)
+		return cfg_verror(d, v, gw, "bad vif gateway (one IPv4 address like"
+				  " 10.0.0.1, no prefix)");
+	return 0;
+}
+
+/* "vif-bridge", "vif-route", or an xl script path ending in either. */
+static int check_script(const struct cfg_value *v, char *script,
 			struct cfg_diag *d)
 {
-	size_t n = strlen(br);
+	const char *base = strrchr(script, '/');
 
-	if (n == 0 || n > 15 || strpbrk(br, "/ \t:"))
-		return cfg_verror(d, v, br, "bad vif bridge name (1-15 characters,"
-				  " no '/', ':' or spaces)");
+	base = base ? base + 1 : script;
+	if (strcmp(base, "vif-bridge") != 0 && strcmp(base, "vif-route") != 0)
+		return cfg_verror(d, v, script, "unsupported vif script (pvx-netback"
+				  " does vif-bridge or vif-route)");
+	memmove(script, base, strlen(base) + 1);
 	return 0;
 }
 
@@ -97,8 +138,12 @@ static char **field(struct pvx_vif_spec *out, const char *key)
 		return &out->bridge;
 	if (!strcmp(key, "ip"))
 		return &out->ip;
+	if (!strcmp(key, "gateway"))
+		return &out->gateway;
 	if (!strcmp(key, "script"))
 		return &out->script;
+	if (!strcmp(key, "vifname"))
+		return &out->vifname;
 	if (!strcmp(key, "model"))
 		return &out->model;
 	return NULL;
@@ -108,7 +153,7 @@ static int vif_item(const struct cfg_value *v, struct pvx_vif_spec *out,
 		    char *item, struct cfg_diag *d)
 {
 	static const char *const ignored[] = {
-		"type", "vifname", "backend", "rate", "mtu", "vlan", "devid",
+		"type", "backend", "rate", "mtu", "vlan", "devid",
 		"gatewaydev", "accel", "trusted", "untrusted",
 	};
 	char *eq = strchr(item, '='), *key = item, *val, **f;
@@ -142,7 +187,33 @@ static int vif_item(const struct cfg_value *v, struct pvx_vif_spec *out,
 	if (f == &out->ip)
 		return check_ip(v, *f, d);
 	if (f == &out->bridge)
-		return check_bridge(v, *f, d);
+		return check_ifname(v, "bridge", *f, d);
+	if (f == &out->vifname)
+		return check_ifname(v, "vifname", *f, d);
+	if (f == &out->gateway)
+		return check_gateway(v, *f, d);
+	if (f == &out->script)
+		return check_script(v, *f, d);
+	return 0;
+}
+
+/* The keys that only make sense together (netif.h, "Attachment"). */
+static int check_attachment(const struct cfg_value *v,
+			    const struct pvx_vif_spec *out, struct cfg_diag *d)
+{
+	bool route = out->script && !strcmp(out->script, "vif-route");
+
+	if (!route && out->gateway)
+		return cfg_verror(d, v, "gateway", "vif gateway needs script=vif-route");
+	if (route && out->bridge)
+		return cfg_verror(d, v, "bridge", "vif bridge does not apply to"
+				  " script=vif-route");
+	if (route && !out->ip)
+		return cfg_verror(d, v, "vif-route", "script=vif-route needs ip="
+				  " (the guest's address to route)");
+	if (route && !out->gateway)
+		return cfg_verror(d, v, "vif-route", "script=vif-route needs gateway="
+				  " (Dom0's address on the TAP)");
 	return 0;
 }
 
@@ -163,7 +234,7 @@ int cfg_parse_vif(const struct cfg_value *v, struct pvx_vif_spec *out,
 			rc = vif_item(v, out, item, d);
 	}
 	free(spec);
-	return rc;
+	return rc ? rc : check_attachment(v, out, d);
 }
 
 void cfg_vif_dispose(struct pvx_vif_spec *vif)
@@ -171,7 +242,9 @@ void cfg_vif_dispose(struct pvx_vif_spec *vif)
 	free(vif->mac);
 	free(vif->bridge);
 	free(vif->ip);
+	free(vif->gateway);
 	free(vif->script);
+	free(vif->vifname);
 	free(vif->model);
 	memset(vif, 0, sizeof(*vif));
 }

@@ -26,6 +26,7 @@
 #include <pvx/domtype.h>
 
 #include "cmd.h"
+#include "cmd_network.h"
 #include "create.h"
 
 static int parse_opts(int argc, char **argv, struct create_opts *o)
@@ -148,6 +149,11 @@ int cmd_create(int argc, char **argv)
 	if (rc == 0 && o.dry_run) {
 		rc = pvx_config_dump(&cfg, stdout);
 		goto out;
+	}
+	/* Generated once here, the MACs survive the monitor's restarts. */
+	if (rc == 0 && pvx_net_fill_macs(&cfg) < 0) {
+		pvx_err("cannot generate the vifs' MACs");
+		rc = -EIO;
 	}
 	if (rc == 0) {
 		/* Ctrl-C between create and the monitor's fork would strand a

@@ -21,6 +21,7 @@
 #include <pvx/domtype.h>
 
 #include "cmd.h"
+#include "cmd_network.h"
 #include "select.h"
 
 #define DOM0_TYPE UINT32_MAX
@@ -33,7 +34,7 @@ static void uuid_str(const uint8_t *u, char out[37])
 }
 
 /* Names are validated by pvxd, but JSON escaping must not trust that. */
-static void json_str(const char *s)
+void pvx_json_str(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
@@ -50,8 +51,13 @@ static void json_str(const char *s)
 
 static void print_json(const struct pvx_ctl_dominfo *v, size_t n)
 {
+	struct pvx_net_stats *st = NULL;
+	size_t nst = 0;
 	char uuid[37];
 
+	/* No pvx-netback: no counters, not an error. */
+	if (pvx_net_stats_read(&st, &nst) < 0)
+		nst = 0;
 	printf("[");
 	for (size_t i = 0; i < n; i++) {
 		const struct pvx_ctl_dominfo *d = &v[i];
@@ -59,7 +65,7 @@ static void print_json(const struct pvx_ctl_dominfo *v, size_t n)
 
 		uuid_str(d->uuid, uuid);
 		printf("%s\n  {\"domid\": %d, \"name\": ", i ? "," : "", d->domid);
-		json_str(d->name);
+		pvx_json_str(d->name);
 		printf(", \"uuid\": \"%s\", \"state\": \"%s\", ", uuid, pvx_state_name(d->state));
 		printf("\"memory_kib\": %llu, \"maxmem_kib\": %llu, ",
 		       (unsigned long long)d->mem_kib, (unsigned long long)d->maxmem_kib);
@@ -72,11 +78,14 @@ static void print_json(const struct pvx_ctl_dominfo *v, size_t n)
 			printf("\"shutdown_reason\": null, ");
 		printf("\"shutdown_code\": %u, ", d->shutdown_code);
 		if (pvx_type_name(d->type))
-			printf("\"type\": \"%s\"}", pvx_type_name(d->type));
+			printf("\"type\": \"%s\", ", pvx_type_name(d->type));
 		else
-			printf("\"type\": null}");
+			printf("\"type\": null, ");
+		pvx_net_json_vifs(d->domid, st, nst);
+		putchar('}');
 	}
 	printf("%s]\n", n ? "\n" : "");
+	free(st);
 }
 
 static const char *type_col(uint32_t type)

@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "cmd_block.h"
+#include "cmd_network.h"
 
 const struct pvx_cmd pvx_cmds[] = {
 	{ "create", cmd_create, "create and start a domain from a config file",
@@ -69,6 +70,18 @@ const struct pvx_cmd pvx_cmds[] = {
 	  "Waits up to 10 s for pvx-blkback to finish the disk's I/O and close it." },
 	{ "block-list", cmd_block_list, "list a domain's virtual block devices",
 	  "block-list DOMAIN" },
+	{ "network-attach", cmd_network_attach, "hot-plug a network interface (vif) into a domain",
+	  "network-attach DOMAIN [VIF-SPEC-ITEM ...]\n"
+	  "Items are xl's vif spec keys, e.g. mac=00:16:3e:00:00:02 bridge=pvxbr0 ip=10.0.0.3\n"
+	  "(or one comma-separated spec); keys: mac (default: 00:16:3e + random),\n"
+	  "bridge (default pvxbr0), ip, script=vif-bridge|vif-route, gateway (vif-route),\n"
+	  "vifname (the TAP, default vifDOMID.DEVID). The vif takes the lowest free devid." },
+	{ "network-detach", cmd_network_detach, "hot-unplug a network interface",
+	  "network-detach DOMAIN DEVID|MAC\n"
+	  "Asks the guest to close the vif, waits up to 10 s for pvx-netback to close it,\n"
+	  "then removes it (and pvx-netback its TAP)." },
+	{ "network-list", cmd_network_list, "list the network interfaces of domains",
+	  "network-list DOMAIN ..." },
 	{ "daemons", cmd_daemons, "start, stop or show the pvx daemons of $PVX_RUNDIR",
 	  "daemons start|stop|status\n"
 	  "Starts pvxd, pvxstored, pvx-consoled and the backends found next to pvx\n"

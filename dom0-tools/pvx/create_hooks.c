@@ -9,7 +9,9 @@
  * that dies at once (issue 3). xenstore gets the domain's /local/domain/<id> keys and an
  * XS_INTRODUCE (builder/xs_dom.c); a failed build removes them again.
  * Either daemon missing from the run directory is a warning, not an
- * error: the guest still runs, without that service.
+ * error: the guest still runs, without that service. So is pvx-netback
+ * missing: the vifs are in xenstore, and the guest's netfront waits in
+ * Initialising until a pvx-netback starts and serves them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,7 +23,9 @@
 
 #include "cmd.h"
 #include "cmd_block.h"
+#include "cmd_network.h"
 #include "create.h"
+#include "daemons.h"
 
 static int consoled_hook(const struct pvx_build_result *r, const char *name,
 			 const struct create_opts *o, char *err, size_t errlen)
@@ -73,10 +77,35 @@ static int disks_hook(const struct pvx_build_result *r, const char *name,
 	return 0;
 }
 
+/* Each `vif` entry becomes vif N (N = its place in the list), written B
+ * then F (cmd_network_dev.c); a stale tree left by an earlier domain with
+ * this id goes first. */
+static int vifs_hook(const struct pvx_build_result *r, const char *name,
+		     const struct create_opts *o, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (!o->cfg || o->cfg->nr_vifs == 0)
+		return 0;
+	pvx_net_remove_all(r->domid);
+	for (size_t i = 0; i < o->cfg->nr_vifs; i++) {
+		int rc = pvx_net_add(r->domid, (int)i, &o->cfg->vifs[i], why, sizeof(why));
+		if (rc < 0) {
+			snprintf(err, errlen, "vif %zu of '%s': %s", i, name, why);
+			return rc;
+		}
+	}
+	if (!o->quiet && !pvx_daemon_running("pvx-netback"))
+		fprintf(stderr, "pvx: warning: pvx-netback is not running; "
+			"the vifs of '%s' stay unconnected until it starts\n", name);
+	return 0;
+}
+
 static void undo_hooks(int32_t domid, void *opaque)
 {
 	(void)opaque;
 	pvx_blk_remove_all(domid);
+	pvx_net_remove_all(domid);
 	pvx_xs_domain_remove(domid);
 }
 
@@ -87,6 +116,7 @@ static const struct {
 } hooks[] = {
 	{ "xenstore", xenstore_hook },
 	{ "disks", disks_hook },
+	{ "vifs", vifs_hook },
 	{ "console", consoled_hook },
 };
 

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <netif.h>
 #include <pvx/ctlclient.h>
 
 #include "cmd.h"
@@ -42,7 +43,7 @@ const struct pvx_daemon pvx_daemons[] = {
 	{ "pvxstored", "xenstored/socket", SOCK_STREAM },
 	{ "pvx-consoled", "consoled.sock", SOCK_STREAM },
 	{ "pvx-blkback", NULL, 0 },
-	{ "pvx-netback", NULL, 0 },
+	{ "pvx-netback", PVX_NET_CTL_SOCK, SOCK_STREAM },
 };
 const size_t pvx_ndaemons = sizeof(pvx_daemons) / sizeof(pvx_daemons[0]);
 
@@ -130,6 +131,14 @@ bool pvx_daemon_ready(const struct pvx_daemon *d)
 	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 	close(fd);
 	return ok;
+}
+
+bool pvx_daemon_running(const char *name)
+{
+	for (size_t i = 0; i < pvx_ndaemons; i++)
+		if (!strcmp(pvx_daemons[i].name, name))
+			return pvx_daemon_ready(&pvx_daemons[i]);
+	return false;
 }
 
 static int write_pid(const struct pvx_daemon *d, pid_t pid)

@@ -20,6 +20,8 @@ bool pvx_daemon_built(const struct pvx_daemon *d, const char *bindir);
 pid_t pvx_daemon_pid(const struct pvx_daemon *d);
 /* The socket accepts a connection. */
 bool pvx_daemon_ready(const struct pvx_daemon *d);
+/* The daemon of that name in the table is ready (false if none). */
+bool pvx_daemon_running(const char *name);
 /* Starts it detached (stdio to <logdir>/<name>.stderr.log), waits until
  * ready; returns its pid or -errno. */
 pid_t pvx_daemon_start(const struct pvx_daemon *d, const char *bindir);

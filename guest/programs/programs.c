@@ -45,6 +45,14 @@ const struct program programs[] = {
 	{ .name = "blk-hostile", .usage = "[DEVID]", .main = prog_blk_hostile },
 	{ .name = "blk-hotplug", .usage = "[MIB]", .main = prog_blk_hotplug },
 	{ .name = "blk-mq", .usage = "[QUEUES]", .main = prog_blk_mq },
+	{ .name = "net-serve", .usage = "[SECONDS] [ip=A.B.C.D/P] [vif=N]", .main = prog_net_serve },
+	{ .name = "ping", .usage = "DST [COUNT] [SIZE] [INTERVAL_MS] [ip=..] [vif=N]",
+	  .main = prog_ping },
+	{ .name = "udp-source", .usage = "DST PORT SIZE COUNT [PPS] [ip=..] [vif=N]",
+	  .main = prog_udp_source },
+	{ .name = "udp-sink", .usage = "PORT SECONDS [ip=..] [vif=N]", .main = prog_udp_sink },
+	{ .name = "net-hostile", .usage = "garbage|badgrant|indexjump|norx [ip=..] [vif=N]",
+	  .main = prog_net_hostile },
 	{ .name = NULL },
 };
 

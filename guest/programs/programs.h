@@ -33,5 +33,10 @@ int prog_blk_bench(int argc, char **argv);
 int prog_blk_hostile(int argc, char **argv);
 int prog_blk_hotplug(int argc, char **argv);
 int prog_blk_mq(int argc, char **argv);
+int prog_net_serve(int argc, char **argv);
+int prog_ping(int argc, char **argv);
+int prog_udp_source(int argc, char **argv);
+int prog_udp_sink(int argc, char **argv);
+int prog_net_hostile(int argc, char **argv);
 
 #endif /* MINIOS_PROGRAMS_PROGRAMS_H */

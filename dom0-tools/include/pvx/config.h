@@ -32,12 +32,16 @@ struct pvx_disk_spec {
 	bool direct;       /* direct-io-safe / O_DIRECT option */
 };
 
+/* xl's vif spec (docs/network.md); NULL = not given, defaults applied
+ * at create time (cmd_network_dev.c). */
 struct pvx_vif_spec {
-	char *mac;         /* "00:16:3e:..." or NULL */
-	char *bridge;
-	char *ip;
-	char *script;
-	char *model;
+	char *mac;         /* "00:16:3e:..." lower-case, or NULL: generated */
+	char *bridge;      /* vif-bridge: NULL = PVX_NET_DEFAULT_BRIDGE */
+	char *ip;          /* "A.B.C.D[/P] ..." as given */
+	char *gateway;     /* vif-route: Dom0's IPv4 address on the TAP */
+	char *script;      /* "vif-bridge" or "vif-route" (a path's basename) */
+	char *vifname;     /* the TAP; NULL = "vifD.N" */
+	char *model;       /* accepted, unused */
 };
 
 struct pvx_config {

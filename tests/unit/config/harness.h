@@ -39,5 +39,6 @@ Suite *make_override_suite(void);
 Suite *make_dump_suite(void);
 Suite *make_errors_suite(void);
 Suite *make_garbage_suite(void);
+Suite *make_vif_suite(void);
 
 #endif

@@ -68,13 +68,13 @@ START_TEST(vif_forms)
 
 	parse_ok(&c, "vif = [ 'mac=aa:bb:cc:dd:ee:f0,bridge=xenbr0',\n"
 		 "  'ip=10.0.0.1 fd00::1/64 192.168.1.1/24, rate=10Mb/s, mtu=9000',\n"
-		 "  ' model = virtio , script = /etc/xen/scripts/vif-nat ' ]", &w);
+		 "  ' model = virtio , script = /etc/xen/scripts/vif-bridge ' ]", &w);
 	ck_assert_uint_eq(c.nr_vifs, 3);
 	ck_assert_str_eq(c.vifs[0].mac, "aa:bb:cc:dd:ee:f0");
 	ck_assert_str_eq(c.vifs[0].bridge, "xenbr0");
 	ck_assert_str_eq(c.vifs[1].ip, "10.0.0.1 fd00::1/64 192.168.1.1/24");
 	ck_assert_str_eq(c.vifs[2].model, "virtio");
-	ck_assert_str_eq(c.vifs[2].script, "/etc/xen/scripts/vif-nat");
+	ck_assert_str_eq(c.vifs[2].script, "vif-bridge");
 	ck_assert_int_eq(w.count, 2);
 	ck_assert_str_eq(w.text,
 			 "t.cfg:2: warning: vif parameter 'rate' is not supported yet, ignored\n"

@@ -1,0 +1,163 @@
+/*
+ * pvx-netback: the network backend of every vif of every domain
+ * (docs/network.md, pv-drivers/net/netif.h).
+ *
+ * Runs in the foreground; `pvx daemons start` detaches it. Start-up is an
+ * ordered table of steps (pvx/daemon.h), undone in reverse when the loop
+ * ends (SIGTERM, SIGINT) or a step fails. Closing the vifs comes first on
+ * the way down: every ring is unmapped and every port closed, but the
+ * xenstore states are left as they are and the TAPs stay (they are
+ * persistent, tap.c), so a restarted pvx-netback re-attaches to the vifs
+ * that are still Connected, through the same TAP in the same bridge.
+ *
+ * The loop has four kinds of event: xenstore watch events (vif_table.c),
+ * each queue's event channel(s) and TAP fd (datapath.c), and the stats
+ * socket (ctl.c), whose readiness tells `pvx daemons` we are up.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netbackd.h"
+
+uint64_t nb_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void xs_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct netbackd *d = arg;
+	char *path, *token;
+
+	(void)fd;
+	(void)what;
+	for (int i = 0; i < 256; i++) { /* bounded: let other events run */
+		if (xs_read_watch(d->xs, &path, &token, false) < 0)
+			break;
+		nb_vif_watch_event(d, path);
+		free(path);
+	}
+}
+
+static void pvxd_exit(void *netbackd)
+{
+	struct netbackd *d = netbackd;
+
+	pvx_gnttab_close(d->gnt);
+	if (d->ctl)
+		pvx_ctl_close(d->ctl);
+	d->gnt = NULL;
+	d->ctl = NULL;
+}
+
+static int pvxd_init(void *netbackd)
+{
+	struct netbackd *d = netbackd;
+	int rc = pvx_ctl_open(&d->ctl);
+
+	if (rc < 0) {
+		char msg[256];
+
+		pvx_ctl_open_error(rc, msg, sizeof(msg));
+		pvx_log_err("%s", msg);
+		return rc;
+	}
+	rc = pvx_gnttab_open(d->ctl, &d->gnt);
+	if (rc < 0) {
+		pvx_log_err("grant mapping is not available: %s", strerror(-rc));
+		pvxd_exit(d);
+	}
+	return rc;
+}
+
+static void xs_exit(void *netbackd)
+{
+	struct netbackd *d = netbackd;
+
+	if (d->xs_ev)
+		event_free(d->xs_ev);
+	xs_close(d->xs);
+	d->xs_ev = NULL;
+	d->xs = NULL;
+}
+
+static int xs_init(void *netbackd)
+{
+	struct netbackd *d = netbackd;
+	int rc = xs_open(&d->xs);
+
+	if (rc < 0) {
+		pvx_log_err("cannot reach pvxstored: %s", strerror(-rc));
+		return rc;
+	}
+	d->xs_ev = event_new(d->ds.base, xs_fileno(d->xs), EV_READ | EV_PERSIST, xs_cb, d);
+	if (!d->xs_ev || event_add(d->xs_ev, NULL) < 0)
+		rc = -ENOMEM;
+	else /* fires once at once: that first event scans every existing vif */
+		rc = xs_watch(d->xs, PVX_NET_BE_ROOT, "be");
+	if (rc < 0)
+		xs_exit(d);
+	return rc;
+}
+
+/* Leaves xenstore and the TAPs as they are: a restarted daemon re-attaches. */
+static void vifs_exit(void *netbackd)
+{
+	struct netbackd *d = netbackd;
+	struct nb_vif *v;
+
+	while ((v = LIST_FIRST(&d->vifs)))
+		nb_vif_remove(v, false);
+}
+
+static const struct pvx_step steps[] = {
+	PVX_DAEMON_STEPS,
+	{ "pvxd", pvxd_init, pvxd_exit },
+	{ "xenstore", xs_init, xs_exit },
+	{ "vifs", NULL, vifs_exit },
+	{ "stats socket", nb_ctl_init, nb_ctl_exit },
+};
+
+static int usage(FILE *f)
+{
+	fprintf(f, "usage: pvx-netback [-v]\n"
+		"Serves every vif (backend/vif in xenstore) of the pvx instance in\n"
+		"$PVX_RUNDIR (default /run/pvx) through TAP devices. -v logs debug\n"
+		"messages. Statistics: \"stats\" on <rundir>/%s.\n", PVX_NET_CTL_SOCK);
+	return f == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct netbackd d = {
+		.ds = PVX_DAEMON_STATE_INIT(NETBACK_NAME),
+		.ctl_fd = -1,
+	};
+	size_t ran;
+	int rc, opt;
+
+	while ((opt = getopt(argc, argv, "vh")) != -1) {
+		if (opt == 'v')
+			pvx_log_set_level(PVX_LOG_DEBUG);
+		else
+			return usage(opt == 'h' ? stdout : stderr);
+	}
+	pvx_log_set_ident(d.ds.name);
+	LIST_INIT(&d.vifs);
+	rc = pvx_steps_start(steps, sizeof(steps) / sizeof(steps[0]), &d, &ran);
+	if (!rc) {
+		pvx_log_info("serving %s (pid %d)", PVX_NET_BE_ROOT, (int)getpid());
+		event_base_dispatch(d.ds.base);
+	}
+	pvx_steps_stop(steps, ran, &d);
+	pvx_log_info("stopped");
+	pvx_log_close();
+	return rc ? 1 : 0;
+}
