@@ -198,11 +198,11 @@ int udpt_source(int argc, char **argv)
 		now = udpt_now_ns();
 	}
 	now = udpt_now_ns();
-	printf("source sent=%llu bytes=%llu ms=%.1f pps=%.0f gbps=%.3f errors=%llu\n",
+	printf("source sent=%llu bytes=%llu ms=%.1f pps=%.0f gbps=%.3f errors=%llu cpu_ns=%llu\n",
 	       (unsigned long long)sent, (unsigned long long)(sent * size),
 	       (double)(now - start) / 1e6, (double)sent * 1e9 / (double)(now - start),
 	       (double)sent * (double)size * 8 / (double)(now - start),
-	       (unsigned long long)errors);
+	       (unsigned long long)errors, (unsigned long long)udpt_cpu_ns());
 	return 0;
 }
 

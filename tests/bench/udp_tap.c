@@ -237,9 +237,9 @@ static int source(struct tap *t, char **argv)
 			return perror("tapbench write"), 1;
 	}
 	ns = udpt_now_ns() - start;
-	printf("tapbench sent=%llu ms=%.1f pps=%.0f gbps=%.3f\n", (unsigned long long)count,
-	       (double)ns / 1e6, (double)count * 1e9 / (double)ns,
-	       (double)count * (double)size * 8 / (double)ns);
+	printf("tapbench sent=%llu ms=%.1f pps=%.0f gbps=%.3f cpu_ns=%llu\n",
+	       (unsigned long long)count, (double)ns / 1e6, (double)count * 1e9 / (double)ns,
+	       (double)count * (double)size * 8 / (double)ns, (unsigned long long)udpt_cpu_ns());
 	return 0;
 }
 

@@ -8,7 +8,8 @@
  *   rtt DST PORT COUNT [SIZE]          ping-pong against an echo server
  *   ping DST COUNT INTERVAL_MS [SIZE]  ICMP echo (no iputils needed)
  *   tapbench TAP IP serve SECONDS | TAP IP source DST PORT SIZE COUNT
- * Exit 0 on success, 1 on a failure the mode detects, 2 on bad usage.
+ * Lines that report a rate also give cpu_ns=, the tool's own CPU time,
+ * for the baselines' CPU per packet. Exit 0 on success, 1 on a failure the mode detects, 2 on bad usage.
  * This file: the dispatch table and what every mode shares (pattern,
  * clock, sockets, sequence accounting).
  */
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +69,15 @@ uint64_t udpt_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t udpt_cpu_ns(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) * 1000000000ull +
+	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000ull;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -187,10 +198,12 @@ void udpt_seq_print(const char *prefix, const struct udpt_seqstat *st, const cha
 	double pps = st->received > 1 && secs > 0 ? (double)(st->received - 1) / secs : 0;
 	double gbps = st->received ? pps * ((double)st->bytes / (double)st->received) * 8 / 1e9 : 0;
 
-	printf("%s received=%llu bytes=%llu bad=%llu lost=%llu reordered=%llu pps=%.0f gbps=%.3f%s%s\n",
+	printf("%s received=%llu bytes=%llu bad=%llu lost=%llu reordered=%llu pps=%.0f gbps=%.3f "
+	       "cpu_ns=%llu%s%s\n",
 	       prefix, (unsigned long long)st->received, (unsigned long long)st->bytes,
 	       (unsigned long long)st->bad, (unsigned long long)udpt_seq_lost(st),
-	       (unsigned long long)st->reordered, pps, gbps, *extra ? " " : "", extra);
+	       (unsigned long long)st->reordered, pps, gbps, (unsigned long long)udpt_cpu_ns(),
+	       *extra ? " " : "", extra);
 	fflush(stdout);
 }
 

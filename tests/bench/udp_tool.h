@@ -21,6 +21,8 @@ void udpt_fill(uint8_t *buf, size_t size, uint64_t seq);
 int udpt_check(const uint8_t *buf, size_t size, uint64_t *seq);
 
 uint64_t udpt_now_ns(void);
+/* CPU time (user + system) this process has used, in ns. */
+uint64_t udpt_cpu_ns(void);
 /* Nearest-rank percentile P (0..100) of N samples, sorted in place. */
 uint64_t udpt_pct(uint64_t *v, size_t n, unsigned p);
 /* An unsigned decimal argument or exit 2 with a message naming WHAT. */
