@@ -19,6 +19,7 @@
 
 #include <pvx/ctlclient.h>
 #include <pvx/domtype.h>
+#include <pvx/xs.h>
 
 #include "cmd.h"
 #include "cmd_network.h"
@@ -52,12 +53,15 @@ void pvx_json_str(const char *s)
 static void print_json(const struct pvx_ctl_dominfo *v, size_t n)
 {
 	struct pvx_net_stats *st = NULL;
+	struct xs_handle *xs = NULL;
 	size_t nst = 0;
 	char uuid[37];
 
-	/* No pvx-netback: no counters, not an error. */
+	/* No pvx-netback: no counters; no pvxstored: no vifs. Not errors. */
 	if (pvx_net_stats_read(&st, &nst) < 0)
 		nst = 0;
+	if (xs_open(&xs) < 0)
+		xs = NULL;
 	printf("[");
 	for (size_t i = 0; i < n; i++) {
 		const struct pvx_ctl_dominfo *d = &v[i];
@@ -81,10 +85,11 @@ static void print_json(const struct pvx_ctl_dominfo *v, size_t n)
 			printf("\"type\": \"%s\", ", pvx_type_name(d->type));
 		else
 			printf("\"type\": null, ");
-		pvx_net_json_vifs(d->domid, st, nst);
+		pvx_net_json_vifs(xs, d->domid, st, nst);
 		putchar('}');
 	}
 	printf("%s]\n", n ? "\n" : "");
+	xs_close(xs);
 	free(st);
 }
 

@@ -13,6 +13,7 @@
 
 struct pvx_config;
 struct pvx_vif_spec;
+struct xs_handle;
 
 /* "00:16:3e" and three random bytes (the first below 0x80), as xl does. */
 int pvx_net_random_mac(char mac[18]);
@@ -50,8 +51,10 @@ int pvx_net_stats_read(struct pvx_net_stats **v, size_t *n);
 /* Parses one line of the answer; false if it names no vif. */
 bool pvx_net_stats_parse(const char *line, struct pvx_net_stats *s);
 
-/* `pvx list --json`: the "vifs" array of one domain (no trailing comma). */
-void pvx_net_json_vifs(int32_t domid, const struct pvx_net_stats *st, size_t nst);
+/* `pvx list --json`: the "vifs" array of one domain (no trailing comma);
+ * h NULL (no pvxstored): an empty array. */
+void pvx_net_json_vifs(struct xs_handle *h, int32_t domid, const struct pvx_net_stats *st,
+		       size_t nst);
 
 int cmd_network_attach(int argc, char **argv);
 int cmd_network_detach(int argc, char **argv);

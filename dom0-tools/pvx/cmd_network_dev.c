@@ -307,6 +307,10 @@ static int ask_close(struct xs_handle *h, xs_transaction_t t, void *arg)
 	char path[160];
 	int rc;
 
+	/* Writing into a B that pvx-netback just removed would make it anew. */
+	snprintf(path, sizeof(path), "%s/frontend", be);
+	if (!exists(h, t, path))
+		return -ENOENT;
 	snprintf(path, sizeof(path), "%s/online", be);
 	rc = xs_write_str(h, t, path, "0");
 	snprintf(path, sizeof(path), "%s/state", be);
@@ -336,6 +340,8 @@ int pvx_net_remove(int32_t domid, uint32_t devid, int timeout_ms)
 		rc = xs_transaction_run(h, ask_close, be, 0);
 		if (rc == 0)
 			rc = wait_closed(h, be, timeout_ms);
+		else if (rc == -ENOENT)
+			rc = 0; /* B went meanwhile: nothing left to close */
 	}
 	xs_rm(h, XBT_NULL, fe);
 	xs_rm(h, XBT_NULL, be);

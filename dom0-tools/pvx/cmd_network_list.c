@@ -173,21 +173,20 @@ static void json_vif(struct xs_handle *h, int32_t domid, const char *dir,
 	free(state);
 }
 
-void pvx_net_json_vifs(int32_t domid, const struct pvx_net_stats *st, size_t nst)
+void pvx_net_json_vifs(struct xs_handle *h, int32_t domid, const struct pvx_net_stats *st,
+		       size_t nst)
 {
-	struct xs_handle *h = NULL;
 	char dir[80], **names = NULL;
 	unsigned n = 0;
 
 	fputs("\"vifs\": [", stdout);
 	snprintf(dir, sizeof(dir), PVX_NET_BE_ROOT "/%d", (int)domid);
-	if (domid > 0 && xs_open(&h) == 0 && xs_directory(h, XBT_NULL, dir, &names, &n) == 0) {
+	if (h && domid > 0 && xs_directory(h, XBT_NULL, dir, &names, &n) == 0) {
 		for (unsigned i = 0; i < n; i++) {
 			fputs(i ? ", " : "", stdout);
 			json_vif(h, domid, dir, names[i], st, nst);
 		}
 		free(names);
 	}
-	xs_close(h);
 	putchar(']');
 }

@@ -109,7 +109,7 @@ static int connect_daemon(void)
 static int read_answer(int fd, char **out)
 {
 	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
+	char *buf = malloc(cap), *end;
 	ssize_t r;
 
 	if (!buf)
@@ -137,6 +137,9 @@ static int read_answer(int fd, char **out)
 		if (r == 0 || strstr(buf, "\n\n") || !strcmp(buf, "\n"))
 			break;
 	}
+	end = strstr(buf, "\n\n");
+	if (end)
+		end[1] = '\0'; /* the empty line ends the answer */
 	*out = buf;
 	return 0;
 }

@@ -90,6 +90,13 @@ static int vifs_hook(const struct pvx_build_result *r, const char *name,
 	pvx_net_remove_all(r->domid);
 	for (size_t i = 0; i < o->cfg->nr_vifs; i++) {
 		int rc = pvx_net_add(r->domid, (int)i, &o->cfg->vifs[i], why, sizeof(why));
+		if (i == 0 && (rc == -ENOENT || rc == -ECONNREFUSED)) {
+			/* No pvxstored (xenstore_hook said so): no vifs either. */
+			if (!o->quiet)
+				fprintf(stderr, "pvx: warning: no xenstore, so '%s' has no"
+					" network interfaces\n", name);
+			return 0;
+		}
 		if (rc < 0) {
 			snprintf(err, errlen, "vif %zu of '%s': %s", i, name, why);
 			return rc;

@@ -6,29 +6,25 @@
 #include <minios/lib.h>
 #include <minios/net.h>
 
-/* One decimal number <= max ending at a char in stops; advances *s. */
-static int number(const char **s, unsigned max, const char *stops, unsigned *out)
+/* A decimal number <= max at *s (at most 3 digits), followed by stop
+ * or, if end_ok, by the end of the string; advances *s to that char. */
+static int number(const char **s, unsigned max, char stop, int end_ok, unsigned *out)
 {
 	unsigned v = 0, digits = 0;
 	const char *p = *s;
 
-	while (*p >= '0' && *p <= '9' && digits < 4) {
+	while (*p >= '0' && *p <= '9' && digits < 3) {
 		v = v * 10 + (unsigned)(*p++ - '0');
 		digits++;
 	}
-	if (!digits || v > max)
+	if (!digits || v > max || !((stop && *p == stop) || (end_ok && *p == '\0')))
 		return -XEN_EINVAL;
-	for (const char *t = stops;; t++) {
-		if (*t == *p)
-			break;
-		if (!*t)
-			return -XEN_EINVAL;
-	}
 	*s = p;
 	*out = v;
 	return 0;
 }
 
+/* "A.B.C.D" at *s, which is left at the char after D ('/' or the end). */
 static int quad(const char **s, uint32_t *ip)
 {
 	uint32_t v = 0;
@@ -36,11 +32,11 @@ static int quad(const char **s, uint32_t *ip)
 	for (int i = 0; i < 4; i++) {
 		unsigned b;
 
-		if (number(s, 255, i < 3 ? "." : "/", &b) < 0)
+		if (number(s, 255, i < 3 ? '.' : '/', i == 3, &b) < 0)
 			return -XEN_EINVAL;
 		v = v << 8 | b;
 		if (i < 3)
-			(*s)++;
+			(*s)++; /* the '.' */
 	}
 	*ip = v;
 	return 0;
@@ -59,7 +55,7 @@ int net_parse_cidr(const char *s, uint32_t *ip, unsigned *prefix)
 		return -XEN_EINVAL;
 	if (*s == '/') {
 		s++;
-		if (number(&s, 32, "", &p) < 0 || p == 0)
+		if (number(&s, 32, 0, 1, &p) < 0 || p == 0)
 			return -XEN_EINVAL;
 	}
 	*prefix = p;

@@ -112,11 +112,12 @@ void net_down(const char *prog, struct net_if *nif)
 	const struct net_stats *s = &nif->st;
 
 	printk("%s: vif tx=%llu rx=%llu tx_err=%llu rx_err=%llu bogus=%llu/%llu "
-	       "rx_dropped=%llu notifies=%llu wakeups=%llu\n", prog,
+	       "rx_dropped=%llu tx_full=%llu notifies=%llu wakeups=%llu\n", prog,
 	       (unsigned long long)f->tx_packets, (unsigned long long)f->rx_packets,
 	       (unsigned long long)f->tx_errors, (unsigned long long)f->rx_errors,
 	       (unsigned long long)f->tx_bogus, (unsigned long long)f->rx_bogus,
-	       (unsigned long long)f->rx_dropped, (unsigned long long)f->notifies,
+	       (unsigned long long)f->rx_dropped, (unsigned long long)f->tx_full,
+	       (unsigned long long)f->notifies,
 	       (unsigned long long)f->wakeups);
 	printk("%s: ip arp=%llu icmp=%llu udp=%llu drops short=%llu csum=%llu frag=%llu "
 	       "notus=%llu proto=%llu unbound=%llu nobuf=%llu\n", prog,

@@ -1,6 +1,9 @@
 /*
  * The stats socket, <rundir>/netback.sock (netif.h): a client writes
- * "stats\n" and reads one line per vif, an empty line, then EOF. `pvx
+ * "stats\n" and reads one line per vif, an empty line, then EOF. state is
+ * the vif's XenbusState as B/state has it (4: Connected); after the
+ * contract's keys come tx_dropped (good packets the TAP refused) and
+ * rx_errors (rx slots answered NETIF_RSP_ERROR). `pvx
  * daemons` also takes an accepting socket as the sign that pvx-netback is
  * ready, so this step runs last.
  *
@@ -25,11 +28,6 @@
 #define NB_CTL_MAX_CLIENTS 16
 #define NB_CTL_MAX_LINE 64
 
-static const char *state_name(const struct nb_vif *v)
-{
-	return v->connected ? "connected" : v->tap_ready ? "waiting" : "unattached";
-}
-
 static void put_stats(struct netbackd *d, struct evbuffer *out)
 {
 	struct nb_vif *v;
@@ -39,16 +37,18 @@ static void put_stats(struct netbackd *d, struct evbuffer *out)
 
 		nb_vif_stats(v, &st);
 
-		evbuffer_add_printf(out, "domid=%d devid=%u tap=%s bridge=%s state=%s queues=%u "
+		evbuffer_add_printf(out, "domid=%d devid=%u tap=%s bridge=%s state=%d queues=%u "
 			"tx_packets=%llu tx_bytes=%llu tx_errors=%llu rx_packets=%llu "
-			"rx_bytes=%llu rx_dropped=%llu notify_in=%llu notify_out=%llu\n",
+			"rx_bytes=%llu rx_dropped=%llu notify_in=%llu notify_out=%llu "
+			"tx_dropped=%llu rx_errors=%llu\n",
 			(int)v->domid, v->devid, v->cfg_ok ? v->cfg.vifname : "-",
-			v->cfg_ok && v->cfg.bridge[0] ? v->cfg.bridge : "-", state_name(v),
-			v->nr_queues, (unsigned long long)s->tx_packets,
-			(unsigned long long)s->tx_bytes, (unsigned long long)s->tx_errors,
-			(unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
-			(unsigned long long)s->rx_dropped, (unsigned long long)s->notify_in,
-			(unsigned long long)s->notify_out);
+			v->cfg_ok && v->cfg.bridge[0] ? v->cfg.bridge : "-",
+			v->state < 0 ? 0 : v->state, v->nr_queues,
+			(unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
+			(unsigned long long)s->tx_errors, (unsigned long long)s->rx_packets,
+			(unsigned long long)s->rx_bytes, (unsigned long long)s->rx_dropped,
+			(unsigned long long)s->notify_in, (unsigned long long)s->notify_out,
+			(unsigned long long)s->tx_dropped, (unsigned long long)s->rx_errors);
 	}
 	evbuffer_add(out, "\n", 1);
 }

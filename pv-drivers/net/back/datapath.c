@@ -51,8 +51,39 @@ struct nb_engine {
 	struct event *again_ev, *stall_ev;
 	unsigned notify_bits;        /* 1 << enum netback_dir */
 	unsigned rx_head, rx_n;      /* frames read, not yet consumed */
+	bool tap_dead;               /* reading the TAP failed: not watched again */
+	struct netback_stats seen;   /* counters at the last error report */
+	uint64_t reported_ms;
 	struct nb_rxbuf bufs[NETBACK_RX_BATCH];
 };
+
+/* A guest's bad requests, named in the log: the first at once, then at
+ * most one line per second per queue with what came since. */
+static void report_errors(struct nb_engine *e)
+{
+	const struct netback_stats *s = &e->nq.stats;
+	struct nb_queue *q = e->q;
+	char rules[256] = "";
+	size_t off = 0;
+	uint64_t now;
+
+	if (s->tx_errors == e->seen.tx_errors && s->rx_errors == e->seen.rx_errors)
+		return;
+	now = nb_now_ms();
+	if (e->reported_ms && now - e->reported_ms < 1000)
+		return;
+	for (unsigned r = 1; r < NETBACK_TX_NR_RULES && off < sizeof(rules); r++)
+		if (s->tx_rule[r] != e->seen.tx_rule[r])
+			off += (size_t)snprintf(rules + off, sizeof(rules) - off, " %s=%llu",
+				netback_tx_rule_name((enum netback_tx_rule)r),
+				(unsigned long long)(s->tx_rule[r] - e->seen.tx_rule[r]));
+	pvx_log_warn("domain %d vif %u queue %u: %llu bad tx packets%s%s, %llu rx slots "
+		     "with a bad grant", (int)q->vif->domid, q->vif->devid, q->index,
+		     (unsigned long long)(s->tx_errors - e->seen.tx_errors), off ? ":" : "",
+		     rules, (unsigned long long)(s->rx_errors - e->seen.rx_errors));
+	e->seen = *s;
+	e->reported_ms = now;
+}
 
 static void engine_notify(void *ctx, enum netback_dir dir)
 {
@@ -65,6 +96,7 @@ static void flush_notify(struct nb_engine *e)
 {
 	struct nb_queue *q = e->q;
 
+	report_errors(e); /* every callback ends here */
 	if (!e->notify_bits)
 		return;
 	if (q->split && (e->notify_bits & (1u << NETBACK_DIR_RX)))
@@ -105,6 +137,8 @@ static int tx_sink(void *ctx, const struct iovec *iov, unsigned niov, size_t len
 	return n < 0 ? -errno : 0;
 }
 
+/* 1: budget spent, 2: inside the -p poll window (no kick will come):
+ * both come back on the next loop turn, after every other ready event. */
 static void tx_pass(struct nb_engine *e)
 {
 	int rc = netback_tx_kick(&e->nq, NB_TX_BUDGET);
@@ -128,8 +162,19 @@ static unsigned read_frames(struct nb_engine *e, unsigned max)
 
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got < 0 && errno != EAGAIN && !e->tap_dead) {
+			/* The device went under us (`ip link del`): a level-
+			 * triggered fd in error would spin the loop. */
+			pvx_log_warn("%s: queue %u: TAP %s: %s; no longer reading it",
+				     e->q->vif->be, e->q->index, e->q->vif->cfg.vifname,
+				     strerror(errno));
+			e->tap_dead = true;
+			if (e->q->tap_watched)
+				event_del(e->q->tap_ev);
+			e->q->tap_watched = false;
+		}
 		if (got < 0)
-			break; /* EAGAIN: empty; anything else: try again later */
+			break; /* EAGAIN: empty */
 		if ((size_t)got <= sizeof(b->vhdr) ||
 		    (size_t)got - sizeof(b->vhdr) >= sizeof(b->data)) {
 			e->nq.stats.rx_dropped++; /* runt, or cut short: not a frame */
@@ -172,7 +217,7 @@ static void stop_reading(struct nb_engine *e)
 		event_del(e->q->tap_ev);
 		e->q->tap_watched = false;
 	}
-	if (!evtimer_pending(e->stall_ev, NULL))
+	if (!evtimer_pending(e->stall_ev, NULL) && !e->tap_dead)
 		evtimer_add(e->stall_ev, &t);
 }
 
@@ -212,7 +257,7 @@ static void rx_resume(struct nb_engine *e)
 	if (e->nq.broken)
 		return; /* its events are off; the vif closes next turn */
 	evtimer_del(e->stall_ev);
-	if (!e->q->tap_watched && event_add(e->q->tap_ev, NULL) == 0)
+	if (!e->q->tap_watched && !e->tap_dead && event_add(e->q->tap_ev, NULL) == 0)
 		e->q->tap_watched = true;
 	rx_pass(e);
 }
@@ -358,6 +403,7 @@ int nb_queue_start(struct nb_queue *q, bool attach)
 			     strerror(-rc));
 		return rc;
 	}
+	e->nq.poll_ns = q->vif->d->poll_ns;
 	rc = engine_events(e);
 	if (rc < 0) {
 		netback_queue_dispose(&e->nq);

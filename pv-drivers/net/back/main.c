@@ -8,7 +8,9 @@
  * the way down: every ring is unmapped and every port closed, but the
  * xenstore states are left as they are and the TAPs stay (they are
  * persistent, tap.c), so a restarted pvx-netback re-attaches to the vifs
- * that are still Connected, through the same TAP in the same bridge.
+ * that are still Connected, through the same TAP in the same bridge; the
+ * TAPs of vifs removed meanwhile are deleted after the first scan
+ * (tap_list.c).
  *
  * The loop has four kinds of event: xenstore watch events (vif_table.c),
  * each queue's event channel(s) and TAP fd (datapath.c), and the stats
@@ -100,11 +102,21 @@ static int xs_init(void *netbackd)
 	d->xs_ev = event_new(d->ds.base, xs_fileno(d->xs), EV_READ | EV_PERSIST, xs_cb, d);
 	if (!d->xs_ev || event_add(d->xs_ev, NULL) < 0)
 		rc = -ENOMEM;
-	else /* fires once at once: that first event scans every existing vif */
+	else /* fires once at once (a second scan, harmless) */
 		rc = xs_watch(d->xs, PVX_NET_BE_ROOT, "be");
 	if (rc < 0)
 		xs_exit(d);
 	return rc;
+}
+
+/* The first scan, then the TAPs of vifs removed while we were down go. */
+static int vifs_init(void *netbackd)
+{
+	struct netbackd *d = netbackd;
+
+	nb_vif_scan(d);
+	nb_taps_sweep(d);
+	return 0;
 }
 
 /* Leaves xenstore and the TAPs as they are: a restarted daemon re-attaches. */
@@ -121,16 +133,19 @@ static const struct pvx_step steps[] = {
 	PVX_DAEMON_STEPS,
 	{ "pvxd", pvxd_init, pvxd_exit },
 	{ "xenstore", xs_init, xs_exit },
-	{ "vifs", NULL, vifs_exit },
+	{ "vifs", vifs_init, vifs_exit },
 	{ "stats socket", nb_ctl_init, nb_ctl_exit },
 };
 
 static int usage(FILE *f)
 {
-	fprintf(f, "usage: pvx-netback [-v]\n"
+	fprintf(f, "usage: pvx-netback [-v] [-p US]\n"
 		"Serves every vif (backend/vif in xenstore) of the pvx instance in\n"
 		"$PVX_RUNDIR (default /run/pvx) through TAP devices. -v logs debug\n"
-		"messages. Statistics: \"stats\" on <rundir>/%s.\n", PVX_NET_CTL_SOCK);
+		"messages. -p US: keep polling a busy tx ring for US microseconds\n"
+		"after its last packet instead of asking the guest for kicks\n"
+		"(default 0: off). Statistics: \"stats\" on <rundir>/%s.\n",
+		PVX_NET_CTL_SOCK);
 	return f == stdout ? 0 : 2;
 }
 
@@ -143,11 +158,22 @@ int main(int argc, char **argv)
 	size_t ran;
 	int rc, opt;
 
-	while ((opt = getopt(argc, argv, "vh")) != -1) {
-		if (opt == 'v')
+	while ((opt = getopt(argc, argv, "vhp:")) != -1) {
+		if (opt == 'v') {
 			pvx_log_set_level(PVX_LOG_DEBUG);
-		else
+		} else if (opt == 'p') {
+			char *end;
+			unsigned long us = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || us > 1000000) {
+				fprintf(stderr, "pvx-netback: -p '%s': expected microseconds, "
+					"0 to 1000000\n", optarg);
+				return usage(stderr);
+			}
+			d.poll_ns = us * 1000ull;
+		} else {
 			return usage(opt == 'h' ? stdout : stderr);
+		}
 	}
 	pvx_log_set_ident(d.ds.name);
 	LIST_INIT(&d.vifs);

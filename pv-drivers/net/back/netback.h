@@ -200,7 +200,8 @@ struct netback_stats {
 struct netback_features {
 	bool sg;                /* F/feature-sg: rx frames may span slots */
 	bool no_csum_offload;   /* F/feature-no-csum-offload: fill rx checksums */
-	bool rx_notify;         /* F/feature-rx-notify (Linux always sets it) */
+	bool rx_notify;         /* F/feature-rx-notify (Linux always sets it);
+				 * informational: netback_rx_arm is what asks */
 };
 
 enum netback_dir { NETBACK_DIR_TX, NETBACK_DIR_RX };
@@ -235,6 +236,13 @@ struct netback_queue {
 	netback_notify_fn notify;
 	void *notify_ctx;
 	bool broken;            /* a ring's indices went wrong: stop, disconnect */
+	/* tx polling (0: off): for poll_ns after the last tx request, an empty
+	 * ring is not re-armed, so the busy frontend publishes without kicking;
+	 * netback_tx_kick returns 2 and the daemon calls it again on its next
+	 * loop turn (as pvx-blkback's poll windows). Set by the daemon. */
+	uint64_t poll_ns;
+	uint64_t poll_until;    /* CLOCK_MONOTONIC ns */
+	bool polling;           /* the last kick left req_event unarmed */
 	bool tx_draining;       /* answering the rest of an over-long chain */
 	struct netback_tx_walk tx_walk;  /* ... where in it we are */
 	struct netback_stats stats;
@@ -256,8 +264,10 @@ struct netback_queue_cfg {
 
 /* 0, -EINVAL, -ENOMEM. The rings stay the caller's (unmap after dispose). */
 int netback_queue_init(struct netback_queue *q, const struct netback_queue_cfg *cfg);
-/* Frees the scratch; maps nothing is left behind (every pass unmaps). */
+/* Frees the scratch. No grant is left mapped (every pass unmaps its own). */
 void netback_queue_dispose(struct netback_queue *q);
+/* CLOCK_MONOTONIC in ns (the poll window). */
+uint64_t netback_now_ns(void);
 
 /* ---- tx.c ---------------------------------------------------------------- */
 
@@ -269,7 +279,9 @@ void netback_queue_dispose(struct netback_queue *q);
  * and a count in tx_errors / tx_rule[]; the rest go on. Returns 0 when the
  * ring is empty and req_event is armed (wait for the frontend's event),
  * 1 when the budget ran out with requests left (call again soon, after
- * other queues had their turn), -EIO once the ring is broken (indices
+ * other queues had their turn), 2 when the ring is empty but within the
+ * poll window (q->poll_ns: call again on the next loop turn; no event
+ * will come), -EIO once the ring is broken (indices
  * beyond the ring: nothing more is read; disconnect the vif).
  * A chain whose slots are not all published yet stays on the ring, and
  * req_event is set so that the rest of it kicks us.

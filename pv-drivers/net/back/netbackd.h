@@ -1,6 +1,7 @@
 /*
- * pvx-netback, the daemon: private header of main.c, tap.c, attach.c,
- * vif_cfg.c, vif.c, vif_table.c, vif_ring.c, datapath.c, ctl.c, gnt_pvx.c.
+ * pvx-netback, the daemon: private header of main.c, tap.c, tap_list.c,
+ * attach.c, vif_cfg.c, vif.c, vif_table.c, vif_ring.c, datapath.c, ctl.c,
+ * gnt_pvx.c.
  * The ring engine (validation, tx/rx ring work, the handshake's pure
  * state machine, counters) is libpvxnetback (netback.h); this side owns
  * everything with a file descriptor: xenstore, pvxd (grants, event
@@ -104,6 +105,8 @@ struct netbackd {
 	char ctl_path[108];
 	struct event *ctl_ev;
 	unsigned nr_clients;
+	uint64_t poll_ns;               /* -p: tx poll window (0: off) */
+	bool taps_swept;                /* tap_list.c read the last run's list */
 	LIST_HEAD(, nb_vif) vifs;
 };
 
@@ -121,6 +124,10 @@ int nb_tap_open_queue(const char *name);         /* a fd, or -errno */
 int nb_tap_delete(const char *name);
 bool nb_tap_exists(const char *name);
 
+/* tap_list.c: <rundir>/netback.taps, the TAPs we own, across restarts. */
+void nb_taps_save(struct netbackd *d);
+void nb_taps_sweep(struct netbackd *d);
+
 /* attach.c: bridge and route attachment (the vif-bridge / vif-route roles). */
 int nb_attach(const struct nb_vif_cfg *cfg, const char *log_prefix);
 
@@ -131,8 +138,14 @@ int nb_vif_set_state(struct nb_vif *v, int state);
 int nb_xs_read_int(struct netbackd *d, const char *dir, const char *key, long long *out);
 int nb_xs_read_str(struct netbackd *d, const char *dir, const char *key, char *buf,
 		   size_t cap);
-int nb_xs_printf(struct netbackd *d, const char *dir, const char *key,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Writes into B in one transaction, only while B exists (vif.c says why). */
+struct nb_kv {
+	const char *key;
+	char val[24];
+};
+int nb_be_write(struct nb_vif *v, const struct nb_kv *kv, size_t n);
+int nb_be_printf(struct nb_vif *v, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* vif_table.c: the set of vifs and xenstore event routing. */
 int nb_vif_scan(struct netbackd *d);

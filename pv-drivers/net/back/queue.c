@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "netback_int.h"
 
@@ -54,4 +55,12 @@ void netback_unmap_ok(struct netback_queue *q, unsigned n)
 			s->handles[k++] = s->handles[i];
 	if (k)
 		q->gops->unmap_batch(q->gctx, s->handles, k);
+}
+
+uint64_t netback_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }

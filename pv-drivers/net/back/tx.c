@@ -19,6 +19,11 @@
  * requests than the ring holds mark the queue broken: nothing more is
  * read, the daemon disconnects. Every loop is bounded by the ring size
  * or the caller's budget.
+ *
+ * Notifications: an idle ring asks for a kick at the next request
+ * (req_event); with q->poll_ns set, a ring that had requests within that
+ * window is left unarmed instead and the daemon polls it, so a busy
+ * frontend publishes without kicking (an event costs 15-40 us here).
  */
 #include <errno.h>
 #include <string.h>
@@ -244,17 +249,24 @@ static unsigned pass(struct netback_queue *q, unsigned n, unsigned *budget)
 
 int netback_tx_kick(struct netback_queue *q, unsigned budget)
 {
+	uint64_t now = q->poll_ns ? netback_now_ns() : 0;
 	unsigned seen = 0; /* unconsumed slots holding only part of a packet */
 	int n;
 
 	if (q->broken)
 		return -EIO;
+	q->polling = false;
 	while ((n = netif_tx_back_has_unconsumed_requests(&q->tx)) >= 0) {
 		if ((unsigned)n > seen) {
 			if (budget == 0)
 				return 1;
 			seen = pass(q, (unsigned)n, &budget);
+			q->poll_until = now + q->poll_ns;
 			continue;
+		}
+		if (now < q->poll_until) {
+			q->polling = true; /* req_event stays behind: no kicks */
+			return 2;
 		}
 		n = arm(q, seen);
 		if (n < 0)

@@ -59,23 +59,55 @@ int nb_xs_read_int(struct netbackd *d, const char *dir, const char *key, long lo
 	return 0;
 }
 
-int nb_xs_printf(struct netbackd *d, const char *dir, const char *key, const char *fmt, ...)
+/* One transaction writing keys into B, only while B exists: the toolstack
+ * may remove B (destroy, network-detach) between our read of it and our
+ * write, and a plain write would re-create B/key, leaving a backend
+ * directory nobody removes again (and the vif and its TAP with it). */
+struct be_write {
+	const char *be;
+	const struct nb_kv *kv;
+	size_t n;
+};
+
+static int be_write_fn(struct xs_handle *h, xs_transaction_t t, void *arg)
 {
-	char path[200], val[64];
+	const struct be_write *w = arg;
+	char path[200], *val = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/frontend", w->be);
+	rc = xs_read(h, t, path, &val, NULL);
+	free(val);
+	for (size_t i = 0; i < w->n && rc == 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s", w->be, w->kv[i].key);
+		rc = xs_write_str(h, t, path, w->kv[i].val);
+	}
+	return rc;
+}
+
+int nb_be_write(struct nb_vif *v, const struct nb_kv *kv, size_t n)
+{
+	struct be_write w = { v->be, kv, n };
+
+	return xs_transaction_run(v->d->xs, be_write_fn, &w, 0);
+}
+
+int nb_be_printf(struct nb_vif *v, const char *key, const char *fmt, ...)
+{
+	struct nb_kv kv = { key, { 0 } };
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(val, sizeof(val), fmt, ap);
+	vsnprintf(kv.val, sizeof(kv.val), fmt, ap);
 	va_end(ap);
-	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	return xs_write_str(d->xs, XBT_NULL, path, val);
+	return nb_be_write(v, &kv, 1);
 }
 
 int nb_vif_set_state(struct nb_vif *v, int state)
 {
 	v->state = state;
 	pvx_log_debug("%s: state %d", v->be, state);
-	return nb_xs_printf(v->d, v->be, "state", "%d", state);
+	return nb_be_printf(v, "state", "%d", state);
 }
 
 /* A configuration or connection problem: logged once per distinct text. */
@@ -85,7 +117,7 @@ static void vif_error(struct nb_vif *v, const char *msg)
 		return;
 	pvx_log_err("%s", msg);
 	snprintf(v->cfg_err, sizeof(v->cfg_err), "%s", msg);
-	nb_xs_printf(v->d, v->be, "hotplug-status", "error");
+	nb_be_printf(v, "hotplug-status", "error");
 }
 
 /* The TAP exists, is configured and attached: the vif-* scripts' job. */
@@ -117,7 +149,8 @@ static int ensure_tap(struct nb_vif *v)
 	}
 	v->tap_ready = true;
 	v->cfg_err[0] = '\0';
-	nb_xs_printf(v->d, v->be, "hotplug-status", "connected");
+	nb_taps_save(v->d);
+	nb_be_printf(v, "hotplug-status", "connected");
 	if (v->cfg.script == NB_SCRIPT_BRIDGE)
 		pvx_log_info("%s: TAP %s in bridge %s", lp, v->cfg.vifname, v->cfg.bridge);
 	else
@@ -126,6 +159,8 @@ static int ensure_tap(struct nb_vif *v)
 	return 0;
 }
 
+/* The features and state 2 in one transaction: a frontend woken by
+ * B/state = 2 finds every feature key already there. */
 static void publish_features(struct nb_vif *v)
 {
 	static const struct { const char *key; int val; } f[] = {
@@ -133,10 +168,16 @@ static void publish_features(struct nb_vif *v)
 		{ "feature-gso-tcpv4", 0 }, { "feature-gso-tcpv6", 0 },
 		{ "feature-split-event-channels", 1 }, { "feature-ipv6-csum-offload", 0 },
 		{ "multi-queue-max-queues", PVX_NET_MAX_QUEUES },
+		{ "state", XenbusStateInitWait },
 	};
+	struct nb_kv kv[sizeof(f) / sizeof(f[0])];
 
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		nb_xs_printf(v->d, v->be, f[i].key, "%d", f[i].val);
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		kv[i].key = f[i].key;
+		snprintf(kv[i].val, sizeof(kv[i].val), "%d", f[i].val);
+	}
+	if (nb_be_write(v, kv, sizeof(kv) / sizeof(kv[0])) == 0)
+		v->state = XenbusStateInitWait;
 }
 
 static void do_initwait(struct nb_vif *v)
@@ -144,7 +185,6 @@ static void do_initwait(struct nb_vif *v)
 	if (ensure_tap(v) < 0)
 		return; /* stays in Initialising: the toolstack sees no InitWait */
 	publish_features(v);
-	nb_vif_set_state(v, XenbusStateInitWait);
 }
 
 static void do_connect(struct nb_vif *v, bool attach)
@@ -241,6 +281,7 @@ void nb_vif_update(struct nb_vif *v)
 			nb_vif_remove(v, true); /* B removed: the TAP goes too */
 		return; /* or B is still being written: state comes last */
 	}
+	v->state = (int)be;
 	if (nb_xs_read_int(v->d, v->fe, "state", &fe) < 0)
 		fe = -1;
 	if (be != XenbusStateInitialising)

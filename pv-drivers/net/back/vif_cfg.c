@@ -198,11 +198,13 @@ int nb_cfg_read(struct nb_vif *v, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	rc = read_key(v, "mac", buf, sizeof(buf));
+	if (rc == -ENOENT) {
+		snprintf(err, errlen, "%s: key mac: missing", lp);
+		return -EINVAL;
+	}
 	if (rc < 0 || nb_parse_mac(buf, c.mac) < 0) {
-		snprintf(err, errlen, "%s: key mac: %s%.40s%s", lp,
-			 rc == -ENOENT ? "missing" : "'", rc == -ENOENT ? "" : rc < 0 ?
-			 "(too long)" : buf, rc == -ENOENT ? "" :
-			 "' is not a unicast xx:xx:xx:xx:xx:xx address");
+		snprintf(err, errlen, "%s: key mac: '%.40s' is not a unicast "
+			 "xx:xx:xx:xx:xx:xx address", lp, rc < 0 ? "(too long)" : buf);
 		return -EINVAL;
 	}
 	if (read_script(v, &c, err, errlen, lp) < 0 || read_names(v, &c, err, errlen, lp) < 0 ||

@@ -99,6 +99,7 @@ void nb_vif_remove(struct nb_vif *v, bool delete_tap)
 	int rc;
 
 	nb_rings_disconnect(v);
+	pvx_gnttab_release_idle(v->d->gnt); /* keep no dead domain's memory */
 	xs_unwatch(v->d->xs, v->fe, v->fe_token);
 	event_free(v->close_ev);
 	LIST_REMOVE(v, link);
@@ -109,6 +110,7 @@ void nb_vif_remove(struct nb_vif *v, bool delete_tap)
 				     strerror(-rc));
 		else
 			pvx_log_info("%s: removed, TAP %s deleted", v->be, v->cfg.vifname);
+		nb_taps_save(v->d);
 	} else {
 		pvx_log_info("%s: removed", v->be);
 	}

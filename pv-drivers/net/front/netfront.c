@@ -264,11 +264,15 @@ int netfront_alive(struct netfront_dev *d)
 
 void netfront_close(struct netfront_dev *d)
 {
-	uint64_t deadline = time_now_ns() + CLOSE_NS;
+	uint64_t deadline = time_now_ns() + CLOSE_NS, fe_state;
+	/* Hot-unplugged: the toolstack removed F already; writing its state
+	 * would only recreate a stray node. */
+	int fe_gone = read_u64(d->fe, "state", &fe_state) == -XEN_ENOENT;
 
 	if (!d->tx.ring)
 		return;
-	put(0, d->fe, "state", XenbusStateClosing);
+	if (!fe_gone)
+		put(0, d->fe, "state", XenbusStateClosing);
 	/* The backend unmaps the rings and stops copying before Closed. */
 	while (time_now_ns() < deadline) {
 		int st = netfront_backend_state(d);
@@ -278,6 +282,7 @@ void netfront_close(struct netfront_dev *d)
 		msleep(1);
 	}
 	teardown_rings(d);
-	put(0, d->fe, "state", XenbusStateClosed);
+	if (!fe_gone)
+		put(0, d->fe, "state", XenbusStateClosed);
 	d->connected = 0;
 }

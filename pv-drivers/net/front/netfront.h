@@ -23,8 +23,9 @@
  *
  * Notifications: pushes notify only when the backend's req_event lies in
  * the batch (it sleeps); netfront_wait arms rsp_event on the rx ring (and
- * on the tx ring only when tx buffers run out), so a busy ring is never
- * kicked per packet in either direction.
+ * on the tx ring only when tx buffers run out, at half of what is
+ * outstanding), so a busy ring is never kicked per packet in either
+ * direction.
  */
 #ifndef PVX_NET_FRONT_NETFRONT_H
 #define PVX_NET_FRONT_NETFRONT_H
@@ -122,5 +123,7 @@ void netfront_io_teardown(struct netfront_dev *d);
 /* Grant ref of rx buffer i / of the tx page holding frame buffer i (hostile tests). */
 grant_ref_t netfront_rx_ref(unsigned i);
 grant_ref_t netfront_tx_ref(unsigned i);
+/* rx buffer i itself (tests play the backend's copy with it). */
+uint8_t *netfront_rx_page(unsigned i);
 
 #endif

@@ -42,6 +42,11 @@ grant_ref_t netfront_tx_ref(unsigned i)
 	return tx_refs[(i % NETFRONT_TX_BUFS) / 2];
 }
 
+uint8_t *netfront_rx_page(unsigned i)
+{
+	return rx_pages[i % NETFRONT_RX_BUFS];
+}
+
 static void end_grants(grant_ref_t *refs, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
@@ -149,6 +154,31 @@ static void tx_reap(struct netfront_dev *d)
 	}
 }
 
+/*
+ * Before sleeping for tx completions: ask the backend for an event once
+ * half of what is outstanding has been answered (all: all of it), not at
+ * the next response, so that a full ring drains in batches instead of one
+ * wake-up per freed buffer. The backend answers every outstanding
+ * request eventually, so its pushes cross that index. Returns 1 if that
+ * many answers are there already (or the ring is broken): do not sleep.
+ */
+static int tx_arm(struct netfront_dev *d, int all)
+{
+	struct pvx_ring_front *f = &d->tx.front;
+	uint32_t out = f->req_prod_pvt - f->rsp_cons;
+	uint32_t want = all ? out : out / 2;
+	int n;
+
+	if (want == 0)
+		want = 1;
+	n = pvx_ring_front_unconsumed(f);
+	if (n < 0 || (uint32_t)n >= want)
+		return 1;
+	pvx_ring_arm_event(&f->sring->rsp_event, f->rsp_cons + want);
+	n = pvx_ring_front_unconsumed(f);
+	return n < 0 || (uint32_t)n >= want;
+}
+
 uint8_t *netfront_tx_get(struct netfront_dev *d)
 {
 	unsigned id;
@@ -228,8 +258,8 @@ uint8_t *netfront_tx_get_wait(struct netfront_dev *d, uint64_t deadline_ns)
 		if (buf || !d->connected || d->broken)
 			return buf;
 		netfront_tx_push(d);
-		if (pvx_ring_front_final_check(&d->tx.front) != 0)
-			continue; /* < 0 marks broken in tx_reap */
+		if (tx_arm(d, 0))
+			continue; /* enough answered (or broken: tx_reap says so) */
 		if (!evtchn_wait_until(d->port, deadline_ns) && deadline_ns &&
 		    time_now_ns() >= deadline_ns)
 			return NULL;
@@ -246,7 +276,7 @@ int netfront_tx_wait_idle(struct netfront_dev *d, uint64_t deadline_ns)
 			return -XEN_EIO;
 		if (netfront_tx_inflight(d) == 0)
 			return 0;
-		if (pvx_ring_front_final_check(&d->tx.front) != 0)
+		if (tx_arm(d, 1))
 			continue;
 		if (!evtchn_wait_until(d->port, deadline_ns))
 			return -XEN_ETIMEDOUT;
@@ -343,8 +373,8 @@ int netfront_wait(struct netfront_dev *d, uint64_t deadline_ns)
 		if (!d->connected)
 			return 0;
 		n = pvx_ring_front_final_check(&d->rx.front);
-		if (n == 0 && d->tx_nfree == 0)
-			n = pvx_ring_front_final_check(&d->tx.front);
+		if (n == 0 && d->tx_nfree == 0 && tx_arm(d, 0))
+			n = 1;
 		if (n != 0) {
 			if (n < 0)
 				d->broken = 1;

@@ -15,6 +15,7 @@ int main(void)
 		make_build_suite,
 		make_cmdtab_suite,
 		make_monitor_suite,
+		make_network_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

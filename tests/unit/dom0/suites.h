@@ -12,5 +12,6 @@ Suite *make_bootinfo_suite(void);
 Suite *make_build_suite(void);
 Suite *make_cmdtab_suite(void);
 Suite *make_monitor_suite(void);
+Suite *make_network_suite(void);
 
 #endif

@@ -54,6 +54,8 @@ void tb_init(struct tb *t, struct netback_features feat)
 	t->rxs = aligned_alloc(4096, 4096);
 	t->log = malloc(TB_LOG_BYTES);
 	ck_assert(t->txs && t->rxs && t->log);
+	memset(t->txs, 0, 4096); /* tests publish slots they never wrote */
+	memset(t->rxs, 0, 4096);
 	netif_tx_sring_init(t->txs);
 	netif_rx_sring_init(t->rxs);
 	ck_assert_int_eq(netif_tx_front_init(&t->txf, t->txs, 4096), 0);

@@ -372,6 +372,38 @@ START_TEST(reattach)
 }
 END_TEST
 
+/* Within the poll window an empty ring is left unarmed (2: call again);
+ * once the window has passed it is armed (0). */
+START_TEST(poll_window)
+{
+	struct tb t;
+	uint8_t b[100];
+	RING_IDX ev;
+
+	tb_init(&t, feat0);
+	pattern(b, sizeof(b), 13);
+	t.q.poll_ns = 10ull * 1000 * 1000 * 1000;
+	ck_assert_int_eq(netback_tx_kick(&t.q, 64), 0); /* nothing yet: armed */
+	tb_tx_packet(&t, 10, 1, b, 100, 0);
+	ck_assert(tb_tx_push(&t));
+	ck_assert_int_eq(netback_tx_kick(&t.q, 64), 2);
+	ck_assert(t.q.polling);
+	ev = t.txs->hdr.req_event;
+	tb_tx_packet(&t, 11, 2, b, 100, 0);
+	ck_assert(!tb_tx_push(&t)); /* the frontend does not kick: we poll */
+	ck_assert_int_eq(netback_tx_kick(&t.q, 64), 2);
+	ck_assert_uint_eq(t.txs->hdr.req_event, ev);
+	ck_assert_uint_eq(t.npk, 2);
+	t.q.poll_until = 0; /* the window has passed */
+	ck_assert_int_eq(netback_tx_kick(&t.q, 64), 0);
+	ck_assert(!t.q.polling);
+	ck_assert_uint_eq(t.txs->hdr.req_event, 3);
+	tb_tx_packet(&t, 12, 3, b, 100, 0);
+	ck_assert(tb_tx_push(&t));
+	tb_free(&t);
+}
+END_TEST
+
 START_TEST(init_errors)
 {
 	struct netback_queue q;
@@ -399,6 +431,7 @@ Suite *make_tx_suite(void)
 	tcase_add_test(tc, budget);
 	tcase_add_test(tc, sink_and_map_failures);
 	tcase_add_test(tc, reattach);
+	tcase_add_test(tc, poll_window);
 	tcase_add_test(tc, init_errors);
 	suite_add_tcase(s, tc);
 	return s;

@@ -264,6 +264,20 @@ START_TEST(alive_notices_backend)
 }
 END_TEST
 
+/* Hot-unplug: both directories removed under us; close recreates nothing. */
+START_TEST(close_after_unplug)
+{
+	setup();
+	ck_assert_int_eq(netfront_open(&d, 0, NULL), 0);
+	fake_rm(BE "/state");
+	fake_rm(FE "/state");
+	netfront_close(&d);
+	ck_assert_ptr_null(fake_get(FE "/state"));
+	ck_assert_int_eq(rings_live, 0);
+	ck_assert_int_eq(io_live, 0);
+}
+END_TEST
+
 START_TEST(list_vifs)
 {
 	uint32_t ids[8];
@@ -316,6 +330,7 @@ static Suite *make_handshake_suite(void)
 	tcase_add_test(tc, io_setup_fails);
 	tcase_add_test(tc, close_unanswered);
 	tcase_add_test(tc, alive_notices_backend);
+	tcase_add_test(tc, close_after_unplug);
 	tcase_add_test(tc, list_vifs);
 	tcase_add_test(tc, parse_mac);
 	suite_add_tcase(s, tc);
