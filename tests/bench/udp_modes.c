@@ -107,14 +107,17 @@ int udpt_sink(int argc, char **argv)
 	uint64_t end, idle = 2000000000ull;
 	int fd, n, i;
 
-	if (argc != 2)
+	if (argc < 2 || argc > 3)
 		return 2;
 	fd = udpt_bound((unsigned)udpt_num(argv[0], "port"));
 	end = udpt_now_ns() + udpt_num(argv[1], "seconds") * 1000000000ull;
+	if (argc == 3)
+		idle = udpt_num(argv[2], "idle ms") * 1000000ull;
 	udpt_on_signals();
 	batch_init(&b, 0);
 	printf("sink: listening\n");
-	/* Ends at the deadline, on a signal, or 2 s after the last datagram. */
+	/* Ends at the deadline, on a signal, or IDLE_MS (2 s) after the last
+	 * datagram. */
 	while (!udpt_stop && udpt_now_ns() < end) {
 		if (st.received && udpt_now_ns() - st.last_ns > idle)
 			break;

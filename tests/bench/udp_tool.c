@@ -2,7 +2,7 @@
  * pvx-udptool MODE ARGS: the host end of the network tests and benchmark
  * (tests/integration/net-*, tests/bench/net-bench). Modes:
  *   echo PORT [SECONDS]                echo server
- *   sink PORT SECONDS                  verify, count lost/bad/reordered
+ *   sink PORT SECONDS [IDLE_MS]        verify, count lost/bad/reordered
  *   source DST PORT SIZE COUNT|Ns [PPS] sendmmsg batches
  *   echo-check DST PORT COUNT MINSIZE MAXSIZE [WINDOW]
  *   rtt DST PORT COUNT [SIZE]          ping-pong against an echo server
@@ -213,7 +213,7 @@ static const struct {
 	const char *usage;
 } modes[] = {
 	{ "echo", udpt_echo, "echo PORT [SECONDS]" },
-	{ "sink", udpt_sink, "sink PORT SECONDS" },
+	{ "sink", udpt_sink, "sink PORT SECONDS [IDLE_MS]" },
 	{ "source", udpt_source, "source DST PORT SIZE COUNT|Ns [PPS]" },
 	{ "echo-check", udpt_echo_check, "echo-check DST PORT COUNT MINSIZE MAXSIZE [WINDOW]" },
 	{ "rtt", udpt_rtt, "rtt DST PORT COUNT [SIZE]" },
