@@ -77,10 +77,11 @@ static void report_errors(struct nb_engine *e)
 			off += (size_t)snprintf(rules + off, sizeof(rules) - off, " %s=%llu",
 				netback_tx_rule_name((enum netback_tx_rule)r),
 				(unsigned long long)(s->tx_rule[r] - e->seen.tx_rule[r]));
-	pvx_log_warn("domain %d vif %u queue %u: %llu bad tx packets%s%s, %llu rx slots "
-		     "with a bad grant", (int)q->vif->domid, q->vif->devid, q->index,
-		     (unsigned long long)(s->tx_errors - e->seen.tx_errors), off ? ":" : "",
-		     rules, (unsigned long long)(s->rx_errors - e->seen.rx_errors));
+	nb_vif_log(q->vif, PVX_LOG_WARN, "domain %d vif %u queue %u: %llu bad tx packets%s%s, "
+		   "%llu rx slots with a bad grant", (int)q->vif->domid, q->vif->devid,
+		   q->index, (unsigned long long)(s->tx_errors - e->seen.tx_errors),
+		   off ? ":" : "", rules,
+		   (unsigned long long)(s->rx_errors - e->seen.rx_errors));
 	e->seen = *s;
 	e->reported_ms = now;
 }
@@ -112,8 +113,8 @@ static void broken(struct nb_engine *e)
 {
 	struct nb_queue *q = e->q;
 
-	pvx_log_warn("%s: queue %u: ring indices out of range; closing", q->vif->be,
-		     q->index);
+	nb_vif_log(q->vif, PVX_LOG_WARN, "%s: queue %u: ring indices out of range; closing",
+		   q->vif->be, q->index);
 	if (q->tx_ev)
 		event_del(q->tx_ev);
 	if (q->rx_ev)
@@ -399,8 +400,8 @@ int nb_queue_start(struct nb_queue *q, bool attach)
 	if (rc < 0) {
 		free(e);
 		q->engine = NULL;
-		pvx_log_warn("%s: queue %u: ring setup failed: %s", q->vif->be, q->index,
-			     strerror(-rc));
+		nb_vif_log(q->vif, PVX_LOG_WARN, "%s: queue %u: ring setup failed: %s",
+			   q->vif->be, q->index, strerror(-rc));
 		return rc;
 	}
 	e->nq.poll_ns = q->vif->d->poll_ns;

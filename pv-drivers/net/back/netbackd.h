@@ -93,6 +93,8 @@ struct nb_vif {
 	struct netback_stats stats;     /* of the queues closed so far */
 	struct netback_features feat;   /* F's feature keys, read at connect */
 	struct event *close_ev;         /* deferred close of a broken ring */
+	uint64_t log_window_ms;         /* nb_vif_log_ok's minute */
+	unsigned log_lines;
 };
 
 struct netbackd {
@@ -146,6 +148,14 @@ struct nb_kv {
 int nb_be_write(struct nb_vif *v, const struct nb_kv *kv, size_t n);
 int nb_be_printf(struct nb_vif *v, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Lines a guest can cause (its F keys, its rings, its reconnects) go
+ * through this: at most NB_VIF_LOG_BURST per vif per minute, then one line
+ * saying the rest is suppressed, so no guest floods Dom0's log. */
+#define NB_VIF_LOG_BURST 20
+bool nb_vif_log_ok(struct nb_vif *v);
+#define nb_vif_log(v, lvl, ...) \
+	do { if (nb_vif_log_ok(v)) pvx_log(lvl, __VA_ARGS__); } while (0)
 
 /* vif_table.c: the set of vifs and xenstore event routing. */
 int nb_vif_scan(struct netbackd *d);

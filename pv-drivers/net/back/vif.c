@@ -110,12 +110,30 @@ int nb_vif_set_state(struct nb_vif *v, int state)
 	return nb_be_printf(v, "state", "%d", state);
 }
 
+bool nb_vif_log_ok(struct nb_vif *v)
+{
+	uint64_t now = nb_now_ms();
+
+	if (!v->log_window_ms || now - v->log_window_ms >= 60000) {
+		v->log_window_ms = now;
+		v->log_lines = 0;
+	}
+	if (v->log_lines < NB_VIF_LOG_BURST) {
+		v->log_lines++;
+		return true;
+	}
+	if (v->log_lines++ == NB_VIF_LOG_BURST)
+		pvx_log_warn("%s: more than %d messages in a minute; the rest of this minute's "
+			     "are suppressed", v->be, NB_VIF_LOG_BURST);
+	return false;
+}
+
 /* A configuration or connection problem: logged once per distinct text. */
 static void vif_error(struct nb_vif *v, const char *msg)
 {
 	if (!strcmp(v->cfg_err, msg))
 		return;
-	pvx_log_err("%s", msg);
+	nb_vif_log(v, PVX_LOG_ERR, "%s", msg);
 	snprintf(v->cfg_err, sizeof(v->cfg_err), "%s", msg);
 	nb_be_printf(v, "hotplug-status", "error");
 }
@@ -207,9 +225,9 @@ static void do_connect(struct nb_vif *v, bool attach)
 	}
 	v->cfg_err[0] = '\0';
 	nb_vif_set_state(v, XenbusStateConnected);
-	pvx_log_info("%s: connected (%u queue%s, %s event channels%s)", v->be, v->nr_queues,
-		     v->nr_queues > 1 ? "s" : "", v->q[0].split ? "split" : "shared",
-		     attach ? ", re-attached" : "");
+	nb_vif_log(v, PVX_LOG_INFO, "%s: connected (%u queue%s, %s event channels%s)", v->be,
+		   v->nr_queues, v->nr_queues > 1 ? "s" : "",
+		   v->q[0].split ? "split" : "shared", attach ? ", re-attached" : "");
 }
 
 static void log_stats(struct nb_vif *v)
@@ -217,11 +235,11 @@ static void log_stats(struct nb_vif *v)
 	struct netback_stats st, *s = &st;
 
 	nb_vif_stats(v, &st);
-	pvx_log_info("%s: closed: tx %llu packets %llu errors, rx %llu packets %llu dropped, "
-		     "%llu notifications in, %llu out", v->be,
-		     (unsigned long long)s->tx_packets, (unsigned long long)s->tx_errors,
-		     (unsigned long long)s->rx_packets, (unsigned long long)s->rx_dropped,
-		     (unsigned long long)s->notify_in, (unsigned long long)s->notify_out);
+	nb_vif_log(v, PVX_LOG_INFO, "%s: closed: tx %llu packets %llu errors, rx %llu packets "
+		   "%llu dropped, %llu notifications in, %llu out", v->be,
+		   (unsigned long long)s->tx_packets, (unsigned long long)s->tx_errors,
+		   (unsigned long long)s->rx_packets, (unsigned long long)s->rx_dropped,
+		   (unsigned long long)s->notify_in, (unsigned long long)s->notify_out);
 }
 
 static bool node_exists(struct netbackd *d, const char *path)
@@ -275,6 +293,7 @@ static void do_close(struct nb_vif *v, bool fe_gone)
 void nb_vif_update(struct nb_vif *v)
 {
 	long long be = 0, fe = -1, online = 1;
+	enum netback_action act;
 
 	if (nb_xs_read_int(v->d, v->be, "state", &be) == -ENOENT) {
 		if (!node_exists(v->d, v->be))
@@ -291,7 +310,12 @@ void nb_vif_update(struct nb_vif *v)
 		do_close(v, fe < 0);
 		return;
 	}
-	switch (netback_fsm((int)be, (int)fe, v->connected)) {
+	if (online == 0)
+		return; /* being detached: a frontend back at 1 is no reason to reopen */
+	act = netback_fsm((int)be, (int)fe, v->connected);
+	if (act != NETBACK_NONE)
+		pvx_log_debug("%s: be %lld fe %lld: %s", v->be, be, fe, netback_action_name(act));
+	switch (act) {
 	case NETBACK_INITWAIT:
 		do_initwait(v);
 		break;

@@ -23,8 +23,10 @@
 
 #include "netbackd.h"
 
-#define LP_FMT "domain %d vif %u queue %u"
-#define LP_ARGS(q) (int)(q)->vif->domid, (q)->vif->devid, (q)->index
+/* A warning a guest caused, naming its domain, vif and queue (rate-limited). */
+#define QWARN(q, fmt, ...) \
+	nb_vif_log((q)->vif, PVX_LOG_WARN, "domain %d vif %u queue %u: " fmt, \
+		   (int)(q)->vif->domid, (q)->vif->devid, (q)->index, __VA_ARGS__)
 
 static int read_u32(struct nb_queue *q, const char *dir, const char *key, bool nonzero,
 		    uint32_t *out)
@@ -36,8 +38,8 @@ static int read_u32(struct nb_queue *q, const char *dir, const char *key, bool n
 		rc = -ERANGE;
 	if (rc < 0) {
 		if (rc != -ENOENT || strncmp(key, "event-channel", 13) != 0)
-			pvx_log_warn(LP_FMT ": key %s: %s", LP_ARGS(q), key,
-				     rc == -ENOENT ? "missing" : "not a valid number");
+			QWARN(q, "key %s: %s", key,
+			      rc == -ENOENT ? "missing" : "not a valid number");
 		return rc;
 	}
 	*out = (uint32_t)n;
@@ -50,7 +52,7 @@ static int map_rings(struct nb_queue *q, uint32_t tx_ref, uint32_t rx_ref)
 	int rc = pvx_gnttab_map_batch(q->vif->d->gnt, q->vif->domid, m, 2);
 
 	if (rc < 0) {
-		pvx_log_warn(LP_FMT ": cannot map rings: %s", LP_ARGS(q), strerror(-rc));
+		QWARN(q, "cannot map rings: %s", strerror(-rc));
 		return rc;
 	}
 	if (m[0].status == GNTST_okay) {
@@ -65,9 +67,8 @@ static int map_rings(struct nb_queue *q, uint32_t tx_ref, uint32_t rx_ref)
 	}
 	if (q->tx_mapped && q->rx_mapped)
 		return 0;
-	pvx_log_warn(LP_FMT ": ring grants refused: tx-ring-ref %u %s, rx-ring-ref %u %s",
-		     LP_ARGS(q), tx_ref, pvx_gnttab_strstatus(m[0].status), rx_ref,
-		     pvx_gnttab_strstatus(m[1].status));
+	QWARN(q, "ring grants refused: tx-ring-ref %u %s, rx-ring-ref %u %s", tx_ref,
+	      pvx_gnttab_strstatus(m[0].status), rx_ref, pvx_gnttab_strstatus(m[1].status));
 	return -EPERM;
 }
 
@@ -83,8 +84,7 @@ static int bind_ports(struct nb_queue *q, const char *dir)
 		   read_u32(q, dir, "event-channel-rx", true, &rx) == 0) {
 		q->split = true;
 	} else {
-		pvx_log_warn(LP_FMT ": neither event-channel nor event-channel-tx and -rx",
-			     LP_ARGS(q));
+		QWARN(q, "%s", "neither event-channel nor event-channel-tx and -rx");
 		return -EINVAL;
 	}
 	rc = pvx_evtchn_bind(v->d->ctl, v->domid, tx, &q->tx_port);
@@ -96,7 +96,7 @@ static int bind_ports(struct nb_queue *q, const char *dir)
 		}
 	}
 	if (rc < 0)
-		pvx_log_warn(LP_FMT ": cannot bind event channel: %s", LP_ARGS(q), strerror(-rc));
+		QWARN(q, "cannot bind event channel: %s", strerror(-rc));
 	return rc;
 }
 
@@ -116,8 +116,7 @@ static int connect_queue(struct nb_queue *q, const char *dir, bool attach)
 	q->tap_fd = nb_tap_open_queue(q->vif->cfg.vifname);
 	if (q->tap_fd < 0) {
 		rc = q->tap_fd;
-		pvx_log_warn(LP_FMT ": cannot open TAP %s: %s", LP_ARGS(q), q->vif->cfg.vifname,
-			     strerror(-rc));
+		QWARN(q, "cannot open TAP %s: %s", q->vif->cfg.vifname, strerror(-rc));
 		return rc;
 	}
 	return nb_queue_start(q, attach);
@@ -138,8 +137,8 @@ int nb_rings_connect(struct nb_vif *v, bool attach)
 
 	rc = nb_xs_read_int(v->d, v->fe, "multi-queue-num-queues", &nq);
 	if ((rc < 0 && rc != -ENOENT) || nq < 1 || nq > PVX_NET_MAX_QUEUES) {
-		pvx_log_warn("domain %d vif %u: key multi-queue-num-queues: not 1 to %d",
-			     (int)v->domid, v->devid, PVX_NET_MAX_QUEUES);
+		nb_vif_log(v, PVX_LOG_WARN, "domain %d vif %u: key multi-queue-num-queues: "
+			   "not 1 to %d", (int)v->domid, v->devid, PVX_NET_MAX_QUEUES);
 		return -EINVAL;
 	}
 	v->feat = (struct netback_features){

@@ -271,6 +271,8 @@ void netfront_close(struct netfront_dev *d)
 
 	if (!d->tx.ring)
 		return;
+	/* First: a thread that runs while we wait below must not touch the rings. */
+	d->connected = 0;
 	if (!fe_gone)
 		put(0, d->fe, "state", XenbusStateClosing);
 	/* The backend unmaps the rings and stops copying before Closed. */
