@@ -28,7 +28,7 @@ net_start() {
 	[ -x "$UDPTOOL" ] || skip "$UDPTOOL not built"
 	command -v python3 >/dev/null || skip "python3 missing (build/install-deps)"
 	ip link add "$NET_BR" type bridge || fail "cannot create bridge $NET_BR"
-	ip addr add "$NET_DOM0_IP/24" dev "$NET_BR" && ip link set "$NET_BR" up ||
+	{ ip addr add "$NET_DOM0_IP/24" dev "$NET_BR" && ip link set "$NET_BR" up; } ||
 		fail "cannot configure $NET_BR"
 	pvx_instance_start
 	trap net_stop EXIT
@@ -147,9 +147,14 @@ bridge_has() { ip -o link show master "$NET_BR" 2>/dev/null | grep -q ": $1[:@]"
 # grant_maps PID: mappings of guest memory (pvh: memfd pvx-domN, pv:
 # pvproc-pages) in a process, and fds on them.
 grant_maps() {
-	{ grep -cE "memfd:(pvx-dom|pvproc-pages)" "/proc/$1/maps" 2>/dev/null || true; } | head -n 1
+	grep -cE "memfd:(pvx-dom|pvproc-pages)" "/proc/$1/maps" 2>/dev/null
+	true
 }
 grant_fds() {
-	ls -l "/proc/$1/fd" 2>/dev/null | grep -cE "memfd:(pvx-dom|pvproc-pages)" || true
+	local f n=0
+	for f in /proc/"$1"/fd/*; do
+		[[ $(readlink "$f" 2>/dev/null) =~ memfd:(pvx-dom|pvproc-pages) ]] && n=$((n + 1))
+	done
+	echo $n
 }
-fd_count() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
+fd_count() { local f=(/proc/"$1"/fd/*); echo ${#f[@]}; }
