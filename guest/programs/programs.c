@@ -21,6 +21,7 @@ const struct program programs[] = {
 	{ .name = "xenstore", .usage = "", .main = prog_xenstore },
 	{ .name = "xenstore-guest", .usage = "OTHERDOM", .main = prog_xenstore_guest },
 	{ .name = "idle", .usage = "[SECONDS]", .main = prog_idle },
+	{ .name = "spin", .usage = "[SECONDS]", .main = prog_spin },
 	{ .name = "console-echo", .usage = "[LINES]", .main = prog_console_echo },
 	{ .name = "upcall", .usage = "[COUNT]", .main = prog_upcall },
 	{ .name = "evtchn-pong", .usage = "[PEERDOM]", .main = prog_evtchn_pong },
