@@ -30,8 +30,9 @@ static void check_ok(const struct blkback_req *r, const struct blkback_disk_info
 		abort(); /* a write, flush or discard of a read-only disk */
 	if (r->op == BLKBACK_DISCARD)
 		return;
-	if (r->nr_segs > PVX_BLK_MAX_SEGS)
-		abort();
+	if (r->nr_segs > (r->wire_op == BLKIF_OP_INDIRECT ? PVX_BLK_MAX_SEGS
+							  : BLKIF_MAX_SEGMENTS_PER_REQUEST))
+		abort(); /* more segments than the slot (or indirect pages) hold */
 	for (unsigned i = 0; i < r->nr_segs; i++) {
 		if (r->seg[i].first > r->seg[i].last ||
 		    r->seg[i].last >= BLKIF_SECTORS_PER_PAGE)
