@@ -54,6 +54,8 @@ include build/rules.mk
 include $(sort $(wildcard hypervisor/*.mk xenbus/*.mk pv-drivers/*.mk pv-drivers/*/*.mk \
 	dom0-tools/*.mk tests/*.mk))
 include $(sort $(wildcard guest/*.mk))
+# Fuzz targets name other fragments' source lists: last.
+include tests/fuzz/fuzz.mk
 
 build-all: $(PROGRAMS) $(GUESTS) $(UNIT_TESTS)
 
@@ -68,12 +70,17 @@ demo: deps
 	@$(MAKE) --no-print-directory build-all
 	@O=$(O) build/demo
 
-# Each FUZZERS entry is a libFuzzer binary; FUZZ_SECONDS bounds each run.
-FUZZ_SECONDS ?= 60
+# Each FUZZERS entry is a libFuzzer binary fuzz_NAME, seeded from
+# tests/fuzz/corpus/NAME; FUZZ_SECONDS bounds each run. New inputs go to
+# $(O)/fuzz-corpus/NAME, crash files to $(O)/fuzz-artifacts/.
+FUZZ_SECONDS ?= 10
 fuzz: deps $(FUZZERS)
-	@set -e; for f in $(FUZZERS); do echo "fuzz $$f ($(FUZZ_SECONDS)s)"; \
-		mkdir -p $(O)/fuzz-corpus/$$(basename $$f); \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(O)/fuzz-corpus/$$(basename $$f); done
+	@set -e; mkdir -p $(O)/fuzz-artifacts; for f in $(FUZZERS); do \
+		n=$$(basename $$f); n=$${n#fuzz_}; echo "fuzz $$n ($(FUZZ_SECONDS)s)"; \
+		mkdir -p $(O)/fuzz-corpus/$$n; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=2048 \
+			-artifact_prefix=$(O)/fuzz-artifacts/$$n- $(O)/fuzz-corpus/$$n \
+			$$(test -d tests/fuzz/corpus/$$n && echo tests/fuzz/corpus/$$n); done
 
 clean:
 	rm -rf out

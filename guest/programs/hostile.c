@@ -4,13 +4,16 @@
  * non-canonical and unmapped pointers, huge counts, unbound ports, bad
  * vcpu ids, other domains' resources. One table row per call. After the
  * battery the guest checks that it still works (a hypercall, an event to
- * itself, the clock) and prints PASS only if every call returned < 0.
+ * itself, the clock) and prints PASS only if every call failed with the
+ * errno its row expects (Xen's), so a row cannot pass on an error that
+ * some earlier, unrelated check returned.
  *
  * Rows never pass a pointer that would make a call succeed with side
  * effects (e.g. a valid decrease_reservation would really free memory).
  * Not here on purpose: alloc_unbound for a domain that does not exist
  * yet, which Xen allows (the ping-pong test relies on it).
  */
+#include <xen/public/errno.h>
 #include <xen/public/event_channel.h>
 #include <xen/public/grant_table.h>
 #include <xen/public/hvm/hvm_op.h>
@@ -24,6 +27,7 @@
 #include <minios/events.h>
 #include <minios/hypercall.h>
 #include <minios/lib.h>
+#include <minios/platform.h>
 #include <minios/program.h>
 #include <minios/time.h>
 
@@ -37,9 +41,13 @@
 #define BADVCPU   99
 #define OTHERDOM  5
 
+/* err: the Xen errno the call must fail with (negated); err_pv: the one
+ * on the pv platform where it differs (0: the same). Any other error
+ * means the call was refused for another reason than the row names. */
 struct wild {
 	const char *what;
 	uint64_t nr, a1, a2, a3;
+	int err, err_pv;
 };
 
 static uint8_t buf[64];
@@ -75,67 +83,67 @@ static struct xen_memory_map mmap_wild = { .nr_entries = 1u << 30, .buffer = NON
 #define P(x) ((uint64_t)(uintptr_t)(x))
 
 static const struct wild calls[] = {
-	{ "hypercall 63 (unassigned)", 63, 0, 0, 0 },
-	{ "hypercall 64 (past the table)", 64, 0, 0, 0 },
-	{ "hypercall 200", 200, 0, 0, 0 },
-	{ "hypercall 0xffffffff", 0xFFFFFFFFull, 0, 0, 0 },
-	{ "set_trap_table (PV only)", __HYPERVISOR_set_trap_table, NULLPAGE, 0, 0 },
-	{ "mmu_update (PV only)", __HYPERVISOR_mmu_update, NONCANON, 1u << 30, 0 },
-	{ "multicall wild", __HYPERVISOR_multicall, NONCANON, 1000000, 0 },
-	{ "console_io write non-canonical", __HYPERVISOR_console_io, CONSOLEIO_write, 16, NONCANON },
-	{ "console_io write kernel half", __HYPERVISOR_console_io, CONSOLEIO_write, 16, KERNELISH },
-	{ "console_io write unmapped", __HYPERVISOR_console_io, CONSOLEIO_write, 16, UNMAPPED },
-	{ "console_io write beyond RAM", __HYPERVISOR_console_io, CONSOLEIO_write, 16, NOT_RAM },
-	{ "console_io write null page", __HYPERVISOR_console_io, CONSOLEIO_write, 16, NULLPAGE },
-	{ "console_io write huge count", __HYPERVISOR_console_io, CONSOLEIO_write, 0xFFFFFFFFull, P(buf) },
-	{ "console_io read (privileged)", __HYPERVISOR_console_io, CONSOLEIO_read, 16, P(buf) },
-	{ "console_io bad command", __HYPERVISOR_console_io, 99, 1, P(buf) },
-	{ "xen_version extraversion wild", __HYPERVISOR_xen_version, XENVER_extraversion, NONCANON, 0 },
-	{ "xen_version get_features null", __HYPERVISOR_xen_version, XENVER_get_features, NULLPAGE, 0 },
-	{ "xen_version bad command", __HYPERVISOR_xen_version, 999, P(buf), 0 },
-	{ "memory_op add_to_physmap wild", __HYPERVISOR_memory_op, XENMEM_add_to_physmap, NONCANON, 0 },
-	{ "memory_op add_to_physmap bad space", __HYPERVISOR_memory_op, XENMEM_add_to_physmap, P(&xatp_space), 0 },
-	{ "memory_op add_to_physmap huge gpfn", __HYPERVISOR_memory_op, XENMEM_add_to_physmap, P(&xatp_gpfn), 0 },
-	{ "memory_op add_to_physmap other domain", __HYPERVISOR_memory_op, XENMEM_add_to_physmap, P(&xatp_other), 0 },
-	{ "memory_op memory_map wild buffer", __HYPERVISOR_memory_op, XENMEM_memory_map, P(&mmap_wild), 0 },
-	{ "memory_op decrease_reservation wild", __HYPERVISOR_memory_op, XENMEM_decrease_reservation, UNMAPPED, 0 },
-	{ "memory_op bad command", __HYPERVISOR_memory_op, 999, P(buf), 0 },
-	{ "evtchn send wild pointer", __HYPERVISOR_event_channel_op, EVTCHNOP_send, NONCANON, 0 },
-	{ "evtchn send port 2^20", __HYPERVISOR_event_channel_op, EVTCHNOP_send, P(&send_big), 0 },
-	{ "evtchn send unbound port", __HYPERVISOR_event_channel_op, EVTCHNOP_send, P(&send_unbound), 0 },
-	{ "evtchn close unbound port", __HYPERVISOR_event_channel_op, EVTCHNOP_close, P(&close_unbound), 0 },
-	{ "evtchn unmask port 99999", __HYPERVISOR_event_channel_op, EVTCHNOP_unmask, P(&unmask_big), 0 },
-	{ "evtchn bind_virq 999", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, P(&virq_bad), 0 },
-	{ "evtchn bind_virq bad vcpu", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, P(&virq_badvcpu), 0 },
-	{ "evtchn bind_virq TIMER twice", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, P(&virq_again), 0 },
-	{ "evtchn bind_ipi bad vcpu", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, P(&ipi_badvcpu), 0 },
-	{ "evtchn bind_vcpu bad vcpu", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_vcpu, P(&bindvcpu_bad), 0 },
-	{ "evtchn alloc_unbound for another domain", __HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, P(&alloc_other), 0 },
-	{ "evtchn bind_interdomain invalid domain", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, P(&bind_baddom), 0 },
-	{ "evtchn bind_interdomain dom0 port 99999", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, P(&bind_badport), 0 },
-	{ "evtchn status port 99999", __HYPERVISOR_event_channel_op, EVTCHNOP_status, P(&status_big), 0 },
-	{ "evtchn bad command", __HYPERVISOR_event_channel_op, 999, P(buf), 0 },
-	{ "sched_op poll wild ports", __HYPERVISOR_sched_op, SCHEDOP_poll, P(&poll_wild), 0 },
-	{ "sched_op poll 2^20 ports", __HYPERVISOR_sched_op, SCHEDOP_poll, P(&poll_huge), 0 },
-	{ "sched_op shutdown wild", __HYPERVISOR_sched_op, SCHEDOP_shutdown, NONCANON, 0 },
-	{ "sched_op shutdown reason 99", __HYPERVISOR_sched_op, SCHEDOP_shutdown, P(&shutdown_bad), 0 },
-	{ "sched_op remote_shutdown dom0", __HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, P(&remote_dom0), 0 },
-	{ "sched_op bad command", __HYPERVISOR_sched_op, 999, P(buf), 0 },
-	{ "vcpu_op is_up bad vcpu", __HYPERVISOR_vcpu_op, VCPUOP_is_up, BADVCPU, 0 },
-	{ "vcpu_op register_vcpu_info wild", __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, NONCANON },
-	{ "vcpu_op register_vcpu_info crossing a page", __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1, P(&vi_cross) },
-	{ "vcpu_op singleshot bad vcpu", __HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, BADVCPU, P(&sst) },
-	{ "vcpu_op singleshot wild", __HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0, KERNELISH },
-	{ "vcpu_op bad command", __HYPERVISOR_vcpu_op, 999, 0, P(buf) },
-	{ "hvm_op get_param wild", __HYPERVISOR_hvm_op, HVMOP_get_param, NONCANON, 0 },
-	{ "hvm_op get_param index 9999", __HYPERVISOR_hvm_op, HVMOP_get_param, P(&param_bad), 0 },
-	{ "hvm_op get_param other domain", __HYPERVISOR_hvm_op, HVMOP_get_param, P(&param_other), 0 },
-	{ "hvm_op set_param other domain", __HYPERVISOR_hvm_op, HVMOP_set_param, P(&param_set_other), 0 },
-	{ "hvm_op upcall vector bad vcpu", __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, P(&uv_badvcpu), 0 },
-	{ "hvm_op upcall vector 5", __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, P(&uv_lowvec), 0 },
-	{ "hvm_op bad command", __HYPERVISOR_hvm_op, 999, P(buf), 0 },
-	{ "grant_table_op query_size wild", __HYPERVISOR_grant_table_op, GNTTABOP_query_size, NONCANON, 1 },
-	{ "grant_table_op huge count", __HYPERVISOR_grant_table_op, GNTTABOP_query_size, P(buf), 1u << 31 },
+	{ "hypercall 63 (unassigned)", 63, 0, 0, 0, XEN_ENOSYS, 0 },
+	{ "hypercall 64 (past the table)", 64, 0, 0, 0, XEN_ENOSYS, 0 },
+	{ "hypercall 200", 200, 0, 0, 0, XEN_ENOSYS, 0 },
+	{ "hypercall 0xffffffff", 0xFFFFFFFFull, 0, 0, 0, XEN_ENOSYS, 0 },
+	{ "set_trap_table (PV only)", __HYPERVISOR_set_trap_table, NULLPAGE, 0, 0, XEN_ENOSYS, 0 },
+	{ "mmu_update (PV only)", __HYPERVISOR_mmu_update, NONCANON, 1u << 30, 0, XEN_ENOSYS, 0 },
+	{ "multicall wild", __HYPERVISOR_multicall, NONCANON, 1000000, 0, XEN_ENOSYS, 0 },
+	{ "console_io write non-canonical", __HYPERVISOR_console_io, CONSOLEIO_write, 16, NONCANON, XEN_EFAULT, 0 },
+	{ "console_io write kernel half", __HYPERVISOR_console_io, CONSOLEIO_write, 16, KERNELISH, XEN_EFAULT, 0 },
+	{ "console_io write unmapped", __HYPERVISOR_console_io, CONSOLEIO_write, 16, UNMAPPED, XEN_EFAULT, 0 },
+	{ "console_io write beyond RAM", __HYPERVISOR_console_io, CONSOLEIO_write, 16, NOT_RAM, XEN_EFAULT, 0 },
+	{ "console_io write null page", __HYPERVISOR_console_io, CONSOLEIO_write, 16, NULLPAGE, XEN_EFAULT, 0 },
+	{ "console_io write huge count", __HYPERVISOR_console_io, CONSOLEIO_write, 0xFFFFFFFFull, P(buf), XEN_EINVAL, 0 },
+	{ "console_io read (privileged)", __HYPERVISOR_console_io, CONSOLEIO_read, 16, P(buf), XEN_EPERM, 0 },
+	{ "console_io bad command", __HYPERVISOR_console_io, 99, 1, P(buf), XEN_ENOSYS, 0 },
+	{ "xen_version extraversion wild", __HYPERVISOR_xen_version, XENVER_extraversion, NONCANON, 0, XEN_EFAULT, 0 },
+	{ "xen_version get_features null", __HYPERVISOR_xen_version, XENVER_get_features, NULLPAGE, 0, XEN_EFAULT, 0 },
+	{ "xen_version bad command", __HYPERVISOR_xen_version, 999, P(buf), 0, XEN_ENOSYS, 0 },
+	{ "memory_op add_to_physmap wild", __HYPERVISOR_memory_op, XENMEM_add_to_physmap, NONCANON, 0, XEN_EFAULT, 0 },
+	{ "memory_op add_to_physmap bad space", __HYPERVISOR_memory_op, XENMEM_add_to_physmap, P(&xatp_space), 0, XEN_ENOSYS, 0 },
+	{ "memory_op add_to_physmap huge gpfn", __HYPERVISOR_memory_op, XENMEM_add_to_physmap, P(&xatp_gpfn), 0, XEN_EINVAL, 0 },
+	{ "memory_op add_to_physmap other domain", __HYPERVISOR_memory_op, XENMEM_add_to_physmap, P(&xatp_other), 0, XEN_EPERM, 0 },
+	{ "memory_op memory_map wild buffer", __HYPERVISOR_memory_op, XENMEM_memory_map, P(&mmap_wild), 0, XEN_EFAULT, 0 },
+	{ "memory_op decrease_reservation wild", __HYPERVISOR_memory_op, XENMEM_decrease_reservation, UNMAPPED, 0, XEN_EFAULT, 0 },
+	{ "memory_op bad command", __HYPERVISOR_memory_op, 999, P(buf), 0, XEN_ENOSYS, 0 },
+	{ "evtchn send wild pointer", __HYPERVISOR_event_channel_op, EVTCHNOP_send, NONCANON, 0, XEN_EFAULT, 0 },
+	{ "evtchn send port 2^20", __HYPERVISOR_event_channel_op, EVTCHNOP_send, P(&send_big), 0, XEN_EINVAL, 0 },
+	{ "evtchn send unbound port", __HYPERVISOR_event_channel_op, EVTCHNOP_send, P(&send_unbound), 0, XEN_EINVAL, 0 },
+	{ "evtchn close unbound port", __HYPERVISOR_event_channel_op, EVTCHNOP_close, P(&close_unbound), 0, XEN_EINVAL, 0 },
+	{ "evtchn unmask port 99999", __HYPERVISOR_event_channel_op, EVTCHNOP_unmask, P(&unmask_big), 0, XEN_EINVAL, 0 },
+	{ "evtchn bind_virq 999", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, P(&virq_bad), 0, XEN_EINVAL, 0 },
+	{ "evtchn bind_virq bad vcpu", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, P(&virq_badvcpu), 0, XEN_ENOENT, 0 },
+	{ "evtchn bind_virq TIMER twice", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, P(&virq_again), 0, XEN_EEXIST, 0 },
+	{ "evtchn bind_ipi bad vcpu", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, P(&ipi_badvcpu), 0, XEN_ENOENT, 0 },
+	{ "evtchn bind_vcpu bad vcpu", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_vcpu, P(&bindvcpu_bad), 0, XEN_ENOENT, 0 },
+	{ "evtchn alloc_unbound for another domain", __HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, P(&alloc_other), 0, XEN_EPERM, 0 },
+	{ "evtchn bind_interdomain invalid domain", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, P(&bind_baddom), 0, XEN_ESRCH, 0 },
+	{ "evtchn bind_interdomain dom0 port 99999", __HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, P(&bind_badport), 0, XEN_EINVAL, 0 },
+	{ "evtchn status port 99999", __HYPERVISOR_event_channel_op, EVTCHNOP_status, P(&status_big), 0, XEN_EINVAL, 0 },
+	{ "evtchn bad command", __HYPERVISOR_event_channel_op, 999, P(buf), 0, XEN_ENOSYS, 0 },
+	{ "sched_op poll wild ports", __HYPERVISOR_sched_op, SCHEDOP_poll, P(&poll_wild), 0, XEN_EFAULT, 0 },
+	{ "sched_op poll 2^20 ports", __HYPERVISOR_sched_op, SCHEDOP_poll, P(&poll_huge), 0, XEN_EINVAL, 0 },
+	{ "sched_op shutdown wild", __HYPERVISOR_sched_op, SCHEDOP_shutdown, NONCANON, 0, XEN_EFAULT, 0 },
+	{ "sched_op shutdown reason 99", __HYPERVISOR_sched_op, SCHEDOP_shutdown, P(&shutdown_bad), 0, XEN_EINVAL, 0 },
+	{ "sched_op remote_shutdown dom0", __HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, P(&remote_dom0), 0, XEN_EPERM, 0 },
+	{ "sched_op bad command", __HYPERVISOR_sched_op, 999, P(buf), 0, XEN_ENOSYS, 0 },
+	{ "vcpu_op is_up bad vcpu", __HYPERVISOR_vcpu_op, VCPUOP_is_up, BADVCPU, 0, XEN_ENOENT, 0 },
+	{ "vcpu_op register_vcpu_info wild", __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, NONCANON, XEN_EFAULT, 0 },
+	{ "vcpu_op register_vcpu_info crossing a page", __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, P(&vi_cross), XEN_EINVAL, 0 },
+	{ "vcpu_op singleshot bad vcpu", __HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, BADVCPU, P(&sst), XEN_ENOENT, 0 },
+	{ "vcpu_op singleshot wild", __HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0, KERNELISH, XEN_EFAULT, 0 },
+	{ "vcpu_op bad command", __HYPERVISOR_vcpu_op, 999, 0, P(buf), XEN_ENOSYS, 0 },
+	{ "hvm_op get_param wild", __HYPERVISOR_hvm_op, HVMOP_get_param, NONCANON, 0, XEN_EFAULT, 0 },
+	{ "hvm_op get_param index 9999", __HYPERVISOR_hvm_op, HVMOP_get_param, P(&param_bad), 0, XEN_EINVAL, 0 },
+	{ "hvm_op get_param other domain", __HYPERVISOR_hvm_op, HVMOP_get_param, P(&param_other), 0, XEN_EPERM, 0 },
+	{ "hvm_op set_param other domain", __HYPERVISOR_hvm_op, HVMOP_set_param, P(&param_set_other), 0, XEN_EPERM, 0 },
+	{ "hvm_op upcall vector bad vcpu", __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, P(&uv_badvcpu), 0, XEN_ENOENT, XEN_EOPNOTSUPP },
+	{ "hvm_op upcall vector 5", __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, P(&uv_lowvec), 0, XEN_EINVAL, XEN_EOPNOTSUPP },
+	{ "hvm_op bad command", __HYPERVISOR_hvm_op, 999, P(buf), 0, XEN_ENOSYS, 0 },
+	{ "grant_table_op query_size wild", __HYPERVISOR_grant_table_op, GNTTABOP_query_size, NONCANON, 1, XEN_EFAULT, 0 },
+	{ "grant_table_op huge count", __HYPERVISOR_grant_table_op, GNTTABOP_query_size, P(buf), 1u << 31, XEN_EINVAL, 0 },
 };
 
 static int survived(void)
@@ -166,16 +174,22 @@ int prog_hostile(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(calls); i++) {
 		const struct wild *w = &calls[i];
 		long rc = hypercall_raw(w->nr, w->a1, w->a2, w->a3, 0, 0);
+		long want = -(long)(platform_is_pv() && w->err_pv ? w->err_pv : w->err);
 
-		printk("hostile: %-44s -> %ld%s\n", w->what, rc, rc < 0 ? "" : "  (NOT AN ERROR)");
 		if (rc >= 0)
+			printk("hostile: %-44s -> %ld  (NOT AN ERROR)\n", w->what, rc);
+		else if (rc != want)
+			printk("hostile: %-44s -> %ld  (WRONG ERROR, want %ld)\n", w->what, rc, want);
+		else
+			printk("hostile: %-44s -> %ld\n", w->what, rc);
+		if (rc != want)
 			bad++;
 	}
 	if (survived())
 		return 1;
 	if (bad)
-		return fail("hostile: %u of %u wild hypercalls did not return an error",
+		return fail("hostile: %u of %u wild hypercalls did not fail with their errno",
 			    bad, (unsigned)ARRAY_SIZE(calls));
-	return pass("hostile: all %u wild hypercalls returned errors; guest alive",
+	return pass("hostile: all %u wild hypercalls failed with their errno; guest alive",
 		    (unsigned)ARRAY_SIZE(calls));
 }

@@ -34,11 +34,12 @@ PROGRAMS += $(NET_FUZZ)
 endif
 
 # The same target as a plain program (any compiler, HOST_CFLAGS: under
-# SANITIZE=1 it runs with ASan/UBSan): replays files, or N random inputs.
+# SANITIZE=1 it runs with ASan/UBSan), main() from tests/fuzz/standalone.c.
 $(O)/obj/tests/fuzz/fuzz_netif_standalone.o: tests/fuzz/fuzz_netif.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -DFUZZ_NETIF_STANDALONE -MMD -MP -c -o $@ $<
-$(O)/tests/fuzz-netif: $(O)/obj/tests/fuzz/fuzz_netif_standalone.o $(O)/lib/libpvxnetback.a
+$(O)/tests/fuzz-netif: $(O)/obj/tests/fuzz/fuzz_netif_standalone.o $(O)/obj/tests/fuzz/standalone.o \
+		$(O)/lib/libpvxnetback.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 PROGRAMS += $(O)/tests/fuzz-netif

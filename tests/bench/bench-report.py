@@ -10,7 +10,12 @@ the JSON. Percentiles are nearest-rank: p99 of 50 samples is the largest
 but none, of 100 the 99th. Ratios that compare a figure with its baseline
 are taken within one round (same load) and then the median over rounds.
 --check exits 1 unless every expected figure is present and positive
-(the --smoke runs use it; targets are never asserted: the host is shared).
+(the --smoke runs use it; targets are never asserted: the host is shared);
+for lifecycle it also checks the figures are sane (lifecycle_sanity):
+one sample per run asked for, times inside (0, 120 s], pvx create's CPU
+time within its wall time, the
+back-to-back total covering its creates, memory per domain inside
+(0, 1 GiB).
 """
 import json
 import math
@@ -252,7 +257,47 @@ def lifecycle(meta, samples):
     print("  targets: median create-to-ready <= 50 ms; no growth with 100 running; "
           "<= 3 MiB per idle domain")
     missing = [k for k in ("ready_ns", "destroy_ns") if not samples.get(k)]
-    return out, missing
+    return out, missing + lifecycle_sanity(meta, samples, out)
+
+
+MAX_NS = 120e9  # no smoke step takes two minutes
+
+
+def lifecycle_sanity(meta, samples, out):
+    """What a broken probe, a unit slip or a lost sample would show."""
+    bad = []
+    params = dict(kv.split("=", 1) for kv in meta.get("params", "").split() if "=" in kv)
+    want = {"": int(params.get("runs", 0)), "loaded_": int(params.get("loaded_runs", 0))}
+    for prefix, n in want.items():
+        for k in ("create_exit_ns", "ready_ns", "create_cpu_ns", "destroy_ns"):
+            got = samples.get(prefix + k, {})
+            if sorted(got) != list(range(1, n + 1)):
+                bad.append(f"{prefix}{k}: runs {sorted(got)}, want 1..{n}")
+        ex, rd, cpu = (samples.get(prefix + k, {}) for k in ("create_exit_ns", "ready_ns", "create_cpu_ns"))
+        ncpu = samples.get("ncpu", {}).get(0, 1)
+        for r in rd:
+            if r in cpu and r in ex and cpu[r] > ex[r] * ncpu + 10e6:
+                bad.append(f"{prefix}run {r}: create CPU {cpu[r]:.0f} ns exceeds its wall time {ex[r]:.0f}")
+    ndom = int(params.get("domains", 0))
+    for k in ("mass_exit_ns", "mass_ready_ns", "mass_cpu_ns", "mass_destroy_ns"):
+        if sorted(samples.get(k, {})) != list(range(1, ndom + 1)):
+            bad.append(f"{k}: {len(samples.get(k, {}))} samples, want {ndom}")
+    for k, reps in samples.items():
+        if k.endswith("_ns"):
+            for r, v in reps.items():
+                if not 0 < v <= MAX_NS or math.isnan(v):
+                    bad.append(f"{k}[{r}] = {v} ns is not a time in (0, 120 s]")
+    total = samples.get("mass_total_ns", {}).get(0, 0)
+    creates = sum(samples.get("mass_ready_ns", {}).values())
+    if total < 0.9 * creates:
+        bad.append(f"mass_total_ns {total:.0f} shorter than its {ndom} creates ({creates:.0f})")
+    if samples.get("mem_domains", {}).get(0) != ndom:
+        bad.append(f"mem_domains {samples.get('mem_domains', {}).get(0)}, want {ndom}")
+    mem = out.get("memory")
+    cost = mem and mem.get("process_cost_per_domain_kib")
+    if not cost or not 0 < cost < 1 << 20:
+        bad.append(f"process cost per idle domain {cost} KiB is not in (0, 1 GiB)")
+    return bad
 
 
 def main(argv):
@@ -266,7 +311,7 @@ def main(argv):
             json.dump(out, f, indent=1, sort_keys=True)
             f.write("\n")
     if "--check" in argv and missing:
-        print(f"missing or non-positive figures: {', '.join(missing)}", file=sys.stderr)
+        print("missing, non-positive or insane figures:\n  " + "\n  ".join(missing), file=sys.stderr)
         return 1
     return 0
 

@@ -10,8 +10,7 @@
  * field inside it; after every call no grant stays mapped.
  *
  * Built as a libFuzzer binary by pv-drivers/net/net.mk ($(O)/fuzz/fuzz_netif),
- * or with -DFUZZ_NETIF_STANDALONE as a program that runs the files named
- * on its command line, or N pseudo-random inputs ($(O)/tests/fuzz-netif).
+ * or with tests/fuzz/standalone.c as main() ($(O)/tests/fuzz-netif).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,41 +228,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	netback_queue_dispose(&q);
 	return 0;
 }
-
-#ifdef FUZZ_NETIF_STANDALONE
-/* Runs each file given, or argv[1] = "-n N" pseudo-random inputs. */
-int main(int argc, char **argv)
-{
-	static uint8_t buf[1 << 16];
-	unsigned long runs = 2000, seed = 1;
-
-	if (argc >= 3 && strcmp(argv[1], "-n") == 0) {
-		runs = strtoul(argv[2], NULL, 0);
-		argc = 1;
-	}
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		size_t n;
-
-		if (!f)
-			return 2;
-		n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, n);
-	}
-	if (argc > 1)
-		return 0;
-	for (unsigned long r = 0; r < runs; r++) {
-		size_t n = 64 + (seed >> 5) % 4000;
-
-		for (size_t k = 0; k < n; k++) {
-			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-			/* Bias toward small bytes: flags, short chains, valid refs. */
-			buf[k] = (uint8_t)((seed >> 33) % (k % 3 ? 256 : 40));
-		}
-		LLVMFuzzerTestOneInput(buf, n);
-	}
-	printf("fuzz-netif: %lu inputs, no fault\n", runs);
-	return 0;
-}
-#endif

@@ -99,10 +99,16 @@ wait_console() {
 }
 
 # wait_gone NAME SECONDS: waits until the domain is no longer listed.
+# A pvx domid that fails means "gone" only while pvxd still answers: a
+# crashed pvxd knows no domain either, and that is a failure (exit 1).
 wait_gone() {
-	local deadline=$((SECONDS + $2))
+	local deadline=$((SECONDS + $2)) err
 	while [ $SECONDS -lt $deadline ]; do
-		pvx domid "$1" >/dev/null 2>&1 || return 0
+		if ! err=$(pvx domid "$1" 2>&1 >/dev/null); then
+			pvx list >/dev/null 2>&1 ||
+				fail "waiting for $1 to go: pvxd does not answer ($err)"
+			return 0
+		fi
 		sleep 0.05
 	done
 	return 1

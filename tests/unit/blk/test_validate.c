@@ -105,15 +105,24 @@ static void build(const struct row *w, union blkif_any_request *in)
 START_TEST(validate_table)
 {
 	const struct row *w = &rows[_i];
-	union blkif_any_request in, copy;
+	/* Valid segments right after the slot: a segment count one past the
+	 * bound ("write 12 segs") must be refused for its count, not thanks
+	 * to whatever bytes follow the request. */
+	static struct {
+		union blkif_any_request in;
+		struct blkif_request_segment after[4];
+	} slot;
+	union blkif_any_request copy;
 	static struct blkback_req out;
 	int16_t st;
 
-	build(w, &in);
-	copy = in;
-	st = blkback_validate(&in, &disks[w->disk], &out);
+	for (unsigned i = 0; i < 4; i++)
+		slot.after[i] = (struct blkif_request_segment){ .gref = 200 + i, .last_sect = 7 };
+	build(w, &slot.in);
+	copy = slot.in;
+	st = blkback_validate(&slot.in, &disks[w->disk], &out);
 	ck_assert_msg(st == w->status, "%s: status %d, want %d", w->what, st, w->status);
-	ck_assert_msg(memcmp(&in, &copy, sizeof(in)) == 0, "%s: input changed", w->what);
+	ck_assert_msg(memcmp(&slot.in, &copy, sizeof(copy)) == 0, "%s: input changed", w->what);
 	ck_assert_uint_eq(out.id, 0x1122334455667788ull);
 	ck_assert_uint_eq(out.wire_op, w->op);
 	if (st == BLKIF_RSP_OKAY && w->op != BLKIF_OP_INDIRECT)

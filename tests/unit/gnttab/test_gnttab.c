@@ -1,4 +1,5 @@
 /* gnttab.c: tables, frames, query_size / setup_table / set_version. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -86,6 +87,36 @@ START_TEST(versions)
 }
 END_TEST
 
+/* A memory op that trusts every gfn: only gt_page's bound stands between
+ * it and the bytes past the domain's memory (8 pages here). */
+static int64_t trusting_offset(void *opaque, uint64_t gfn, enum gnttab_gfn_use use)
+{
+	(void)opaque;
+	(void)use;
+	return (int64_t)(gfn * XEN_PAGE_SIZE);
+}
+
+static const struct gnttab_mem_ops trusting_ops = { trusting_offset };
+
+START_TEST(frames_stay_inside_the_domains_memory)
+{
+	const domid_t dom = 3;
+	uint8_t *mem = aligned_alloc(XEN_PAGE_SIZE, 9 * XEN_PAGE_SIZE);
+
+	ck_assert_ptr_nonnull(mem);
+	memset(mem + 8 * XEN_PAGE_SIZE, 0x77, XEN_PAGE_SIZE); /* a guard page */
+	ck_assert_int_eq(gnttab_dom_add(dom, 0, mem, 8 * XEN_PAGE_SIZE, &trusting_ops, NULL), 0);
+	ck_assert_int_eq(gnttab_map_frame(dom, 0, 8), -EINVAL);  /* the page past the end */
+	ck_assert_int_eq(gnttab_map_frame(dom, 0, 9), -EINVAL);
+	ck_assert_int_eq(gnttab_map_frame(dom, 0, ~0ull / XEN_PAGE_SIZE), -EINVAL);
+	ck_assert_int_eq(gnttab_map_frame(dom, 0, 7), 0);       /* the last page is fine */
+	for (unsigned i = 0; i < XEN_PAGE_SIZE; i++)
+		ck_assert_uint_eq(mem[8 * XEN_PAGE_SIZE + i], 0x77);
+	gnttab_dom_remove(dom);
+	free(mem);
+}
+END_TEST
+
 START_TEST(domains)
 {
 	uint64_t c = gnttab_dom_cookie(GRANTER);
@@ -113,6 +144,7 @@ Suite *make_gnttab_suite(void)
 	tcase_add_test(t, setup_table);
 	tcase_add_test(t, versions);
 	tcase_add_test(t, domains);
+	tcase_add_test(t, frames_stay_inside_the_domains_memory);
 	suite_add_tcase(s, t);
 	return s;
 }

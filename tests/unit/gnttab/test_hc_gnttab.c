@@ -123,6 +123,33 @@ START_TEST(setup_table)
 }
 END_TEST
 
+/* One frame past the domain's maximum (32 here, and the largest maximum
+ * too) is refused before anything is written: the guest's frame list is
+ * untouched and the table did not grow. Refusing it only when growing
+ * (gnttab_setup_table's own bound) would still write max+1 entries, read
+ * from past pvxd's array when max is GNTTAB_MAX_FRAMES. */
+START_TEST(setup_table_one_past_the_maximum)
+{
+	struct gnttab_setup_table *s = at(d, ARG);
+	uint8_t *list = at(d, LIST);
+	struct gnttab_query_size *q = at(d, ARG);
+
+	memset(list, 0xAA, 34 * 8);
+	*s = (struct gnttab_setup_table){ .dom = DOMID_SELF, .nr_frames = 33, .frame_list = LIST };
+	ck_assert_int_eq(gnt(d, GNTTABOP_setup_table, 1), 0);
+	ck_assert_int_eq(s->status, GNTST_general_error);
+	for (unsigned i = 0; i < 34 * 8; i++)
+		ck_assert_uint_eq(list[i], 0xAA);
+	*q = (struct gnttab_query_size){ .dom = DOMID_SELF };
+	ck_assert_int_eq(gnt(d, GNTTABOP_query_size, 1), 0);
+	ck_assert_uint_eq(q->nr_frames, 1);
+	ck_assert_uint_eq(q->max_nr_frames, 32);
+	*s = (struct gnttab_setup_table){ .dom = DOMID_SELF, .nr_frames = 32, .frame_list = LIST };
+	ck_assert_int_eq(gnt(d, GNTTABOP_setup_table, 1), 0);
+	ck_assert_int_eq(s->status, GNTST_okay); /* the maximum itself is fine */
+}
+END_TEST
+
 START_TEST(guest_copy_from_a_grant)
 {
 	struct grant_entry_v1 *e = at(peer, (TABLE_GFN << 12) + 8 * 8);
@@ -177,6 +204,7 @@ Suite *make_hc_gnttab_suite(void)
 	tcase_add_test(t, query_and_versions);
 	tcase_add_test(t, frames_through_memory_op);
 	tcase_add_test(t, setup_table);
+	tcase_add_test(t, setup_table_one_past_the_maximum);
 	tcase_add_test(t, guest_copy_from_a_grant);
 	tcase_add_test(t, call_level_errors);
 	suite_add_tcase(s, t);

@@ -43,6 +43,15 @@ START_TEST(header_checks)
 	ck_assert_int_eq(check(n, false), -EINVAL);
 	n = msg(PVX_CTL_HELLO, 8, 16);   /* says 8, carries 16 */
 	ck_assert_int_eq(check(n, false), -EINVAL);
+	/* The same where the op's own size rule would accept what the header
+	 * says: only the header-against-datagram check refuses these. */
+	n = msg(PVX_CTL_DMESG, sizeof(struct pvx_ctl_dmesg_req),
+		sizeof(struct pvx_ctl_dmesg_req) + 8);
+	ck_assert_int_eq(check(n, false), -EINVAL);
+	n = msg(PVX_CTL_LIST, 0, 8);
+	ck_assert_int_eq(check(n, false), -EINVAL);
+	n = msg(PVX_CTL_LIST, 8, 0);
+	ck_assert_int_eq(check(n, false), -EINVAL);
 }
 END_TEST
 

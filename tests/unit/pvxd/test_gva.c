@@ -107,6 +107,28 @@ START_TEST(faults)
 }
 END_TEST
 
+/* Addresses whose low 48 bits name a mapped page (0x400123) but whose
+ * top bits do not sign-extend bit 47: only the canonical check refuses
+ * them, since the walk itself ignores bits 48-63 and would find the page. */
+START_TEST(non_canonical_aliases)
+{
+	static const uint64_t bad[] = {
+		0x0001000000400123ull, 0x8000000000400123ull,
+		0xFFFF000000400123ull, 0x7FFF000000400123ull,
+	};
+	uint64_t gpa;
+	uint8_t b;
+
+	ck_assert_int_eq(tr(0x400123, false, &gpa), 0); /* the alias target is mapped */
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		gpa = 0;
+		ck_assert_int_eq(tr(bad[i], false, &gpa), -EFAULT);
+		ck_assert_uint_eq(gpa, 0);
+		ck_assert_int_eq(gva_copy_from(&view, &mode, &b, bad[i], 1), -EFAULT);
+	}
+}
+END_TEST
+
 START_TEST(privilege)
 {
 	uint64_t gpa;
@@ -196,6 +218,7 @@ Suite *make_gva_suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, page_sizes);
 	tcase_add_test(t, faults);
+	tcase_add_test(t, non_canonical_aliases);
 	tcase_add_test(t, privilege);
 	tcase_add_test(t, crossing_copies);
 	tcase_add_test(t, overflow_and_size);

@@ -73,5 +73,6 @@ Suite *make_wire_suite(void);
 Suite *make_ring_suite(void);
 Suite *make_persist_suite(void);
 Suite *make_client_suite(void);
+Suite *make_target_suite(void);
 
 #endif /* XS_TEST_HARNESS_H */
