@@ -8,7 +8,9 @@
  *   $PVX_RUNDIR (default /run/pvx)
  *     xenstored/socket       Dom0 clients ($XENSTORED_PATH overrides it,
  *                            as Xen's clients and daemon honour it)
- *     xenstored/pvxstored.db persisted store (write-behind, 200 ms)
+ *     xenstored/pvxstored.db persisted store: snapshot, and
+ *     xenstored/pvxstored.db.journal  the changes since (each written
+ *                            before its reply, fdatasync every 200 ms)
  *     pvxstored.pid          flock'ed: a second pvxstored refuses to start
  *   $PVX_LOGDIR (default <rundir>/log)/pvxstored.log
  *
@@ -102,12 +104,13 @@ static void store_exit(void *pvxstored)
 static int persist_start(void *pvxstored)
 {
 	struct pvxstored *d = pvxstored;
+	struct persist_info info;
 	char bad[1200];
 	int rc;
 
 	if (!d->persist)
 		return 0;
-	rc = persist_load(&d->st, d->dbfile);
+	rc = persist_load(&d->st, d->dbfile, &info);
 	if (rc) {
 		snprintf(bad, sizeof(bad), "%s.corrupt", d->dbfile);
 		pvx_log_err("persist: %s unreadable (%s), moved to %s; "
@@ -116,8 +119,9 @@ static int persist_start(void *pvxstored)
 		store_exit(d);
 		if ((rc = store_init(d)))
 			return rc;
+		memset(&info, 0, sizeof(info));
 	}
-	return persist_init(&d->st, d->dbfile, PERSIST_INTERVAL_MS);
+	return persist_init(&d->st, d->dbfile, PERSIST_INTERVAL_MS, &info);
 }
 
 static void persist_stop(void *pvxstored)

@@ -149,5 +149,6 @@ int op_set_target(struct xs_req *r)
 	if (!d || !d->introduced)
 		return -ENOENT;
 	d->target = target;
+	tree_changed(r->c->st);
 	return xs_rsp_ok(r);
 }

@@ -13,6 +13,8 @@
  *    *before* the change, so a transaction that has not touched the node
  *    keeps seeing its snapshot;
  *  - accounting: nodes owned per domid (the "nodes" quota).
+ * Each change is also reported to persistence (st->on_node), which
+ * journals it.
  * Watches are not fired here: the request layer fires once per request
  * (and a commit once per changed path), not once per implicit parent.
  */
@@ -201,7 +203,8 @@ int tree_create(struct xs_store *st, const char *path, const char *value,
 	n->gen = parent->gen = ++st->gen;
 	st->nnodes++;
 	domain_nodes_add(st, perms[0].id, 1);
-	tree_changed(st);
+	if (st->on_node)
+		st->on_node(st, path, n);
 	return 0;
 }
 
@@ -225,7 +228,8 @@ int tree_set(struct xs_store *st, const char *path, const char *value,
 		domain_nodes_add(st, n->perms[0].id, 1);
 	}
 	n->gen = ++st->gen;
-	tree_changed(st);
+	if (st->on_node)
+		st->on_node(st, path, n);
 	return 0;
 }
 
@@ -269,5 +273,6 @@ void tree_remove(struct xs_store *st, const char *path)
 	n->parent->gen = ++st->gen;
 	strcpy(buf, path);
 	remove_rec(st, n, buf);
-	tree_changed(st);
+	if (st->on_node)
+		st->on_node(st, path, NULL);
 }

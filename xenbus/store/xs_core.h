@@ -185,9 +185,15 @@ struct xs_store {
 	uint32_t special_nperms[2];
 	struct xs_txn_list open_txns;
 	struct xs_conn_list conns;
-	/* Called after every committed change (persistence's write-behind). */
+	/* Persistence's hooks (persist.c): a node written or created (n)
+	 * or removed with its subtree (n NULL); a change of domains, their
+	 * ring watches or the special nodes' permissions. in_request: a
+	 * request is being handled (its changes are flushed before its reply). */
+	void (*on_node)(struct xs_store *st, const char *path,
+			const struct xs_node *n);
 	void (*on_change)(struct xs_store *st);
 	void *persist;
+	bool in_request;
 	/* Maps and binds a domain's ring; NULL in unit tests that fake it. */
 	const struct xs_ring_backend *ring_backend;
 	void *ring_ctx;
