@@ -6,7 +6,7 @@
                      each reply, until the connection breaks
   check SOCK ACKED   every N in ACKED is in the store; every transaction
                      present is whole; CONTROL check says OK
-  fill SOCK MIB      a store of MIB MiB (4 KiB values under /big)
+  fill SOCK MIB      a store of MIB MiB (4000-byte values under /big)
   trickle SOCK SECS RATE   RATE small writes per second for SECS seconds
 """
 import socket, struct, sys, time
@@ -95,8 +95,8 @@ def check(sock, acked):
 
 def fill(sock, mib):
     c = Conn(sock)
-    val = b"v" * 4096
-    for i in range(mib * 256):
+    val = b"v" * 4000  # with the path, within the 4096-byte payload
+    for i in range((mib << 20) // 4000 + 1):
         c.write("/big/%d/%d" % (i // 1000, i % 1000), val)
 
 def trickle(sock, secs, rate):

@@ -1,9 +1,9 @@
 /*
  * Frames and buffers for pvxstored's snapshot and journal (journal.h).
- * CRC32C (Castagnoli) is computed with a table built on first use from
- * the reflected polynomial 0x82F63B78: the journal is written a few
- * hundred bytes at a time, so a byte-wise table is fast enough and keeps
- * this free of CPU-specific code.
+ * CRC32C (Castagnoli): with SSE4.2's crc32 instruction where the CPU has
+ * it (a restart checks the whole snapshot and journal: a byte-wise table
+ * made loading a 100 MiB store 4x slower), else a table built on first
+ * use from the reflected polynomial 0x82F63B78. Both give the same value.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,7 @@ static void crc_init(void)
 	crc_ready = true;
 }
 
-uint32_t xs_crc32c(uint32_t crc, const void *p, size_t n)
+uint32_t xs_crc32c_sw(uint32_t crc, const void *p, size_t n)
 {
 	const uint8_t *b = p;
 
@@ -37,6 +37,37 @@ uint32_t xs_crc32c(uint32_t crc, const void *p, size_t n)
 		crc = crc_table[(crc ^ *b++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.2")))
+static uint32_t crc_hw(uint32_t crc, const uint8_t *b, size_t n)
+{
+	uint64_t c = ~crc & 0xffffffffu, v;
+
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&v, b, 8);
+		c = __builtin_ia32_crc32di(c, v);
+	}
+	crc = (uint32_t)c;
+	while (n--)
+		crc = __builtin_ia32_crc32qi(crc, *b++);
+	return ~crc;
+}
+
+uint32_t xs_crc32c(uint32_t crc, const void *p, size_t n)
+{
+	static int hw = -1;
+
+	if (hw < 0)
+		hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+	return hw ? crc_hw(crc, p, n) : xs_crc32c_sw(crc, p, n);
+}
+#else
+uint32_t xs_crc32c(uint32_t crc, const void *p, size_t n)
+{
+	return xs_crc32c_sw(crc, p, n);
+}
+#endif
 
 static void le32(uint8_t *out, uint32_t v)
 {

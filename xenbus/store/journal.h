@@ -36,6 +36,7 @@ void jb_reset(struct jbuf *b);  /* empties, gives back a big buffer */
 void jb_free(struct jbuf *b);
 
 uint32_t xs_crc32c(uint32_t crc, const void *p, size_t n);
+uint32_t xs_crc32c_sw(uint32_t crc, const void *p, size_t n);  /* the table */
 /* The 8-byte header of a frame carrying payload p of n bytes. */
 void journal_frame_hdr(uint8_t hdr[JOURNAL_HDR], const void *p, uint32_t n);
 
