@@ -7,6 +7,7 @@
   check SOCK ACKED   every N in ACKED is in the store; every transaction
                      present is whole; CONTROL check says OK
   fill SOCK MIB      a store of MIB MiB (4000-byte values under /big)
+  fillmax SOCK N     write 4000-byte values until one is refused (at most N)
   trickle SOCK SECS RATE   RATE small writes per second for SECS seconds
 """
 import socket, struct, sys, time
@@ -99,6 +100,18 @@ def fill(sock, mib):
     for i in range((mib << 20) // 4000 + 1):
         c.write("/big/%d/%d" % (i // 1000, i % 1000), val)
 
+def fillmax(sock, limit):
+    """Writes 4000-byte values until refused; prints count and the error."""
+    c = Conn(sock)
+    val = b"v" * 4000
+    for i in range(limit):
+        try:
+            c.write("/max/%d/%d" % (i // 1000, i % 1000), val)
+        except OSError as e:
+            print(i, e)
+            return
+    print(i + 1, "none")
+
 def trickle(sock, secs, rate):
     c = Conn(sock)
     end = time.time() + secs
@@ -116,5 +129,7 @@ if __name__ == "__main__":
         check(sys.argv[2], sys.argv[3])
     elif cmd == "fill":
         fill(sys.argv[2], int(sys.argv[3]))
+    elif cmd == "fillmax":
+        fillmax(sys.argv[2], int(sys.argv[3]))
     elif cmd == "trickle":
         trickle(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))

@@ -76,6 +76,7 @@ int xs_store_init(struct xs_store *st)
 	st->root->nperms = 1;
 	st->root->gen = ++st->gen;
 	st->nnodes = 1;
+	st->mem_nodes = xs_node_cost(st->root);
 	domain_nodes_add(st, 0, 1);
 	return 0;
 }
@@ -94,6 +95,7 @@ void xs_store_dispose(struct xs_store *st)
 	if (st->root)
 		subtree_free(st->root);
 	st->root = NULL;
+	st->mem_nodes = 0;
 	watch_trie_free(st);
 	domain_free_all(st);
 }
@@ -202,6 +204,7 @@ int tree_create(struct xs_store *st, const char *path, const char *value,
 	n->parent = parent;
 	n->gen = parent->gen = ++st->gen;
 	st->nnodes++;
+	st->mem_nodes += xs_node_cost(n);
 	domain_nodes_add(st, perms[0].id, 1);
 	if (st->on_node)
 		st->on_node(st, path, n);
@@ -214,15 +217,20 @@ int tree_set(struct xs_store *st, const char *path, const char *value,
 {
 	struct xs_node *n = tree_find(st, path);
 	uint32_t old_owner;
+	int rc = 0;
 
 	if (!n)
 		return -ENOENT;
 	old_owner = n->perms[0].id;
 	txn_preimage(st, path, n);
+	st->mem_nodes -= xs_node_cost(n);
 	if (set_val && set_value(n, value, len))
-		return -ENOMEM;
-	if (perms && set_perms(n, perms, nperms))
-		return -ENOMEM;
+		rc = -ENOMEM;
+	else if (perms && set_perms(n, perms, nperms))
+		rc = -ENOMEM;
+	st->mem_nodes += xs_node_cost(n);
+	if (rc)
+		return rc;
 	if (n->perms[0].id != old_owner) {
 		domain_nodes_add(st, old_owner, -1);
 		domain_nodes_add(st, n->perms[0].id, 1);
@@ -257,6 +265,7 @@ static void remove_rec(struct xs_store *st, struct xs_node *n, char *path)
 	}
 	domain_nodes_add(st, n->perms[0].id, -1);
 	st->nnodes--;
+	st->mem_nodes -= xs_node_cost(n);
 	node_free(n);
 }
 

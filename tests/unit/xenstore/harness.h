@@ -73,6 +73,7 @@ Suite *make_wire_suite(void);
 Suite *make_ring_suite(void);
 Suite *make_persist_suite(void);
 Suite *make_journal_suite(void);
+Suite *make_memory_suite(void);
 Suite *make_client_suite(void);
 
 #endif /* XS_TEST_HARNESS_H */
