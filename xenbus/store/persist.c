@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "persist.h"
@@ -180,11 +181,14 @@ static int write_snapshot(struct xs_store *st, struct persist *ps, uint64_t epoc
 int persist_save(struct xs_store *st)
 {
 	struct persist *ps = st->persist;
+	uint64_t jbytes = ps ? ps->journal_bytes : 0;
+	struct timespec t0, t1;
 	struct timeval tv;
 	int rc, fd;
 
 	if (!ps)
 		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ps->compact_queued = false;
 	persist_flush(st);
 	rc = write_snapshot(st, ps, ps->epoch + 1);
@@ -208,6 +212,14 @@ int persist_save(struct xs_store *st)
 	}
 	if (ps->broken)
 		pvx_log_info("persist: %s written again", ps->path);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* The loop stands still meanwhile: say for how long. */
+	pvx_log_info("persist: compacted a %llu-byte journal into a %llu-byte "
+		     "snapshot (epoch %llu) in %lld ms", (unsigned long long)jbytes,
+		     (unsigned long long)ps->snap_bytes,
+		     (unsigned long long)ps->epoch,
+		     (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
+				 (t1.tv_nsec - t0.tv_nsec) / 1000000));
 	ps->broken = false;
 	ps->meta_dirty = false;
 	return 0;
