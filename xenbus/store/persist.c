@@ -41,21 +41,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "persist.h"
+#include "persist_priv.h"
 
 #define RETRY_MS 1000
 
-struct persist {
-	char *path, *jpath;
-	int fd;                  /* the journal, -1 while broken */
-	uint64_t epoch;
-	uint64_t snap_bytes, journal_bytes;
-	struct jbuf buf;         /* this request's records */
-	bool meta_dirty;
-	bool sync_armed, broken, compact_queued;
-	unsigned interval_ms;
-	struct event *sync_timer, *flush_ev, *compact_ev;
-};
 
 static struct timeval ms_tv(unsigned ms)
 {
@@ -64,7 +53,7 @@ static struct timeval ms_tv(unsigned ms)
 	return tv;
 }
 
-static int fsync_dir(const char *path)
+int persist_fsync_dir(const char *path)
 {
 	char *copy = strdup(path);
 	int fd, rc = 0;
@@ -108,14 +97,14 @@ static int append_frame(struct persist *ps, const void *p, size_t n)
 	return 0;
 }
 
-/* Creates path with a fresh "H epoch" header, durably. */
-static int journal_create(struct persist *ps, uint64_t epoch, int *out)
+int persist_journal_create(struct persist *ps, const char *path,
+			   uint64_t epoch, int *out)
 {
 	char tmp[4200];
 	struct jbuf b = { 0 };
 	int fd, rc;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", ps->jpath);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
@@ -130,10 +119,10 @@ static int journal_create(struct persist *ps, uint64_t epoch, int *out)
 		ps->fd = save;
 	}
 	jb_free(&b);
-	if (!rc && (fdatasync(fd) || rename(tmp, ps->jpath)))
+	if (!rc && (fdatasync(fd) || rename(tmp, path)))
 		rc = -errno;
 	if (!rc)
-		rc = fsync_dir(ps->jpath);
+		rc = persist_fsync_dir(path);
 	if (rc) {
 		close(fd);
 		unlink(tmp);
@@ -143,7 +132,7 @@ static int journal_create(struct persist *ps, uint64_t epoch, int *out)
 	return 0;
 }
 
-static void journal_close(struct persist *ps)
+void persist_journal_close(struct persist *ps)
 {
 	if (ps->fd >= 0)
 		close(ps->fd);
@@ -169,7 +158,7 @@ static int write_snapshot(struct xs_store *st, struct persist *ps, uint64_t epoc
 	if (!rc && rename(tmp, ps->path))
 		rc = -errno;
 	if (!rc)
-		rc = fsync_dir(ps->path);
+		rc = persist_fsync_dir(ps->path);
 	if (rc) {
 		unlink(tmp);
 		return rc;
@@ -181,22 +170,25 @@ static int write_snapshot(struct xs_store *st, struct persist *ps, uint64_t epoc
 int persist_save(struct xs_store *st)
 {
 	struct persist *ps = st->persist;
-	uint64_t jbytes = ps ? ps->journal_bytes : 0;
-	struct timespec t0, t1;
+	uint64_t jbytes;
+	struct timespec t0;
 	struct timeval tv;
 	int rc, fd;
 
 	if (!ps)
 		return 0;
+	if (ps->bg_pid)
+		persist_bg_wait(st);
+	jbytes = ps->journal_bytes;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ps->compact_queued = false;
 	persist_flush(st);
 	rc = write_snapshot(st, ps, ps->epoch + 1);
 	if (!rc) {
 		ps->epoch++;
-		journal_close(ps);
+		persist_journal_close(ps);
 		ps->journal_bytes = 0;
-		rc = journal_create(ps, ps->epoch, &fd);
+		rc = persist_journal_create(ps, ps->jpath, ps->epoch, &fd);
 		if (!rc)
 			ps->fd = fd;
 	}
@@ -205,21 +197,22 @@ int persist_save(struct xs_store *st)
 			pvx_log_err("persist: cannot write %s: %s; retrying every "
 				    "%u ms", ps->path, strerror(-rc), RETRY_MS);
 		ps->broken = true;
-		journal_close(ps);
+		persist_journal_close(ps);
 		tv = ms_tv(RETRY_MS);
 		event_add(ps->compact_ev, &tv);
 		return rc;
 	}
 	if (ps->broken)
 		pvx_log_info("persist: %s written again", ps->path);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	/* The loop stands still meanwhile: say for how long. */
+	/* A journal.next left by a compaction in a child is older than the
+	 * snapshot now (lower epoch); gone, it cannot confuse anyone. */
+	if (unlink(ps->npath) == 0)
+		persist_fsync_dir(ps->npath);
+	/* The loop stood still meanwhile: say for how long. */
 	pvx_log_info("persist: compacted a %llu-byte journal into a %llu-byte "
-		     "snapshot (epoch %llu) in %lld ms", (unsigned long long)jbytes,
-		     (unsigned long long)ps->snap_bytes,
-		     (unsigned long long)ps->epoch,
-		     (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
-				 (t1.tv_nsec - t0.tv_nsec) / 1000000));
+		     "snapshot (epoch %llu) in-process in %lld ms",
+		     (unsigned long long)jbytes, (unsigned long long)ps->snap_bytes,
+		     (unsigned long long)ps->epoch, persist_ms_since(&t0));
 	ps->broken = false;
 	ps->meta_dirty = false;
 	return 0;
@@ -236,11 +229,27 @@ static void sync_cb(evutil_socket_t fd, short what, void *arg)
 		pvx_log_err("persist: fdatasync %s: %s", ps->jpath, strerror(errno));
 }
 
+long long persist_ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (long long)((t1.tv_sec - t0->tv_sec) * 1000 +
+			   (t1.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+/* The journal outgrew the snapshot (or a failed save is retried). */
 static void compact_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct xs_store *st = arg;
+	struct persist *ps = st->persist;
+
 	(void)fd;
 	(void)what;
-	persist_save(arg);
+	if (ps->bg_pid)
+		return;
+	if (ps->broken || persist_bg_start(st))
+		persist_save(st);
 }
 
 static void journal_failed(struct xs_store *st, struct persist *ps, int rc)
@@ -351,10 +360,11 @@ static void persist_free(struct persist *ps)
 		event_free(ps->flush_ev);
 	if (ps->compact_ev)
 		event_free(ps->compact_ev);
-	journal_close(ps);
+	persist_journal_close(ps);
 	jb_free(&ps->buf);
 	free(ps->path);
 	free(ps->jpath);
+	free(ps->npath);
 	free(ps);
 }
 
@@ -365,15 +375,17 @@ int persist_init(struct xs_store *st, const char *path, unsigned interval_ms,
 
 	if (!ps)
 		return -ENOMEM;
-	ps->fd = -1;
+	ps->fd = ps->bg_fd = -1;
 	ps->interval_ms = interval_ms;
 	ps->path = strdup(path);
 	if (ps->path && asprintf(&ps->jpath, "%s.journal", path) < 0)
 		ps->jpath = NULL;
+	if (ps->path && asprintf(&ps->npath, "%s.journal.next", path) < 0)
+		ps->npath = NULL;
 	ps->sync_timer = evtimer_new(st->base, sync_cb, ps);
 	ps->flush_ev = event_new(st->base, -1, 0, flush_cb, st);
 	ps->compact_ev = evtimer_new(st->base, compact_cb, st);
-	if (!ps->path || !ps->jpath || !ps->sync_timer || !ps->flush_ev ||
+	if (!ps->path || !ps->jpath || !ps->npath || !ps->sync_timer || !ps->flush_ev ||
 	    !ps->compact_ev)
 		goto err;
 	st->persist = ps;
@@ -398,6 +410,8 @@ void persist_dispose(struct xs_store *st)
 
 	if (!ps)
 		return;
+	if (ps->bg_pid)
+		persist_bg_wait(st);
 	persist_flush(st);
 	if (ps->fd >= 0 && fdatasync(ps->fd))
 		pvx_log_err("persist: fdatasync %s: %s", ps->jpath, strerror(errno));

@@ -34,8 +34,11 @@ int persist_load(struct xs_store *st, const char *path, struct persist_info *inf
  * loaded); fdatasync every interval_ms while changes come. */
 int persist_init(struct xs_store *st, const char *path, unsigned interval_ms,
 		 const struct persist_info *info);
-/* Compacts now: a new snapshot, an empty journal. */
+/* Compacts now, in-process: a new snapshot, an empty journal. */
 int persist_save(struct xs_store *st);
+/* Compacts in a child process (what a large journal triggers); 0 if one
+ * started, else -errno (nothing changed). */
+int persist_compact(struct xs_store *st);
 /* Sends what is buffered to the journal (the end of each request). */
 void persist_flush(struct xs_store *st);
 void persist_dispose(struct xs_store *st);

@@ -364,7 +364,10 @@ static int load_snapshot(struct loader *ld, const uint8_t *buf, size_t len,
 	return -EINVAL;
 }
 
-static void replay(struct loader *ld, const char *jpath, struct persist_info *info)
+/* Replays jpath if it is a journal of epoch want: 1 if it was (*end: the
+ * bytes that replayed), 0 if not. */
+static int replay(struct loader *ld, const char *jpath, uint64_t want,
+		  struct persist_info *info, uint64_t *end)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0, off = MAGIC_LEN, at;
@@ -372,6 +375,7 @@ static void replay(struct loader *ld, const char *jpath, struct persist_info *in
 	const uint8_t *p;
 	uint64_t epoch;
 	uint32_t n;
+	int rc = 0;
 
 	if (read_file(jpath, &buf, &len))
 		goto out;
@@ -380,12 +384,12 @@ static void replay(struct loader *ld, const char *jpath, struct persist_info *in
 		pvx_log_warn("persist: %s has no valid header: ignored", jpath);
 		goto out;
 	}
-	if (epoch != info->epoch) {
+	if (epoch != want) {
 		/* A compaction ended after writing the snapshot: the journal's
 		 * changes are in it. */
-		pvx_log_info("persist: %s is of epoch %llu, the snapshot of %llu: "
+		pvx_log_info("persist: %s is of epoch %llu, expected %llu: "
 			     "ignored", jpath, (unsigned long long)epoch,
-			     (unsigned long long)info->epoch);
+			     (unsigned long long)want);
 		goto out;
 	}
 	for (at = off; (k = journal_next(buf, len, &off, &p, &n)) == JOURNAL_FRAME;
@@ -408,17 +412,39 @@ static void replay(struct loader *ld, const char *jpath, struct persist_info *in
 		pvx_log_warn("persist: %s: %s frame at byte %zu of %zu: it and the "
 			     "%zu bytes after it are dropped", jpath,
 			     k == JOURNAL_TORN ? "torn" : "corrupt", at, len, len - at);
-	info->journal_ok = true;
-	info->journal_end = at;
+	*end = at;
+	rc = 1;
 out:
 	free(buf);
+	return rc;
+}
+
+/* The journal of the snapshot's epoch, then the journal.next that a
+ * compaction in a child left (persist_bg.c), if its epoch follows. */
+static void replay_all(struct loader *ld, const char *path,
+		       struct persist_info *info)
+{
+	uint64_t want = info->epoch, end = 0;
+	char jpath[4200];
+
+	snprintf(jpath, sizeof(jpath), "%s.journal", path);
+	if (replay(ld, jpath, want, info, &end)) {
+		info->journal_ok = true;
+		info->journal_end = end;
+		want++;
+	}
+	snprintf(jpath, sizeof(jpath), "%s.journal.next", path);
+	if (access(jpath, F_OK) == 0 && replay(ld, jpath, want, info, &end)) {
+		/* Compact at start (epoch want + 1), removing both. */
+		info->journal_ok = false;
+		info->epoch = want;
+	}
 }
 
 int persist_load(struct xs_store *st, const char *path, struct persist_info *info)
 {
 	struct loader ld = { .st = st };
 	uint8_t *buf = NULL;
-	char jpath[4200];
 	size_t len = 0;
 	int rc = read_file(path, &buf, &len);
 
@@ -434,9 +460,8 @@ int persist_load(struct xs_store *st, const char *path, struct persist_info *inf
 	free(buf);
 	if (!rc) {
 		info->snap_bytes = len;
-		snprintf(jpath, sizeof(jpath), "%s.journal", path);
 		if (info->epoch)
-			replay(&ld, jpath, info);
+			replay_all(&ld, path, info);
 		meta_apply(&ld);
 		pvx_log_info("persist: loaded %s (%llu records, %zu bytes) and "
 			     "%llu journal frames (%llu bytes)", path,

@@ -11,10 +11,11 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
-#include "../../../xenbus/store/persist.h"
+#include "../../../xenbus/store/persist_priv.h"
 #include "../../../xenbus/store/ring.h"
 
 static char dir[64], file[128];
@@ -77,25 +78,32 @@ static void teardown(void)
 	ck_assert_int_eq(system(tmp), 0);
 }
 
+static void load_fresh(struct event_base *b, int expect);
+
 /* Throws the store away and loads the file into a fresh one; crash: as
  * pvxstored killed now (nothing flushed or synced by a shutdown). */
 static void reload_as(int expect, bool crash)
 {
 	struct event_base *b = T_st->base;
-	struct persist_info info;
 	char cmd[1200];
 
 	if (crash) {
-		snprintf(cmd, sizeof(cmd), "cp %s %s.crash && cp %s.journal "
-			 "%s.crash.journal", file, file, file, file);
+		snprintf(cmd, sizeof(cmd), "cp -a %s %s.crash", dir, dir);
 		ck_assert_int_eq(system(cmd), 0);
 	}
 	persist_dispose(T_st);
 	if (crash) {
-		snprintf(cmd, sizeof(cmd), "mv %s.crash %s && mv %s.crash.journal "
-			 "%s.journal", file, file, file, file);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s && mv %s.crash %s", dir, dir, dir);
 		ck_assert_int_eq(system(cmd), 0);
 	}
+	load_fresh(b, expect);
+}
+
+/* A fresh store from the files (persistence already disposed). */
+static void load_fresh(struct event_base *b, int expect)
+{
+	struct persist_info info;
+
 	while (!TAILQ_EMPTY(&T_st->conns))
 		xs_conn_destroy(TAILQ_FIRST(&T_st->conns));
 	xs_store_dispose(T_st);
@@ -329,6 +337,67 @@ START_TEST(compaction_and_stale_journal)
 }
 END_TEST
 
+static bool exists(const char *suffix)
+{
+	char p[300];
+
+	snprintf(p, sizeof(p), "%s%s", file, suffix);
+	return access(p, F_OK) == 0;
+}
+
+/* Compaction in a child: what was written before and during it survives
+ * a crash at any step (child running; child done, nothing renamed;
+ * snapshot renamed, journal not), and once it is done journal.next is
+ * the journal. */
+START_TEST(compaction_in_a_child)
+{
+	struct persist *ps;
+	siginfo_t si;
+	char r[64], cmd[1200];
+
+	ck_assert_int_eq(tc_write(d0, 0, "/bg/a", "1"), 0);
+	ck_assert_int_eq(persist_compact(T_st), 0);
+	ps = T_st->persist;
+	ck_assert_int_ne(ps->bg_pid, 0);
+	ck_assert_int_eq(persist_compact(T_st), -EBUSY);
+	ck_assert_int_eq(tc_write(d0, 0, "/bg/b", "2"), 0);  /* journal.next */
+	ck_assert(exists(".journal.next"));
+	/* Crash while the child may still run. */
+	snprintf(cmd, sizeof(cmd), "cp -a %s %s.A", dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	/* Child done, parent not told yet: snapshot and journal as before,
+	 * the child's snapshot in .tmp; then as if its rename happened. */
+	ck_assert_int_eq(waitid(P_PID, (id_t)ps->bg_pid, &si, WEXITED | WNOWAIT), 0);
+	snprintf(cmd, sizeof(cmd), "cp -a %s %s.B && mv %s.B/db.tmp %s.B/db",
+		 dir, dir, dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	/* The loop hears of it and installs both. */
+	while (ps->bg_pid)
+		event_base_loop(T_st->base, EVLOOP_ONCE);
+	ck_assert(!exists(".journal.next"));
+	ck_assert(!exists(".tmp"));
+	ck_assert(log_has("in a child in"));
+	ck_assert_int_eq(tc_write(d0, 0, "/bg/c", "3"), 0);
+	reload_as(0, true);
+	ck_assert_int_eq(tc_read(d0, 0, "/bg/a", r), 1);
+	ck_assert_int_eq(tc_read(d0, 0, "/bg/b", r), 1);
+	ck_assert_int_eq(tc_read(d0, 0, "/bg/c", r), 1);
+	/* The two crash copies. */
+	for (int k = 0; k < 2; k++) {
+		persist_dispose(T_st);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s && mv %s.%c %s", dir, dir,
+			 k ? 'B' : 'A', dir);
+		ck_assert_int_eq(system(cmd), 0);
+		load_fresh(T_st->base, 0);
+		ck_assert_int_eq(tc_read(d0, 0, "/bg/a", r), 1);
+		ck_assert_int_eq(tc_read(d0, 0, "/bg/b", r), 1);
+		ck_assert_int_eq(tc_read(d0, 0, "/bg/c", r), -ENOENT);
+		ck_assert(!exists(".journal.next"));  /* compacted at start */
+		ck_assert_int_eq(tc_args(d0, XS_CONTROL, 0, (const char *[]){ "check" }, 1, r), 0);
+	}
+}
+END_TEST
+
 Suite *make_persist_suite(void)
 {
 	Suite *s = suite_create("persist");
@@ -339,6 +408,7 @@ Suite *make_persist_suite(void)
 	tcase_add_test(tc, acknowledged_changes_survive_a_crash);
 	tcase_add_test(tc, torn_tail_drops_a_whole_commit);
 	tcase_add_test(tc, compaction_and_stale_journal);
+	tcase_add_test(tc, compaction_in_a_child);
 	tcase_add_test(tc, domains_and_their_watches_come_back);
 	tcase_add_test(tc, missing_file_is_an_empty_store);
 	tcase_add_test(tc, corrupt_files_are_refused);
