@@ -4,9 +4,9 @@
  * ("<file>.journal"), so the cost of persisting follows what changed, not
  * the size of the store.
  *
- * Write path: tree.c reports each node change (on_node) and changes of
- * domains, their ring watches and the special nodes' permissions
- * (on_change). Records collect in a buffer; at the end of each request,
+ * Write path: tree.c reports each node change (on_node), each change of
+ * a domain or its ring's watches (on_domain) and of the special nodes'
+ * permissions (on_change). Records collect in a buffer; at the end of each request,
  * before its reply is queued (ops.c calls persist_flush), the buffer goes
  * to the journal as one CRC-checked frame with one write(). So:
  *  - every acknowledged change is in the kernel before the client hears
@@ -214,7 +214,8 @@ int persist_save(struct xs_store *st)
 		     (unsigned long long)jbytes, (unsigned long long)ps->snap_bytes,
 		     (unsigned long long)ps->epoch, persist_ms_since(&t0));
 	ps->broken = false;
-	ps->meta_dirty = false;
+	ps->meta_dirty = ps->all_dirty = false;
+	ps->ndirty = 0;
 	return 0;
 }
 
@@ -262,6 +263,21 @@ static void journal_failed(struct xs_store *st, struct persist *ps, int rc)
 	persist_save(st);
 }
 
+/* The request's changes of domains and special nodes, as they are now. */
+static void put_dirty(struct xs_store *st, struct persist *ps)
+{
+	size_t i;
+
+	if (ps->all_dirty) {
+		persist_put_meta(&ps->buf, st);
+		return;
+	}
+	if (ps->meta_dirty)
+		persist_put_specials(&ps->buf, st);
+	for (i = 0; i < ps->ndirty; i++)
+		persist_put_domain(&ps->buf, st, ps->dirty[i]);
+}
+
 void persist_flush(struct xs_store *st)
 {
 	struct persist *ps = st->persist;
@@ -270,9 +286,10 @@ void persist_flush(struct xs_store *st)
 
 	if (!ps)
 		return;
-	if (ps->meta_dirty && !ps->broken)
-		persist_put_meta(&ps->buf, st);
-	ps->meta_dirty = false;
+	if (!ps->broken)
+		put_dirty(st, ps);
+	ps->meta_dirty = ps->all_dirty = false;
+	ps->ndirty = 0;
 	if (!ps->buf.len || ps->broken) {
 		jb_reset(&ps->buf);
 		return;
@@ -331,6 +348,32 @@ static void on_change(struct xs_store *st)
 	soon(st, ps);
 }
 
+/* One record per changed domain, not all of them: a guest registering a
+ * watch must not cost a write of every domain's watches. */
+static void on_domain(struct xs_store *st, uint32_t domid)
+{
+	struct persist *ps = st->persist;
+	uint32_t *q;
+	size_t i;
+
+	for (i = 0; i < ps->ndirty; i++)
+		if (ps->dirty[i] == domid)
+			return;
+	if (ps->ndirty == ps->cdirty) {
+		q = realloc(ps->dirty, (ps->cdirty ? ps->cdirty * 2 : 16) *
+			    sizeof(*q));
+		if (!q) {
+			ps->all_dirty = true;
+			soon(st, ps);
+			return;
+		}
+		ps->dirty = q;
+		ps->cdirty = ps->cdirty ? ps->cdirty * 2 : 16;
+	}
+	ps->dirty[ps->ndirty++] = domid;
+	soon(st, ps);
+}
+
 static int open_journal(struct persist *ps, const struct persist_info *info)
 {
 	int fd = open(ps->jpath, O_WRONLY | O_CLOEXEC);
@@ -362,6 +405,7 @@ static void persist_free(struct persist *ps)
 		event_free(ps->compact_ev);
 	persist_journal_close(ps);
 	jb_free(&ps->buf);
+	free(ps->dirty);
 	free(ps->path);
 	free(ps->jpath);
 	free(ps->npath);
@@ -397,6 +441,7 @@ int persist_init(struct xs_store *st, const char *path, unsigned interval_ms,
 	}
 	st->on_node = on_node;
 	st->on_change = on_change;
+	st->on_domain = on_domain;
 	return 0;
 err:
 	st->persist = NULL;
@@ -419,4 +464,5 @@ void persist_dispose(struct xs_store *st)
 	st->persist = NULL;
 	st->on_node = NULL;
 	st->on_change = NULL;
+	st->on_domain = NULL;
 }

@@ -47,6 +47,9 @@ void persist_dispose(struct xs_store *st);
 void persist_put_node(struct jbuf *b, const char *path, const struct xs_node *n);
 void persist_put_remove(struct jbuf *b, const char *path);
 void persist_put_meta(struct jbuf *b, struct xs_store *st);
+void persist_put_specials(struct jbuf *b, struct xs_store *st);
+/* 'd' domid, then the domain's D and W records if it is introduced. */
+void persist_put_domain(struct jbuf *b, struct xs_store *st, uint32_t domid);
 /* Snapshot of the whole store into fd: returns bytes written or -errno. */
 long long persist_write_snapshot(struct xs_store *st, int fd, uint64_t epoch);
 

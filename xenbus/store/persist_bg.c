@@ -147,7 +147,7 @@ static int switch_journal(struct persist *ps)
 int persist_bg_start(struct xs_store *st)
 {
 	struct persist *ps = st->persist;
-	int p[2], rc;
+	int p[2], rc = -ENOMEM;
 	pid_t pid;
 
 	persist_flush(st);
@@ -157,10 +157,8 @@ int persist_bg_start(struct xs_store *st)
 	if (pipe2(p, O_CLOEXEC))
 		return -errno;
 	ps->bg_ev = event_new(st->base, p[0], EV_READ, done_cb, st);
-	if (!ps->bg_ev || (rc = switch_journal(ps))) {
-		rc = ps->bg_ev ? rc : -ENOMEM;
+	if (!ps->bg_ev || (rc = switch_journal(ps)))
 		goto err;
-	}
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);

@@ -151,6 +151,25 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 	return q;
 }
 
+/* 'd': the domain's records that follow replace what we had. */
+static void forget_domain(struct loader *ld, uint32_t domid)
+{
+	size_t i, k;
+
+	for (i = k = 0; i < ld->ndoms; i++)
+		if (ld->doms[i].domid != domid)
+			ld->doms[k++] = ld->doms[i];
+	ld->ndoms = k;
+	for (i = k = 0; i < ld->nwatches; i++) {
+		if (ld->watches[i].domid == domid) {
+			free(ld->watches[i].path);
+			free(ld->watches[i].token);
+		} else
+			ld->watches[k++] = ld->watches[i];
+	}
+	ld->nwatches = k;
+}
+
 static int load_domain(struct loader *ld, struct rd *r)
 {
 	struct ld_dom d;
@@ -222,6 +241,13 @@ static int load_record(struct loader *ld, struct rd *r, char tag)
 			memcpy(ld->special[i], p, n * sizeof(p[0]));
 			ld->nspecial[i] = n;
 		}
+		return 0;
+	case 'd':
+		i = get32(r);
+		if (r->err)
+			return -EINVAL;
+		if (!ld->dry)
+			forget_domain(ld, i);
 		return 0;
 	case 'D':
 		return load_domain(ld, r);

@@ -18,7 +18,10 @@ struct persist {
 	uint64_t epoch;
 	uint64_t snap_bytes, journal_bytes;
 	struct jbuf buf;         /* this request's records */
-	bool meta_dirty;
+	bool meta_dirty;         /* special nodes' permissions */
+	bool all_dirty;          /* dirty[] could not grow: write every domain */
+	uint32_t *dirty;         /* domains changed in this request */
+	size_t ndirty, cdirty;
 	bool sync_armed, broken, compact_queued;
 	unsigned interval_ms;
 	struct event *sync_timer, *flush_ev, *compact_ev;

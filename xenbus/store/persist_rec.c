@@ -6,6 +6,7 @@
  *   'N' path, perms, value       the node now has these (created if new)
  *   'R' path                     the node and its subtree are gone
  *   'M'                          the meta state that follows replaces all
+ *   'd' domid                    forget this domain (D and W may follow)
  *   'S' index, perms             a special node's permissions
  *   'D' domid, gfn u64, port, target   an introduced domain
  *   'W' domid, depth, relative, path, token   a watch of its ring
@@ -70,17 +71,33 @@ static void put_domain(struct jbuf *b, const struct xs_domain *d)
 	}
 }
 
-void persist_put_meta(struct jbuf *b, struct xs_store *st)
+void persist_put_specials(struct jbuf *b, struct xs_store *st)
 {
-	struct hmap_link *l;
 	uint32_t i;
 
-	jb_put8(b, 'M');
 	for (i = 0; i < 2; i++) {
 		jb_put8(b, 'S');
 		jb_put32(b, i);
 		put_perms(b, st->special_perms[i], st->special_nperms[i]);
 	}
+}
+
+void persist_put_domain(struct jbuf *b, struct xs_store *st, uint32_t domid)
+{
+	struct xs_domain *d = domain_get(st, domid, false);
+
+	jb_put8(b, 'd');
+	jb_put32(b, domid);
+	if (d && d->introduced)
+		put_domain(b, d);
+}
+
+void persist_put_meta(struct jbuf *b, struct xs_store *st)
+{
+	struct hmap_link *l;
+
+	jb_put8(b, 'M');
+	persist_put_specials(b, st);
 	hmap_for_each(l, &st->domains) {
 		struct xs_domain *d = hmap_entry(l, struct xs_domain, link);
 

@@ -138,6 +138,12 @@ void tree_changed(struct xs_store *st)
 		st->on_change(st);
 }
 
+void tree_domain_changed(struct xs_store *st, uint32_t domid)
+{
+	if (st->on_domain)
+		st->on_domain(st, domid);
+}
+
 static int set_value(struct xs_node *n, const char *value, uint32_t len)
 {
 	char *v = NULL;

@@ -156,7 +156,7 @@ int watch_add(struct xs_conn *c, const char *abspath, const char *token,
 	TAILQ_INSERT_TAIL(&c->watches, w, conn_link);
 	c->nwatches++;
 	if (c->dom)  /* a ring's watches are persisted */
-		tree_changed(c->st);
+		tree_domain_changed(c->st, c->dom->domid);
 	return 0;
 err_free:
 	if (w) {
@@ -177,7 +177,7 @@ static void watch_free(struct xs_watch *w)
 	hmap_remove(&w->conn->watch_keys, &w->key_link);
 	w->conn->nwatches--;
 	if (w->conn->dom)
-		tree_changed(w->conn->st);
+		tree_domain_changed(w->conn->st, w->conn->dom->domid);
 	free(w->key);
 	free(w->path);
 	free(w->token);

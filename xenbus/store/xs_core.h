@@ -189,12 +189,14 @@ struct xs_store {
 	 * node copies; mem_limit 0 = no limit. */
 	size_t mem_nodes, mem_out, mem_txn, mem_limit;
 	/* Persistence's hooks (persist.c): a node written or created (n)
-	 * or removed with its subtree (n NULL); a change of domains, their
-	 * ring watches or the special nodes' permissions. in_request: a
-	 * request is being handled (its changes are flushed before its reply). */
+	 * or removed with its subtree (n NULL); a change of the special
+	 * nodes' permissions; a change of one domain (introduced, released,
+	 * target, its ring's watches). in_request: a request is being
+	 * handled (its changes are flushed before its reply). */
 	void (*on_node)(struct xs_store *st, const char *path,
 			const struct xs_node *n);
 	void (*on_change)(struct xs_store *st);
+	void (*on_domain)(struct xs_store *st, uint32_t domid);
 	void *persist;
 	bool in_request;
 	/* Maps and binds a domain's ring; NULL in unit tests that fake it. */
@@ -215,6 +217,7 @@ int tree_set(struct xs_store *st, const char *path, const char *value,
 void tree_remove(struct xs_store *st, const char *path);
 void tree_state(const struct xs_node *n, struct xs_nstate *s);
 void tree_changed(struct xs_store *st);
+void tree_domain_changed(struct xs_store *st, uint32_t domid);
 
 /* ---- views: the tree, or a transaction's overlay on it (view.c) ---- */
 bool view_get(struct xs_store *st, struct xs_txn *t, const char *path,
