@@ -226,6 +226,7 @@ static void sync_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	ps->sync_armed = false;
+	ps->syncs++;
 	if (ps->fd >= 0 && fdatasync(ps->fd))
 		pvx_log_err("persist: fdatasync %s: %s", ps->jpath, strerror(errno));
 }

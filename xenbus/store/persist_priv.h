@@ -24,6 +24,7 @@ struct persist {
 	size_t ndirty, cdirty;
 	bool sync_armed, broken, compact_queued;
 	unsigned interval_ms;
+	uint64_t syncs;          /* fdatasyncs done by the group-commit timer */
 	struct event *sync_timer, *flush_ev, *compact_ev;
 	/* A compaction in a child process (persist_bg.c). */
 	char *npath;             /* <file>.journal.next */

@@ -205,6 +205,87 @@ END_TEST
 
 static size_t file_size(const char *path);
 
+/* Group commit: the first frame after a sync point arms one fdatasync,
+ * interval_ms later; frames meanwhile share it. */
+START_TEST(group_commit_syncs_within_the_interval)
+{
+	struct persist *ps = T_st->persist;
+	struct timespec t0, t1;
+	long ms;
+
+	ck_assert_uint_eq(ps->syncs, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(tc_write(d0, 0, "/s/a", "1"), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/s/b", "2"), 0);
+	ck_assert(ps->sync_armed);
+	while (ps->syncs == 0)
+		event_base_loop(T_st->base, EVLOOP_ONCE);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ck_assert_int_ge(ms, 190);
+	ck_assert_int_lt(ms, 1500);  /* generous: a loaded host */
+	ck_assert_uint_eq(ps->syncs, 1);
+	ck_assert(!ps->sync_armed);
+	/* Nothing new: no more syncs. */
+	event_base_loop(T_st->base, EVLOOP_NONBLOCK);
+	ck_assert_uint_eq(ps->syncs, 1);
+}
+END_TEST
+
+/* The whole-store file of the previous pvxstored still loads, and is
+ * rewritten as a snapshot. */
+START_TEST(old_format_still_loads)
+{
+	struct { uint32_t n; char s[2]; } __attribute__((packed)) name;
+	uint32_t v32;
+	uint64_t v64 = 2;
+	char r[64];
+	FILE *f;
+
+	persist_dispose(T_st);
+	f = fopen(file, "w");
+	fputs("PVXSTORE1\n", f);
+	/* N "/" perms [0 none] value "" ; N "/o" perms [0 none] value "k" */
+	fputc('N', f); v32 = 1; fwrite(&v32, 4, 1, f); fputc('/', f);
+	v32 = 1; fwrite(&v32, 4, 1, f); v32 = 0; fwrite(&v32, 4, 1, f);
+	fwrite(&v32, 4, 1, f); fwrite(&v32, 4, 1, f);
+	fputc('N', f); name.n = 2; memcpy(name.s, "/o", 2); fwrite(&name, 6, 1, f);
+	v32 = 1; fwrite(&v32, 4, 1, f); v32 = 0; fwrite(&v32, 4, 1, f);
+	fwrite(&v32, 4, 1, f); v32 = 1; fwrite(&v32, 4, 1, f); fputc('k', f);
+	fputc('E', f); fwrite(&v64, 8, 1, f);
+	fclose(f);
+	load_fresh(T_st->base, 0);
+	ck_assert_int_eq(tc_read(d0, 0, "/o", r), 1);
+	ck_assert_str_eq(r, "k");
+	f = fopen(file, "r");
+	ck_assert_ptr_nonnull(fgets(r, 11, f));
+	fclose(f);
+	ck_assert_str_eq(r, "PVXSTORE2\n");
+}
+END_TEST
+
+/* A failed append (here a descriptor that cannot be written, as a full
+ * disk would) is followed by a compaction: nothing is lost. */
+START_TEST(append_failure_compacts)
+{
+	struct persist *ps = T_st->persist;
+	char r[64];
+
+	ck_assert_int_eq(tc_write(d0, 0, "/f/a", "1"), 0);
+	close(ps->fd);
+	ps->fd = open("/dev/null", O_RDONLY);
+	log_clear();
+	ck_assert_int_eq(tc_write(d0, 0, "/f/b", "2"), 0);
+	ck_assert(log_has("cannot append"));
+	ck_assert(log_has("compacted"));
+	ck_assert_int_eq(tc_write(d0, 0, "/f/c", "3"), 0);
+	reload_as(0, true);
+	ck_assert_int_eq(tc_read(d0, 0, "/f/a", r), 1);
+	ck_assert_int_eq(tc_read(d0, 0, "/f/b", r), 1);
+	ck_assert_int_eq(tc_read(d0, 0, "/f/c", r), 1);
+}
+END_TEST
+
 /* Domains and ring watches through the journal alone: one record per
  * changed domain (a watch costs the same with 20 domains as with 1). */
 START_TEST(domains_through_the_journal)
@@ -455,6 +536,9 @@ Suite *make_persist_suite(void)
 	tcase_add_test(tc, compaction_and_stale_journal);
 	tcase_add_test(tc, compaction_in_a_child);
 	tcase_add_test(tc, domains_through_the_journal);
+	tcase_add_test(tc, group_commit_syncs_within_the_interval);
+	tcase_add_test(tc, old_format_still_loads);
+	tcase_add_test(tc, append_failure_compacts);
 	tcase_add_test(tc, domains_and_their_watches_come_back);
 	tcase_add_test(tc, missing_file_is_an_empty_store);
 	tcase_add_test(tc, corrupt_files_are_refused);
