@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "persist.h"
 #include "xs_core.h"
 
 struct xs_conn *xs_conn_new(struct xs_store *st, const struct xs_conn_ops *ops,
@@ -170,6 +171,10 @@ int xs_conn_flush(struct xs_conn *c)
 	struct xs_out *o;
 	ssize_t n;
 
+	/* Nothing leaves before the changes it may tell of are journaled
+	 * (never mid-request: a frame holds whole requests). */
+	if (!c->st->in_request)
+		persist_flush(c->st);
 	while ((o = TAILQ_FIRST(&c->out))) {
 		n = c->ops->write(c, o->data + c->out_off, o->len - c->out_off);
 		if (n < 0)

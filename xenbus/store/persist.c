@@ -6,16 +6,19 @@
  *
  * Write path: tree.c reports each node change (on_node), each change of
  * a domain or its ring's watches (on_domain) and of the special nodes'
- * permissions (on_change). Records collect in a buffer; at the end of each request,
- * before its reply is queued (ops.c calls persist_flush), the buffer goes
- * to the journal as one CRC-checked frame with one write(). So:
+ * permissions (on_change). Records collect in a buffer; before any
+ * output leaves (xs_conn_flush calls persist_flush, never in the middle
+ * of a request) the buffer goes to the journal as one CRC-checked frame
+ * with one write(); a ring's requests answered in one pass share it. So:
  *  - every acknowledged change is in the kernel before the client hears
- *    of it: killing pvxstored (even kill -9) loses nothing acknowledged;
+ *    of it (reply or watch event): killing pvxstored (even kill -9) loses
+ *    nothing acknowledged;
  *  - group commit: the first frame after a sync point arms a timer, and
  *    fdatasync runs interval_ms (200 in pvxstored) later, so a host crash
  *    or power loss loses at most the changes acknowledged in the last
  *    interval plus the fdatasync's own duration;
- *  - a transaction commits as one frame: replay applies it whole or not.
+ *  - a frame holds whole requests (a transaction's commit included):
+ *    replay applies each whole or not at all.
  * Changes made outside a request (a domain dying) are flushed from the
  * event loop right after.
  *
@@ -319,6 +322,14 @@ static void flush_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	persist_flush(arg);
+}
+
+void persist_request_done(struct xs_store *st)
+{
+	struct persist *ps = st->persist;
+
+	if (ps && (ps->buf.len || ps->ndirty || ps->meta_dirty || ps->all_dirty))
+		event_active(ps->flush_ev, 0, 0);
 }
 
 /* Outside a request nobody waits for an answer: flush from the loop. */

@@ -39,8 +39,12 @@ int persist_save(struct xs_store *st);
 /* Compacts in a child process (what a large journal triggers); 0 if one
  * started, else -errno (nothing changed). */
 int persist_compact(struct xs_store *st);
-/* Sends what is buffered to the journal (the end of each request). */
+/* Sends what is buffered to the journal as one frame (xs_conn_flush
+ * calls it before any output leaves). */
 void persist_flush(struct xs_store *st);
+/* A request ended: its records will be flushed with the next output, or
+ * from the loop at the latest. */
+void persist_request_done(struct xs_store *st);
 void persist_dispose(struct xs_store *st);
 
 /* Records (persist_rec.c), shared by the writer and the loader. */
