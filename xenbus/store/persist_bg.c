@@ -34,6 +34,13 @@ static void child(struct xs_store *st, struct persist *ps, int pipe_w)
 	char tmp[4200], ok = 0;
 	int fd;
 
+	/* The parent's handlers (libevent's) would report a signal sent to
+	 * us as the daemon's own: a signal just ends the child, and the
+	 * parent compacts in-process instead. */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+
 	snprintf(tmp, sizeof(tmp), "%s.tmp", ps->path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd >= 0 && persist_write_snapshot(st, fd, ps->epoch) > 0 &&
