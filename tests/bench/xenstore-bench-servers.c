@@ -115,7 +115,7 @@ pid_t bench_start_store(const char *sock, const char *dbfile)
 		_exit(1);
 	st.base = b;
 	st.ring_backend = &fake;
-	if (persist_init(&st, dbfile, 200) || !sock_listen(&st, sock))
+	if (persist_init(&st, dbfile, 200, NULL) || !sock_listen(&st, sock))
 		_exit(1);
 	if (write(p[1], "r", 1) != 1)
 		_exit(1);

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "persist.h"
 #include "xs_core.h"
 
 struct xs_conn *xs_conn_new(struct xs_store *st, const struct xs_conn_ops *ops,
@@ -46,12 +47,15 @@ struct xs_conn *xs_conn_new(struct xs_store *st, const struct xs_conn_ops *ops,
 	return c;
 }
 
+#define OUT_COST(o) (sizeof(*(o)) + (o)->len + XS_ALLOC_OVERHEAD)
+
 static void out_clear(struct xs_conn *c)
 {
 	struct xs_out *o;
 
 	while ((o = TAILQ_FIRST(&c->out))) {
 		TAILQ_REMOVE(&c->out, o, link);
+		c->st->mem_out -= OUT_COST(o);
 		free(o);
 	}
 	c->out_off = 0;
@@ -117,6 +121,7 @@ static int queue(struct xs_conn *c, uint32_t type, uint32_t req_id,
 	if (l2)
 		memcpy(o->data + sizeof(h) + l1, p2, l2);
 	TAILQ_INSERT_TAIL(&c->out, o, link);
+	c->st->mem_out += OUT_COST(o);
 	if (event)
 		c->out_events++;
 	else if (++c->out_replies == xs_quota_of(c)->outstanding)
@@ -138,6 +143,13 @@ void xs_conn_event(struct xs_conn *c, const char *path, const char *token)
 
 	if (c->dead)
 		return;
+	if (xs_mem_over(c->st, pl + tl + 64)) {
+		if (!c->dropping)
+			pvx_log_warn("domain %u: pvxstored over its memory limit, "
+				     "dropping events (first: %s)", c->domid, path);
+		c->dropping = true;
+		return;
+	}
 	if (c->out_events >= lim || pl + tl > XENSTORE_PAYLOAD_MAX) {
 		if (!c->dropping)
 			pvx_log_warn("domain %u: watch event queue full "
@@ -159,6 +171,10 @@ int xs_conn_flush(struct xs_conn *c)
 	struct xs_out *o;
 	ssize_t n;
 
+	/* Nothing leaves before the changes it may tell of are journaled
+	 * (never mid-request: a frame holds whole requests). */
+	if (!c->st->in_request)
+		persist_flush(c->st);
 	while ((o = TAILQ_FIRST(&c->out))) {
 		n = c->ops->write(c, o->data + c->out_off, o->len - c->out_off);
 		if (n < 0)
@@ -173,6 +189,7 @@ int xs_conn_flush(struct xs_conn *c)
 			c->out_events--;
 		else
 			c->out_replies--;
+		c->st->mem_out -= OUT_COST(o);
 		free(o);
 		c->out_off = 0;
 	}

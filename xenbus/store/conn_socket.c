@@ -78,6 +78,13 @@ static void sock_kick(struct xs_conn *c)
 
 	if (p->write_failed)
 		return;
+	/* Inside a request (a watch event for another client): send from
+	 * the loop, after the request's changes are in the journal, so no
+	 * client hears of a change a crash could still lose. */
+	if (c->st->in_request) {
+		event_add(p->wr, NULL);
+		return;
+	}
 	if (xs_conn_flush(c) < 0) {
 		/* Not killed here: a kick can come from inside watch_fire,
 		 * whose walk must not have this connection's watches freed

@@ -8,7 +8,9 @@
  *   $PVX_RUNDIR (default /run/pvx)
  *     xenstored/socket       Dom0 clients ($XENSTORED_PATH overrides it,
  *                            as Xen's clients and daemon honour it)
- *     xenstored/pvxstored.db persisted store (write-behind, 200 ms)
+ *     xenstored/pvxstored.db persisted store: snapshot, and
+ *     xenstored/pvxstored.db.journal  the changes since (each written
+ *                            before its reply, fdatasync every 200 ms)
  *     pvxstored.pid          flock'ed: a second pvxstored refuses to start
  *   $PVX_LOGDIR (default <rundir>/log)/pvxstored.log
  *
@@ -45,6 +47,7 @@ struct pvxstored {
 	char dbfile[1100], sockpath[1100];
 	bool persist;
 	struct xs_quota quota, dom0_quota;  /* defaults, then -q / -Q */
+	size_t mem_limit;                   /* -m, bytes; 0: none */
 };
 
 static const char *const level_names[] = {
@@ -82,6 +85,7 @@ static int store_init(void *pvxstored)
 		return rc;
 	d->st.quota = d->quota;
 	d->st.dom0_quota = d->dom0_quota;
+	d->st.mem_limit = d->mem_limit;
 	d->st.base = d->ds.base;
 	rc = ring_pvxctl_open(&d->ring_ctx);
 	d->st.ring_backend = &ring_backend_pvxctl;
@@ -102,12 +106,13 @@ static void store_exit(void *pvxstored)
 static int persist_start(void *pvxstored)
 {
 	struct pvxstored *d = pvxstored;
+	struct persist_info info;
 	char bad[1200];
 	int rc;
 
 	if (!d->persist)
 		return 0;
-	rc = persist_load(&d->st, d->dbfile);
+	rc = persist_load(&d->st, d->dbfile, &info);
 	if (rc) {
 		snprintf(bad, sizeof(bad), "%s.corrupt", d->dbfile);
 		pvx_log_err("persist: %s unreadable (%s), moved to %s; "
@@ -116,8 +121,9 @@ static int persist_start(void *pvxstored)
 		store_exit(d);
 		if ((rc = store_init(d)))
 			return rc;
+		memset(&info, 0, sizeof(info));
 	}
-	return persist_init(&d->st, d->dbfile, PERSIST_INTERVAL_MS);
+	return persist_init(&d->st, d->dbfile, PERSIST_INTERVAL_MS, &info);
 }
 
 static void persist_stop(void *pvxstored)
@@ -173,8 +179,11 @@ static const struct pvx_step subsystems[] = {
 
 static void usage(FILE *to)
 {
-	fprintf(to, "usage: pvxstored [-n] [-q NAME=N]... [-Q NAME=N]...\n"
+	fprintf(to, "usage: pvxstored [-n] [-m MIB] [-q NAME=N]... [-Q NAME=N]...\n"
 		"  -n, --no-persist       do not load or save the store\n"
+		"  -m, --memory MIB       bound on the daemon's counted memory (nodes,\n"
+		"                         queued output, transaction copies); over it\n"
+		"                         writes get ENOSPC; default 1024, or \"none\"\n"
 		"  -q, --quota NAME=N     a guest connection's limit\n"
 		"  -Q, --dom0-quota NAME=N  a Dom0 (socket) connection's limit\n"
 		"  N is a positive number or \"none\"; NAME is one of\n"
@@ -197,10 +206,32 @@ static int quota_opt(struct xs_quota *q, const char *opt, const char *arg)
 	return rc;
 }
 
+static int memory_opt(struct pvxstored *d, const char *arg)
+{
+	unsigned long long v;
+	char *end;
+
+	if (strcmp(arg, "none") == 0) {
+		d->mem_limit = 0;
+		return 0;
+	}
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v == 0 ||
+	    v > (SIZE_MAX >> 20)) {
+		fprintf(stderr, "pvxstored: -m %s: expected a positive number of "
+			"MiB or \"none\"\n", arg);
+		return -EINVAL;
+	}
+	d->mem_limit = (size_t)v << 20;
+	return 0;
+}
+
 static int parse_args(struct pvxstored *d, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "no-persist", no_argument, NULL, 'n' },
+		{ "memory", required_argument, NULL, 'm' },
 		{ "quota", required_argument, NULL, 'q' },
 		{ "dom0-quota", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -208,10 +239,14 @@ static int parse_args(struct pvxstored *d, int argc, char **argv)
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "nq:Q:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "nm:q:Q:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			d->persist = false;
+			break;
+		case 'm':
+			if (memory_opt(d, optarg))
+				return 2;
 			break;
 		case 'q':
 			if (quota_opt(&d->quota, "-q", optarg))
@@ -242,6 +277,7 @@ int main(int argc, char **argv)
 		.persist = true,
 		.quota = XS_QUOTA_DEFAULTS,
 		.dom0_quota = XS_QUOTA_DOM0_DEFAULTS,
+		.mem_limit = XS_MEM_LIMIT_DEFAULT,
 	};
 	size_t started;
 	int rc;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ops.h"
+#include "persist.h"
 
 #define OP_PRIV 0x1 /* dom0 only */
 #define OP_TXN  0x2 /* runs inside tx_id's transaction */
@@ -130,8 +131,14 @@ void xs_dispatch(struct xs_conn *c, const struct xsd_sockmsg *hdr, char *payload
 	r.rsp_len = 0;
 	xs_req_fire_initial = false;
 	rc = prepare(&r, op);
+	c->st->in_request = true;
 	if (!rc)
 		rc = op->fn(&r);
+	c->st->in_request = false;
+	/* The request's changes reach the journal before its reply leaves:
+	 * xs_conn_flush writes them first; requests answered in one pass
+	 * (a ring's) share one journal write. */
+	persist_request_done(c->st);
 	if (rc < 0) {
 		name = xs_errname(rc);
 		xs_conn_reply(c, XS_ERROR, hdr, name, strlen(name) + 1);

@@ -82,9 +82,12 @@ static int ctl_memreport(struct xs_req *r)
 	TAILQ_FOREACH(t, &st->open_txns, store_link)
 		txns++;
 	return rsp_printf(r, "nodes %u\ndomains %zu\nconnections %u\n"
-			  "watches %u\ntransactions %u\ngeneration %llu\n",
+			  "watches %u\ntransactions %u\ngeneration %llu\n"
+			  "memory %zu\nmemory-nodes %zu\nmemory-output %zu\n"
+			  "memory-transactions %zu\n",
 			  st->nnodes, st->domains.count, conns, watches, txns,
-			  (unsigned long long)st->gen);
+			  (unsigned long long)st->gen, xs_mem_used(st),
+			  st->mem_nodes, st->mem_out, st->mem_txn);
 }
 
 /* The guests' limits, then Dom0's with a "dom0-" prefix. */
@@ -99,6 +102,14 @@ static int ctl_quota(struct xs_req *r)
 	r->rsp_len += n;
 	cap -= n;
 	n = xs_quota_format(&st->dom0_quota, "dom0-", r->rsp + r->rsp_len, cap);
+	if (n < 0 || (size_t)n >= cap)
+		return -E2BIG;
+	r->rsp_len += n;
+	cap -= n;
+	/* The daemon-wide bound, in MiB like pvxstored -m. */
+	n = st->mem_limit ?
+		snprintf(r->rsp + r->rsp_len, cap, "memory %zu\n", st->mem_limit >> 20) :
+		snprintf(r->rsp + r->rsp_len, cap, "memory none\n");
 	if (n < 0 || (size_t)n >= cap)
 		return -E2BIG;
 	r->rsp_len += n;

@@ -42,7 +42,7 @@ int xs_domain_introduce(struct xs_store *st, uint32_t domid, uint64_t gfn,
 	}
 	pvx_log_info("domain %u introduced (gfn %#llx, port %u)", domid,
 	       (unsigned long long)gfn, port);
-	tree_changed(st);
+	tree_domain_changed(st, domid);
 	watch_fire_special(st, "@introduceDomain", domid);
 	return 0;
 }
@@ -58,7 +58,7 @@ void xs_domain_release(struct xs_store *st, struct xs_domain *d)
 	d->target = UINT32_MAX;
 	pvx_log_info("domain %u released", domid);
 	domain_put(st, d);
-	tree_changed(st);
+	tree_domain_changed(st, domid);
 	watch_fire_special(st, "@releaseDomain", domid);
 }
 
@@ -149,5 +149,6 @@ int op_set_target(struct xs_req *r)
 	if (!d || !d->introduced)
 		return -ENOENT;
 	d->target = target;
+	tree_domain_changed(r->c->st, domid);
 	return xs_rsp_ok(r);
 }

@@ -113,6 +113,10 @@ int store_ensure(struct xs_conn *c, struct xs_txn *t, const char *path,
 	}
 	if ((rc = txn_note_access(t, c)))
 		return rc;
+	/* The total memory bound (memory.c): growing is refused over it. */
+	if ((set_value || !view_get(c->st, t, path, &s, false)) &&
+	    (rc = xs_mem_check(c, len + strlen(path) + sizeof(struct xs_node))))
+		return rc;
 	if (view_get(c->st, t, path, &s, false)) {
 		if (!(perms_for(c, s.perms, s.nperms) & XS_PERM_WRITE))
 			return -EACCES;
@@ -183,6 +187,8 @@ int store_set_perms(struct xs_conn *c, struct xs_txn *t, const char *path,
 		return rc;
 	if (!conn_is_owner(c, s.perms, s.nperms))
 		return -EACCES;
+	if ((rc = xs_mem_check(c, n * sizeof(*perms))))
+		return rc;
 	if (!c->privileged && n > c->st->quota.perms) {
 		xs_quota_hit(c, "permissions", c->st->quota.perms);
 		return -ENOSPC;

@@ -13,6 +13,8 @@
  *    *before* the change, so a transaction that has not touched the node
  *    keeps seeing its snapshot;
  *  - accounting: nodes owned per domid (the "nodes" quota).
+ * Each change is also reported to persistence (st->on_node), which
+ * journals it.
  * Watches are not fired here: the request layer fires once per request
  * (and a commit once per changed path), not once per implicit parent.
  */
@@ -74,6 +76,7 @@ int xs_store_init(struct xs_store *st)
 	st->root->nperms = 1;
 	st->root->gen = ++st->gen;
 	st->nnodes = 1;
+	st->mem_nodes = xs_node_cost(st->root);
 	domain_nodes_add(st, 0, 1);
 	return 0;
 }
@@ -92,6 +95,7 @@ void xs_store_dispose(struct xs_store *st)
 	if (st->root)
 		subtree_free(st->root);
 	st->root = NULL;
+	st->mem_nodes = 0;
 	watch_trie_free(st);
 	domain_free_all(st);
 }
@@ -132,6 +136,12 @@ void tree_changed(struct xs_store *st)
 {
 	if (st->on_change)
 		st->on_change(st);
+}
+
+void tree_domain_changed(struct xs_store *st, uint32_t domid)
+{
+	if (st->on_domain)
+		st->on_domain(st, domid);
 }
 
 static int set_value(struct xs_node *n, const char *value, uint32_t len)
@@ -200,8 +210,10 @@ int tree_create(struct xs_store *st, const char *path, const char *value,
 	n->parent = parent;
 	n->gen = parent->gen = ++st->gen;
 	st->nnodes++;
+	st->mem_nodes += xs_node_cost(n);
 	domain_nodes_add(st, perms[0].id, 1);
-	tree_changed(st);
+	if (st->on_node)
+		st->on_node(st, path, n);
 	return 0;
 }
 
@@ -211,21 +223,27 @@ int tree_set(struct xs_store *st, const char *path, const char *value,
 {
 	struct xs_node *n = tree_find(st, path);
 	uint32_t old_owner;
+	int rc = 0;
 
 	if (!n)
 		return -ENOENT;
 	old_owner = n->perms[0].id;
 	txn_preimage(st, path, n);
+	st->mem_nodes -= xs_node_cost(n);
 	if (set_val && set_value(n, value, len))
-		return -ENOMEM;
-	if (perms && set_perms(n, perms, nperms))
-		return -ENOMEM;
+		rc = -ENOMEM;
+	else if (perms && set_perms(n, perms, nperms))
+		rc = -ENOMEM;
+	st->mem_nodes += xs_node_cost(n);
+	if (rc)
+		return rc;
 	if (n->perms[0].id != old_owner) {
 		domain_nodes_add(st, old_owner, -1);
 		domain_nodes_add(st, n->perms[0].id, 1);
 	}
 	n->gen = ++st->gen;
-	tree_changed(st);
+	if (st->on_node)
+		st->on_node(st, path, n);
 	return 0;
 }
 
@@ -253,6 +271,7 @@ static void remove_rec(struct xs_store *st, struct xs_node *n, char *path)
 	}
 	domain_nodes_add(st, n->perms[0].id, -1);
 	st->nnodes--;
+	st->mem_nodes -= xs_node_cost(n);
 	node_free(n);
 }
 
@@ -269,5 +288,6 @@ void tree_remove(struct xs_store *st, const char *path)
 	n->parent->gen = ++st->gen;
 	strcpy(buf, path);
 	remove_rec(st, n, buf);
-	tree_changed(st);
+	if (st->on_node)
+		st->on_node(st, path, NULL);
 }

@@ -41,6 +41,8 @@ int txn_start(struct xs_conn *c, uint32_t *id)
 		xs_quota_hit(c, "transactions", xs_quota_of(c)->transactions);
 		return -ENOSPC;
 	}
+	if (xs_mem_check(c, sizeof(*t)))
+		return -ENOSPC;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -84,6 +86,7 @@ static void txn_free(struct xs_txn *t)
 		free(e);
 	}
 	hmap_dispose(&t->entries);
+	t->conn->st->mem_txn -= t->pre_bytes;
 	txn_close(t);
 	TAILQ_REMOVE(&t->conn->txns, t, conn_link);
 	t->conn->ntxns--;
@@ -108,6 +111,8 @@ static bool over_budget(const struct xs_txn *t)
 {
 	unsigned lim = xs_quota_of(t->conn)->tx_bytes;
 
+	if (xs_mem_check(t->conn, 0))
+		return true;
 	if (t->pre_bytes < lim)
 		return false;
 	xs_quota_hit(t->conn, "transaction-bytes", lim);
@@ -137,6 +142,7 @@ void txn_preimage(struct xs_store *st, const char *path, const struct xs_node *n
 		e->flags |= TE_PRE;
 		t->npre++;
 		t->pre_bytes += entry_bytes(e);
+		st->mem_txn += entry_bytes(e);
 	}
 }
 

@@ -155,6 +155,8 @@ int watch_add(struct xs_conn *c, const char *abspath, const char *token,
 	TAILQ_INSERT_TAIL(&w->tnode->watches, w, trie_link);
 	TAILQ_INSERT_TAIL(&c->watches, w, conn_link);
 	c->nwatches++;
+	if (c->dom)  /* a ring's watches are persisted */
+		tree_domain_changed(c->st, c->dom->domid);
 	return 0;
 err_free:
 	if (w) {
@@ -174,6 +176,8 @@ static void watch_free(struct xs_watch *w)
 	TAILQ_REMOVE(&w->conn->watches, w, conn_link);
 	hmap_remove(&w->conn->watch_keys, &w->key_link);
 	w->conn->nwatches--;
+	if (w->conn->dom)
+		tree_domain_changed(w->conn->st, w->conn->dom->domid);
 	free(w->key);
 	free(w->path);
 	free(w->token);

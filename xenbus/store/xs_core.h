@@ -185,9 +185,20 @@ struct xs_store {
 	uint32_t special_nperms[2];
 	struct xs_txn_list open_txns;
 	struct xs_conn_list conns;
-	/* Called after every committed change (persistence's write-behind). */
+	/* Counted memory (memory.c): nodes, queued output, transactions'
+	 * node copies; mem_limit 0 = no limit. */
+	size_t mem_nodes, mem_out, mem_txn, mem_limit;
+	/* Persistence's hooks (persist.c): a node written or created (n)
+	 * or removed with its subtree (n NULL); a change of the special
+	 * nodes' permissions; a change of one domain (introduced, released,
+	 * target, its ring's watches). in_request: a request is being
+	 * handled (its changes are flushed before its reply). */
+	void (*on_node)(struct xs_store *st, const char *path,
+			const struct xs_node *n);
 	void (*on_change)(struct xs_store *st);
+	void (*on_domain)(struct xs_store *st, uint32_t domid);
 	void *persist;
+	bool in_request;
 	/* Maps and binds a domain's ring; NULL in unit tests that fake it. */
 	const struct xs_ring_backend *ring_backend;
 	void *ring_ctx;
@@ -206,6 +217,7 @@ int tree_set(struct xs_store *st, const char *path, const char *value,
 void tree_remove(struct xs_store *st, const char *path);
 void tree_state(const struct xs_node *n, struct xs_nstate *s);
 void tree_changed(struct xs_store *st);
+void tree_domain_changed(struct xs_store *st, uint32_t domid);
 
 /* ---- views: the tree, or a transaction's overlay on it (view.c) ---- */
 bool view_get(struct xs_store *st, struct xs_txn *t, const char *path,
@@ -251,6 +263,15 @@ int xs_domain_introduce(struct xs_store *st, uint32_t domid, uint64_t gfn,
 void xs_domain_release(struct xs_store *st, struct xs_domain *d);
 void domain_free_all(struct xs_store *st);
 void xs_quota_hit(struct xs_conn *c, const char *what, unsigned limit);
+
+/* ---- the total memory bound (memory.c) ---- */
+#define XS_ALLOC_OVERHEAD 16     /* malloc's per-allocation bytes, roughly */
+#define XS_MEM_LIMIT_DEFAULT ((size_t)1 << 30)
+size_t xs_mem_used(const struct xs_store *st);
+bool xs_mem_over(const struct xs_store *st, size_t more);
+/* 0, or -ENOSPC (logged as a quota hit) if more bytes would pass it. */
+int xs_mem_check(struct xs_conn *c, size_t more);
+size_t xs_node_cost(const struct xs_node *n);
 
 /* ---- quota sets (quota.c) ---- */
 const struct xs_quota *xs_quota_of(const struct xs_conn *c);

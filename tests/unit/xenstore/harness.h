@@ -72,6 +72,8 @@ Suite *make_quota_dom0_suite(void);
 Suite *make_wire_suite(void);
 Suite *make_ring_suite(void);
 Suite *make_persist_suite(void);
+Suite *make_journal_suite(void);
+Suite *make_memory_suite(void);
 Suite *make_client_suite(void);
 Suite *make_target_suite(void);
 
