@@ -72,15 +72,19 @@ demo: deps
 
 # Each FUZZERS entry is a libFuzzer binary fuzz_NAME, seeded from
 # tests/fuzz/corpus/NAME; FUZZ_SECONDS bounds each run. New inputs go to
-# $(O)/fuzz-corpus/NAME, crash files to $(O)/fuzz-artifacts/.
+# $(O)/fuzz-corpus/NAME, crash files to $(O)/fuzz-artifacts/. One target
+# per job: `make -j2 fuzz` runs two at a time.
 FUZZ_SECONDS ?= 10
-fuzz: deps $(FUZZERS)
-	@set -e; mkdir -p $(O)/fuzz-artifacts; for f in $(FUZZERS); do \
-		n=$$(basename $$f); n=$${n#fuzz_}; echo "fuzz $$n ($(FUZZ_SECONDS)s)"; \
-		mkdir -p $(O)/fuzz-corpus/$$n; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=2048 \
-			-artifact_prefix=$(O)/fuzz-artifacts/$$n- $(O)/fuzz-corpus/$$n \
-			$$(test -d tests/fuzz/corpus/$$n && echo tests/fuzz/corpus/$$n); done
+FUZZ_NAMES := $(patsubst fuzz_%,%,$(notdir $(FUZZERS)))
+fuzz: $(addprefix fuzz-run-,$(FUZZ_NAMES))
+fuzz-run-%: deps $(O)/fuzz/fuzz_%
+	@mkdir -p $(O)/fuzz-artifacts $(O)/fuzz-corpus/$*
+	@echo "fuzz $* ($(FUZZ_SECONDS)s)"
+	@$(O)/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-rss_limit_mb=2048 -artifact_prefix=$(O)/fuzz-artifacts/$*- \
+		$(O)/fuzz-corpus/$* $$(test -d tests/fuzz/corpus/$* && echo tests/fuzz/corpus/$*) \
+		> $(O)/fuzz-artifacts/$*.log 2>&1 || { tail -30 $(O)/fuzz-artifacts/$*.log; exit 1; }
+	@grep -E '^stat::number_of_executed_units|^Done' $(O)/fuzz-artifacts/$*.log | sed 's/^/  $*: /'
 
 clean:
 	rm -rf out
