@@ -45,3 +45,18 @@ spin_guest() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", b ? a / b : 0 }'; }
 # within X LO HI: LO <= X <= HI.
 within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }
+
+# cgroups_gone DIR...: true once none of the directories exists (5 s at
+# most). pvxd removes a destroyed domain's cgroup at once when it is empty,
+# else retries from its loop: on pvh the kernel's per-VM helper thread
+# (kvm-nx-lpage-recovery) sits in the cgroup until KVM has let the VM go.
+cgroups_gone() {
+	local d left
+	for _ in $(seq 1 100); do
+		left=0
+		for d in "$@"; do [ -d "$d" ] && left=1; done
+		[ "$left" = 0 ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
