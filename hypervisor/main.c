@@ -19,6 +19,7 @@
 
 #include "ctl.h"
 #include "dom.h"
+#include "dsched.h"
 #include "evq.h"
 #include "evtchn.h"
 #include "log.h"
@@ -157,6 +158,7 @@ static const struct subsys subsystems[] = {
 	{ "rundir",   rundir_init,      rundir_exit },
 	{ "logfile",  logfile_init,     log_close_file },
 	{ "platforms", platform_host_init, platform_host_exit },
+	{ "cgroups",  dsched_host_init, dsched_host_exit },
 	{ "signals",  vcpu_signal_init, NULL },
 	{ "evq",      evq_init,         evq_exit },
 	{ "evtchn",   evtchn_init,      evtchn_exit },

@@ -33,6 +33,11 @@ void cfg_reset_fields(struct pvx_config *cfg)
 	for (size_t i = 0; i < cfg->nr_vifs; i++)
 		cfg_vif_dispose(&cfg->vifs[i]);
 	free(cfg->vifs);
+	free(cfg->cpus);
+	cfg->cpus = NULL;
+	cfg->cpu_weight = 256;
+	cfg->cap = 0;
+	cfg->have_sched = false;
 	cfg->name = cfg->type = cfg->kernel = cfg->ramdisk = cfg->cmdline = NULL;
 	cfg->disks = NULL;
 	cfg->vifs = NULL;

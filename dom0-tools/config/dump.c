@@ -109,6 +109,11 @@ static void put_common(const struct pvx_config *cfg, FILE *out, bool json)
 	put_key_str(out, "on_reboot", pvx_action_name(cfg->on_reboot), json);
 	put_key_str(out, "on_crash", pvx_action_name(cfg->on_crash), json);
 	fprintf(out, fmt_num, "max_grant_frames", (uint64_t)cfg->max_grant_frames);
+	if (cfg->have_sched) { /* only when given: older dumps stay as they were */
+		fprintf(out, fmt_num, "cpu_weight", (uint64_t)cfg->cpu_weight);
+		fprintf(out, fmt_num, "cap", (uint64_t)cfg->cap);
+	}
+	put_key_str(out, "cpus", cfg->cpus, json);
 }
 
 int pvx_config_dump(const struct pvx_config *cfg, FILE *out)

@@ -293,6 +293,53 @@ static int h_grant_frames(struct pvx_config *cfg, const char *key,
 	return rc;
 }
 
+/* Xen credit: weight 1..65535; cap in % of one CPU, 0 = none, at most
+ * 100 per vCPU (checked by pvxd, which knows the vCPUs). */
+static int h_cpu_weight(struct pvx_config *cfg, const char *key,
+			const struct cfg_value *v, size_t off, struct cfg_diag *d)
+{
+	uint64_t n;
+	int rc = get_u64(v, key, 1, 65535, &n, d);
+
+	(void)off;
+	if (!rc) {
+		cfg->cpu_weight = (uint32_t)n;
+		cfg->have_sched = true;
+	}
+	return rc;
+}
+
+static int h_cap(struct pvx_config *cfg, const char *key,
+		 const struct cfg_value *v, size_t off, struct cfg_diag *d)
+{
+	uint64_t n;
+	int rc = get_u64(v, key, 0, 100ull * PVX_MAX_VCPUS, &n, d);
+
+	(void)off;
+	if (!rc) {
+		cfg->cap = (uint32_t)n;
+		cfg->have_sched = true;
+	}
+	return rc;
+}
+
+/* cpus="0-3,5": every vCPU's affinity, checked here so a typo is
+ * reported at its line. */
+static int h_cpus(struct pvx_config *cfg, const char *key,
+		  const struct cfg_value *v, size_t off, struct cfg_diag *d)
+{
+	uint64_t map[PVX_CPULIST_WORDS];
+	char why[160];
+
+	(void)off;
+	if (v->type == CFG_LIST)
+		return cfg_verror(d, v, "[", "'%s' must be one CPU list string such"
+				  " as \"0-3,5\" (per-vCPU lists are not supported)", key);
+	if (pvx_cpulist_parse(v->text, map, why, sizeof(why)) < 0)
+		return cfg_verror(d, v, v->text, "'%s': %s", key, why);
+	return set_string(&cfg->cpus, v, key, d);
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -378,6 +425,9 @@ static const struct cfg_key keys[] = {
 	{ "max_grant_frames", h_grant_frames,  0 },
 	{ "disk",             h_disk,          0 },
 	{ "vif",              h_vif,           0 },
+	{ "cpu_weight",       h_cpu_weight,    0 },
+	{ "cap",              h_cap,           0 },
+	{ "cpus",             h_cpus,          0 },
 };
 #define NR_KEYS (sizeof(keys) / sizeof(keys[0]))
 

@@ -87,5 +87,8 @@ int cmd_daemons(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_sched_credit(int argc, char **argv);
+int cmd_vcpu_pin(int argc, char **argv);
+int cmd_vcpu_list(int argc, char **argv);
 
 #endif /* PVX_CLI_CMD_H */

@@ -62,6 +62,17 @@ const struct pvx_cmd pvx_cmds[] = {
 	{ "domid", cmd_domid, "print a domain's id", "domid NAME" },
 	{ "domname", cmd_domname, "print a domain's name", "domname ID" },
 	{ "rename", cmd_rename, "rename a domain", "rename DOMAIN NEW-NAME" },
+	{ "sched-credit", cmd_sched_credit, "get or set a domain's CPU weight and cap",
+	  "sched-credit [-d DOMAIN] [-w WEIGHT] [-c CAP]\n"
+	  "  -d DOMAIN     the domain (without it: list every domain)\n"
+	  "  -w WEIGHT     relative share of CPU time, 1..65535 (default 256)\n"
+	  "  -c CAP        at most CAP % of one CPU; 0 = no cap\n"
+	  "Enforced through cgroups (docs/scheduling.md)." },
+	{ "vcpu-pin", cmd_vcpu_pin, "pin a domain's vCPUs to host CPUs",
+	  "vcpu-pin DOMAIN VCPU|all CPUS\n"
+	  "CPUS: \"all\", or a list such as \"0-3,5\" (\"^N\" removes CPU N)" },
+	{ "vcpu-list", cmd_vcpu_list, "list the vCPUs of domains",
+	  "vcpu-list [DOMAIN ...]" },
 	{ "mem-set", cmd_mem_set, "set a domain's memory target (its balloon follows)",
 	  "mem-set DOMAIN SIZE\n"
 	  "  SIZE: MiB, or with a unit b/k/m/g/t (512m, 1g); at most the domain's maximum" },

@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "cmd_block.h"
 #include "cmd_network.h"
+#include "cmd_sched.h"
 #include "create.h"
 #include "daemons.h"
 
@@ -108,6 +109,15 @@ static int vifs_hook(const struct pvx_build_result *r, const char *name,
 	return 0;
 }
 
+/* cpu_weight, cap and cpus (docs/scheduling.md) before the first
+ * instruction, so a CPU-bound guest never runs unweighted or unpinned. */
+static int sched_hook(const struct pvx_build_result *r, const char *name,
+		      const struct create_opts *o, char *err, size_t errlen)
+{
+	(void)name;
+	return pvx_sched_apply_config(r->domid, o->cfg, err, errlen);
+}
+
 static void undo_hooks(int32_t domid, void *opaque)
 {
 	(void)opaque;
@@ -125,6 +135,7 @@ static const struct {
 	{ "disks", disks_hook },
 	{ "vifs", vifs_hook },
 	{ "console", consoled_hook },
+	{ "sched", sched_hook },
 };
 
 static int run_hooks(const struct pvx_build_result *r, const char *name, void *opaque,

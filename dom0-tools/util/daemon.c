@@ -113,9 +113,11 @@ int pvx_daemon_lock_pidfile(void *daemon)
 	}
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 	/* 0644 even if created under umask 000, or by `pvx daemons start`
-	 * before us: only we may write it, anyone may read the pid. */
-	if (fchmod(ds->pid_fd, 0644) || ftruncate(ds->pid_fd, 0) ||
-	    pwrite(ds->pid_fd, buf, (size_t)n, 0) != n) {
+	 * before us: only we may write it, anyone may read the pid. Write
+	 * first, then cut: `pvx daemons start` already wrote the same pid
+	 * there, and a reader must never find the file empty in between. */
+	if (fchmod(ds->pid_fd, 0644) || pwrite(ds->pid_fd, buf, (size_t)n, 0) != n ||
+	    ftruncate(ds->pid_fd, n)) {
 		n = -errno;
 		pvx_daemon_unlock_pidfile(ds);
 		return n;

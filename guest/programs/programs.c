@@ -21,6 +21,7 @@ const struct program programs[] = {
 	{ .name = "xenstore", .usage = "", .main = prog_xenstore },
 	{ .name = "xenstore-guest", .usage = "OTHERDOM", .main = prog_xenstore_guest },
 	{ .name = "idle", .usage = "[SECONDS]", .main = prog_idle },
+	{ .name = "spin", .usage = "[SECONDS]", .main = prog_spin },
 	{ .name = "balloon-test", .usage = "[SECONDS] [fill [idle]]", .main = prog_balloon_test },
 	{ .name = "balloon-hostile", .usage = "[ROUNDS]", .main = prog_balloon_hostile },
 	{ .name = "console-echo", .usage = "[LINES]", .main = prog_console_echo },

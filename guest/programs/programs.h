@@ -22,6 +22,7 @@ int prog_selftest(int argc, char **argv);
 int prog_xenstore(int argc, char **argv);
 int prog_xenstore_guest(int argc, char **argv);
 int prog_idle(int argc, char **argv);
+int prog_spin(int argc, char **argv);
 int prog_console_echo(int argc, char **argv);
 int prog_grant_share(int argc, char **argv);
 int prog_grant_hold(int argc, char **argv);

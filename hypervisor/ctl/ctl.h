@@ -85,4 +85,10 @@ int gnttab_ctl_map(struct ctl_req *rq, struct ctl_reply *rep);
 int gnttab_ctl_unmap(struct ctl_req *rq, struct ctl_reply *rep);
 int gnttab_ctl_copy(struct ctl_req *rq, struct ctl_reply *rep);
 
+/* Scheduling ops (ctl_sched.c). */
+int ctl_sched_get(struct ctl_req *rq, struct ctl_reply *rep);
+int ctl_sched_set(struct ctl_req *rq, struct ctl_reply *rep);
+int ctl_vcpu_affinity(struct ctl_req *rq, struct ctl_reply *rep);
+int ctl_vcpu_info(struct ctl_req *rq, struct ctl_reply *rep);
+
 #endif

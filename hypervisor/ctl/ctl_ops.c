@@ -388,5 +388,9 @@ const struct ctl_op ctl_ops[PVX_CTL_OP_COUNT] = {
 	[PVX_CTL_GNTTAB_MAP] = { gnttab_ctl_map, sizeof(struct pvx_ctl_gnttab_map_req), CTL_DOMAIN, "gnttab_map" },
 	[PVX_CTL_GNTTAB_UNMAP] = { gnttab_ctl_unmap, sizeof(struct pvx_ctl_gnttab_unmap_req), 0, "gnttab_unmap" },
 	[PVX_CTL_GNTTAB_COPY] = { gnttab_ctl_copy, sizeof(struct pvx_ctl_gnttab_copy_req), CTL_DOMAIN, "gnttab_copy" },
+	[PVX_CTL_SCHED_GET] = { ctl_sched_get, 0, DOM, "sched_get" },
+	[PVX_CTL_SCHED_SET] = { ctl_sched_set, sizeof(struct pvx_ctl_sched), DOM, "sched_set" },
+	[PVX_CTL_VCPU_AFFINITY] = { ctl_vcpu_affinity, sizeof(struct pvx_ctl_vcpu_affinity), DOM, "vcpu_affinity" },
+	[PVX_CTL_VCPU_INFO] = { ctl_vcpu_info, 0, DOM, "vcpu_info" },
 	[PVX_CTL_SET_MAXMEM] = { op_set_maxmem, sizeof(struct pvx_ctl_maxmem_req), DOM, "set_maxmem" },
 };

@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 
 #include "dom.h"
+#include "dsched.h"
 #include "evq.h"
 #include "evtchn.h"
 #include "gnttab.h"
@@ -165,6 +166,7 @@ static void dom_free(struct domain *d, bool async)
 {
 	dispose_vcpus(d);
 	d->plat->dom_destroy(d, async);
+	dsched_dom_destroy(d);
 	textring_dispose(&d->log);
 	free(d->released);
 	pthread_cond_destroy(&d->cond);
@@ -235,6 +237,7 @@ int dom_create(const struct pvx_ctl_create_req *req, struct domain **out)
 	r = timer_dom_init(d);
 	if (r < 0)
 		goto err_evtchn;
+	dsched_dom_create(d);
 	r = start_threads(d);
 	if (r < 0)
 		goto err_threads;

@@ -31,6 +31,7 @@
 #define PVXD_DOM_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -72,6 +73,10 @@ struct vcpu {
 	uint8_t upcall_vector;     /* 0 = none (pvh only) */
 	int64_t tsc_offset;        /* guest TSC - host TSC (0 on pv) */
 	struct ratelimit rl;
+	/* Scheduling (dsched.c), under d->lock. */
+	int tid;                   /* the thread's id once it runs, else 0 */
+	cpu_set_t affinity;        /* when pinned */
+	bool pinned;
 };
 
 struct domain {
@@ -119,6 +124,10 @@ struct domain {
 	uint64_t console_tokens;   /* d->lock: pvxd.log budget (bytes) */
 	uint64_t console_refill_ns;
 	bool console_throttled;
+	/* Scheduling (dsched.c; main thread). */
+	uint32_t sched_weight;     /* Xen credit weight */
+	uint32_t sched_cap;        /* % of one CPU, 0 = none */
+	bool sched_cg;             /* its cgroup exists */
 };
 
 /* Log a line about d to pvxd's log and to d's own log (pvx dmesg). */

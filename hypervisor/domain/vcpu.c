@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "dom.h"
+#include "dsched.h"
 #include "platform.h"
 
 static void kick_handler(int sig)
@@ -79,6 +80,7 @@ static void *vcpu_thread(void *arg)
 	struct timespec ts;
 	char why[160];
 
+	dsched_vcpu_thread_start(v);
 	if (p->vcpu_thread_init)
 		p->vcpu_thread_init(v);
 	while (!vcpu_park(v)) {

@@ -60,6 +60,9 @@ struct platform_ops {
 	/* CPU time the guest used outside pvxd's vCPU threads (pv: its
 	 * process), for dominfo; NULL = none. */
 	uint64_t (*guest_cpu_ns)(struct domain *d);
+	/* The host process running the guest (pv), 0 = none yet or NULL:
+	 * its cgroup and affinity follow the domain's (dsched.c). */
+	int (*guest_pid)(struct domain *d);
 
 	int (*vcpu_init)(struct vcpu *v);
 	void (*vcpu_dispose)(struct vcpu *v);  /* idempotent */

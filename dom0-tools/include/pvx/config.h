@@ -64,6 +64,11 @@ struct pvx_config {
 	size_t nr_disks;
 	struct pvx_vif_spec *vifs;
 	size_t nr_vifs;
+	/* CPU scheduling (docs/scheduling.md); applied after create. */
+	uint32_t cpu_weight;    /* Xen credit weight, default 256 */
+	uint32_t cap;           /* % of one CPU, default 0 = none */
+	bool have_sched;        /* cpu_weight or cap given */
+	char *cpus;             /* xl CPU list for every vCPU, NULL = any */
 	/* Parser state (the settings, for overrides and messages); owned,
 	 * freed by pvx_config_dispose(). Not for callers. */
 	struct pvx_config_priv *priv;
@@ -88,6 +93,16 @@ int pvx_config_parse_string(struct pvx_config *cfg, const char *source,
  * word taken as a string); applied after the file, last one wins. */
 int pvx_config_override(struct pvx_config *cfg, const char *assignment,
 			char *err, size_t errlen);
+
+/* xl's CPU list ("0-3,5", "all", "^2" removes): bit n of map = CPU n.
+ * -EINVAL with the bad item named in err (cpulist.c). */
+#define PVX_CPULIST_WORDS 4
+#define PVX_CPULIST_BITS  (PVX_CPULIST_WORDS * 64)
+int pvx_cpulist_parse(const char *s, uint64_t map[PVX_CPULIST_WORDS],
+		      char *err, size_t errlen);
+/* "all" when CPUs 0..nr_cpus-1 are all set, else "0-3,5". */
+void pvx_cpulist_format(const uint64_t map[PVX_CPULIST_WORDS], unsigned nr_cpus,
+			char *out, size_t len);
 /* Checks the whole config (required keys, ranges). Call it after the
  * last override: e.g. maxmem >= memory is only known then. Errors about
  * a missing key have no line: "FILE: 'name' is not set (...)". */

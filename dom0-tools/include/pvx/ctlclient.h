@@ -107,4 +107,14 @@ int pvx_evtchn_notify(const struct pvx_evtchn *ev);
 int pvx_evtchn_consume(const struct pvx_evtchn *ev);
 void pvx_evtchn_close(struct pvx_ctl *c, struct pvx_evtchn *ev); /* idempotent */
 
+/* CPU scheduling (ctl_sched.c, docs/scheduling.md). */
+int pvx_ctl_sched_get(struct pvx_ctl *c, int32_t domid, struct pvx_ctl_sched *out);
+int pvx_ctl_sched_set(struct pvx_ctl *c, int32_t domid, uint32_t weight, uint32_t cap);
+/* vcpu: a vCPU or PVX_VCPU_ALL. */
+int pvx_ctl_vcpu_affinity(struct pvx_ctl *c, int32_t domid, uint32_t vcpu,
+			  const uint64_t cpumap[PVX_CPUMAP_WORDS]);
+/* *out (malloc'd, caller frees) holds *n entries, one per vCPU. */
+int pvx_ctl_vcpu_info(struct pvx_ctl *c, int32_t domid,
+		      struct pvx_ctl_vcpuinfo **out, size_t *n);
+
 #endif /* PVX_CTLCLIENT_H */

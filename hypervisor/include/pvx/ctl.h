@@ -74,6 +74,10 @@ enum pvx_ctl_op {
 	PVX_CTL_GNTTAB_MAP,         /* hdr.domid (granter), pvx_ctl_gnttab_map_req -> _map_rsp [+ memfd] */
 	PVX_CTL_GNTTAB_UNMAP,       /* pvx_ctl_gnttab_unmap_req -> int32 status[] */
 	PVX_CTL_GNTTAB_COPY,        /* hdr.domid (granter), pvx_ctl_gnttab_copy_req -> _copy_rsp */
+	PVX_CTL_SCHED_GET,          /* hdr.domid -> pvx_ctl_sched */
+	PVX_CTL_SCHED_SET,          /* hdr.domid, pvx_ctl_sched */
+	PVX_CTL_VCPU_AFFINITY,      /* hdr.domid, pvx_ctl_vcpu_affinity */
+	PVX_CTL_VCPU_INFO,          /* hdr.domid -> pvx_ctl_vcpuinfo[vcpus] */
 	PVX_CTL_SET_MAXMEM,         /* hdr.domid, pvx_ctl_maxmem_req (docs/memory.md) */
 	PVX_CTL_OP_COUNT,
 	PVX_CTL_EVENT = 0x8000,     /* unsolicited, pvxd -> subscriber */
@@ -332,6 +336,51 @@ struct pvx_ctl_gnttab_copy_req {
 	/* struct pvx_ctl_gnttab_copy_seg segs[count]; then TO_GUEST data */
 };
 /* Reply: int32_t status[count] (GNTST_*), then FROM_GUEST data. */
+
+/*
+ * CPU scheduling (docs/scheduling.md): Xen credit's weight (1..65535,
+ * default 256) and cap (% of one CPU, 0 = none, at most 100 per vCPU),
+ * enforced through the domain's cgroup. SET answers -EOPNOTSUPP when the
+ * host has no usable cgroup cpu controller (GET's cgroup = 0), -EINVAL
+ * out of range.
+ */
+#define PVX_SCHED_WEIGHT_DEFAULT 256
+#define PVX_SCHED_WEIGHT_MAX     65535
+enum pvx_sched_cgroup { PVX_SCHED_NO_CGROUP = 0, PVX_SCHED_CGROUP_V1 = 1,
+			PVX_SCHED_CGROUP_V2 = 2 };
+
+struct pvx_ctl_sched {
+	uint32_t weight;
+	uint32_t cap;
+	uint32_t cgroup;           /* GET: enum pvx_sched_cgroup; SET: 0 */
+	uint32_t pad;
+};
+
+/* vCPU affinity: bit n of cpumap = host CPU n (at most 256 CPUs). A map
+ * with no online CPU of the host is -EINVAL. */
+#define PVX_CPUMAP_WORDS 4
+#define PVX_CPUMAP_BITS  (PVX_CPUMAP_WORDS * 64)
+#define PVX_VCPU_ALL     0xffffffffu
+
+struct pvx_ctl_vcpu_affinity {
+	uint32_t vcpu;             /* or PVX_VCPU_ALL */
+	uint32_t pad;
+	uint64_t cpumap[PVX_CPUMAP_WORDS];
+};
+
+#define PVX_VCPU_ONLINE  (1u << 0)
+#define PVX_VCPU_RUNNING (1u << 1) /* runnable: not blocked nor paused */
+#define PVX_VCPU_BLOCKED (1u << 2) /* in SCHEDOP_block/poll */
+#define PVX_VCPU_PAUSED  (1u << 3)
+
+struct pvx_ctl_vcpuinfo {
+	uint32_t vcpu;
+	uint32_t flags;            /* PVX_VCPU_* */
+	int32_t cpu;               /* host CPU it last ran on, -1 unknown */
+	uint32_t pad;
+	uint64_t cpu_time_ns;
+	uint64_t cpumap[PVX_CPUMAP_WORDS]; /* its affinity */
+};
 
 struct pvx_ctl_event {
 	int32_t domid;

@@ -45,6 +45,7 @@
 #include <xen/public/callback.h>
 
 #include "dom.h"
+#include "dsched.h"
 #include "evtchn.h"
 #include "platform_pv.h"
 
@@ -254,14 +255,19 @@ static int spawn(struct domain *d)
 static int pv_dom_start(struct domain *d)
 {
 	struct pv_dom *pv = d->pv;
+	bool fresh = false;
 	int r = 0;
 
 	pthread_mutex_lock(&pv->lock);
-	if (!pv->spawned)
+	if (!pv->spawned) {
 		r = spawn(d);
-	else if (!pv->gone)
+		fresh = r == 0;
+	} else if (!pv->gone) {
 		r = pvproc_cont(&pv->proc);
+	}
 	pthread_mutex_unlock(&pv->lock);
+	if (fresh) /* outside pv->lock: dsched takes d->lock */
+		dsched_guest_spawned(d, (int)pv->proc.pid);
 	return r;
 }
 
@@ -307,6 +313,20 @@ static uint64_t pv_guest_cpu_ns(struct domain *d)
 	ns = pv->cpu_ns;
 	pthread_mutex_unlock(&pv->lock);
 	return ns;
+}
+
+static int pv_guest_pid(struct domain *d)
+{
+	struct pv_dom *pv = d->pv;
+	int pid = 0;
+
+	if (!pv)
+		return 0;
+	pthread_mutex_lock(&pv->lock);
+	if (pv->spawned && !pv->gone)
+		pid = (int)pv->proc.pid;
+	pthread_mutex_unlock(&pv->lock);
+	return pid;
 }
 
 /* vCPUs past 0 exist (dominfo, event channels bound to them) but stay
@@ -438,6 +458,7 @@ const struct platform_ops platform_pv = {
 	.map_xpage = pv_map_xpage,
 	.tsc_khz = pv_tsc_khz,
 	.guest_cpu_ns = pv_guest_cpu_ns,
+	.guest_pid = pv_guest_pid,
 	.vcpu_init = pv_vcpu_init,
 	.vcpu_dispose = pv_vcpu_nop,
 	.vcpu_set_boot = pv_vcpu_set_boot,

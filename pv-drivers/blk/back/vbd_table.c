@@ -91,40 +91,12 @@ void bb_vbd_remove(struct bb_vbd *v)
 	free(v);
 }
 
-/* B_ROOT/<domid>/<devid>[/...] -> numbers; -EINVAL for anything else. */
-static int parse_be_path(const char *path, int32_t *domid, uint32_t *devid)
+static void backend_seen(void *ctx, const char *path, int32_t domid, uint32_t devid)
 {
-	size_t n = strlen(BLKBACK_BE_ROOT);
-	unsigned long dom, dev;
-	char *end;
+	struct blkbackd *d = ctx;
+	struct bb_vbd *v = vbd_find(d, domid, devid);
 
-	if (strncmp(path, BLKBACK_BE_ROOT "/", n + 1) != 0)
-		return -EINVAL;
-	dom = strtoul(path + n + 1, &end, 10);
-	if (end == path + n + 1 || *end != '/' || dom >= 0x7FF0)
-		return -EINVAL;
-	path = end + 1;
-	dev = strtoul(path, &end, 10);
-	if (end == path || (*end && *end != '/') || dev > UINT32_MAX)
-		return -EINVAL;
-	*domid = (int32_t)dom;
-	*devid = (uint32_t)dev;
-	return 0;
-}
-
-static void event_for_backend(struct blkbackd *d, const char *path)
-{
-	int32_t domid;
-	uint32_t devid;
-	struct bb_vbd *v;
-
-	if (parse_be_path(path, &domid, &devid) < 0) {
-		if (strcmp(path, BLKBACK_BE_ROOT) == 0 ||
-		    strncmp(path, BLKBACK_BE_ROOT "/", strlen(BLKBACK_BE_ROOT) + 1) == 0)
-			bb_vbd_scan(d); /* a whole domain's directory came or went */
-		return;
-	}
-	v = vbd_find(d, domid, devid);
+	(void)path;
 	if (!v)
 		v = vbd_new(d, domid, devid);
 	if (v)
@@ -134,42 +106,32 @@ static void event_for_backend(struct blkbackd *d, const char *path)
 void bb_vbd_watch_event(struct blkbackd *d, const char *path)
 {
 	struct bb_vbd *v, *next;
+	int32_t domid;
+	uint32_t devid;
 
-	if (strncmp(path, BLKBACK_BE_ROOT, strlen(BLKBACK_BE_ROOT)) == 0) {
-		event_for_backend(d, path);
+	if (xs_path_under(path, BLKBACK_BE_ROOT)) {
+		if (xs_backend_parse(BLKBACK_BE_ROOT, path, UINT32_MAX, &domid, &devid) == 0)
+			backend_seen(d, path, domid, devid);
+		else
+			bb_vbd_scan(d); /* a whole domain's directory came or went */
 		return;
 	}
-	LIST_FOREACH_SAFE(v, &d->vbds, link, next) {
-		size_t n = strlen(v->fe);
-
-		if (strncmp(path, v->fe, n) == 0 && (path[n] == '\0' || path[n] == '/'))
+	LIST_FOREACH_SAFE(v, &d->vbds, link, next)
+		if (xs_path_under(path, v->fe))
 			bb_vbd_update(v);
-	}
 }
 
-/* Walks every B: new ones are created, known ones re-evaluated, vanished ones freed. */
+/* Walks every B: new ones are created, known ones re-evaluated, vanished
+ * ones freed; a directory whose name is not <domid>/<devid> is skipped. */
 int bb_vbd_scan(struct blkbackd *d)
 {
-	char **doms = NULL, **devs = NULL, path[128];
-	unsigned nd = 0, nv = 0;
 	struct bb_vbd *v, *next;
+	int skipped;
 
 	LIST_FOREACH_SAFE(v, &d->vbds, link, next)
 		bb_vbd_update(v); /* frees the ones whose B is gone */
-	if (xs_directory(d->xs, XBT_NULL, BLKBACK_BE_ROOT, &doms, &nd) < 0)
-		return 0;
-	for (unsigned i = 0; i < nd; i++) {
-		snprintf(path, sizeof(path), "%s/%s", BLKBACK_BE_ROOT, doms[i]);
-		if (xs_directory(d->xs, XBT_NULL, path, &devs, &nv) < 0)
-			continue;
-		for (unsigned j = 0; j < nv; j++) {
-			char full[200];
-
-			snprintf(full, sizeof(full), "%s/%s", path, devs[j]);
-			event_for_backend(d, full);
-		}
-		free(devs);
-	}
-	free(doms);
+	skipped = xs_backend_each(d->xs, BLKBACK_BE_ROOT, UINT32_MAX, backend_seen, d);
+	if (skipped > 0)
+		pvx_log_warn("%s: %d entries are not <domid>/<devid>: ignored", BLKBACK_BE_ROOT, skipped);
 	return 0;
 }

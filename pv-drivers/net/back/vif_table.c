@@ -117,45 +117,12 @@ void nb_vif_remove(struct nb_vif *v, bool delete_tap)
 	free(v);
 }
 
-/* BE_ROOT/<domid>/<devid>[/...] -> numbers; -EINVAL for anything else. */
-static int parse_be_path(const char *path, int32_t *domid, uint32_t *devid)
+static void backend_seen(void *ctx, const char *path, int32_t domid, uint32_t devid)
 {
-	size_t n = strlen(PVX_NET_BE_ROOT);
-	unsigned long dom, dev;
-	char *end;
+	struct netbackd *d = ctx;
+	struct nb_vif *v = vif_find(d, domid, devid);
 
-	if (strncmp(path, PVX_NET_BE_ROOT "/", n + 1) != 0)
-		return -EINVAL;
-	path += n + 1;
-	if (*path < '0' || *path > '9')
-		return -EINVAL;
-	dom = strtoul(path, &end, 10);
-	if (*end != '/' || dom >= 0x7FF0)
-		return -EINVAL;
-	path = end + 1;
-	if (*path < '0' || *path > '9')
-		return -EINVAL;
-	dev = strtoul(path, &end, 10);
-	if ((*end && *end != '/') || dev > 0xFFFF)
-		return -EINVAL;
-	*domid = (int32_t)dom;
-	*devid = (uint32_t)dev;
-	return 0;
-}
-
-static void event_for_backend(struct netbackd *d, const char *path)
-{
-	int32_t domid;
-	uint32_t devid;
-	struct nb_vif *v;
-
-	if (parse_be_path(path, &domid, &devid) < 0) {
-		if (strcmp(path, PVX_NET_BE_ROOT) == 0 ||
-		    strncmp(path, PVX_NET_BE_ROOT "/", strlen(PVX_NET_BE_ROOT) + 1) == 0)
-			nb_vif_scan(d); /* a whole domain's directory came or went */
-		return;
-	}
-	v = vif_find(d, domid, devid);
+	(void)path;
 	if (!v)
 		v = vif_new(d, domid, devid);
 	if (v)
@@ -165,42 +132,32 @@ static void event_for_backend(struct netbackd *d, const char *path)
 void nb_vif_watch_event(struct netbackd *d, const char *path)
 {
 	struct nb_vif *v, *next;
+	int32_t domid;
+	uint32_t devid;
 
-	if (strncmp(path, PVX_NET_BE_ROOT, strlen(PVX_NET_BE_ROOT)) == 0) {
-		event_for_backend(d, path);
+	if (xs_path_under(path, PVX_NET_BE_ROOT)) {
+		if (xs_backend_parse(PVX_NET_BE_ROOT, path, 0xFFFF, &domid, &devid) == 0)
+			backend_seen(d, path, domid, devid);
+		else
+			nb_vif_scan(d); /* a whole domain's directory came or went */
 		return;
 	}
-	LIST_FOREACH_SAFE(v, &d->vifs, link, next) {
-		size_t n = strlen(v->fe);
-
-		if (strncmp(path, v->fe, n) == 0 && (path[n] == '\0' || path[n] == '/'))
+	LIST_FOREACH_SAFE(v, &d->vifs, link, next)
+		if (xs_path_under(path, v->fe))
 			nb_vif_update(v);
-	}
 }
 
-/* Walks every B: new ones are created, known ones re-evaluated, vanished ones freed. */
+/* Walks every B: new ones are created, known ones re-evaluated, vanished
+ * ones freed; a directory whose name is not <domid>/<devid> is skipped. */
 int nb_vif_scan(struct netbackd *d)
 {
-	char **doms = NULL, **devs = NULL, path[128];
-	unsigned nd = 0, nv = 0;
 	struct nb_vif *v, *next;
+	int skipped;
 
 	LIST_FOREACH_SAFE(v, &d->vifs, link, next)
 		nb_vif_update(v); /* frees the ones whose B is gone */
-	if (xs_directory(d->xs, XBT_NULL, PVX_NET_BE_ROOT, &doms, &nd) < 0)
-		return 0;
-	for (unsigned i = 0; i < nd; i++) {
-		snprintf(path, sizeof(path), "%s/%s", PVX_NET_BE_ROOT, doms[i]);
-		if (xs_directory(d->xs, XBT_NULL, path, &devs, &nv) < 0)
-			continue;
-		for (unsigned j = 0; j < nv; j++) {
-			char full[200];
-
-			snprintf(full, sizeof(full), "%s/%s", path, devs[j]);
-			event_for_backend(d, full);
-		}
-		free(devs);
-	}
-	free(doms);
+	skipped = xs_backend_each(d->xs, PVX_NET_BE_ROOT, 0xFFFF, backend_seen, d);
+	if (skipped > 0)
+		pvx_log_warn("%s: %d entries are not <domid>/<devid>: ignored", PVX_NET_BE_ROOT, skipped);
 	return 0;
 }

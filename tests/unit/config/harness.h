@@ -34,6 +34,7 @@ static inline int parse_as(struct pvx_config *cfg, const char *source,
 
 Suite *make_parser_suite(void);
 Suite *make_keys_suite(void);
+Suite *make_cpulist_suite(void);
 Suite *make_devices_suite(void);
 Suite *make_override_suite(void);
 Suite *make_dump_suite(void);

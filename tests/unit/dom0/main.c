@@ -16,6 +16,7 @@ int main(void)
 		make_cmdtab_suite,
 		make_monitor_suite,
 		make_network_suite,
+		make_sched_cmds_suite,
 		make_memsize_suite,
 	};
 	SRunner *sr = srunner_create(NULL);

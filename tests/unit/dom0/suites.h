@@ -13,6 +13,7 @@ Suite *make_build_suite(void);
 Suite *make_cmdtab_suite(void);
 Suite *make_monitor_suite(void);
 Suite *make_network_suite(void);
+Suite *make_sched_cmds_suite(void);
 Suite *make_memsize_suite(void);
 
 #endif

@@ -109,7 +109,8 @@ static const struct {
 	{ "domn", "domname", 1 }, { "d", NULL, 5 }, { "l", "list", 1 },
 	{ "unp", "unpause", 1 }, { "p", "pause", 1 }, { "re", NULL, 2 },
 	{ "reb", "reboot", 1 }, { "zzz", NULL, 0 }, { "", NULL, 0 },
-	{ "createx", NULL, 0 }, { "help", "help", 1 }, { "v", "version", 1 },
+	{ "createx", NULL, 0 }, { "help", "help", 1 }, { "ve", "version", 1 },
+	{ "v", NULL, 3 }, { "vcpu-p", "vcpu-pin", 1 }, { "sch", "sched-credit", 1 },
 };
 
 START_TEST(prefix_lookup)

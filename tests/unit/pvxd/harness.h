@@ -49,6 +49,7 @@ Suite *make_ctl_msg_suite(void);
 Suite *make_textring_suite(void);
 Suite *make_xtime_suite(void);
 Suite *make_sched_suite(void);
+Suite *make_cgroup_suite(void);
 Suite *make_platform_suite(void);
 Suite *make_platform_pv_suite(void);
 

@@ -255,6 +255,74 @@ START_TEST(helpers)
 }
 END_TEST
 
+START_TEST(backend_parse)
+{
+	static const struct { const char *path; int rc; int32_t dom; uint32_t dev; } t[] = {
+		{ "/r/1/0", 0, 1, 0 },
+		{ "/r/7/51712/state", 0, 7, 51712 },
+		{ "/r/32751/65535", 0, 32751, 65535 },
+		{ "/r/32752/0", -EINVAL, 0, 0 },      /* reserved domid */
+		{ "/r/1/65536", -EINVAL, 0, 0 },      /* past max_devid */
+		{ "/r/1", -EINVAL, 0, 0 },
+		{ "/r/1/", -EINVAL, 0, 0 },
+		{ "/r//0", -EINVAL, 0, 0 },
+		{ "/r/-1/0", -EINVAL, 0, 0 },
+		{ "/r/ 1/0", -EINVAL, 0, 0 },
+		{ "/r/1x/0", -EINVAL, 0, 0 },
+		{ "/r/1/0x", -EINVAL, 0, 0 },
+		{ "/r/99999999999999999999999/0", -EINVAL, 0, 0 },
+		{ "/rr/1/0", -EINVAL, 0, 0 },
+		{ "/r", -EINVAL, 0, 0 },
+	};
+	int32_t dom;
+	uint32_t dev;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		dom = -1;
+		dev = 0xdead;
+		ck_assert_msg(xs_backend_parse("/r", t[i].path, 0xFFFF, &dom, &dev) == t[i].rc,
+			      "%s", t[i].path);
+		if (t[i].rc == 0)
+			ck_assert_msg(dom == t[i].dom && dev == t[i].dev, "%s", t[i].path);
+	}
+	ck_assert(xs_path_under("/r", "/r"));
+	ck_assert(xs_path_under("/r/1", "/r"));
+	ck_assert(!xs_path_under("/rr/1", "/r"));
+}
+END_TEST
+
+struct seen { int n; int32_t dom[8]; uint32_t dev[8]; };
+
+static void record(void *ctx, const char *path, int32_t domid, uint32_t devid)
+{
+	struct seen *s = ctx;
+
+	(void)path;
+	if (s->n < 8) {
+		s->dom[s->n] = domid;
+		s->dev[s->n] = devid;
+	}
+	s->n++;
+}
+
+/* Odd names under the root are counted, never handed on (a backend that
+ * rescans on an unparsable path would otherwise go round forever). */
+START_TEST(backend_each_skips_odd_names)
+{
+	static const char *const nodes[] = { "/be/1/0/state", "/be/1/7/state", "/be/abc/0/state",
+		"/be/2/x/state", "/be/3/70000/state" };
+	struct seen s = { 0 };
+
+	ck_assert_int_eq(xs_backend_each(h, "/be", 0xFFFF, record, &s), 0); /* no root */
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
+		ck_assert_int_eq(xs_write_str(h, XBT_NULL, nodes[i], "1"), 0);
+	ck_assert_int_eq(xs_backend_each(h, "/be", 0xFFFF, record, &s), 3);
+	ck_assert_int_eq(s.n, 2);
+	ck_assert(s.dom[0] == 1 && s.dom[1] == 1);
+	ck_assert((s.dev[0] == 0 && s.dev[1] == 7) || (s.dev[0] == 7 && s.dev[1] == 0));
+}
+END_TEST
+
 Suite *make_client_suite(void)
 {
 	Suite *s = suite_create("client");
@@ -268,6 +336,8 @@ Suite *make_client_suite(void)
 	tcase_add_test(tc, transaction_run_retries_on_eagain);
 	tcase_add_test(tc, no_daemon);
 	tcase_add_test(tc, helpers);
+	tcase_add_test(tc, backend_parse);
+	tcase_add_test(tc, backend_each_skips_odd_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

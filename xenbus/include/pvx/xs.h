@@ -114,4 +114,21 @@ int xs_request(struct xs_handle *h, uint32_t type, xs_transaction_t t,
 /* The errno for a wire error name ("ENOENT" -> ENOENT; unknown: EINVAL). */
 int xs_errno_from_name(const char *name);
 
+/*
+ * Backend device directories ROOT/<domid>/<devid> (xs_backend.c).
+ * xs_path_under: path is dir or below it. xs_backend_parse: the numbers of
+ * ROOT/<domid>/<devid>[/...] (decimal digits only, domid below
+ * XS_BACKEND_MAX_DOMID, devid at most max_devid), or -EINVAL.
+ * xs_backend_each: calls fn for every ROOT/<domid>/<devid> that parses;
+ * returns how many entries were skipped (0 if ROOT does not exist), or a
+ * negative errno when ROOT could not be read.
+ */
+#define XS_BACKEND_MAX_DOMID 0x7FEF  /* DOMID_FIRST_RESERVED - 1 */
+typedef void (*xs_backend_fn)(void *ctx, const char *path, int32_t domid, uint32_t devid);
+bool xs_path_under(const char *path, const char *dir);
+int xs_backend_parse(const char *root, const char *path, uint32_t max_devid,
+		     int32_t *domid, uint32_t *devid);
+int xs_backend_each(struct xs_handle *xs, const char *root, uint32_t max_devid,
+		    xs_backend_fn fn, void *ctx);
+
 #endif /* PVX_XS_H */
