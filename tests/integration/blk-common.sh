@@ -32,18 +32,9 @@ blk_stop() {
 
 blkback_pid() { cat "$PVX_RUNDIR/pvx-blkback.pid" 2>/dev/null; }
 
-# blkback_signal SIG: sends SIG to pvx-blkback and waits (10 s at most)
-# until it is gone or a zombie, so that a `pvx daemons start` right after
-# does not find it still alive and leave it "running".
+# blkback_signal SIG: kill_wait (lib.sh) for pvx-blkback.
 blkback_signal() {
-	local pid; pid=$(blkback_pid)
-	kill -"$1" "$pid" || fail "no pvx-blkback to signal ($1)"
-	for _ in $(seq 1 200); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		grep -qE '^[0-9]+ \(.*\) Z' "/proc/$pid/stat" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	fail "pvx-blkback $pid did not exit on SIG$1"
+	kill_wait "$1" "$(blkback_pid)" pvx-blkback
 }
 
 # blk_image NAME SIZE: a sparse image in the run dir; prints its path.

@@ -98,6 +98,20 @@ wait_console() {
 	return 1
 }
 
+# kill_wait SIG PID NAME: sends SIG to PID and waits (10 s at most) until
+# it is gone or a zombie, so that a `pvx daemons start` right after does
+# not find the dying daemon still "running" (a pvxd with a KVM domain can
+# take a while to tear down).
+kill_wait() {
+	kill -"$1" "$2" || fail "no $3 to signal ($1)"
+	for _ in $(seq 1 200); do
+		kill -0 "$2" 2>/dev/null || return 0
+		grep -qE '^[0-9]+ \(.*\) Z' "/proc/$2/stat" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	fail "$3 ($2) did not exit on SIG$1"
+}
+
 # wait_gone NAME SECONDS: waits until the domain is no longer listed.
 # A pvx domid that fails means "gone" only while pvxd still answers: a
 # crashed pvxd knows no domain either, and that is a failure (exit 1).
