@@ -183,7 +183,7 @@ int main(int argc, char **argv)
 	struct blkbackd d = {
 		.ds = PVX_DAEMON_STATE_INIT(BLKBACK_NAME),
 		.poll_ns = DEFAULT_POLL_US * 1000ull,
-		.ctl_fd = -1,
+		.ctl_srv = PVX_STATS_SERVER_INIT,
 	};
 	size_t ran;
 	int rc, opt;

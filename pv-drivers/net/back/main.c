@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 {
 	struct netbackd d = {
 		.ds = PVX_DAEMON_STATE_INIT(NETBACK_NAME),
-		.ctl_fd = -1,
+		.ctl_srv = PVX_STATS_SERVER_INIT,
 	};
 	size_t ran;
 	int rc, opt;
