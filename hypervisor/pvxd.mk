@@ -15,7 +15,7 @@ PVXD_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(PVXD_SRCS))
 PVXD_INCS := -Ihypervisor $(addprefix -Ihypervisor/,$(PVXD_DIRS))
 $(O)/obj/hypervisor/main.o $(PVXD_OBJS): HOST_CFLAGS += $(PVXD_INCS)
 
-$(O)/bin/pvxd: $(O)/obj/hypervisor/main.o $(PVXD_OBJS) $(PVPROC_OBJS) $(O)/lib/libpvxutil.a
+$(O)/bin/pvxd: $(O)/obj/hypervisor/main.o $(PVXD_OBJS) $(PVPROC_OBJS) $(O)/lib/libpvxutil.a $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) -lpthread
 

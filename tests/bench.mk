@@ -13,4 +13,5 @@ PROGRAMS += $(O)/bench/hostbase
 
 # Whole-system checks that belong to no single component.
 INTEG_TESTS += tests/integration/daemons-valgrind tests/integration/pvxd-single \
+	tests/integration/daemons-single \
 	tests/integration/pv-hostile tests/integration/platforms-mixed

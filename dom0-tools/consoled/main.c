@@ -37,6 +37,13 @@ static const struct pvx_step steps[] = {
 	{ "domains", NULL, domains_exit },
 };
 
+static void ready(void *consoled)
+{
+	struct consoled *cd = consoled;
+
+	pvx_log_info("serving %s (pid %d)", cd->sock_path, (int)getpid());
+}
+
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: pvx-consoled [-v]\n"
@@ -52,8 +59,7 @@ int main(int argc, char **argv)
 		.ds = PVX_DAEMON_STATE_INIT("pvx-consoled"),
 		.open_io = cons_pvxd_open_io,
 	};
-	size_t ran;
-	int rc, opt;
+	int opt;
 
 	while ((opt = getopt(argc, argv, "vh")) != -1) {
 		if (opt == 'v')
@@ -64,13 +70,5 @@ int main(int argc, char **argv)
 	pvx_log_set_ident(cd.ds.name);
 	LIST_INIT(&cd.doms);
 	LIST_INIT(&cd.clients);
-	rc = pvx_steps_start(steps, sizeof(steps) / sizeof(steps[0]), &cd, &ran);
-	if (!rc) {
-		pvx_log_info("serving %s (pid %d)", cd.sock_path, (int)getpid());
-		event_base_dispatch(cd.ds.base);
-	}
-	pvx_steps_stop(steps, ran, &cd);
-	pvx_log_info("stopped");
-	pvx_log_close();
-	return rc ? 1 : 0;
+	return pvx_daemon_run(steps, sizeof(steps) / sizeof(steps[0]), &cd, ready);
 }

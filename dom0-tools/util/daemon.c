@@ -58,9 +58,9 @@ int pvx_daemon_paths(void *daemon)
 		rc = -ENOMEM;
 		goto err;
 	}
-	rc = pvx_mkdir_p(ds->rundir, 0755);
+	rc = pvx_mkdir_p(ds->rundir, ds->dir_mode);
 	if (!rc)
-		rc = pvx_mkdir_p(ds->logdir, 0755);
+		rc = pvx_mkdir_p(ds->logdir, ds->dir_mode);
 	if (rc) {
 		pvx_log_err("cannot create %s or %s: %s", ds->rundir, ds->logdir,
 			    strerror(-rc));
@@ -70,7 +70,7 @@ int pvx_daemon_paths(void *daemon)
 		rc = -ENOMEM;
 		goto err;
 	}
-	rc = pvx_log_open(path, 0644);
+	rc = pvx_log_open(path, ds->log_mode);
 	if (rc)
 		pvx_log_warn("cannot open %s: %s; logging to stderr only", path,
 			     strerror(-rc));
@@ -105,7 +105,11 @@ int pvx_daemon_lock_pidfile(void *daemon)
 	if (flock(ds->pid_fd, LOCK_EX | LOCK_NB)) {
 		n = (int)pread(ds->pid_fd, buf, sizeof(buf) - 1, 0);
 		buf[n > 0 ? n : 0] = '\0';
-		pvx_log_err("another %s serves %s (pid %s)", ds->name, ds->rundir,
+		/* The log file is the first instance's: our one line goes to
+		 * whoever started us (stderr), even in a daemon that keeps
+		 * stderr quiet while a file is open (pvxstored). */
+		pvx_log_close();
+		pvx_log_err("another %s already serves %s (pid %s)", ds->name, ds->rundir,
 			    strtok(buf, "\n") ? buf : "?");
 		close(ds->pid_fd);
 		ds->pid_fd = -1;
@@ -175,4 +179,22 @@ void pvx_daemon_loop_exit(void *daemon)
 	if (ds->base)
 		event_base_free(ds->base);
 	ds->base = NULL;
+}
+
+int pvx_daemon_run(const struct pvx_step *steps, size_t n, void *daemon,
+		   void (*ready)(void *daemon))
+{
+	struct pvx_daemon_state *ds = daemon;
+	size_t ran;
+	int rc = pvx_steps_start(steps, n, daemon, &ran);
+
+	if (!rc) {
+		ready(daemon);
+		event_base_dispatch(ds->base);
+	}
+	pvx_steps_stop(steps, ran, daemon);
+	if (!rc) /* a refused second instance says one line, not two */
+		pvx_log_info("stopped");
+	pvx_log_close();
+	return rc ? 1 : 0;
 }

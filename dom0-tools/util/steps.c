@@ -4,6 +4,7 @@
  * never drift from start-up order because it is the same table read
  * backwards.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <pvx/daemon.h>
@@ -17,7 +18,9 @@ int pvx_steps_start(const struct pvx_step *steps, size_t n, void *ctx, size_t *r
 		const struct pvx_step *s = &steps[*ran];
 
 		if (s->init && (rc = s->init(ctx)) < 0) {
-			pvx_log_err("start-up failed at %s: %s", s->name, strerror(-rc));
+			if (rc != -EBUSY) /* another instance: already said */
+				pvx_log_err("start-up failed at %s: %s", s->name,
+					    strerror(-rc));
 			return rc;
 		}
 	}

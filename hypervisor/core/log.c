@@ -63,6 +63,11 @@ static void prefix_init(void)
 	pvx_log_set_prefix(prefix, NULL);
 }
 
+void log_use_prefix(void)
+{
+	pthread_once(&prefix_once, prefix_init);
+}
+
 void log_set_level(enum log_level max)
 {
 	pvx_log_set_level((enum pvx_log_level)max);
@@ -112,22 +117,6 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 void log_file_raw(const char *text, size_t len)
 {
 	pvx_log_raw(text, len);
-}
-
-int log_open_file(const char *logdir)
-{
-	char path[4096];
-
-	if (mkdir(logdir, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	if (snprintf(path, sizeof(path), "%s/pvxd.log", logdir) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	return pvx_log_open(path, 0600);
-}
-
-void log_close_file(void)
-{
-	pvx_log_close();
 }
 
 bool ratelimit_ok(struct ratelimit *rl)

@@ -32,9 +32,9 @@ void log_msg_to(struct textring *extra, enum log_level lvl, const char *fmt, ...
 #define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 
-/* Opens <logdir>/pvxd.log for appending (creating logdir 0700). */
-int log_open_file(const char *logdir);
-void log_close_file(void);
+/* pvxd's prefix for every line, also those libpvxutil writes itself
+ * (the daemon scaffold's; <logdir>/pvxd.log is opened there). */
+void log_use_prefix(void);
 /* Appends raw text (no prefix) to the log file only, e.g. guest console. */
 void log_file_raw(const char *text, size_t len);
 struct textring *log_ring(void);

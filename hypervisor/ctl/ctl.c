@@ -22,6 +22,8 @@
 
 #include <event2/event.h>
 
+#include <pvx/daemon.h>
+
 #include "ctl.h"
 #include "dom.h"
 #include "evq.h"
@@ -288,46 +290,23 @@ int ctl_conn_del_port(struct ctl_conn *c, uint32_t port)
 	return -EINVAL;
 }
 
-/* Whether a live pvxd answers on the socket. The pid file alone cannot
- * tell: a pvxd started by other means (under valgrind, from another tool)
- * leaves a pid file that names another program, and replacing its socket
- * would cut every Dom0 client off from the domains it owns. */
-static bool socket_served(const struct sockaddr_un *sa)
-{
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	bool live;
-
-	if (fd < 0)
-		return false;
-	live = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
-	close(fd);
-	return live;
-}
-
+/* 0600 from the moment it can be reached (pvx_listen_unix): bind()
+ * alone gave 0777 & ~umask. A stale socket is replaced; a live pvxd's is
+ * not reached here, since its pid-file lock refused us first. */
 static int open_socket(const char *rundir)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char path[sizeof(sock_path)];
 	int fd;
 
-	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", rundir,
-		     PVX_CTL_SOCK_NAME) >= (int)sizeof(sa.sun_path))
+	if (snprintf(path, sizeof(path), "%s/%s", rundir,
+		     PVX_CTL_SOCK_NAME) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (socket_served(&sa)) {
-		log_err("ctl: another pvxd already serves %s", sa.sun_path);
-		close(fd);
-		return -EADDRINUSE;
+	fd = pvx_listen_unix(path, SOCK_SEQPACKET | SOCK_NONBLOCK, 0600, 64);
+	if (fd < 0) {
+		log_err("ctl: cannot listen on %s: %s", path, strerror(-fd));
+		return fd;
 	}
-	unlink(sa.sun_path); /* a stale socket: nobody answers on it */
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	memcpy(sock_path, sa.sun_path, sizeof(sock_path));
+	memcpy(sock_path, path, sizeof(sock_path));
 	return fd;
 }
 

@@ -177,6 +177,12 @@ static const struct pvx_step subsystems[] = {
 	{ "socket", listen_init, listen_exit },
 };
 
+static void ready(void *pvxstored)
+{
+	(void)pvxstored;
+	pvx_log_info("pvxstored %d ready", (int)getpid());
+}
+
 static void usage(FILE *to)
 {
 	fprintf(to, "usage: pvxstored [-n] [-m MIB] [-q NAME=N]... [-Q NAME=N]...\n"
@@ -279,7 +285,6 @@ int main(int argc, char **argv)
 		.dom0_quota = XS_QUOTA_DOM0_DEFAULTS,
 		.mem_limit = XS_MEM_LIMIT_DEFAULT,
 	};
-	size_t started;
 	int rc;
 
 	rc = parse_args(&d, argc, argv);
@@ -287,13 +292,6 @@ int main(int argc, char **argv)
 		return rc;
 	pvx_log_set_prefix(log_prefix, NULL);
 	pvx_log_set_stderr(PVX_LOG_STDERR_WITHOUT_FILE);
-	rc = pvx_steps_start(subsystems, sizeof(subsystems) / sizeof(subsystems[0]),
-			     &d, &started);
-	if (!rc) {
-		pvx_log_info("pvxstored %d ready", (int)getpid());
-		event_base_dispatch(d.ds.base);
-	}
-	pvx_steps_stop(subsystems, started, &d);
-	pvx_log_close();
-	return rc ? 1 : 0;
+	return pvx_daemon_run(subsystems, sizeof(subsystems) / sizeof(subsystems[0]),
+			      &d, ready);
 }

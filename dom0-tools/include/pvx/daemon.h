@@ -4,17 +4,23 @@
  *
  *   paths     run directory $PVX_RUNDIR (default /run/pvx) and log
  *             directory $PVX_LOGDIR (default <rundir>/log), from
- *             pvx_rundir()/pvx_logdir() of libpvxctl, both created; the
- *             daemon's messages go to <logdir>/NAME.log and stderr.
+ *             pvx_rundir()/pvx_logdir() of libpvxctl, both created (mode
+ *             dir_mode, 0755 unless the daemon says otherwise); the
+ *             daemon's messages go to <logdir>/NAME.log (log_mode, 0644)
+ *             and stderr.
  *   pid file  <rundir>/NAME.pid holds the pid and stays locked (flock)
  *             for the daemon's life, so a second instance on the same run
- *             directory refuses to start instead of stealing its sockets;
- *             it is mode 0644 whatever the umask (or whoever created it).
+ *             directory refuses to start, with one line naming the first,
+ *             instead of stealing its sockets; it is mode 0644 whatever
+ *             the umask (or whoever created it).
  *   sockets   pvx_listen_unix: created with their final mode (0600 for
  *             Dom0-only ones), never reachable with a looser one.
  *   loop      one libevent event_base; SIGTERM and SIGINT end its loop,
  *             SIGPIPE is ignored (a peer that went away is an error
- *             return, not a death).
+ *             return, not a death). libevent's handler only writes to a
+ *             socketpair, so it is safe whichever thread the signal hits;
+ *             a threaded daemon (pvxd) still blocks every signal in its
+ *             workers so that the main thread takes them.
  *   steps     start-up is an ordered table of { name, init, exit }; the
  *             steps that ran are undone in reverse when the loop returns
  *             or a step fails.
@@ -36,10 +42,12 @@ struct pvx_daemon_state {
 	const char *name;               /* "pvx-blkback": files and messages */
 	char *rundir, *logdir, *pid_path;
 	int pid_fd;
+	unsigned int dir_mode, log_mode;  /* created directories, NAME.log */
 	struct event_base *base;
 	struct event *sig_term, *sig_int;
 };
-#define PVX_DAEMON_STATE_INIT(n) { .name = (n), .pid_fd = -1 }
+#define PVX_DAEMON_STATE_INIT(n) \
+	{ .name = (n), .pid_fd = -1, .dir_mode = 0755, .log_mode = 0644 }
 
 /*
  * `daemon` points at a struct whose first member is a struct
@@ -49,8 +57,9 @@ struct pvx_daemon_state {
  *
  * paths: resolves and creates the directories, names the log lines after
  * ds->name and opens <logdir>/NAME.log (a failure there only warns:
- * stderr still works). lock_pidfile: -EBUSY, logged with the holder's
- * pid, if another instance runs.
+ * stderr still works). lock_pidfile: -EBUSY, logged in one line with
+ * the holder's pid ("another NAME already serves RUNDIR (pid N)"), if
+ * another instance runs.
  */
 int pvx_daemon_paths(void *daemon);
 void pvx_daemon_paths_exit(void *daemon);
@@ -88,9 +97,21 @@ struct pvx_step {
 	{ "event loop", pvx_daemon_loop_init, pvx_daemon_loop_exit }
 
 /* Runs the inits in order; returns 0 or the first failure (logged with
- * the step's name). *ran counts the steps that started. */
+ * the step's name, except -EBUSY: "another instance runs", which the
+ * pid-file step has already said in its one line). *ran counts the
+ * steps that started. */
 int pvx_steps_start(const struct pvx_step *steps, size_t n, void *ctx, size_t *ran);
 /* Runs the exits of the first `ran` steps, last first. */
 void pvx_steps_stop(const struct pvx_step *steps, size_t ran, void *ctx);
+
+/*
+ * A daemon's main() after its options: starts the steps (`daemon` is
+ * their context, its first member the struct pvx_daemon_state that
+ * PVX_DAEMON_STEPS filled), calls ready(daemon) to say so, runs the loop
+ * until a signal, stops the steps in reverse, logs "stopped" if it had
+ * started, closes the log. The exit status: 0, or 1 if a step failed.
+ */
+int pvx_daemon_run(const struct pvx_step *steps, size_t n, void *daemon,
+		   void (*ready)(void *daemon));
 
 #endif

@@ -19,6 +19,7 @@
 
 #include <pvx/ctlclient.h>
 #include <pvx/daemon.h>
+#include <pvx/stats_server.h>
 #include <pvx/gnttab.h>
 #include <pvx/log.h>
 #include <pvx/xs.h>
@@ -79,10 +80,7 @@ struct blkbackd {
 	uint64_t poll_ns;                  /* -p: ring polling window (0: off) */
 	bool uring_only;                   /* -U: no inline I/O on tmpfs images */
 	LIST_HEAD(, bb_vbd) vbds;
-	int ctl_fd;                        /* the stats socket (ctl.c) */
-	char ctl_path[108];
-	struct event *ctl_ev;
-	unsigned nr_clients;
+	struct pvx_stats_server ctl_srv;  /* the stats socket (ctl.c) */
 };
 
 /* vbd.c: the device table, xenstore events, the state machine's actions. */

@@ -166,6 +166,12 @@ static const struct pvx_step steps[] = {
 	{ "stats socket", bb_ctl_init, bb_ctl_exit },
 };
 
+static void ready(void *blkbackd)
+{
+	(void)blkbackd;
+	pvx_log_info("serving %s (pid %d)", BLKBACK_BE_ROOT, (int)getpid());
+}
+
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: pvx-blkback [-v] [-p US] [-U]\n"
@@ -183,10 +189,9 @@ int main(int argc, char **argv)
 	struct blkbackd d = {
 		.ds = PVX_DAEMON_STATE_INIT(BLKBACK_NAME),
 		.poll_ns = DEFAULT_POLL_US * 1000ull,
-		.ctl_fd = -1,
+		.ctl_srv = PVX_STATS_SERVER_INIT,
 	};
-	size_t ran;
-	int rc, opt;
+	int opt;
 	char *end;
 
 	while ((opt = getopt(argc, argv, "vhp:U")) != -1) {
@@ -209,13 +214,5 @@ int main(int argc, char **argv)
 	pvx_log_set_ident(d.ds.name);
 	LIST_INIT(&d.vbds);
 	d.io.event_fd = -1;
-	rc = pvx_steps_start(steps, sizeof(steps) / sizeof(steps[0]), &d, &ran);
-	if (!rc) {
-		pvx_log_info("serving %s (pid %d)", BLKBACK_BE_ROOT, (int)getpid());
-		event_base_dispatch(d.ds.base);
-	}
-	pvx_steps_stop(steps, ran, &d);
-	pvx_log_info("stopped");
-	pvx_log_close();
-	return rc ? 1 : 0;
+	return pvx_daemon_run(steps, sizeof(steps) / sizeof(steps[0]), &d, ready);
 }

@@ -137,6 +137,12 @@ static const struct pvx_step steps[] = {
 	{ "stats socket", nb_ctl_init, nb_ctl_exit },
 };
 
+static void ready(void *netbackd)
+{
+	(void)netbackd;
+	pvx_log_info("serving %s (pid %d)", PVX_NET_BE_ROOT, (int)getpid());
+}
+
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: pvx-netback [-v] [-p US]\n"
@@ -153,10 +159,9 @@ int main(int argc, char **argv)
 {
 	struct netbackd d = {
 		.ds = PVX_DAEMON_STATE_INIT(NETBACK_NAME),
-		.ctl_fd = -1,
+		.ctl_srv = PVX_STATS_SERVER_INIT,
 	};
-	size_t ran;
-	int rc, opt;
+	int opt;
 
 	while ((opt = getopt(argc, argv, "vhp:")) != -1) {
 		if (opt == 'v') {
@@ -177,13 +182,5 @@ int main(int argc, char **argv)
 	}
 	pvx_log_set_ident(d.ds.name);
 	LIST_INIT(&d.vifs);
-	rc = pvx_steps_start(steps, sizeof(steps) / sizeof(steps[0]), &d, &ran);
-	if (!rc) {
-		pvx_log_info("serving %s (pid %d)", PVX_NET_BE_ROOT, (int)getpid());
-		event_base_dispatch(d.ds.base);
-	}
-	pvx_steps_stop(steps, ran, &d);
-	pvx_log_info("stopped");
-	pvx_log_close();
-	return rc ? 1 : 0;
+	return pvx_daemon_run(steps, sizeof(steps) / sizeof(steps[0]), &d, ready);
 }

@@ -25,6 +25,7 @@
 
 #include <pvx/ctlclient.h>
 #include <pvx/daemon.h>
+#include <pvx/stats_server.h>
 #include <pvx/gnttab.h>
 #include <pvx/log.h>
 #include <pvx/xs.h>
@@ -103,10 +104,7 @@ struct netbackd {
 	struct pvx_ctl *ctl;
 	struct pvx_gnttab *gnt;
 	struct event *xs_ev;
-	int ctl_fd;                     /* the stats socket */
-	char ctl_path[108];
-	struct event *ctl_ev;
-	unsigned nr_clients;
+	struct pvx_stats_server ctl_srv;  /* the stats socket (ctl.c) */
 	uint64_t poll_ns;               /* -p: tx poll window (0: off) */
 	bool taps_swept;                /* tap_list.c read the last run's list */
 	LIST_HEAD(, nb_vif) vifs;

@@ -1,4 +1,4 @@
-/* unit-util: libpvxutil's suites (pvx/log.h, pvx/daemon.h). */
+/* unit-util: libpvxutil's suites (pvx/log.h, pvx/daemon.h, pvx/stats_server.h). */
 #ifndef UNIT_UTIL_HARNESS_H
 #define UNIT_UTIL_HARNESS_H
 
@@ -6,5 +6,6 @@
 
 Suite *make_log_suite(void);
 Suite *make_daemon_suite(void);
+Suite *make_stats_server_suite(void);
 
 #endif

@@ -2,8 +2,9 @@
  * pvx/daemon.h: directories and the log file under a private
  * $PVX_RUNDIR, the locked pid file (a second instance is refused and
  * told who holds it; the file goes away on unlock), the signal-driven
- * loop, pvx_listen_unix's socket mode, and the step table's order on the way up and down, including a
- * failing step.
+ * loop, pvx_listen_unix's socket mode, and the step table's order on the
+ * way up and down, including a failing step and a refused second
+ * instance (one line).
  */
 #include <errno.h>
 #include <signal.h>
@@ -24,11 +25,13 @@
 
 static char rundir[64];
 static char last[1024];
+static int nr_lines;
 
 static void sink(const char *line, void *arg)
 {
 	(void)arg;
 	snprintf(last, sizeof(last), "%s", line);
+	nr_lines++;
 }
 
 static void setup(void)
@@ -96,7 +99,7 @@ START_TEST(pidfile_locks_out_a_second_instance)
 	ck_assert_int_eq(pvx_daemon_lock_pidfile(&b), -EBUSY);
 	ck_assert_int_eq(b.pid_fd, -1);
 	snprintf(pid, sizeof(pid), "(pid %d)", (int)getpid());
-	ck_assert_ptr_nonnull(strstr(last, "another pvx-unit serves"));
+	ck_assert_ptr_nonnull(strstr(last, "another pvx-unit already serves"));
 	ck_assert_ptr_nonnull(strstr(last, pid));
 	ck_assert(file_has(a.pid_path, "\n"));   /* the loser left it alone */
 	pvx_daemon_unlock_pidfile(&a);
@@ -197,6 +200,63 @@ START_TEST(sigterm_and_sigint_end_the_loop)
 END_TEST
 
 /* The step table: a trace of what ran, in order. */
+/* A daemon that keeps its run directory private (pvxd: 0700, its log
+ * carries guest consoles: 0600) says so in dir_mode and log_mode. */
+START_TEST(paths_take_the_daemons_modes)
+{
+	struct pvx_daemon_state ds = PVX_DAEMON_STATE_INIT("pvx-unit");
+	char path[256];
+	struct stat sb;
+	mode_t old = umask(0);
+
+	snprintf(path, sizeof(path), "%s/sub/run", rundir);
+	setenv("PVX_RUNDIR", path, 1);
+	ds.dir_mode = 0700;
+	ds.log_mode = 0600;
+	ck_assert_int_eq(pvx_daemon_paths(&ds), 0);
+	umask(old);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0700);
+	ck_assert_int_eq(stat(ds.logdir, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0700);
+	snprintf(path, sizeof(path), "%s/pvx-unit.log", ds.logdir);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	pvx_log_close();
+	pvx_daemon_paths_exit(&ds);
+}
+END_TEST
+
+/* The refusal of a second instance, through the step table as a daemon
+ * runs it: one line that names the first, nothing started after it, and
+ * the first instance's pid file untouched. */
+START_TEST(a_second_instance_is_refused_in_one_line)
+{
+	static const struct pvx_step table[] = { PVX_DAEMON_STEPS };
+	struct pvx_daemon_state a = PVX_DAEMON_STATE_INIT("pvx-unit");
+	struct pvx_daemon_state b = PVX_DAEMON_STATE_INIT("pvx-unit");
+	size_t ran_a, ran_b;
+	char pid[32];
+
+	ck_assert_int_eq(pvx_steps_start(table, 3, &a, &ran_a), 0);
+	pvx_log_set_sink(sink, NULL);
+	nr_lines = 0;
+	ck_assert_int_eq(pvx_steps_start(table, 3, &b, &ran_b), -EBUSY);
+	ck_assert_uint_eq(ran_b, 1);          /* only "paths" ran */
+	ck_assert_ptr_null(b.base);
+	ck_assert_int_eq(nr_lines, 1);
+	snprintf(pid, sizeof(pid), "(pid %d)", (int)getpid());
+	ck_assert_ptr_nonnull(strstr(last, "another pvx-unit already serves"));
+	ck_assert_ptr_nonnull(strstr(last, rundir));
+	ck_assert_ptr_nonnull(strstr(last, pid));
+	pvx_steps_stop(table, ran_b, &b);
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	ck_assert(file_has(a.pid_path, pid));
+	pvx_steps_stop(table, ran_a, &a);
+	pvx_log_close();
+}
+END_TEST
+
 static char trace[64];
 static int fail_at = -1;
 
@@ -267,6 +327,8 @@ Suite *make_daemon_suite(void)
 	tcase_add_test(tc, sigterm_and_sigint_end_the_loop);
 	tcase_add_test(tc, steps_start_in_order_and_stop_in_reverse);
 	tcase_add_test(tc, a_failed_step_stops_only_those_before_it);
+	tcase_add_test(tc, paths_take_the_daemons_modes);
+	tcase_add_test(tc, a_second_instance_is_refused_in_one_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
