@@ -9,11 +9,11 @@ $(eval $(call host_lib,pvxbench,$(BENCH_SRCS)))
 
 # Guest mode (guest*.c) is a Dom0 backend: grant, xenstore and control clients.
 BENCH_LIBS := $(O)/lib/libpvxbench.a $(O)/lib/libpvxgnttab.a $(O)/lib/libpvxxs.a \
-	$(O)/lib/libpvxctl.a
+	$(O)/lib/libpvxctl.a $(O)/lib/libpvxjson.a
 
 $(O)/bin/pvx-bench: $(O)/obj/dom0-tools/bench/main.o $(BENCH_LIBS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(JANSSON_LIBS)
 
 PROGRAMS += $(O)/bin/pvx-bench
 
@@ -24,7 +24,7 @@ $(UNIT_BENCH_OBJS): HOST_CFLAGS += -Idom0-tools/bench
 
 $(O)/tests/unit-bench: $(UNIT_BENCH_OBJS) $(BENCH_LIBS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBEVENT_LIBS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS)
 
 ifneq ($(UNIT_BENCH_SRCS),)
 UNIT_TESTS += $(O)/tests/unit-bench

@@ -8,18 +8,18 @@ $(eval $(call host_lib,pvxcfg,$(PVXCFG_SRCS)))
 PROGRAMS += $(O)/lib/libpvxcfg.a
 
 UNIT_CONFIG_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard tests/unit/config/*.c)))
-$(O)/tests/unit-config: $(UNIT_CONFIG_OBJS) $(O)/lib/libpvxcfg.a
+$(O)/tests/unit-config: $(UNIT_CONFIG_OBJS) $(O)/lib/libpvxcfg.a $(O)/lib/libpvxjson.a
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(JANSSON_LIBS)
 UNIT_TESTS += $(O)/tests/unit-config
 
 # libFuzzer target: clang, its own sanitizers, not part of build-all.
-$(O)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(PVXCFG_SRCS) $(wildcard dom0-tools/config/*.h)
+$(O)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(PVXCFG_SRCS) $(wildcard dom0-tools/json/*.c) $(wildcard dom0-tools/config/*.h)
 	@mkdir -p $(@D)
 	clang -std=gnu11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-Idom0-tools/include -Ihypervisor/include -Ipv-drivers/include $(DRIVER_INCLUDES) \
 		-Idom0-tools/config \
-		-o $@ $(filter %.c,$^)
+		-o $@ $(filter %.c,$^) $(JANSSON_LIBS)
 FUZZERS += $(O)/fuzz/fuzz_config
 
 # --- console daemon and its client library ------------------------------

@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <pvx/json.h>
+
 #include "cfg.h"
 
-/* Quotes s in "..." with the escapes both xl.cfg and JSON read. */
-static void put_quoted(FILE *out, const char *s, bool json)
+/* Quotes s in "..." with the escapes xl.cfg reads. */
+static void put_quoted(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -26,7 +28,7 @@ static void put_quoted(FILE *out, const char *s, bool json)
 		else if (c == '\t')
 			fputs("\\t", out);
 		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, json ? "\\u%04x" : "\\x%02x", c);
+			fprintf(out, "\\x%02x", c);
 		else
 			fputc(c, out);
 	}
@@ -62,81 +64,135 @@ static void vif_spec(const struct pvx_vif_spec *vf, char *buf, size_t cap)
 					      o ? ", " : "", keys[i], vals[i]);
 }
 
-static void put_key_str(FILE *out, const char *key, const char *val, bool json)
+static void put_key_str(FILE *out, const char *key, const char *val)
 {
 	if (!val)
 		return;
-	fprintf(out, json ? "  \"%s\": " : "%s = ", key);
-	put_quoted(out, val, json);
-	fputs(json ? ",\n" : "\n", out);
+	fprintf(out, "%s = ", key);
+	put_quoted(out, val);
+	fputc('\n', out);
 }
 
-static void put_specs(FILE *out, const char *key, size_t n, bool json,
-		      const struct pvx_config *cfg)
+/* The canonical spec of disk or vif i. */
+static void spec(const struct pvx_config *cfg, bool disk, size_t i, char *buf, size_t cap)
+{
+	if (disk)
+		disk_spec(&cfg->disks[i], buf, cap);
+	else
+		vif_spec(&cfg->vifs[i], buf, cap);
+}
+
+static void put_specs(FILE *out, const char *key, size_t n, const struct pvx_config *cfg)
 {
 	char buf[8192];
 
-	fprintf(out, json ? "  \"%s\": [" : "%s = [", key);
+	fprintf(out, "%s = [", key);
 	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(key, "disk"))
-			disk_spec(&cfg->disks[i], buf, sizeof(buf));
-		else
-			vif_spec(&cfg->vifs[i], buf, sizeof(buf));
+		spec(cfg, !strcmp(key, "disk"), i, buf, sizeof(buf));
 		fputs(i ? ", " : " ", out);
-		put_quoted(out, buf, json);
+		put_quoted(out, buf);
 	}
-	fputs(n ? " ]" : "]", out);
+	fputs(n ? " ]\n" : "]\n", out);
 }
 
-static void put_common(const struct pvx_config *cfg, FILE *out, bool json)
-{
-	const char *fmt_num = json ? "  \"%s\": %" PRIu64 ",\n" : "%s = %" PRIu64 "\n";
-	char uuid[40];
+/* The settings both forms print, in order: a number n, or a string s
+ * (left out when NULL). */
+struct dump_item {
+	const char *key, *s;
+	uint64_t n;
+	bool num;
+};
 
-	put_key_str(out, "name", cfg->name, json);
-	put_key_str(out, "type", cfg->type, json); /* absent: chosen at create */
-	put_key_str(out, "kernel", cfg->kernel, json);
-	put_key_str(out, "ramdisk", cfg->ramdisk, json);
-	put_key_str(out, "cmdline", cfg->cmdline, json);
-	fprintf(out, fmt_num, "memory", cfg->memory_mib);
-	fprintf(out, fmt_num, "maxmem", cfg->maxmem_mib);
-	fprintf(out, fmt_num, "vcpus", (uint64_t)cfg->vcpus);
+static size_t common_items(const struct pvx_config *cfg, struct dump_item *it, char *uuid)
+{
+	size_t k = 0;
+
+#define STR(key_, val_) it[k++] = (struct dump_item){ key_, val_, 0, false }
+#define NUM(key_, val_) it[k++] = (struct dump_item){ key_, NULL, (uint64_t)(val_), true }
+	STR("name", cfg->name);
+	STR("type", cfg->type); /* absent: chosen at create */
+	STR("kernel", cfg->kernel);
+	STR("ramdisk", cfg->ramdisk);
+	STR("cmdline", cfg->cmdline);
+	NUM("memory", cfg->memory_mib);
+	NUM("maxmem", cfg->maxmem_mib);
+	NUM("vcpus", cfg->vcpus);
 	if (cfg->have_uuid) {
 		format_uuid(cfg->uuid, uuid);
-		put_key_str(out, "uuid", uuid, json);
+		STR("uuid", uuid);
 	}
-	put_key_str(out, "on_poweroff", pvx_action_name(cfg->on_poweroff), json);
-	put_key_str(out, "on_reboot", pvx_action_name(cfg->on_reboot), json);
-	put_key_str(out, "on_crash", pvx_action_name(cfg->on_crash), json);
-	fprintf(out, fmt_num, "max_grant_frames", (uint64_t)cfg->max_grant_frames);
+	STR("on_poweroff", pvx_action_name(cfg->on_poweroff));
+	STR("on_reboot", pvx_action_name(cfg->on_reboot));
+	STR("on_crash", pvx_action_name(cfg->on_crash));
+	NUM("max_grant_frames", cfg->max_grant_frames);
 	if (cfg->have_sched) { /* only when given: older dumps stay as they were */
-		fprintf(out, fmt_num, "cpu_weight", (uint64_t)cfg->cpu_weight);
-		fprintf(out, fmt_num, "cap", (uint64_t)cfg->cap);
+		NUM("cpu_weight", cfg->cpu_weight);
+		NUM("cap", cfg->cap);
 	}
-	put_key_str(out, "cpus", cfg->cpus, json);
+	STR("cpus", cfg->cpus);
+#undef STR
+#undef NUM
+	return k;
 }
 
 int pvx_config_dump(const struct pvx_config *cfg, FILE *out)
 {
-	put_common(cfg, out, false);
-	if (cfg->nr_disks) {
-		put_specs(out, "disk", cfg->nr_disks, false, cfg);
-		fputc('\n', out);
-	}
-	if (cfg->nr_vifs) {
-		put_specs(out, "vif", cfg->nr_vifs, false, cfg);
-		fputc('\n', out);
-	}
+	struct dump_item it[24];
+	char uuid[40];
+	size_t n = common_items(cfg, it, uuid);
+
+	for (size_t i = 0; i < n; i++)
+		if (it[i].num)
+			fprintf(out, "%s = %" PRIu64 "\n", it[i].key, it[i].n);
+		else
+			put_key_str(out, it[i].key, it[i].s);
+	if (cfg->nr_disks)
+		put_specs(out, "disk", cfg->nr_disks, cfg);
+	if (cfg->nr_vifs)
+		put_specs(out, "vif", cfg->nr_vifs, cfg);
 	return fflush(out) || ferror(out) ? -EIO : 0;
 }
 
+static json_t *json_specs(const struct pvx_config *cfg, bool disk, size_t n)
+{
+	json_t *a = json_array();
+	char buf[8192];
+	int rc = 0;
+
+	for (size_t i = 0; a && i < n; i++) {
+		spec(cfg, disk, i, buf, sizeof(buf));
+		rc |= json_array_append_new(a, pvx_json_string(buf));
+	}
+	if (rc) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* One object, keys in the order of the xl.cfg form; through jansson, so
+ * values that are not UTF-8 print as U+FFFD (docs/config.md). */
 int pvx_config_dump_json(const struct pvx_config *cfg, FILE *out)
 {
-	fputs("{\n", out);
-	put_common(cfg, out, true);
-	put_specs(out, "disk", cfg->nr_disks, true, cfg);
-	fputs(",\n", out);
-	put_specs(out, "vif", cfg->nr_vifs, true, cfg);
-	fputs("\n}\n", out);
-	return fflush(out) || ferror(out) ? -EIO : 0;
+	struct dump_item it[24];
+	char uuid[40];
+	size_t n = common_items(cfg, it, uuid);
+	json_t *doc = json_object();
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (it[i].num)
+			rc |= pvx_json_set(doc, it[i].key, pvx_json_u64(it[i].n));
+		else if (it[i].s)
+			rc |= pvx_json_set(doc, it[i].key, pvx_json_string(it[i].s));
+	rc |= pvx_json_set(doc, "disk", json_specs(cfg, true, cfg->nr_disks));
+	rc |= pvx_json_set(doc, "vif", json_specs(cfg, false, cfg->nr_vifs));
+	if (rc) {
+		json_decref(doc);
+		return -ENOMEM;
+	}
+	rc = pvx_json_dump(out, doc, PVX_JSON_PRETTY, 1);
+	if (rc == 0 && (fflush(out) || ferror(out)))
+		rc = -EIO;
+	return rc;
 }

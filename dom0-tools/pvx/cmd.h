@@ -57,9 +57,6 @@ const char *pvx_state_name(uint32_t state);
 void pvx_state_flags(uint32_t state, char out[7]);
 const char *pvx_reason_name(int32_t reason);
 
-/* s as a JSON string, quoted and escaped, on stdout. */
-void pvx_json_str(const char *s);
-
 /* Directory of the running pvx binary (daemons live next to it). */
 int pvx_bin_dir(char *buf, size_t len);
 /* mkdir -p for the run and log directories; mode for the last component. */

@@ -22,6 +22,7 @@
 
 #include <pvx/ctlclient.h>
 #include <pvx/domtype.h>
+#include <pvx/json.h>
 #include <pvx/xs.h>
 
 #include "cmd.h"
@@ -35,22 +36,6 @@ static void uuid_str(const uint8_t *u, char out[37])
 	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
 		 u[11], u[12], u[13], u[14], u[15]);
-}
-
-/* Names are validated by pvxd, but JSON escaping must not trust that. */
-void pvx_json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20 || ch == 0x7f)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
 }
 
 /* The balloon target (memory/target, KiB) or -1: Domain-0, no store, no
@@ -72,51 +57,58 @@ static long long target_kib(struct xs_handle *xs, const struct pvx_ctl_dominfo *
 	return kib;
 }
 
-static void print_json(const struct pvx_ctl_dominfo *v, size_t n)
+/* Names are validated by pvxd, but the output must not trust that:
+ * pvx_json_string escapes anything and replaces bytes that are not
+ * UTF-8. */
+static json_t *json_dom(const struct pvx_ctl_dominfo *d, struct xs_handle *xs,
+			const struct pvx_net_stats *st, size_t nst)
+{
+	const char *reason = pvx_reason_name(d->shutdown_reason);
+	long long target = target_kib(xs, d);
+	char uuid[37];
+
+	uuid_str(d->uuid, uuid);
+	return json_pack("{s:i, s:o, s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:o, s:o, "
+			 "s:o, s:I, s:o, s:o}",
+			 "domid", (int)d->domid, "name", pvx_json_string(d->name),
+			 "uuid", uuid, "state", pvx_state_name(d->state),
+			 "memory_kib", pvx_json_u64(d->mem_kib),
+			 "maxmem_kib", pvx_json_u64(d->maxmem_kib),
+			 "target_kib", target >= 0 ? json_integer(target) : json_null(),
+			 "vcpus", (json_int_t)d->vcpus, "vcpus_online", (json_int_t)d->vcpus_online,
+			 "cpu_time_ns", pvx_json_u64(d->cpu_time_ns),
+			 "create_time_ns", pvx_json_u64(d->create_time_ns),
+			 "shutdown_reason", pvx_json_string(reason),
+			 "shutdown_code", (json_int_t)d->shutdown_code,
+			 "type", pvx_json_string(pvx_type_name(d->type)),
+			 "vifs", pvx_net_json_vifs(xs, d->domid, st, nst));
+}
+
+static int print_json(const struct pvx_ctl_dominfo *v, size_t n)
 {
 	struct pvx_net_stats *st = NULL;
 	struct xs_handle *xs = NULL;
 	size_t nst = 0;
-	char uuid[37];
+	json_t *doms = json_array();
+	int rc = 0;
 
 	/* No pvx-netback: no counters; no pvxstored: no vifs. Not errors. */
 	if (pvx_net_stats_read(&st, &nst) < 0)
 		nst = 0;
 	if (xs_open(&xs) < 0)
 		xs = NULL;
-	printf("[");
-	for (size_t i = 0; i < n; i++) {
-		const struct pvx_ctl_dominfo *d = &v[i];
-		const char *reason = pvx_reason_name(d->shutdown_reason);
-
-		uuid_str(d->uuid, uuid);
-		printf("%s\n  {\"domid\": %d, \"name\": ", i ? "," : "", d->domid);
-		pvx_json_str(d->name);
-		printf(", \"uuid\": \"%s\", \"state\": \"%s\", ", uuid, pvx_state_name(d->state));
-		printf("\"memory_kib\": %llu, \"maxmem_kib\": %llu, ",
-		       (unsigned long long)d->mem_kib, (unsigned long long)d->maxmem_kib);
-		if (target_kib(xs, d) >= 0)
-			printf("\"target_kib\": %lld, ", target_kib(xs, d));
-		else
-			printf("\"target_kib\": null, ");
-		printf("\"vcpus\": %u, \"vcpus_online\": %u, ", d->vcpus, d->vcpus_online);
-		printf("\"cpu_time_ns\": %llu, \"create_time_ns\": %llu, ",
-		       (unsigned long long)d->cpu_time_ns, (unsigned long long)d->create_time_ns);
-		if (reason)
-			printf("\"shutdown_reason\": \"%s\", ", reason);
-		else
-			printf("\"shutdown_reason\": null, ");
-		printf("\"shutdown_code\": %u, ", d->shutdown_code);
-		if (pvx_type_name(d->type))
-			printf("\"type\": \"%s\", ", pvx_type_name(d->type));
-		else
-			printf("\"type\": null, ");
-		pvx_net_json_vifs(xs, d->domid, st, nst);
-		putchar('}');
-	}
-	printf("%s]\n", n ? "\n" : "");
+	for (size_t i = 0; i < n; i++)
+		rc |= json_array_append_new(doms, json_dom(&v[i], xs, st, nst));
 	xs_close(xs);
 	free(st);
+	if (rc) {
+		json_decref(doms);
+		doms = NULL;
+	}
+	rc = pvx_json_dump(stdout, doms, PVX_JSON_PRETTY, 1);
+	if (rc < 0)
+		pvx_err("cannot print the list: %s", strerror(-rc));
+	return rc;
 }
 
 static const char *type_col(uint32_t type)
@@ -280,10 +272,11 @@ int cmd_list(int argc, char **argv)
 	pvx_ctl_close(c);
 	if (rc < 0)
 		return 1;
+	rc = 0;
 	if (json)
-		print_json(v, n);
+		rc = print_json(v, n);
 	else
 		print_table(v, n, verbose);
 	free(v);
-	return 0;
+	return rc < 0;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pvx/json.h>
+
 struct pvx_config;
 struct pvx_vif_spec;
 struct xs_handle;
@@ -51,10 +53,10 @@ int pvx_net_stats_read(struct pvx_net_stats **v, size_t *n);
 /* Parses one line of the answer; false if it names no vif. */
 bool pvx_net_stats_parse(const char *line, struct pvx_net_stats *s);
 
-/* `pvx list --json`: the "vifs" array of one domain (no trailing comma);
- * h NULL (no pvxstored): an empty array. */
-void pvx_net_json_vifs(struct xs_handle *h, int32_t domid, const struct pvx_net_stats *st,
-		       size_t nst);
+/* `pvx list --json`: the "vifs" array of one domain (a new jansson
+ * array, NULL when out of memory); h NULL (no pvxstored): empty. */
+json_t *pvx_net_json_vifs(struct xs_handle *h, int32_t domid, const struct pvx_net_stats *st,
+			  size_t nst);
 
 int cmd_network_attach(int argc, char **argv);
 int cmd_network_detach(int argc, char **argv);

@@ -15,6 +15,7 @@
 
 #include <netif.h>
 #include <pvx/ctlclient.h>
+#include <pvx/json.h>
 #include <pvx/xs.h>
 
 #include "cmd.h"
@@ -114,79 +115,76 @@ int cmd_network_list(int argc, char **argv)
 	return rc < 0;
 }
 
-static void json_key_str(const char *key, const char *val)
-{
-	printf(", \"%s\": ", key);
-	if (val)
-		pvx_json_str(val);
-	else
-		fputs("null", stdout);
-}
-
-static void json_counters(const struct pvx_net_stats *s)
+static json_t *json_counters(const struct pvx_net_stats *s)
 {
 	const char *names[] = { "tx_packets", "tx_bytes", "tx_errors", "tx_dropped",
 				"rx_packets", "rx_bytes", "rx_errors", "rx_dropped" };
 	const uint64_t vals[] = { s->tx_packets, s->tx_bytes, s->tx_errors, s->tx_dropped,
 				  s->rx_packets, s->rx_bytes, s->rx_errors, s->rx_dropped };
-	bool first = true;
+	json_t *o = json_object();
+	int rc = 0;
 
-	fputs(", \"counters\": {", stdout);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (vals[i] == UINT64_MAX)
-			continue; /* the daemon does not count this one */
-		printf("%s\"%s\": %llu", first ? "" : ", ", names[i],
-		       (unsigned long long)vals[i]);
-		first = false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (vals[i] != UINT64_MAX) /* else the daemon does not count this one */
+			rc |= pvx_json_set(o, names[i], pvx_json_u64(vals[i]));
+	if (rc) {
+		json_decref(o);
+		return NULL;
 	}
-	putchar('}');
+	return o;
 }
 
-static void json_vif(struct xs_handle *h, int32_t domid, const char *dir,
-		     const char *idx, const struct pvx_net_stats *st, size_t nst)
+/* One vif's object; xenstore values are strings of any bytes, which
+ * pvx_json_string makes valid JSON. */
+static json_t *json_vif(struct xs_handle *h, int32_t domid, const char *dir,
+			const char *idx, const struct pvx_net_stats *st, size_t nst)
 {
-	char be[120], *mac, *ip, *bridge, *tap, *state;
+	static const char *const keys[] = { "mac", "ip", "bridge", "vifname" };
+	static const char *const names[] = { "mac", "ip", "bridge", "tap" };
 	long devid = strtol(idx, NULL, 10);
+	json_t *o = json_object();
+	char be[120], *v;
+	int rc;
 
 	snprintf(be, sizeof(be), "%s/%s", dir, idx);
-	mac = get(h, be, "mac");
-	ip = get(h, be, "ip");
-	bridge = get(h, be, "bridge");
-	tap = get(h, be, "vifname");
-	state = get(h, be, "state");
-	printf("{\"devid\": %ld", devid);
-	json_key_str("mac", mac);
-	json_key_str("ip", ip);
-	json_key_str("bridge", bridge);
-	json_key_str("tap", tap);
-	printf(", \"state\": %ld", state ? strtol(state, NULL, 10) : -1L);
+	rc = pvx_json_set(o, "devid", json_integer(devid));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		v = get(h, be, keys[i]);
+		rc |= pvx_json_set(o, names[i], pvx_json_string(v));
+		free(v);
+	}
+	v = get(h, be, "state");
+	rc |= pvx_json_set(o, "state", json_integer(v ? strtol(v, NULL, 10) : -1L));
+	free(v);
 	for (size_t i = 0; i < nst; i++)
 		if (st[i].domid == domid && (long)st[i].devid == devid) {
-			json_counters(&st[i]);
+			rc |= pvx_json_set(o, "counters", json_counters(&st[i]));
 			break;
 		}
-	putchar('}');
-	free(mac);
-	free(ip);
-	free(bridge);
-	free(tap);
-	free(state);
+	if (rc) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
-void pvx_net_json_vifs(struct xs_handle *h, int32_t domid, const struct pvx_net_stats *st,
-		       size_t nst)
+json_t *pvx_net_json_vifs(struct xs_handle *h, int32_t domid, const struct pvx_net_stats *st,
+			  size_t nst)
 {
 	char dir[80], **names = NULL;
 	unsigned n = 0;
+	json_t *a = json_array();
+	int rc = 0;
 
-	fputs("\"vifs\": [", stdout);
 	snprintf(dir, sizeof(dir), PVX_NET_BE_ROOT "/%d", (int)domid);
 	if (h && domid > 0 && xs_directory(h, XBT_NULL, dir, &names, &n) == 0) {
-		for (unsigned i = 0; i < n; i++) {
-			fputs(i ? ", " : "", stdout);
-			json_vif(h, domid, dir, names[i], st, nst);
-		}
+		for (unsigned i = 0; i < n; i++)
+			rc |= json_array_append_new(a, json_vif(h, domid, dir, names[i], st, nst));
 		free(names);
 	}
-	putchar(']');
+	if (rc) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
 }

@@ -90,7 +90,7 @@ static int run_batch(struct top_run *r)
 		pvx_top_sort(r->rows, r->cur.n, r->o.sort, r->o.reverse);
 		if (r->o.json) {
 			printf(it > 1 ? ",\n" : "\n");
-			pvx_top_print_json(r->rows, r->cur.n, &r->cur, interval_s(r));
+			rc = pvx_top_print_json(r->rows, r->cur.n, &r->cur, interval_s(r));
 		} else {
 			pvx_top_print_table(r->rows, r->cur.n, &r->cur, &r->o, 0, 0);
 			printf("\n");

@@ -106,9 +106,10 @@ void pvx_top_sample_free(struct pvx_top_sample *s);
 void pvx_top_print_table(const struct pvx_top_row *rows, size_t n,
 			 const struct pvx_top_sample *s, const struct pvx_top_opts *o,
 			 unsigned max_rows, unsigned width);
-/* One iteration as a JSON object (no trailing newline). */
-void pvx_top_print_json(const struct pvx_top_row *rows, size_t n,
-			const struct pvx_top_sample *s, double interval_s);
+/* One iteration as a JSON object on one line (no trailing newline);
+ * 0 or -errno. */
+int pvx_top_print_json(const struct pvx_top_row *rows, size_t n,
+		       const struct pvx_top_sample *s, double interval_s);
 
 /* cmd_top_tty.c: raw mode, restored by pvx_top_tty_leave and on exit. */
 int pvx_top_tty_enter(void);

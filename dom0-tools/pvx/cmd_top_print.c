@@ -4,11 +4,13 @@
  * Rates of a domain seen for the first time are "-" / null: a rate
  * needs two samples.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include <pvx/domtype.h>
+#include <pvx/json.h>
 
 #include "cmd.h"
 #include "cmd_top.h"
@@ -88,73 +90,88 @@ void pvx_top_print_table(const struct pvx_top_row *rows, size_t n,
 	}
 }
 
-static void json_num(const char *key, bool ok, double v)
+/* A rate (3 decimals), null before two samples or without its daemon. */
+static int json_num(json_t *o, const char *key, bool ok, double v)
 {
-	if (ok && v >= 0)
-		printf(", \"%s\": %.3f", key, v);
-	else
-		printf(", \"%s\": null", key);
+	return pvx_json_set(o, key, ok && v >= 0 ? pvx_json_fixed(v, 3) : json_null());
 }
 
-static void json_u64(const char *key, bool ok, uint64_t v)
+static int json_u64(json_t *o, const char *key, bool ok, uint64_t v)
 {
-	if (ok && v != PVX_TOP_UNKNOWN)
-		printf(", \"%s\": %llu", key, (unsigned long long)v);
-	else
-		printf(", \"%s\": null", key);
+	return pvx_json_set(o, key, ok && v != PVX_TOP_UNKNOWN ? pvx_json_u64(v) : json_null());
 }
 
-static void json_dom(const struct pvx_top_row *r, const struct pvx_top_sample *s)
+static int json_counters(json_t *o, const struct pvx_top_row *r, const struct pvx_top_sample *s)
+{
+	const struct pvx_top_dom *d = &r->d;
+	bool k = r->has_rates;
+	int rc = 0;
+
+	rc |= json_u64(o, "vbds", s->blk_ok, d->nr_vbds);
+	rc |= json_u64(o, "vbd_rd_reqs", s->blk_ok, d->rd_reqs);
+	rc |= json_u64(o, "vbd_wr_reqs", s->blk_ok, d->wr_reqs);
+	rc |= json_u64(o, "vbd_rd_bytes", s->blk_ok, d->rd_bytes);
+	rc |= json_u64(o, "vbd_wr_bytes", s->blk_ok, d->wr_bytes);
+	rc |= json_num(o, "vbd_rd_reqs_per_s", k && s->blk_ok, r->rd_rps);
+	rc |= json_num(o, "vbd_wr_reqs_per_s", k && s->blk_ok, r->wr_rps);
+	rc |= json_num(o, "vbd_rd_bytes_per_s", k && s->blk_ok, r->rd_bps);
+	rc |= json_num(o, "vbd_wr_bytes_per_s", k && s->blk_ok, r->wr_bps);
+	rc |= json_u64(o, "vifs", s->net_ok, d->nr_vifs);
+	rc |= json_u64(o, "net_tx_packets", s->net_ok, d->tx_pkts);
+	rc |= json_u64(o, "net_tx_bytes", s->net_ok, d->tx_bytes);
+	rc |= json_u64(o, "net_rx_packets", s->net_ok, d->rx_pkts);
+	rc |= json_u64(o, "net_rx_bytes", s->net_ok, d->rx_bytes);
+	rc |= json_num(o, "net_tx_packets_per_s", k && s->net_ok, r->tx_pps);
+	rc |= json_num(o, "net_tx_bytes_per_s", k && s->net_ok, r->tx_bps);
+	rc |= json_num(o, "net_rx_packets_per_s", k && s->net_ok, r->rx_pps);
+	rc |= json_num(o, "net_rx_bytes_per_s", k && s->net_ok, r->rx_bps);
+	rc |= json_u64(o, "events", true, d->events);
+	rc |= json_u64(o, "hypercalls", true, d->hypercalls);
+	rc |= json_num(o, "events_per_s", k, r->ev_ps);
+	rc |= json_num(o, "hypercalls_per_s", k, r->hc_ps);
+	return rc;
+}
+
+static json_t *json_dom(const struct pvx_top_row *r, const struct pvx_top_sample *s)
 {
 	const struct pvx_top_dom *d = &r->d;
 	const char *type = pvx_type_name(d->type);
-	bool k = r->has_rates;
+	json_t *o = json_pack("{s:i, s:o, s:s, s:s, s:o}", "domid", (int)d->domid,
+			      "name", pvx_json_string(d->name), "type", type ? type : "unknown",
+			      "state", pvx_state_name(d->state),
+			      "cpu_sec", pvx_json_fixed((double)d->cpu_ns / 1e9, 3));
+	int rc = o ? 0 : -1;
 
-	printf("{\"domid\": %d, \"name\": ", (int)d->domid);
-	pvx_json_str(d->name);
-	printf(", \"type\": ");
-	pvx_json_str(type ? type : "unknown");
-	printf(", \"state\": \"%s\", \"cpu_sec\": %.3f", pvx_state_name(d->state),
-	       (double)d->cpu_ns / 1e9);
-	json_num("cpu_pct", k, r->cpu_pct);
-	printf(", \"mem_kib\": %llu", (unsigned long long)d->mem_kib);
-	json_u64("target_kib", true, d->target_kib);
-	printf(", \"maxmem_kib\": %llu, \"vcpus\": %u", (unsigned long long)d->maxmem_kib,
-	       d->vcpus);
-	json_u64("vbds", s->blk_ok, d->nr_vbds);
-	json_u64("vbd_rd_reqs", s->blk_ok, d->rd_reqs);
-	json_u64("vbd_wr_reqs", s->blk_ok, d->wr_reqs);
-	json_u64("vbd_rd_bytes", s->blk_ok, d->rd_bytes);
-	json_u64("vbd_wr_bytes", s->blk_ok, d->wr_bytes);
-	json_num("vbd_rd_reqs_per_s", k && s->blk_ok, r->rd_rps);
-	json_num("vbd_wr_reqs_per_s", k && s->blk_ok, r->wr_rps);
-	json_num("vbd_rd_bytes_per_s", k && s->blk_ok, r->rd_bps);
-	json_num("vbd_wr_bytes_per_s", k && s->blk_ok, r->wr_bps);
-	json_u64("vifs", s->net_ok, d->nr_vifs);
-	json_u64("net_tx_packets", s->net_ok, d->tx_pkts);
-	json_u64("net_tx_bytes", s->net_ok, d->tx_bytes);
-	json_u64("net_rx_packets", s->net_ok, d->rx_pkts);
-	json_u64("net_rx_bytes", s->net_ok, d->rx_bytes);
-	json_num("net_tx_packets_per_s", k && s->net_ok, r->tx_pps);
-	json_num("net_tx_bytes_per_s", k && s->net_ok, r->tx_bps);
-	json_num("net_rx_packets_per_s", k && s->net_ok, r->rx_pps);
-	json_num("net_rx_bytes_per_s", k && s->net_ok, r->rx_bps);
-	json_u64("events", true, d->events);
-	json_u64("hypercalls", true, d->hypercalls);
-	json_num("events_per_s", k, r->ev_ps);
-	json_num("hypercalls_per_s", k, r->hc_ps);
-	printf("}");
+	rc |= json_num(o, "cpu_pct", r->has_rates, r->cpu_pct);
+	rc |= pvx_json_set(o, "mem_kib", pvx_json_u64(d->mem_kib));
+	rc |= json_u64(o, "target_kib", true, d->target_kib);
+	rc |= pvx_json_set(o, "maxmem_kib", pvx_json_u64(d->maxmem_kib));
+	rc |= pvx_json_set(o, "vcpus", json_integer(d->vcpus));
+	rc |= json_counters(o, r, s);
+	if (rc) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
-void pvx_top_print_json(const struct pvx_top_row *rows, size_t n,
-			const struct pvx_top_sample *s, double interval_s)
+/* One refresh on one line, so a reader of the stream sees each refresh
+ * whole as soon as it is flushed; the caller prints the array around. */
+int pvx_top_print_json(const struct pvx_top_row *rows, size_t n,
+		       const struct pvx_top_sample *s, double interval_s)
 {
-	printf("{\"time\": %.3f, \"interval_s\": %.3f, \"blkback\": %s, \"netback\": %s, "
-	       "\"domains\": [", s->wall, interval_s, s->blk_ok ? "true" : "false",
-	       s->net_ok ? "true" : "false");
-	for (size_t i = 0; i < n; i++) {
-		printf(i ? ",\n  " : "\n  ");
-		json_dom(&rows[i], s);
+	json_t *doms = json_array();
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		rc |= json_array_append_new(doms, json_dom(&rows[i], s));
+	if (rc) {
+		json_decref(doms);
+		return -ENOMEM;
 	}
-	printf("]}");
+	return pvx_json_dump(stdout, json_pack("{s:o, s:o, s:b, s:b, s:o}",
+					       "time", pvx_json_fixed(s->wall, 3),
+					       "interval_s", pvx_json_fixed(interval_s, 3),
+					       "blkback", (int)s->blk_ok, "netback", (int)s->net_ok,
+					       "domains", doms), PVX_JSON_LINE, 0);
 }

@@ -65,13 +65,14 @@ $(eval $(call fuzz_target,blkif,tests/fuzz/fuzz_blkif.c pv-drivers/blk/back/vali
 	$(O)/obj/pv-drivers/blk/back/validate.o))
 $(eval $(call fuzz_target,console,tests/fuzz/fuzz_console.c dom0-tools/consoled/ring.c,\
 	$(O)/obj/dom0-tools/consoled/ring.o))
-$(eval $(call fuzz_target,spec,tests/fuzz/fuzz_spec.c $(PVXCFG_SRCS),$(O)/lib/libpvxcfg.a))
+$(eval $(call fuzz_target,spec,tests/fuzz/fuzz_spec.c $(PVXCFG_SRCS) $(PVXJSON_SRCS),\
+	$(O)/lib/libpvxcfg.a $(O)/lib/libpvxjson.a,$(JANSSON_LIBS)))
 
 # Standalone forms of the targets whose libFuzzer rules live elsewhere.
 $(O)/tests/fuzz-config: $(O)/obj/tests/fuzz/fuzz_config.o $(O)/obj/tests/fuzz/standalone.o \
-		$(O)/lib/libpvxcfg.a
+		$(O)/lib/libpvxcfg.a $(O)/lib/libpvxjson.a
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(JANSSON_LIBS)
 $(O)/tests/fuzz-elf: $(O)/obj/tests/fuzz/fuzz_elf.o $(O)/obj/tests/fuzz/standalone.o \
 		$(O)/obj/dom0-tools/builder/elf.o
 	@mkdir -p $(@D)

@@ -1,11 +1,14 @@
 /*
  * libFuzzer target for the xl.cfg parser: the input is a config file;
  * if it parses, an override, validation and both dumps run over the
- * result too. Built by dom0-tools/cfg-console.mk as $(O)/fuzz/fuzz_config.
+ * result too, and the JSON dump must parse back (whatever bytes the
+ * values hold: jansson's parser is strict about UTF-8). Built by dom0-tools/cfg-console.mk as $(O)/fuzz/fuzz_config.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include <jansson.h>
 #include <pvx/config.h>
 
 static void drop_warning(const char *line, void *opaque)
@@ -15,6 +18,28 @@ static void drop_warning(const char *line, void *opaque)
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void json_parses_back(const struct pvx_config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	json_t *doc;
+
+	if (!f)
+		return;
+	if (pvx_config_dump_json(cfg, f) < 0) {
+		fclose(f);
+		free(buf);
+		return; /* out of memory: not a finding */
+	}
+	fclose(f);
+	doc = json_loads(buf, JSON_REJECT_DUPLICATES, NULL);
+	if (!doc)
+		abort(); /* the dump is not JSON */
+	json_decref(doc);
+	free(buf);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -30,9 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		null = fopen("/dev/null", "w");
 		if (null) {
 			pvx_config_dump(&cfg, null);
-			pvx_config_dump_json(&cfg, null);
 			fclose(null);
 		}
+		json_parses_back(&cfg);
 	}
 	pvx_config_dispose(&cfg);
 	return 0;

@@ -157,6 +157,26 @@ START_TEST(test_json_ringtest_missing)
 }
 END_TEST
 
+/* Strings the bench did not write itself (ringtest's reason, the args,
+ * a variant's note) with quotes, backslashes, control characters and
+ * bytes that are not UTF-8: the report still parses, each bad byte as
+ * U+FFFD and the rest as it was. */
+START_TEST(test_json_hostile_strings)
+{
+	fixture(true);
+	snprintf(rep.rt.args, sizeof(rep.rt.args), "a\"b\\c\x01\x1f\t\xff\xc3(");
+	rep.rt.run[2].note = "n\xe2\x82\"\n";
+	ck_assert_int_eq(json_check(
+		"t = d[\"baselines\"][\"ringtest\"]\n"
+		"assert t[\"args\"] == \"a\\\"b\\\\c\\x01\\x1f\\t\\ufffd\\ufffd(\", ascii(t[\"args\"])\n"
+		"assert t[\"variants\"][2][\"note\"] == \"n\\ufffd\\ufffd\\\"\\n\", ascii(t)\n"), 0);
+	memset(&rep.rt, 0, sizeof(rep.rt));
+	snprintf(rep.rt.why, sizeof(rep.rt.why), "\xfe\"");
+	ck_assert_int_eq(json_check(
+		"assert d[\"baselines\"][\"ringtest\"][\"why\"] == \"\\ufffd\\\"\"\n"), 0);
+}
+END_TEST
+
 Suite *make_output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -166,6 +186,7 @@ Suite *make_output_suite(void)
 	tcase_add_test(tc, test_json_with_baselines);
 	tcase_add_test(tc, test_json_without_baselines);
 	tcase_add_test(tc, test_json_ringtest_missing);
+	tcase_add_test(tc, test_json_hostile_strings);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,9 +1,13 @@
 /*
  * pvx_config_dump() prints xl.cfg that parses back to the same config;
- * the JSON form carries the same values.
+ * the JSON form carries the same values, and parses back (jansson's
+ * strict parser) whatever bytes the values hold.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
 
 #include "harness.h"
 
@@ -74,10 +78,48 @@ START_TEST(json_form)
 	ck_assert_ptr_nonnull(strstr(out, "  \"cmdline\": \"console=hvc0 x=\\\"q\\\\\\\" \\t\",\n"));
 	ck_assert_ptr_nonnull(strstr(out, "  \"memory\": 96,\n"));
 	ck_assert_ptr_nonnull(strstr(out, "  \"on_crash\": \"preserve\",\n"));
-	ck_assert_ptr_nonnull(strstr(out, "\"format=raw, vdev=xvdb, access=rw, target=/b,c\" ]"));
+	ck_assert_ptr_nonnull(strstr(out, "\"format=raw, vdev=xvdb, access=rw, target=/b,c\"\n  ]"));
 	ck_assert_ptr_null(strstr(out, "\"type\""));
 	ck_assert_int_eq(out[0], '{');
 	ck_assert_str_eq(out + strlen(out) - 3, "\n}\n");
+	free(out);
+	pvx_config_dispose(&a);
+}
+END_TEST
+
+/* Quotes, backslashes, every control character and bytes that are not
+ * UTF-8 in values: the JSON parses, valid text comes back as it was and
+ * each bad byte as U+FFFD (docs/config.md). */
+START_TEST(json_hostile_values)
+{
+	static const char name[] = "q\"b\\s\x01\x1f\x7f\n\tcaf\xc3\xa9";
+	struct pvx_config a;
+	char err[256], ctl[40], *out;
+	json_t *doc;
+	json_error_t jerr;
+
+	for (int i = 0; i < 32; i++)
+		ctl[i] = (char)(i + 1);
+	ctl[32] = '\0';
+	pvx_config_init(&a);
+	ck_assert_int_eq(parse_as(&a, "t.cfg", text, err, sizeof(err), NULL), 0);
+	free(a.name);
+	free(a.kernel);
+	free(a.cmdline);
+	a.name = strdup(name);
+	a.kernel = strdup(ctl);
+	a.cmdline = strdup("x=\xff\xc0\xaf\xed\xa0\x80 y=\xe2\x82");
+	out = dump(&a, true);
+	doc = json_loads(out, JSON_REJECT_DUPLICATES, &jerr);
+	ck_assert_msg(doc != NULL, "%s: %s", jerr.text, out);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "name")), name);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "kernel")), ctl);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "cmdline")),
+			 "x=\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			 "\xef\xbf\xbd y=\xef\xbf\xbd\xef\xbf\xbd");
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "memory")), 96);
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "disk")), 2);
+	json_decref(doc);
 	free(out);
 	pvx_config_dispose(&a);
 }
@@ -113,6 +155,7 @@ Suite *make_dump_suite(void)
 
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, json_form);
+	tcase_add_test(tc, json_hostile_values);
 	tcase_add_test(tc, type_round_trip);
 	suite_add_tcase(s, tc);
 	return s;

@@ -6,6 +6,8 @@
  */
 #include <check.h>
 #include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -191,6 +193,60 @@ START_TEST(blk_long_line)
 }
 END_TEST
 
+/* --json: one line per refresh that jansson's strict parser reads back,
+ * a hostile name (quotes, backslash, control characters, bytes that are
+ * not UTF-8) escaped or replaced, rates null before two samples and
+ * counters null without their daemon. */
+START_TEST(json_refresh)
+{
+	struct pvx_top_row rows[2];
+	struct pvx_top_sample smp = { .wall = 1765000000.12345, .blk_ok = true };
+	char path[] = "/tmp/unit-top-json.XXXXXX", buf[8192];
+	int fd = mkstemp(path), saved = dup(1);
+	json_t *doc, *d0, *d1;
+	ssize_t n;
+
+	memset(rows, 0, sizeof(rows));
+	rows[0].d = dom(3, "q\"b\\s\x01\n\xff\xc3(", 1);
+	rows[0].d.rd_reqs = 42;
+	rows[0].d.target_kib = PVX_TOP_UNKNOWN;
+	rows[0].has_rates = true;
+	rows[0].cpu_pct = 12.34567;
+	rows[0].ev_ps = -1;
+	rows[1].d = dom(4, "plain", 2);
+	rows[1].d.type = 99; /* no such type */
+	ck_assert(fd >= 0 && saved >= 0);
+	fflush(stdout);
+	dup2(fd, 1);
+	ck_assert_int_eq(pvx_top_print_json(rows, 2, &smp, 1.0), 0);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	unlink(path);
+	ck_assert(n > 0);
+	buf[n] = '\0';
+	ck_assert_ptr_null(strchr(buf, '\n'));             /* one line */
+	doc = json_loads(buf, JSON_REJECT_DUPLICATES, NULL);
+	ck_assert_msg(doc != NULL, "%s", buf);
+	ck_assert(json_real_value(json_object_get(doc, "time")) == 1765000000.123);
+	ck_assert(json_is_false(json_object_get(doc, "netback")));
+	d0 = json_array_get(json_object_get(doc, "domains"), 0);
+	d1 = json_array_get(json_object_get(doc, "domains"), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(d0, "name")),
+			 "q\"b\\s\x01\n\xef\xbf\xbd\xef\xbf\xbd(");
+	ck_assert(json_real_value(json_object_get(d0, "cpu_pct")) == 12.346);
+	ck_assert_int_eq(json_integer_value(json_object_get(d0, "vbd_rd_reqs")), 42);
+	ck_assert(json_is_null(json_object_get(d0, "target_kib")));
+	ck_assert(json_is_null(json_object_get(d0, "events_per_s")));
+	ck_assert(json_is_null(json_object_get(d0, "net_tx_packets")));
+	ck_assert(json_is_null(json_object_get(d1, "cpu_pct")));
+	ck_assert_str_eq(json_string_value(json_object_get(d1, "type")), "unknown");
+	json_decref(doc);
+}
+END_TEST
+
 Suite *make_top_suite(void)
 {
 	Suite *s = suite_create("top");
@@ -204,6 +260,7 @@ Suite *make_top_suite(void)
 	tcase_add_test(tc, options_bad);
 	tcase_add_test(tc, blk_line);
 	tcase_add_test(tc, blk_long_line);
+	tcase_add_test(tc, json_refresh);
 	suite_add_tcase(s, tc);
 	return s;
 }
