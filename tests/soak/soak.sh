@@ -66,7 +66,7 @@ for i in $(seq 1 "$CYCLES"); do
 	for d in $DAEMONS; do
 		[ "${BASE_AT[$d]}" = "$i" ] && soak_baseline "$d" "$i"
 	done
-	if [ $((i % 10)) = 0 ] || [ "$i" = "$CYCLES" ]; then
+	if [ $((i % (CYCLES > 200 ? 50 : 10))) = 0 ] || [ "$i" = "$CYCLES" ]; then
 		echo "cycle $i/$CYCLES, elapsed $((SECONDS - start)) s, hostile guests $hostile_n"
 	fi
 done
