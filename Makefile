@@ -87,11 +87,13 @@ fuzz-run-%: deps $(O)/fuzz/fuzz_%
 	@grep -E '^stat::number_of_executed_units|^Done' $(O)/fuzz-artifacts/$*.log | sed 's/^/  $*: /'
 
 # Soak test (tests/soak/, docs/reliability.md): SOAK_CYCLES (1000)
-# create/destroy cycles with leak checks; not part of make check.
+# create/destroy cycles of SOAK_TYPE (pv, the faster; or pvh) guests with
+# leak checks; not part of make check.
 SOAK_CYCLES ?= 1000
+SOAK_TYPE ?= pv
 soak: deps
 	@$(MAKE) --no-print-directory build-all
-	@O=$(O) SOAK_CYCLES=$(SOAK_CYCLES) tests/soak/soak.sh
+	@O=$(O) SOAK_CYCLES=$(SOAK_CYCLES) PVX_TEST_TYPE=$(SOAK_TYPE) tests/soak/soak.sh
 
 clean:
 	rm -rf out

@@ -3,8 +3,10 @@
 # one cycle, the hostile guest beside the cycles, the kills, the
 # measurements of the daemons and the end-of-run leak checks.
 
-# Kill order: pvxd last, since its death takes every domain with it.
-DAEMONS="pvxstored pvx-consoled pvx-blkback pvx-netback pvxd"
+# Kill order: pvxd first: its death takes every domain with it, and
+# pvxstored's, the backends' watches (see soak_probe), so the later kills
+# still meet daemons that have run for a while.
+DAEMONS="pvxd pvxstored pvx-consoled pvx-blkback pvx-netback"
 NET_BR=pvxbr0
 LEAKS=()
 leak() { LEAKS+=("$*"); echo "LEAK: $*" >&2; }
@@ -271,7 +273,7 @@ soak_final_checks() {
 		f=$(for x in /proc/"$p"/fd/*; do readlink "$x"; done 2>/dev/null | grep -cE 'memfd:(pvx-dom|pvproc-pages)')
 		[ "$f" = 0 ] || leak "$d: $f fds on guest memory (memfd) left"
 		f=$(grep -cE 'memfd:(pvx-dom|pvproc-pages)' "/proc/$p/maps" 2>/dev/null)
-		[ "${f:-0}" = 0 ] || leak "$d: $f mappings of guest memory (grant maps) left"
+		[ "${f:-0}" = 0 ] || leak "$d: $f mappings of guest memory (grant maps) left: $(grep -E 'memfd:(pvx-dom|pvproc-pages)' "/proc/$p/maps" | awk '{print $6, $7, $8}' | sort | uniq -c | tr -s ' \n' ' ')"
 	done
 	names=$(pvx list | awk 'NR > 1 && $1 != "Domain-0" {print $1}')
 	[ -z "$names" ] || leak "domains left: $(echo $names)"
@@ -296,7 +298,7 @@ soak_final_checks() {
 	for f in /proc/[0-9]*; do
 		p=${f#/proc/}
 		[[ $own == *" $p "* ]] && continue
-		tr '\0' '\n' <"$f/environ" 2>/dev/null | grep -qx "PVX_RUNDIR=$PVX_RUNDIR" || continue
+		tr '\0' '\n' 2>/dev/null <"$f/environ" | grep -qx "PVX_RUNDIR=$PVX_RUNDIR" || continue
 		grep -q 'soak' "$f/cmdline" 2>/dev/null && continue # this script
 		c=$(tr '\0' ' ' <"$f/cmdline" 2>/dev/null)
 		case $c in *bash*|*sleep*|*pvx\ list*|*awk*|*grep*|"") continue ;; esac

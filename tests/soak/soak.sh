@@ -45,10 +45,10 @@ note "soak: $CYCLES cycles, type $PVX_TEST_TYPE, warm-up $WARM, tolerance $TOL %
 img=$(soak_image disk 16M)
 himg=$(soak_image hdisk 16M)
 
-# Kill schedule: one daemon every (CYCLES - 3*WARM) / 6 cycles after the
-# warm-up, so the last one restarted still has a warm-up and some cycles
-# after it before the end.
-step=$(((CYCLES - 3 * WARM) / 6))
+# Kill schedule: the five kills spread over the first half after the
+# warm-up, so the last daemon restarted still has its warm-up and half
+# of the run after it before the end.
+step=$(((CYCLES / 2 - WARM) / 5))
 declare -A KILL_AT BASE_AT
 k=0
 for d in $DAEMONS; do
