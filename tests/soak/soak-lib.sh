@@ -115,7 +115,10 @@ soak_kill() {
 	local d=$1 old new c
 	old=$(dpid "$d")
 	[ -n "$old" ] && kill -0 "$old" 2>/dev/null || fail "cycle $2: $d is not running before its kill"
-	[ "$d" = pvxd ] && OLD_PVXD=$old OLD_CGDIR=$(soak_cgroup_dir)
+	if [ "$d" = pvxd ]; then
+		OLD_PVXD=$old OLD_CGDIR=$(soak_cgroup_dir)
+		OLD_DOMS=$(pvx list | awk 'NR > 1 && $1 != "Domain-0" {print $2}')
+	fi
 	note "cycle $2: kill -9 $d ($old)"
 	kill -9 "$old"
 	local t0=$SECONDS
@@ -139,6 +142,33 @@ soak_kill() {
 		soak_hostile_end nojudge
 	fi
 	soak_probe "$d" "$2"
+	[ "$d" = pvxd ] && soak_dead_domains "$2"
+}
+
+# soak_dead_domains I: after pvxd's kill -9 and restart, nothing of the
+# domains it took with it may stay (xenstore directories, backends, TAPs):
+# the new pvxd numbers domains from 1 again and would meet them. What
+# stays is recorded, then removed so that the run goes on.
+soak_dead_domains() {
+	local id left=() p
+	sleep 2
+	for id in $OLD_DOMS; do
+		for p in /local/domain/$id /local/domain/0/backend/vbd/$id /local/domain/0/backend/vif/$id; do
+			pvx xenstore read "$p" >/dev/null 2>&1 || pvx xenstore ls "$p" >/dev/null 2>&1 || continue
+			left+=("$p")
+		done
+		ip link show "vif$id.0" >/dev/null 2>&1 && left+=("TAP vif$id.0")
+	done
+	[ ${#left[@]} = 0 ] && { note "cycle $1: nothing left of the domains pvxd took with it ($(echo $OLD_DOMS))"; return 0; }
+	leak "after kill -9 of pvxd (cycle $1): left of its domains $(echo $OLD_DOMS): ${left[*]} (a later domain with the same id fails: 'vdev xvda is already attached')"
+	for p in "${left[@]}"; do
+		case $p in /*) pvx xenstore rm "$p" >/dev/null 2>&1 ;; esac
+	done
+	sleep 1
+	for id in $OLD_DOMS; do
+		ip link show "vif$id.0" >/dev/null 2>&1 && { note "removing TAP vif$id.0 by hand"; ip link del "vif$id.0"; }
+	done
+	return 0
 }
 
 # soak_probe DAEMON I: right after DAEMON's restart, guests created anew

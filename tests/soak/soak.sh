@@ -26,7 +26,7 @@ CYCLES=${SOAK_CYCLES:-1000}
 TOL=${SOAK_TOLERANCE:-5}
 # The warm-up: 20 cycles, fewer for short runs so the kills still fit.
 WARM=${SOAK_WARMUP:-$((CYCLES / 10 < 20 ? (CYCLES / 10 < 2 ? 2 : CYCLES / 10) : 20))}
-[ "$CYCLES" -ge $((WARM * 3 + 7)) ] || fail "SOAK_CYCLES=$CYCLES is too few (>= $((WARM * 3 + 7)))"
+[ "$CYCLES" -ge $((WARM * 2 + 10)) ] || fail "SOAK_CYCLES=$CYCLES is too few (>= $((WARM * 2 + 10)))"
 MINIOS_CFG=$PWD/examples/minios.cfg
 MINIOS=$PWD/out/guest/minios
 [ -f "$MINIOS" ] || skip "$MINIOS not built"
