@@ -257,8 +257,9 @@ soak_hostile_end() {
 	if [ "${1:-}" != nojudge ]; then
 		wait_log "$log" "^(PASS|FAIL) " 120 ||
 			fail "hostile guest $HOSTILE ('$HOSTILE_CMD') has no verdict: $(tail -n 5 "$log")"
+		# A wrong answer is recorded (verdict FAIL) and the run goes on.
 		grep -q "^PASS " "$log" ||
-			fail "hostile guest $HOSTILE ('$HOSTILE_CMD'): $(grep -E '^FAIL' "$log")"
+			leak "hostile guest $HOSTILE ('$HOSTILE_CMD', domain $(pvx domid "$HOSTILE" 2>/dev/null), ${CYCLE:-?} cycles in): $(grep -E '^FAIL' "$log")"
 	fi
 	pvx destroy "$HOSTILE" >/dev/null 2>&1
 	wait_gone "$HOSTILE" 10 || fail "hostile guest $HOSTILE still listed 10 s after destroy"

@@ -60,6 +60,7 @@ done
 start=$SECONDS
 hostile_n=0
 for i in $(seq 1 "$CYCLES"); do
+	CYCLE=$i
 	soak_hostile_tick "$i"
 	soak_cycle "$i" "$img" # the kill scheduled for cycle i lands inside it
 	[ -n "${KILL_AT[$i]:-}" ] && BASE_AT[${KILL_AT[$i]}]=$((i + WARM))
