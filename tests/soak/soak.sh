@@ -69,6 +69,7 @@ for i in $(seq 1 "$CYCLES"); do
 	done
 	if [ $((i % (CYCLES > 200 ? 50 : 10))) = 0 ] || [ "$i" = "$CYCLES" ]; then
 		echo "cycle $i/$CYCLES, elapsed $((SECONDS - start)) s, hostile guests $hostile_n"
+		soak_rss_line
 	fi
 done
 soak_hostile_end
