@@ -86,8 +86,17 @@ fuzz-run-%: deps $(O)/fuzz/fuzz_%
 		> $(O)/fuzz-artifacts/$*.log 2>&1 || { tail -30 $(O)/fuzz-artifacts/$*.log; exit 1; }
 	@grep -E '^stat::number_of_executed_units|^Done' $(O)/fuzz-artifacts/$*.log | sed 's/^/  $*: /'
 
+# Soak test (tests/soak/, docs/reliability.md): SOAK_CYCLES (1000)
+# create/destroy cycles of SOAK_TYPE (pv, the faster; or pvh) guests with
+# leak checks; not part of make check.
+SOAK_CYCLES ?= 1000
+SOAK_TYPE ?= pv
+soak: deps
+	@$(MAKE) --no-print-directory build-all
+	@O=$(O) SOAK_CYCLES=$(SOAK_CYCLES) PVX_TEST_TYPE=$(SOAK_TYPE) tests/soak/soak.sh
+
 clean:
 	rm -rf out
 
-.PHONY: all build-all deps check demo clean fuzz
+.PHONY: all build-all deps check demo clean fuzz soak
 .DELETE_ON_ERROR:
