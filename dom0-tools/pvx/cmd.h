@@ -82,6 +82,8 @@ int cmd_mem_set(int argc, char **argv);
 int cmd_mem_max(int argc, char **argv);
 int cmd_daemons(int argc, char **argv);
 int cmd_console(int argc, char **argv);
+/* `pvx create -c`: the console, or the log of a guest already gone. */
+int pvx_console_after_create(const char *name);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_sched_credit(int argc, char **argv);

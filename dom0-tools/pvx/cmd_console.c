@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -150,12 +151,68 @@ static int attach_err(const char *dom, int rc)
 	return 1;
 }
 
-int cmd_console(int argc, char **argv)
+/* Copies a domain's console log (<logdir>/console/NAME.log) to stdout. */
+static int show_log(const char *name)
+{
+	char path[PATH_MAX], buf[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/console/%s.log", pvx_logdir(), name);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	return 0;
+}
+
+/* Attaches to dom's console until it ends or Ctrl-]. after_create: the
+ * domain was just created, and may already be gone (a pv guest can run
+ * a short program in ~10 ms): its console log, complete because
+ * pvx-consoled served the ring before the first instruction, is then
+ * what it printed. */
+static int console_session(const char *dom, bool after_create)
 {
 	struct pvx_ctl *c;
 	int32_t domid;
-	int opt, rc, sock = -1;
+	int rc, sock = -1;
 	bool rw = false;
+
+	c = pvx_connect();
+	if (!c)
+		return 1;
+	/* Just created and already gone is not an error: see above. */
+	rc = after_create ? pvx_ctl_lookup(c, dom, &domid) : pvx_resolve(c, dom, &domid);
+	pvx_ctl_close(c);
+	if (rc && !after_create)
+		return 1;
+	if (rc == 0)
+		rc = pvx_consoled_attach(domid, true, &rw, &sock);
+	if (rc && after_create && (rc == -ESRCH || rc == -ENOENT) && show_log(dom) == 0)
+		return 0;
+	if (rc)
+		return attach_err(dom, rc);
+	if (!rw)
+		fprintf(stderr, "pvx: another session holds the input of '%s'; "
+			"this one is read-only\n", dom);
+	signal(SIGPIPE, SIG_IGN);
+	raw_tty();
+	pump(sock, rw);
+	restore_tty();
+	close(sock);
+	return 0;
+}
+
+int pvx_console_after_create(const char *name)
+{
+	return console_session(name, true);
+}
+
+int cmd_console(int argc, char **argv)
+{
+	int opt;
 
 	optind = 0;
 	while ((opt = getopt(argc, argv, "+t:n:")) != -1) {
@@ -169,23 +226,5 @@ int cmd_console(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return pvx_usage_err(argv[0], "expected exactly one domain");
-	c = pvx_connect();
-	if (!c)
-		return 1;
-	rc = pvx_resolve(c, argv[optind], &domid);
-	pvx_ctl_close(c);
-	if (rc)
-		return 1;
-	rc = pvx_consoled_attach(domid, true, &rw, &sock);
-	if (rc)
-		return attach_err(argv[optind], rc);
-	if (!rw)
-		fprintf(stderr, "pvx: another session holds the input of '%s'; "
-			"this one is read-only\n", argv[optind]);
-	signal(SIGPIPE, SIG_IGN);
-	raw_tty();
-	pump(sock, rw);
-	restore_tty();
-	close(sock);
-	return 0;
+	return console_session(argv[optind], false);
 }

@@ -117,7 +117,5 @@ int pvx_create_monitor(const struct create_opts *o, const struct pvx_config *cfg
 
 int pvx_create_console(const char *name)
 {
-	char *argv[] = { "console", (char *)name, NULL };
-
-	return cmd_console(2, argv);
+	return pvx_console_after_create(name);
 }
