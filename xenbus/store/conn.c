@@ -226,7 +226,9 @@ size_t xs_conn_feed(struct xs_conn *c, const void *buf, size_t len)
 		}
 		k = sizeof(c->in_hdr) + c->in_hdr.len - c->in_have;
 		k = k < len - used ? k : len - used;
-		memcpy(c->in_buf + c->in_have - sizeof(c->in_hdr), p + used, k);
+		/* Offset first: in_buf + in_have alone points past the array
+		 * once a near-maximal payload is nearly in (undefined in C). */
+		memcpy(c->in_buf + (c->in_have - sizeof(c->in_hdr)), p + used, k);
 		c->in_have += k;
 		used += k;
 		if (c->in_have < sizeof(c->in_hdr) + c->in_hdr.len)
