@@ -66,8 +66,11 @@ uint64_t br_hist_quantile(const struct br_hist *h, uint64_t q10k)
 		want = 1;
 	for (unsigned i = 0; i < BR_HIST_BUCKETS; i++) {
 		seen += h->bucket[i];
+		/* A bucket's midpoint may lie above every value in it: a
+		 * quantile never exceeds the largest sample (the host's
+		 * histogram clamps the same way). */
 		if (seen >= want)
-			return hist_mid(i);
+			return hist_mid(i) < h->max ? hist_mid(i) : h->max;
 	}
 	return h->max;
 }
