@@ -80,6 +80,10 @@ enum pvx_ctl_op {
 	PVX_CTL_SCHED_SET,          /* hdr.domid, pvx_ctl_sched */
 	PVX_CTL_VCPU_AFFINITY,      /* hdr.domid, pvx_ctl_vcpu_affinity */
 	PVX_CTL_VCPU_INFO,          /* hdr.domid -> pvx_ctl_vcpuinfo[vcpus] */
+	PVX_CTL_GET_STATE,          /* hdr.domid, pvx_ctl_state_chunk (offset) -> same + bytes */
+	PVX_CTL_SET_STATE,          /* hdr.domid, pvx_ctl_state_chunk + bytes */
+	PVX_CTL_DIRTY_LOG,          /* hdr.domid, pvx_ctl_dirty_req -> pvx_ctl_dirty_rsp + bitmap */
+	PVX_CTL_RESUME,             /* hdr.domid: cancel a suspend (SCHEDOP_shutdown returns 1) */
 	PVX_CTL_OP_COUNT,
 	PVX_CTL_EVENT = 0x8000,     /* unsolicited, pvxd -> subscriber */
 };
@@ -117,9 +121,14 @@ struct pvx_ctl_create_req {
 	uint64_t maxmem_kib;        /* 0: same as mem_kib */
 	uint32_t vcpus;             /* 1..PVX_MAX_VCPUS */
 	uint32_t max_grant_frames;  /* 0: default (32) */
-	uint32_t flags;             /* 0 */
+	uint32_t flags;             /* PVX_CREATE_F_* */
 	uint32_t type;              /* enum pvx_dom_type */
 };
+/* Create the domain empty for a restore: RAM is allocated (all of
+ * mem_kib, populated) but no kernel is loaded and no vCPU starts; the
+ * restorer writes memory through the memfd, then PVX_CTL_SET_STATE, then
+ * PVX_CTL_UNPAUSE. SET_BOOT is refused on such a domain. */
+#define PVX_CREATE_F_RESTORE (1u << 0)
 #define PVX_MAX_VCPUS 32
 
 /*
@@ -403,6 +412,61 @@ struct pvx_ctl_event {
 	uint32_t state;            /* enum pvx_dom_state; PVX_DOM_DEAD when gone */
 	int32_t shutdown_reason;   /* Xen SHUTDOWN_*, -1 if none */
 	uint32_t shutdown_code;
+};
+
+/*
+ * Save/restore/migration (docs/migration.md). A domain's hypervisor
+ * state (vCPU registers and, on pvh, the KVM irqchip/LAPIC/MSR state;
+ * event-channel table; grant-table frames and version; timers; HVM
+ * params; the shutdown/suspend record) is an opaque, versioned blob that
+ * pvxd alone interprets; tools carry it verbatim in the migration stream
+ * (pvx/migstream.h). It is read and written in chunks because it may
+ * exceed one datagram. GET_STATE needs the domain paused or suspended;
+ * SET_STATE only a PVX_CREATE_F_RESTORE domain not yet unpaused. pvxd
+ * validates the whole blob (lengths, ports, frames, vCPU count against
+ * the domain) when the last chunk arrives and answers -EINVAL naming
+ * nothing it has not checked; a refused blob leaves the domain as it was.
+ */
+#define PVX_CTL_STATE_CHUNK_MAX 61440
+
+struct pvx_ctl_state_chunk {
+	uint64_t offset;           /* of this chunk in the blob */
+	uint64_t total;            /* blob size (GET: filled by pvxd) */
+	uint32_t len;              /* bytes following this header */
+	uint32_t pad;
+};
+
+/*
+ * Dirty-page log for live migration. ENABLE starts tracking every RAM
+ * page (pvh: KVM's dirty log; pv: the guest process's writes), all pages
+ * initially clean; FETCH returns and clears the bits of
+ * [first_pfn, first_pfn + nr_pfns) (nr_pfns a multiple of 64, at most
+ * PVX_CTL_DIRTY_MAX_PFNS). Pages Dom0 wrote through the grant table
+ * (GNTTAB_COPY to the guest, or mapped writable at any time since the
+ * last FETCH) count as dirty too, since no CPU-side log sees a backend's
+ * writes. DISABLE stops tracking. Bit n of the bitmap (little-endian
+ * uint64 words) = pfn first_pfn + n.
+ */
+#define PVX_CTL_DIRTY_MAX_PFNS (PVX_CTL_STATE_CHUNK_MAX * 8)
+
+enum pvx_ctl_dirty_cmd {
+	PVX_DIRTY_ENABLE = 1,
+	PVX_DIRTY_FETCH,
+	PVX_DIRTY_DISABLE,
+};
+
+struct pvx_ctl_dirty_req {
+	uint32_t cmd;              /* enum pvx_ctl_dirty_cmd */
+	uint32_t pad;
+	uint64_t first_pfn;
+	uint64_t nr_pfns;
+};
+
+struct pvx_ctl_dirty_rsp {
+	uint64_t first_pfn;
+	uint64_t nr_pfns;
+	uint64_t dirty;            /* bits set in this reply */
+	/* uint64_t bitmap[nr_pfns / 64]; */
 };
 
 #endif /* PVX_CTL_H */
