@@ -89,5 +89,9 @@ int cmd_help(int argc, char **argv);
 int cmd_sched_credit(int argc, char **argv);
 int cmd_vcpu_pin(int argc, char **argv);
 int cmd_vcpu_list(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_migrate_receive(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif /* PVX_CLI_CMD_H */

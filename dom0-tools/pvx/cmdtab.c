@@ -111,6 +111,33 @@ const struct pvx_cmd pvx_cmds[] = {
 	  "  --json        batch mode, one JSON array: an object per refresh (docs/top.md)\n"
 	  "Keys: c cpu%, t cpu(sec), m mem, n name, i id, s state, v vcpus, b block,\n"
 	  "w network, e events, h hypercalls, r reverse, q quit. Columns: docs/top.md." },
+	{ "migrate", cmd_migrate, "move a running domain to another host (live pre-copy)",
+	  "migrate [--live|--non-live] [--max-downtime MS] [--max-rounds N] [--json]\n"
+	  "        [--timeout S] [--ssh-cmd CMD] [--remote-cmd CMD] DOMAIN HOST\n"
+	  "migrate [options] --tcp ADDR:PORT --token TOKEN DOMAIN\n"
+	  "Over ssh: runs `CMD HOST pvx migrate-receive` (CMD default \"ssh\"); with --tcp:\n"
+	  "connects to a `pvx migrate-receive --listen` and presents its token.\n"
+	  "  --max-downtime MS  stop pre-copy once the rest fits in MS (default 60)\n"
+	  "  --max-rounds N     at most N pre-copy rounds (default 30)\n"
+	  "  --timeout S        give up after S s without an answer (default 30)\n"
+	  "  --json             print the figures (bytes, rounds, downtime) as JSON\n"
+	  "The domain is destroyed here only once it runs on the target; any failure\n"
+	  "before that resumes it here (docs/migration-protocol.md)." },
+	{ "migrate-receive", cmd_migrate_receive, "receive a migrating domain",
+	  "migrate-receive [--listen ADDR:PORT] [--max-mem SIZE] [--timeout S]\n"
+	  "Without --listen: stdin/stdout are the channel (what `pvx migrate` runs\n"
+	  "through ssh). With --listen: prints a one-time token and takes one\n"
+	  "migration that presents it.\n"
+	  "  --max-mem SIZE     refuse guests larger than SIZE (also: free memory)" },
+	{ "export", cmd_export, "write a domain's config and disks to a bundle",
+	  "export [--with-state] [--config FILE] DOMAIN|CONFIG BUNDLE\n"
+	  "A tar with the config (disk paths made relative), sparse disk images, a\n"
+	  "SHA-256 manifest and, with --with-state, the domain's saved state (a\n"
+	  "checkpoint: it keeps running). See docs/export.md." },
+	{ "import", cmd_import, "create (or restore) a domain from a bundle",
+	  "import [--dir D] [-p] BUNDLE [key=value ...]\n"
+	  "Verifies every checksum, extracts into D (default: the current directory)\n"
+	  "and creates the domain, or restores it when the bundle holds a state." },
 	{ "daemons", cmd_daemons, "start, stop or show the pvx daemons of $PVX_RUNDIR",
 	  "daemons start|stop|status\n"
 	  "Starts pvxd, pvxstored, pvx-consoled and the backends found next to pvx\n"
