@@ -15,4 +15,4 @@ $(O)/tests/unit-migrate: $(UNIT_MIGRATE_OBJS) $(PVX_CLI_OBJS) $(PVX_LIBS)
 
 UNIT_TESTS += $(O)/tests/unit-migrate
 
-INTEG_TESTS += $(sort $(wildcard tests/integration/migrate-* tests/integration/export-*))
+INTEG_TESTS += $(sort $(filter-out %.sh,$(wildcard tests/integration/migrate-* tests/integration/export-*)))

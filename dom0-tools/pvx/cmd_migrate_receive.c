@@ -69,6 +69,14 @@ static int mr_parse(int argc, char **argv, struct mr_cli *m)
 	return 0;
 }
 
+static void mr_drain_hello(int fd)
+{
+	char buf[PVX_MIG_MSG_MAX];
+	uint32_t type;
+
+	pvx_mig_recv_msg(fd, 2, &type, buf, sizeof(buf), NULL);
+}
+
 /* Runs while a migration is under way: every other connection gets a
  * REFUSE that says why, and a line here. */
 static void *mr_refuser(void *arg)
@@ -85,6 +93,9 @@ static void *mr_refuser(void *arg)
 		}
 		pvx_err("migrate-receive: refused a second connection (one "
 			"migration per receiver)");
+		/* Its hello first: closing on unread data would reset the
+		 * connection and lose the REFUSE. */
+		mr_drain_hello(fd);
 		pvx_mig_refuse(fd, -EBUSY, "this receiver is busy with another "
 			       "migration (it takes one)");
 		close(fd);

@@ -76,6 +76,16 @@ static int mig_hello(struct mig_src *s)
 		snprintf(hl.token, sizeof(hl.token), "%s", s->o->token);
 	rc = pvx_mig_send_msg(s->fd, PVX_MIG_HELLO, &hl, sizeof(hl));
 	if (rc) {
+		/* It may have refused and closed before reading: say why. */
+		struct pvx_mig_refuse r;
+		uint32_t type;
+
+		if (pvx_mig_recv_msg(s->fd, 1, &type, &r, sizeof(r), NULL) == 0 &&
+		    type == PVX_MIG_REFUSE) {
+			r.msg[sizeof(r.msg) - 1] = '\0';
+			pvx_err("migrate: the target refused: %s", r.msg);
+			return r.err < 0 && r.err > -4096 ? r.err : -EPROTO;
+		}
 		pvx_err("migrate: cannot reach the target: %s", strerror(-rc));
 		return rc;
 	}
