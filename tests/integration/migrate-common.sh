@@ -120,3 +120,52 @@ still_running_on_a() {
 	with_b pvx domid "$1" >/dev/null 2>&1 && fail "$1 exists on B too"
 	note "$1 still runs on A (counter $before -> $((before + 3)))"
 }
+
+# mig_tcp NAME [migrate options]: migrates NAME from A to B over TCP with
+# a fresh receiver; the JSON figures in $MIG_B/mig.json.
+mig_tcp() {
+	local name=$1 out
+	shift
+	mig_receiver
+	out=$(on_a "$PVX" migrate --json --timeout 10 "$@" --tcp "$MIG_IP_B:$MIG_PORT" \
+		--token "$MIG_TOKEN" "$name" 2>&1 >"$MIG_B/mig.json") ||
+		fail "migrate $name failed: $out $(cat "$MIG_B/mig.json") / receiver: $(cat "$MIG_B/rx.err")"
+	wait "$MIG_RX" || fail "the receiver failed: $(cat "$MIG_B/rx.err")"
+}
+
+# json_field FILE KEY
+json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+# arrived NAME: gone from A, running on B, its xenstore home readable
+# there, its console on B going on.
+arrived() {
+	local name=$1 id
+	with_a pvx domid "$name" >/dev/null 2>&1 && fail "$name is still on A after the migration"
+	[ "$(with_b domain_json_field "$name" state)" = running ] ||
+		fail "$name is not running on B: $(with_b domain_json_field "$name" state)"
+	id=$(with_b pvx domid "$name") || fail "no domid for $name on B"
+	[ "$(with_b pvx xenstore read "/local/domain/$id/name")" = "$name" ] ||
+		fail "$name: xenstore /local/domain/$id/name unreadable on B"
+	note "$name arrived on B as domain $id: downtime $(json_field "$MIG_B/mig.json" downtime_ms) ms," \
+		"$(json_field "$MIG_B/mig.json" rounds) rounds, $(json_field "$MIG_B/mig.json" bytes) bytes"
+}
+
+# wait_num LOG SED-REGEX MIN SECONDS: waits until the last number the
+# regex captures in LOG is >= MIN.
+wait_num() {
+	local deadline=$((SECONDS + $4)) v
+	while [ $SECONDS -lt $deadline ]; do
+		v=$(sed -nE "s/$2/\\1/p" "$1" 2>/dev/null | tail -n 1)
+		[ -n "$v" ] && [ "$v" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	echo "$1: /$2/ reached ${v:-nothing}, not $3, within $4 s" >&2
+	return 1
+}
+
+# mig_throttle RATE: A's side of the link sends at most RATE (tc tbf), so
+# that a stream lasts long enough to be cut in the middle.
+mig_throttle() {
+	tc -n "$MIG_NS_A" qdisc add dev "mga$MIG_TAG" root tbf rate "$1" burst 64kb latency 100ms ||
+		skip "no tc tbf to slow the link"
+}
