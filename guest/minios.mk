@@ -31,6 +31,15 @@ $(MINIOS_PEER): $(O)/obj/tests/integration/minios-dom0-peer.o $(O)/lib/libpvxctl
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
+# Suspend/resume (docs/minios.md): the mig-guest-* tests and their ctl
+# helper (PVX_CTL_RESUME, until the toolstack has a command for it).
+INTEG_TESTS += $(sort $(filter-out %.c %.sh,$(wildcard tests/integration/mig-guest-*)))
+MIG_RESUME_TOOL := $(O)/tests/mig-resume-tool
+PROGRAMS += $(MIG_RESUME_TOOL)
+$(MIG_RESUME_TOOL): $(O)/obj/tests/mig-resume-tool.o $(O)/lib/libpvxctl.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
 $(MINIOS_OFFSETS): guest/arch/asm-offsets.c
 	@mkdir -p $(@D) $(GO)/gobj/guest/arch
 	$(HOST_CC) $(GUEST_CFLAGS) -MMD -MP -MT $@ \

@@ -49,6 +49,8 @@ const struct program programs[] = {
 	{ .name = "blk-hostile", .usage = "[DEVID]", .main = prog_blk_hostile },
 	{ .name = "blk-hotplug", .usage = "[MIB]", .main = prog_blk_hotplug },
 	{ .name = "blk-mq", .usage = "[QUEUES]", .main = prog_blk_mq },
+	{ .name = "memcounter", .usage = "[blk] [STEPS] [MIB]", .main = prog_memcounter },
+	{ .name = "dirtier", .usage = "RATE_MIB [SET_MIB] [SECONDS]", .main = prog_dirtier },
 	{ .name = "net-serve", .usage = "[SECONDS] [ip=A.B.C.D/P] [vif=N]", .main = prog_net_serve },
 	{ .name = "ping", .usage = "DST [COUNT] [SIZE] [INTERVAL_MS] [ip=..] [vif=N]",
 	  .main = prog_ping },
