@@ -12,7 +12,8 @@
  * After, in this order (each step needs the one before):
  *   new domain (rc 0): shared_info and vcpu_info (events.c, the clock
  *     reads vcpu_info), the clock and VIRQ_TIMER (time.c), the console
- *     ring, the grant table (gnttab.c), the store ring and watches;
+ *     ring, the grant table (gnttab.c), the store ring and watches, and
+ *     the frontends' old ring ports closed (ringfront.c);
  *   cancelled (rc 1): the clock, the store ring (gate opened, a kick);
  * then the hooks, newest first (frontends reconnect or re-kick), and
  * every thread waiting on a port gets a spurious event so that it looks
@@ -25,6 +26,7 @@
 #include <minios/gnttab.h>
 #include <minios/hypercall.h>
 #include <minios/minios.h>
+#include <minios/ringfront.h>
 #include <minios/sched.h>
 #include <minios/suspend.h>
 #include <minios/time.h>
@@ -52,6 +54,8 @@ static void resume_kernel(int new_domain)
 		time_resume(0);
 	}
 	warn("xenstore", xs_resume(new_domain));
+	if (new_domain)
+		ringfront_forget_all();
 }
 
 long minios_suspend(void)

@@ -77,6 +77,11 @@ int xs_ring_state(void)
 	return dead;
 }
 
+uint32_t xs_store_port(void)
+{
+	return ring ? port : 0;
+}
+
 static int get_param(uint32_t index, uint64_t *value)
 {
 	struct xen_hvm_param p = { .domid = DOMID_SELF, .index = index };

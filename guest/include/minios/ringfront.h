@@ -53,4 +53,10 @@ int ringfront_wait(struct ringfront *rf, uint64_t deadline_ns);
 /* 0, or -XEN_EBUSY if a page is still mapped by the backend. */
 int ringfront_teardown(struct ringfront *rf);
 
+/* Resuming in a new domain (suspend.c, then each frontend): every live
+ * ring's port closed first (it was the old domain's), then per ring:
+ * grants ended and pages back to the pool, ready for ringfront_setup. */
+void ringfront_forget_all(void);
+void ringfront_forget(struct ringfront *rf);
+
 #endif /* MINIOS_RINGFRONT_H */

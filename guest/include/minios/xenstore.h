@@ -89,5 +89,7 @@ int xs_suspend(uint64_t deadline_ns);
 int xs_resume(int new_domain);
 /* Registers every watch again with a new server (xenstore_watch.c). */
 int xs_watch_resume(void);
+/* The store ring's port (0 without a ring). */
+uint32_t xs_store_port(void);
 
 #endif /* MINIOS_XENSTORE_H */

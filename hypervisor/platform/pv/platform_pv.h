@@ -21,6 +21,7 @@
 struct domain;
 struct event;
 struct vcpu;
+struct mig_pv_regs;
 
 struct pv_dom {
 	pthread_mutex_t lock;
@@ -38,6 +39,7 @@ struct pv_dom {
 	bool deferred;          /* an upcall waits for the reply */
 	struct event *exit_ev;  /* the pidfd on the main loop */
 	uint64_t cpu_ns;        /* the process's CPU time, last read */
+	struct mig_pv_regs *restore_regs; /* restored, not yet loaded (pv_state.c) */
 };
 
 /* The process ended: 1 and the crash recorded if this call noticed it
@@ -49,5 +51,7 @@ void pv_kill(struct domain *d);
 void pv_hcall_done(struct vcpu *v);
 
 int pv_vcpu_run(struct vcpu *v, char *why, size_t len);
+/* A restored domain's first hypercall: load its saved registers. */
+int pv_restore_regs(struct vcpu *v, const struct pvproc_call *c);
 
 #endif

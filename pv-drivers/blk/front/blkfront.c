@@ -170,6 +170,8 @@ int blkfront_open(struct blkfront_dev *d, uint32_t devid, const struct blkfront_
 
 	memset(d, 0, sizeof(*d));
 	d->devid = devid;
+	if (o)
+		d->opts = *o;
 	snprintf(d->fe, sizeof(d->fe), "device/vbd/%u", devid);
 	snprintf(path, sizeof(path), "%s/backend", d->fe);
 	rc = xs_read(0, path, d->be, sizeof(d->be));
@@ -198,6 +200,7 @@ int blkfront_open(struct blkfront_dev *d, uint32_t devid, const struct blkfront_
 	}
 	put(0, d->fe, "state", "%llu", XenbusStateConnected);
 	d->connected = 1;
+	blkfront_track(d, 1);
 	return 0;
 }
 
@@ -205,6 +208,7 @@ void blkfront_close(struct blkfront_dev *d)
 {
 	uint64_t deadline = time_now_ns() + 2000000000ull;
 
+	blkfront_track(d, 0);
 	if (!d->connected)
 		return;
 	while (d->nr_inflight && blkfront_wait(d, deadline) >= 0 && time_now_ns() < deadline)

@@ -17,6 +17,7 @@
 
 #include <minios/gnttab.h>
 #include <minios/lib.h>
+#include <minios/sched.h>
 #include <minios/time.h>
 
 #include "blkfront.h"
@@ -148,12 +149,28 @@ static int fill(struct blkfront_dev *d, unsigned slot, struct blkfront_io *io,
 	return n < 0 ? n : 0;
 }
 
+static int not_gated(void *arg)
+{
+	return !blkfront_gated(arg);
+}
+
+/* A suspend is quiescing: no new request, but complete what the backend
+ * answers (the suspend waits for that) every millisecond. */
+static void gate(struct blkfront_dev *d)
+{
+	while (blkfront_gated(d)) {
+		blkfront_poll(d);
+		thread_wait_cond(not_gated, d, time_now_ns() + 1000000ull);
+	}
+}
+
 int blkfront_submit(struct blkfront_dev *d, struct blkfront_io *io)
 {
 	union blkif_any_request *q;
 	int slot, rc;
 	int64_t idx;
 
+	gate(d);
 	if (!d->connected || (io->len & 511) || ((uintptr_t)io->buf & 511) ||
 	    io->sector + io->len / 512 > d->sectors)
 		return -XEN_EINVAL;
@@ -283,4 +300,43 @@ int blkfront_abort(struct blkfront_dev *d)
 	d->nr_inflight = 0;
 	d->connected = 0;
 	return n;
+}
+
+/* ---- suspend (blkfront_suspend.c) ---------------------------------------- */
+
+/* Before a new handshake: the one-request grants of what is in flight are
+ * ended (the old backend is gone), so the re-issue grants afresh. */
+void blkfront_io_forget(struct blkfront_dev *d)
+{
+	for (unsigned i = 0; i < BLKFRONT_MAX_SLOTS; i++)
+		release_temp(i);
+	(void)d;
+}
+
+/* After it: each request in flight is queued again under its old slot id
+ * (reads read again, writes write the same data again); one that no
+ * longer fits the new ring fails with BLKIF_RSP_ERROR. */
+void blkfront_reissue(struct blkfront_dev *d, struct blkfront_io *const *inflight, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct blkfront_io *io = inflight[i];
+		union blkif_any_request *q;
+
+		if (!io)
+			continue;
+		if (!d->connected || i >= d->nr_slots || d->inflight[i] ||
+		    pvx_ring_front_free_slots(&d->rf.front) == 0) {
+			io->status = BLKIF_RSP_ERROR;
+			io->t_done = time_now_ns();
+			io->done = 1;
+			continue;
+		}
+		q = &((struct blkif_sring *)d->rf.ring)->ring[pvx_ring_front_claim(&d->rf.front)].req;
+		if (fill(d, i, io, q) < 0)
+			q->operation = 0xff;
+		d->inflight[i] = io;
+		d->nr_inflight++;
+	}
+	if (d->connected)
+		blkfront_kick(d);
 }
