@@ -11,7 +11,7 @@ UNIT_MIGRATE_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(UNIT_MIGRATE_SRCS))
 $(O)/tests/unit-migrate: $(UNIT_MIGRATE_OBJS) $(PVX_CLI_OBJS) $(PVX_LIBS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $(UNIT_MIGRATE_OBJS) $(PVX_CLI_OBJS) \
-		$(PVX_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS) $(BUNDLE_LIBS) $(CHECK_LIBS) -lpthread
+		$(PVX_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) $(BUNDLE_LIBS) $(CHECK_LIBS) -lpthread
 
 UNIT_TESTS += $(O)/tests/unit-migrate
 
