@@ -9,6 +9,7 @@
 
 #include <pvx/builder.h>
 #include <pvx/ctlclient.h>
+#include <xen/public/sched.h>
 
 #include "migrate.h"
 
@@ -58,11 +59,18 @@ static int host_restore(void *h, int fd, const struct pvx_restore_opts *o,
 	return pvx_restore_fd(h, fd, o, domid, st);
 }
 
+/* A save that failed during live rounds never suspended the domain:
+ * it runs, and there is nothing to cancel. */
 static int host_resume(void *h, int32_t domid)
 {
+	struct pvx_ctl_dominfo d;
 	uint32_t len = 0;
-	int nfds = 0;
+	int nfds = 0, rc = pvx_ctl_info(h, domid, &d);
 
+	if (rc)
+		return rc;
+	if (d.shutdown_reason != SHUTDOWN_suspend)
+		return 0;
 	return pvx_ctl_call(h, PVX_CTL_RESUME, domid, NULL, 0, NULL, 0, &len,
 			    NULL, 0, &nfds);
 }

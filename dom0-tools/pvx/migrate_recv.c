@@ -128,7 +128,10 @@ int pvx_mig_recv(const struct pvx_mig_ops *ops, void *h, int fd, int wfd,
 		if (*domid >= 0)
 			ops->destroy(h, *domid);
 		return MIG_REFUSE(wfd, rc, "restoring '%s' failed: %s", hl.name,
-				  rc == -EPIPE ? "the stream ended early" : strerror(-rc));
+				  rc == -EPIPE ? "the stream ended early" :
+				  rc == -EAGAIN || rc == -ETIMEDOUT ?
+				  "nothing received for too long (link down?)" :
+				  strerror(-rc));
 	}
 	rc = mig_activate(ops, h, fd, wfd, o, *domid, pvx_mig_mono_ms() - t0, hl.name);
 	if (rc)

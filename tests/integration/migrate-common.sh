@@ -91,8 +91,11 @@ mig_guest() {
 # background; sets MIG_TOKEN and MIG_RX (its pid), its output in $MIG_B/rx.out.
 mig_receiver() {
 	: > "$MIG_B/rx.out"
-	on_b "$PVX" migrate-receive --listen "$MIG_IP_B:$MIG_PORT" --timeout 5 "$@" \
-		> "$MIG_B/rx.out" 2> "$MIG_B/rx.err" &
+	# exec: $! is then the receiver itself (ip netns exec execs too), so
+	# that killing it kills the receiver, not a subshell.
+	(exec env PVX_RUNDIR="$MIG_B" PVX_LOGDIR="$MIG_B/log" ip netns exec "$MIG_NS_B" \
+		"$PVX" migrate-receive --listen "$MIG_IP_B:$MIG_PORT" --timeout 5 "$@" \
+		> "$MIG_B/rx.out" 2> "$MIG_B/rx.err") &
 	MIG_RX=$!
 	MIG_PIDS+=("$MIG_RX")
 	for _ in $(seq 1 100); do
