@@ -1,6 +1,8 @@
 /*
  * pvx export [--with-state] [--config FILE] DOMAIN|CONFIG BUNDLE
  *
+ * A DOMAIN's config is the one `pvx create` kept for it (save_cfg.c),
+ * or --config FILE.
  * Writes a bundle (bundle.h, docs/export.md): the config with its paths
  * made relative to the bundle, the kernel (and ramdisk), every disk
  * image (sparse) and, with --with-state, the running domain's saved
@@ -25,6 +27,7 @@
 #include "bundle.h"
 #include "cmd.h"
 #include "save.h"
+#include "save_ctl.h"
 
 struct ex {
 	const char *src, *bundle, *config;
@@ -63,10 +66,34 @@ static int ex_parse(int argc, char **argv, struct ex *x)
 	x->bundle = argv[optind + 1];
 	if (!x->config && stat(x->src, &st) == 0 && S_ISREG(st.st_mode))
 		x->config = x->src; /* a config file; its domain for --with-state */
-	else if (!x->config)
-		return pvx_usage_err("export", "'%s' is not a config file; for a "
-				     "domain, name its config with --config FILE", x->src);
 	return 0;
+}
+
+/* A domain's config: the one `pvx create` (or restore) kept for it. */
+static int ex_kept_config(struct ex *x, char *err, size_t errlen)
+{
+	struct pvx_ctl_dominfo d;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	x->ctl = pvx_connect();
+	if (!x->ctl)
+		return -ENOTCONN;
+	if (pvx_resolve(x->ctl, x->src, &x->domid))
+		return -ESRCH;
+	rc = pvx_ctl_info(x->ctl, x->domid, &d);
+	if (rc == 0)
+		rc = pvx_cfgkeep_read(d.uuid, &text, &len);
+	if (rc) {
+		snprintf(err, errlen, "no kept config for '%s' (%s): name it with "
+			 "--config FILE", x->src, strerror(-rc));
+		return rc;
+	}
+	rc = pvx_config_parse_string(&x->cfg, x->src, text, len, err, errlen,
+				     NULL, NULL);
+	free(text);
+	return rc;
 }
 
 static char *ex_base(const char *dirpart, const char *path)
@@ -108,11 +135,12 @@ static int ex_save(struct ex *x)
 	struct pvx_mig_stats st;
 	int fd, rc;
 
-	x->ctl = pvx_connect();
+	if (!x->ctl)
+		x->ctl = pvx_connect();
 	if (!x->ctl)
 		return -ENOTCONN;
-	rc = pvx_resolve(x->ctl, x->src == x->config ? x->cfg.name : x->src, &x->domid);
-	if (rc)
+	if (x->domid < 0 &&
+	    pvx_resolve(x->ctl, x->src == x->config ? x->cfg.name : x->src, &x->domid))
 		return -ESRCH;
 	snprintf(x->state_tmp, sizeof(x->state_tmp), "%s.state.%d", x->bundle, getpid());
 	fd = open(x->state_tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -173,8 +201,12 @@ static int ex_run(struct ex *x)
 {
 	struct pvx_bundle_w b;
 	char err[512];
-	int rc = pvx_config_parse_file(&x->cfg, x->config, err, sizeof(err), NULL, NULL);
+	int rc = x->config ?
+		pvx_config_parse_file(&x->cfg, x->config, err, sizeof(err), NULL, NULL) :
+		ex_kept_config(x, err, sizeof(err));
 
+	if (rc == -ENOTCONN || rc == -ESRCH)
+		return rc; /* already said */
 	if (rc) {
 		pvx_err("export: %s", err);
 		return rc;

@@ -12,6 +12,7 @@
 #include <xen/public/sched.h>
 
 #include "migrate.h"
+#include "save_ctl.h"
 
 static int host_dom_info(void *h, int32_t domid, uint64_t *mem_kib, uint32_t *vcpus,
 			 uint32_t *type, char name[PVX_MIG_NAME_MAX])
@@ -80,12 +81,18 @@ static int host_unpause(void *h, int32_t domid)
 	return pvx_ctl_unpause(h, domid);
 }
 
+/* As `pvx save` does: the domain and its kept config go together. */
 static int host_destroy(void *h, int32_t domid)
 {
+	struct pvx_ctl_dominfo d;
+	bool have = pvx_ctl_info(h, domid, &d) == 0;
 	int rc = pvx_ctl_destroy(h, domid);
 
-	if (rc == 0)
+	if (rc == 0) {
 		pvx_xs_domain_remove(domid);
+		if (have)
+			pvx_cfgkeep_remove(d.uuid);
+	}
 	return rc;
 }
 
