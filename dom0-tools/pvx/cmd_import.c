@@ -152,15 +152,20 @@ static int im_restore(struct im *m, const char *state)
 	struct pvx_mig_stats st;
 	struct pvx_ctl *c;
 	int32_t domid = -1;
-	char **ov = calloc((size_t)m->nover + 1, sizeof(char *));
-	int fd, rc = -ENOMEM;
+	char **ov = calloc((size_t)m->nover + 1, sizeof(char *)), *dov;
+	int n = 0, fd, rc = -ENOMEM;
 
 	if (!ov)
 		return rc;
-	memcpy(ov, m->over, (size_t)m->nover * sizeof(char *));
-	ov[m->nover] = im_disk_override(&m->cfg);
+	/* As `pvx restore`: the name goes in .name (a new uuid with it). */
+	for (int i = 0; i < m->nover; i++)
+		if (strncmp(m->over[i], "name=", 5))
+			ov[n++] = m->over[i];
+	dov = m->cfg.nr_disks ? im_disk_override(&m->cfg) : NULL;
+	if (dov)
+		ov[n++] = dov;
 	ro.overrides = ov;
-	ro.noverrides = m->nover + (ov[m->nover] && m->cfg.nr_disks ? 1 : 0);
+	ro.noverrides = n;
 	c = pvx_connect();
 	fd = open(state, O_RDONLY | O_CLOEXEC);
 	rc = !c ? -ENOTCONN : fd < 0 ? -errno : 0;
@@ -172,7 +177,7 @@ static int im_restore(struct im *m, const char *state)
 		close(fd);
 	if (c)
 		pvx_ctl_close(c);
-	free(ov[m->nover]);
+	free(dov);
 	free(ov);
 	return rc;
 }
