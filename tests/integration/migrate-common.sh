@@ -7,7 +7,16 @@
 #   on_a pvx create ...       # a command against A (in A's netns)
 #   on_b pvx migrate-receive --listen "$MIG_IP_B:$MIG_PORT" ...
 #   mig_log a NAME            # the guest's console log on A
-. "$(dirname "$0")/minios-common.sh"
+MIG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# minios-common.sh finds lib.sh through $0: from another directory
+# (tests/bench/migrate) load lib.sh, then minios-common.sh's functions
+# without its own source line.
+if [ "$(cd "$(dirname "$0")" && pwd)" = "$MIG_DIR" ]; then
+	. "$MIG_DIR/minios-common.sh"
+else
+	. "$MIG_DIR/lib.sh"
+	eval "$(grep -v '^\. ' "$MIG_DIR/minios-common.sh")"
+fi
 
 MIG_TAG=$$
 MIG_NS_A=pvxmigA$MIG_TAG
