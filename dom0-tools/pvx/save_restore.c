@@ -78,10 +78,19 @@ static int apply_config(struct restorer *s, const struct pvx_mig_rec *rec)
 	if (rc == 0 && s->o->name) {
 		snprintf(kv, sizeof(kv), "name=\"%s\"", s->o->name);
 		rc = pvx_config_override(&s->cfg, kv, err, sizeof(err));
-		pvx_uuid_random(s->cfg.uuid); /* another domain, another uuid */
 	}
 	for (int i = 0; rc == 0 && i < s->o->noverrides; i++)
 		rc = pvx_config_override(&s->cfg, s->o->overrides[i], err, sizeof(err));
+	if (rc == 0 && s->o->name) {
+		/* Another domain, another uuid (and kept config). Last: an
+		 * override re-applies the settings, the saved uuid among them. */
+		uint8_t u[16];
+		pvx_uuid_random(u);
+		snprintf(kv, sizeof(kv), "uuid=\"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+			 "%02x%02x%02x%02x%02x%02x\"", u[0], u[1], u[2], u[3], u[4], u[5], u[6],
+			 u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+		rc = pvx_config_override(&s->cfg, kv, err, sizeof(err));
+	}
 	if (rc == 0)
 		rc = pvx_config_validate(&s->cfg, err, sizeof(err));
 	if (rc < 0)
