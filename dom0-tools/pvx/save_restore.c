@@ -20,7 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 #include <pvx/builder.h>
 #include <pvx/config.h>
@@ -177,6 +182,7 @@ static int fill(const struct pvx_build_result *res, void *opaque, char *err, siz
 		snprintf(err, errlen, "the new domain's memory layout differs from the stream's");
 		return -EINVAL;
 	}
+	(void)madvise(m.base, m.ram_bytes, MADV_POPULATE_WRITE); /* no fault per page */
 	while (rc == 0 && s->r.state != PVX_MIG_RD_DONE) {
 		rc = pvx_mig_read(&s->r, &rec);
 		if (rc == 0)
