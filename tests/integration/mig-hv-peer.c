@@ -12,6 +12,8 @@
  *   mig-hv-peer dirty DOM
  *       dirty log of a running guest, then of the same guest paused:
  *       prints "running N paused M" (pages seen dirty in 300 ms).
+ *   mig-hv-peer cost DOM
+ *       milliseconds per dirty-log FETCH of all of DOM's RAM.
  *   mig-hv-peer bad DOM
  *       the refusals: GET_STATE of a running domain; on a restore
  *       domain SET_BOOT and unpause before SET_STATE; truncated, resized,
@@ -39,6 +41,14 @@ static int failures;
 		failures++; \
 	} \
 } while (0)
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 static void msleep(unsigned ms)
 {
@@ -143,25 +153,30 @@ static int cmd_copy(struct pvx_ctl *c, int32_t dom, const char *name)
 	uint8_t *blob = NULL;
 	size_t len = 0;
 	int32_t nd = -1;
+	double t0, t_get = 0, t_set = 0;
 	int r = pvx_ctl_info(c, dom, &di);
 
 	if (r == 0 && di.state == PVX_DOM_RUNNING)
 		r = pvx_ctl_pause(c, dom);
+	t0 = now_ms();
 	if (r == 0)
 		r = get_state(c, dom, &blob, &len);
+	t_get = now_ms() - t0;
 	CHECK(r == 0, "GET_STATE of d%d: %s", dom, strerror(-r));
 	if (r == 0)
 		r = create_like(c, &di, name, &nd);
 	if (r == 0)
 		r = copy_memory(c, dom, nd);
+	t0 = now_ms();
 	if (r == 0)
 		r = set_state(c, nd, blob, len, len);
+	t_set = now_ms() - t0;
 	CHECK(r == 0, "restore into %s: %s", name, strerror(-r));
 	if (r == 0)
 		r = pvx_ctl_unpause(c, nd);
 	CHECK(r == 0, "unpause %s: %s", name, strerror(-r));
 	if (r == 0)
-		printf("%d %zu\n", nd, len);
+		printf("%d %zu get_state %.2f ms set_state %.2f ms\n", nd, len, t_get, t_set);
 	free(blob);
 	return r;
 }
@@ -196,6 +211,34 @@ static int dirty_cmd(struct pvx_ctl *c, int32_t dom, uint32_t cmd)
 
 	return pvx_ctl_call(c, PVX_CTL_DIRTY_LOG, dom, &q, sizeof(q), NULL, 0,
 			    NULL, NULL, 0, NULL);
+}
+
+/* Milliseconds per FETCH of all RAM (median of 11), the guest running. */
+static int cmd_cost(struct pvx_ctl *c, int32_t dom)
+{
+	double t[11];
+	uint64_t n = 0;
+	int r = dirty_cmd(c, dom, PVX_DIRTY_ENABLE);
+
+	for (int i = 0; r == 0 && i < 11; i++) {
+		double t0 = now_ms();
+
+		r = fetch(c, dom, &n);
+		t[i] = now_ms() - t0;
+		msleep(20);
+	}
+	CHECK(r == 0, "dirty log: %s", strerror(-r));
+	for (int i = 0; i < 11; i++)       /* insertion sort */
+		for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
+			double x = t[j];
+
+			t[j] = t[j - 1];
+			t[j - 1] = x;
+		}
+	(void)dirty_cmd(c, dom, PVX_DIRTY_DISABLE);
+	printf("fetch %.3f ms (min %.3f, max %.3f), last %llu dirty\n", t[5], t[0], t[10],
+	       (unsigned long long)n);
+	return r;
 }
 
 static int cmd_dirty(struct pvx_ctl *c, int32_t dom)
@@ -391,6 +434,8 @@ int main(int argc, char **argv)
 		CHECK(r == 0, "RESUME: %s", strerror(-r));
 	} else if (!strcmp(argv[1], "dirty"))
 		cmd_dirty(c, dom);
+	else if (!strcmp(argv[1], "cost"))
+		cmd_cost(c, dom);
 	else if (!strcmp(argv[1], "bad"))
 		cmd_bad(c, dom);
 	else {
