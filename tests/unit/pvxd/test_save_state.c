@@ -10,6 +10,7 @@
 
 #include <xen/public/event_channel.h>
 
+#include "evtchn.h"
 #include "harness.h"
 #include "save_state.h"
 
@@ -272,6 +273,50 @@ START_TEST(frames_and_addresses)
 }
 END_TEST
 
+static struct shared_info si1, si2;
+static struct shared_info *t_si(void *o) { return o; }
+static struct vcpu_info *t_vi(void *o, unsigned v)
+{
+	return v < 2 ? &((struct shared_info *)o)->vcpu_info[v] : NULL;
+}
+static void t_kick(void *o, unsigned v, bool up) { (void)o; (void)v; (void)up; }
+static const struct evtchn_ops tops = { t_si, t_vi, t_kick };
+
+/* A table saved from domain 1 comes back in empty domain 2 at the same
+ * ports: VIRQ and IPI as they were, interdomain as unbound for the old
+ * peer (so it can bind that port again); a table in use is refused. */
+START_TEST(evtchn_table_roundtrip)
+{
+	struct mig_evtchn e[8];
+	struct evtchn_status st;
+	evtchn_port_t virq, ipi, unb, p0;
+	int n;
+
+	ck_assert_int_eq(evtchn_init(), 0);
+	ck_assert_int_eq(evtchn_dom_add(1, 2, &tops, &si1), 0);
+	ck_assert_int_eq(evtchn_dom_add(2, 2, &tops, &si2), 0);
+	ck_assert_int_eq(evtchn_bind_virq(1, VIRQ_TIMER, 1, &virq), 0);
+	ck_assert_int_eq(evtchn_bind_ipi(1, 0, &ipi), 0);
+	ck_assert_int_eq(evtchn_alloc_unbound(1, 0, &unb), 0);
+	n = evtchn_state_get(1, e, 8);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(evtchn_state_get(1, e, 2), 0);      /* does not fit */
+	n = evtchn_state_get(1, e, 8);
+	ck_assert_int_eq(evtchn_state_set(2, e, (unsigned)n), 0);
+	st.port = virq;
+	ck_assert_int_eq(evtchn_status(2, virq, &st), 0);
+	ck_assert_uint_eq(st.status, EVTCHNSTAT_virq);
+	ck_assert_uint_eq(st.vcpu, 1);
+	ck_assert_int_eq(evtchn_status(2, ipi, &st), 0);
+	ck_assert_uint_eq(st.status, EVTCHNSTAT_ipi);
+	ck_assert_int_eq(evtchn_status(2, unb, &st), 0);
+	ck_assert_uint_eq(st.status, EVTCHNSTAT_unbound);
+	ck_assert_int_eq(evtchn_bind_virq(2, VIRQ_TIMER, 1, &p0), -EEXIST);
+	ck_assert_int_eq(evtchn_state_set(2, e, (unsigned)n), -EBUSY); /* not empty */
+	evtchn_exit();
+}
+END_TEST
+
 Suite *make_save_state_suite(void)
 {
 	Suite *s = suite_create("save_state");
@@ -283,6 +328,7 @@ Suite *make_save_state_suite(void)
 	tcase_add_test(t, missing_and_duplicate);
 	tcase_add_test(t, bad_ports);
 	tcase_add_test(t, frames_and_addresses);
+	tcase_add_test(t, evtchn_table_roundtrip);
 	suite_add_tcase(s, t);
 	return s;
 }
