@@ -291,15 +291,20 @@ static int load_tables(struct domain *d, const struct mig_parsed *p)
 	return r;
 }
 
+/* A guest saved suspended registers its vcpu_info again, as in a new Xen
+ * domain; Linux falls back to the shared_info slot when that fails, so
+ * a kept registration would divert its events. */
 static void load_vcpus(struct domain *d, const struct mig_parsed *p)
 {
+	bool fresh = p->dom->flags & MIG_DOM_SUSPENDED;
+
 	evtchn_lock();
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		const struct mig_vcpu *m = (const void *)mig_find(p, MIG_REC_VCPU,
 								 (uint16_t)i)->data;
 		struct vcpu *v = &d->vcpus[i];
 
-		if (m->vcpu_info_gpa) {
+		if (m->vcpu_info_gpa && !fresh) {
 			v->vcpu_info = (struct vcpu_info *)(d->vm.mem + m->vcpu_info_gpa);
 			v->vcpu_info_gpa = m->vcpu_info_gpa;
 		}
