@@ -12,6 +12,8 @@
  *   mig-hv-peer dirty DOM
  *       dirty log of a running guest, then of the same guest paused:
  *       prints "running N paused M" (pages seen dirty in 300 ms).
+ *   mig-hv-peer records DOM
+ *       the record types, vCPUs and lengths of DOM's state blob.
  *   mig-hv-peer cost DOM
  *       milliseconds per dirty-log FETCH of all of DOM's RAM.
  *   mig-hv-peer bad DOM
@@ -211,6 +213,32 @@ static int dirty_cmd(struct pvx_ctl *c, int32_t dom, uint32_t cmd)
 
 	return pvx_ctl_call(c, PVX_CTL_DIRTY_LOG, dom, &q, sizeof(q), NULL, 0,
 			    NULL, NULL, 0, NULL);
+}
+
+/* The records of DOM's blob, "type/vcpu:len" each (paused for the read). */
+static int cmd_records(struct pvx_ctl *c, int32_t dom)
+{
+	struct pvx_ctl_dominfo di;
+	uint8_t *blob = NULL;
+	size_t len = 0, at = sizeof(struct mig_hdr);
+	int r = pvx_ctl_info(c, dom, &di);
+
+	if (r == 0 && di.state == PVX_DOM_RUNNING)
+		r = pvx_ctl_pause(c, dom);
+	r = r ? r : get_state(c, dom, &blob, &len);
+	CHECK(r == 0, "GET_STATE: %s", strerror(-r));
+	while (r == 0 && at + sizeof(struct mig_rec_hdr) <= len) {
+		struct mig_rec_hdr h;
+
+		memcpy(&h, blob + at, sizeof(h));
+		printf("%u/%d:%u ", h.type, h.vcpu == MIG_NO_VCPU ? -1 : h.vcpu, h.len);
+		at += sizeof(h) + ((h.len + 7u) & ~7u);
+	}
+	printf("\n");
+	if (di.state == PVX_DOM_RUNNING)
+		(void)pvx_ctl_unpause(c, dom);
+	free(blob);
+	return r;
 }
 
 /* Milliseconds per FETCH of all RAM (median of 11), the guest running. */
@@ -436,6 +464,8 @@ int main(int argc, char **argv)
 		cmd_dirty(c, dom);
 	else if (!strcmp(argv[1], "cost"))
 		cmd_cost(c, dom);
+	else if (!strcmp(argv[1], "records"))
+		cmd_records(c, dom);
 	else if (!strcmp(argv[1], "bad"))
 		cmd_bad(c, dom);
 	else {
