@@ -238,9 +238,16 @@ static int load_memory(struct domain *d, const struct mig_parsed *p)
 		if (!d->hvm_param[i])
 			d->hvm_param[i] = hv[i];
 	pthread_mutex_unlock(&d->lock);
-	for (uint64_t i = 0; b && i < d->ram_pages; i++)
-		if ((b->data[i / 8] >> (i % 8)) & 1)
-			(void)vm_release(&d->vm, i * PVX_PAGE_SIZE, PVX_PAGE_SIZE);
+	/* Ballooned-out pages hold nothing: punch each run of them out. */
+	for (uint64_t i = 0; b && i < d->ram_pages; ) {
+		uint64_t j = i;
+
+		while (j < d->ram_pages && ((b->data[j / 8] >> (j % 8)) & 1))
+			j++;
+		if (j > i)
+			(void)vm_release(&d->vm, i * PVX_PAGE_SIZE, (j - i) * PVX_PAGE_SIZE);
+		i = j + 1;
+	}
 	return 0;
 }
 
