@@ -219,4 +219,7 @@ const struct platform_mig_ops pv_mig_ops = {
 	.state_save = pv_state_save,
 	.state_load = pv_state_load,
 	.set_retval = pv_set_retval,
+	.dirty_start = pv_dirty_start,
+	.dirty_stop = pv_dirty_stop,
+	.dirty_collect = pv_dirty_collect,
 };
