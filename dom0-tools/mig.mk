@@ -12,3 +12,6 @@ $(O)/tests/unit-mig: $(UNIT_MIG_OBJS) $(O)/lib/libpvxmig.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS) $(CHECK_LIBS)
 UNIT_TESTS += $(O)/tests/unit-mig
+
+# Save/restore and snapshots, run on every guest type (docs/migration.md).
+INTEG_TESTS += $(sort $(filter-out %.sh,$(wildcard tests/integration/save-*)))

@@ -343,6 +343,9 @@ int pvx_build_domain(struct pvx_ctl *c, const struct pvx_config *cfg,
 		rc = create(&b);
 	if (rc == 0 && !o->restore)
 		rc = populate(&b);
+	/* wire() needs where pvxd put the special pages. */
+	if (rc == 0 && o->restore && (rc = pvx_dom_mem_map(c, res->domid, &b.mem)) < 0)
+		fail(&b, rc, "cannot map the domain's memory: %s", strerror(-rc));
 	pvx_dom_mem_unmap(&b.mem);
 	if (rc == 0 && o->restore && o->fill)
 		rc = o->fill(res, o->fill_opaque, err, errlen);

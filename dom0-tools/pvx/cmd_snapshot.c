@@ -264,8 +264,13 @@ int cmd_snapshot_revert(int argc, char **argv)
 	int32_t ids[1];
 	int rc, fd;
 
+	if (argc == 4 && strcmp(argv[1], "-p") == 0) {
+		o.paused = true; /* leave it paused */
+		argv++;
+		argc--;
+	}
 	if (argc != 3)
-		return pvx_usage_err("snapshot-revert", "expected DOMAIN NAME");
+		return pvx_usage_err("snapshot-revert", "expected [-p] DOMAIN NAME");
 	if ((rc = snap_dir(argv[1], argv[2], dir, sizeof(dir))) != 0)
 		return rc;
 	snprintf(mem, sizeof(mem), "%s/memory.pvxsave", dir);

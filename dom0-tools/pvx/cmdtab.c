@@ -58,9 +58,9 @@ const struct pvx_cmd pvx_cmds[] = {
 	{ "snapshot-list", cmd_snapshot_list, "list snapshots",
 	  "snapshot-list [DOMAIN]" },
 	{ "snapshot-revert", cmd_snapshot_revert, "bring a domain back to a snapshot",
-	  "snapshot-revert DOMAIN NAME\n"
+	  "snapshot-revert [-p] DOMAIN NAME\n"
 	  "Destroys the running domain DOMAIN (if any), puts the disks back and\n"
-	  "restores memory: the guest continues from the snapshot." },
+	  "restores memory: the guest continues from the snapshot (-p: paused)." },
 	{ "snapshot-delete", cmd_snapshot_delete, "delete a snapshot",
 	  "snapshot-delete DOMAIN NAME" },
 	{ "shutdown", cmd_shutdown, "shut a domain down (on_poweroff applies)",

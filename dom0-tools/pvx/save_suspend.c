@@ -120,8 +120,8 @@ int pvx_save_suspend(struct pvx_ctl *c, int32_t domid, int timeout_ms,
 	}
 	rc = wait_suspended(sub, domid, pvx_now_ms() + timeout_ms);
 	if (rc == -ETIMEDOUT)
-		snprintf(err, errlen, "domain %d did not suspend within %d ms (request withdrawn;"
-			 " it keeps running)", domid, timeout_ms);
+		snprintf(err, errlen, "domain %d did not suspend within %d ms (request withdrawn,"
+			 " domain left as it was)", domid, timeout_ms);
 	else if (rc < 0)
 		snprintf(err, errlen, "domain %d stopped instead of suspending", domid);
 	if (rc < 0)
