@@ -561,6 +561,8 @@ int xs_resume(int new_domain)
 		return 0;
 	}
 	rc = read_ring_params();
+	/* The xenbus reader waits on the old port: wake it to wait on the new. */
+	sched_wake_port_waiters();
 	if (rc == 0 && dead == 0)
 		rc = reconnect();
 	if (rc == 0 && dead == 0) {
