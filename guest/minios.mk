@@ -40,6 +40,16 @@ $(MIG_RESUME_TOOL): $(O)/obj/tests/mig-resume-tool.o $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
+# unit-minios-suspend: the suspend-hook registry (guest/kernel/
+# suspend_hooks.c, built for the host).
+UNIT_MINIOS_SUSPEND_OBJS := $(O)/obj/tests/unit/minios-suspend/test_hooks.o \
+	$(O)/obj/guest/kernel/suspend_hooks.o
+$(UNIT_MINIOS_SUSPEND_OBJS): HOST_CFLAGS += -Iguest/include
+$(O)/tests/unit-minios-suspend: $(UNIT_MINIOS_SUSPEND_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lpthread
+UNIT_TESTS += $(O)/tests/unit-minios-suspend
+
 $(MINIOS_OFFSETS): guest/arch/asm-offsets.c
 	@mkdir -p $(@D) $(GO)/gobj/guest/arch
 	$(HOST_CC) $(GUEST_CFLAGS) -MMD -MP -MT $@ \

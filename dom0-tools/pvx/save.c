@@ -12,13 +12,20 @@
  * zero in any new domain, so round 0 skips them); a page that reads as
  * zero is marked ZERO in its batch, with no data. The special pages
  * (console and xenstore rings) go in round 0 and in the last round.
- * On error the domain is left as it was: a suspended one is resumed.
+ * A platform without a dirty log (-EOPNOTSUPP) gets a warning and a
+ * stop-and-copy save. On error the domain is left as it was: a
+ * suspended one is resumed.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
 
 #include <pvx/ctlclient.h>
 #include <pvx/migstream.h>
@@ -201,6 +208,8 @@ static int precopy(struct saver *s)
 	if (!s->dirty)
 		return fail(s, -ENOMEM, "dirty bitmap");
 	rc = pvx_save_dirty(s->c, s->domid, PVX_DIRTY_ENABLE, 0, 0, NULL, NULL);
+	if (rc == -EOPNOTSUPP)
+		return 1; /* no dirty log on this platform: stop and copy */
 	if (rc < 0)
 		return fail(s, rc, "pvxd refused the dirty log");
 	s->logging = true;
@@ -284,6 +293,8 @@ static int begin(struct saver *s)
 		free(cfg);
 		return fail(s, rc, "cannot map the domain's memory");
 	}
+	/* Page tables in one call rather than a fault per page read. */
+	(void)madvise(s->mem.base, s->mem.ram_bytes, MADV_POPULATE_READ);
 	s->ram_pfns = s->mem.ram_bytes / PVX_MIG_PAGE_SIZE;
 	s->nwords = (s->ram_pfns + 63) / 64;
 	memcpy(h.magic, PVX_MIG_MAGIC, 8);
@@ -302,19 +313,30 @@ static int begin(struct saver *s)
 	return rc < 0 ? fail(s, rc, "writing") : 0;
 }
 
+/* Not live (or no dirty log): suspend, then one round of everything. */
+static int stop_and_copy(struct saver *s)
+{
+	int rc = suspend(s);
+
+	if (rc < 0)
+		return rc;
+	rc = send_all(s);
+	if (rc == 0)
+		rc = end_round(s, true);
+	return rc < 0 ? fail(s, rc, "sending memory") : 0;
+}
+
 static int save(struct saver *s)
 {
 	int rc = begin(s);
 
-	if (rc == 0 && s->o->live) {
-		rc = precopy(s);
-	} else if (rc == 0) {
-		rc = suspend(s);
-		if (rc == 0 && (rc = send_all(s)) == 0)
-			rc = end_round(s, true);
-		if (rc < 0 && s->suspended)
-			fail(s, rc, "sending memory");
-	}
+	if (rc == 0)
+		rc = s->o->live ? precopy(s) : 1;
+	if (rc == 1 && s->o->live)
+		fprintf(stderr, "pvx: warning: pvxd has no dirty log for domain %d's type;"
+			" saving without pre-copy\n", s->domid);
+	if (rc == 1)
+		rc = stop_and_copy(s);
 	if (rc == 0)
 		rc = send_state(s);
 	if (rc == 0 && (rc = pvx_save_xs_write(&s->w, s->domid)) < 0)

@@ -20,7 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
 
 #include <pvx/builder.h>
 #include <pvx/config.h>
@@ -78,10 +83,19 @@ static int apply_config(struct restorer *s, const struct pvx_mig_rec *rec)
 	if (rc == 0 && s->o->name) {
 		snprintf(kv, sizeof(kv), "name=\"%s\"", s->o->name);
 		rc = pvx_config_override(&s->cfg, kv, err, sizeof(err));
-		pvx_uuid_random(s->cfg.uuid); /* another domain, another uuid */
 	}
 	for (int i = 0; rc == 0 && i < s->o->noverrides; i++)
 		rc = pvx_config_override(&s->cfg, s->o->overrides[i], err, sizeof(err));
+	if (rc == 0 && s->o->name) {
+		/* Another domain, another uuid (and kept config). Last: an
+		 * override re-applies the settings, the saved uuid among them. */
+		uint8_t u[16];
+		pvx_uuid_random(u);
+		snprintf(kv, sizeof(kv), "uuid=\"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+			 "%02x%02x%02x%02x%02x%02x\"", u[0], u[1], u[2], u[3], u[4], u[5], u[6],
+			 u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+		rc = pvx_config_override(&s->cfg, kv, err, sizeof(err));
+	}
 	if (rc == 0)
 		rc = pvx_config_validate(&s->cfg, err, sizeof(err));
 	if (rc < 0)
@@ -168,6 +182,7 @@ static int fill(const struct pvx_build_result *res, void *opaque, char *err, siz
 		snprintf(err, errlen, "the new domain's memory layout differs from the stream's");
 		return -EINVAL;
 	}
+	(void)madvise(m.base, m.ram_bytes, MADV_POPULATE_WRITE); /* no fault per page */
 	while (rc == 0 && s->r.state != PVX_MIG_RD_DONE) {
 		rc = pvx_mig_read(&s->r, &rec);
 		if (rc == 0)

@@ -55,7 +55,7 @@ static int port_ok(evtchn_port_t port)
 	return shared_info && port < EVTCHN_2L_NR_CHANNELS;
 }
 
-static int map_and_register(void)
+static int map_and_register(int quiet)
 {
 	struct xen_add_to_physmap xatp = {
 		.domid = DOMID_SELF,
@@ -77,7 +77,7 @@ static int map_and_register(void)
 	WRITE_ONCE(vcpu_info->evtchn_upcall_mask, 1);
 	own_vcpu_info.evtchn_upcall_mask = 1;
 	rc = vcpu_op(VCPUOP_register_vcpu_info, 0, &reg);
-	if (rc < 0)
+	if (rc < 0 && !quiet)
 		printk("minios: VCPUOP_register_vcpu_info failed (%ld); using shared_info's\n", rc);
 	else
 		vcpu_info = &own_vcpu_info;
@@ -88,7 +88,7 @@ static int map_and_register(void)
 
 int events_init(void)
 {
-	return map_and_register();
+	return map_and_register(0);
 }
 
 /*
@@ -104,7 +104,7 @@ int events_init(void)
 int events_resume(void)
 {
 	struct vcpu_info *registered = vcpu_info;
-	int rc = map_and_register();
+	int rc = map_and_register(registered == &own_vcpu_info);
 
 	if (rc < 0)
 		return rc;

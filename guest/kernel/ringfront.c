@@ -138,8 +138,11 @@ int ringfront_push(struct ringfront *rf)
 int ringfront_wait(struct ringfront *rf, uint64_t deadline_ns)
 {
 	for (;;) {
-		int n = pvx_ring_front_final_check(&rf->front);
+		int n;
 
+		if (!rf->ring)
+			return 0; /* forgotten meanwhile (resumed in a new domain) */
+		n = pvx_ring_front_final_check(&rf->front);
 		if (n != 0)
 			return n;
 		if (!evtchn_wait_until(rf->port, deadline_ns))
@@ -177,9 +180,12 @@ void ringfront_forget_all(void)
 
 		if (!rf)
 			continue;
-		if (rf->port && !kernel_port(rf->port))
+		if (rf->port && !rf->port_closed && !kernel_port(rf->port))
 			evtchn_close(rf->port);
-		rf->port = 0;
+		/* The number stays: a thread waiting on it still waits there
+		 * (and is woken by sched_wake_port_waiters); it is not closed
+		 * twice, which could hit another frontend's new port. */
+		rf->port_closed = 1;
 	}
 }
 
@@ -187,7 +193,7 @@ void ringfront_forget(struct ringfront *rf)
 {
 	if (!rf->ring)
 		return;
-	if (rf->port && !kernel_port(rf->port))
+	if (rf->port && !rf->port_closed && !kernel_port(rf->port))
 		evtchn_close(rf->port);
 	rf->port = 0;
 	ringfront_teardown(rf); /* EBUSY only if gnttab_resume did not run */

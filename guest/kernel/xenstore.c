@@ -504,7 +504,9 @@ static int read_ring_params(void)
 	return 0;
 }
 
-/* Clean rings from the (new) server, if it offers that. */
+/* Clean rings from the (new) server, if it offers that: 1 done, 0 not
+ * offered (the server then goes on from the indices in the page), or a
+ * negative errno. */
 static int reconnect(void)
 {
 	uint64_t deadline = time_now_ns() + XS_RECONNECT_NS;
@@ -519,7 +521,7 @@ static int reconnect(void)
 			return -XEN_ETIMEDOUT;
 		msleep(1);
 	}
-	return 0;
+	return 1;
 }
 
 /* Writes again, oldest first, every request the old server never
@@ -561,16 +563,21 @@ int xs_resume(int new_domain)
 		return 0;
 	}
 	rc = read_ring_params();
+	/* The xenbus reader waits on the old port: wake it to wait on the new. */
+	sched_wake_port_waiters();
 	if (rc == 0 && dead == 0)
 		rc = reconnect();
-	if (rc == 0 && dead == 0) {
+	/* Only emptied rings get the unanswered requests again: a server
+	 * that adopted the old indices reads what is still in the ring. */
+	if (rc == 1 && dead == 0) {
 		sending = 1;
 		n = resend(time_now_ns() + XS_TIMEOUT_NS);
 		sending = 0;
 		if (n > 0)
 			printk("minios: xenstore: %d unanswered request(s) sent again\n", n);
-		rc = n < 0 ? n : 0;
+		rc = n;
 	}
+	rc = rc < 0 ? rc : 0;
 	for (unsigned i = 0; i < XS_SLOTS; i++)
 		if (slots[i].sent == 2)
 			slots[i].sent = 1;

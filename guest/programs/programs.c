@@ -42,7 +42,7 @@ const struct program programs[] = {
 	{ .name = "grant-hostile", .usage = "VICTIM REF", .main = prog_grant_hostile },
 	{ .name = "grant-ring", .usage = "[N] [BATCH]", .main = prog_grant_ring },
 	{ .name = "bench-ring", .usage = "[DEVID]", .main = prog_bench_ring },
-	{ .name = "blk-verify", .usage = "[all|write|read|ro] [MIB] [SEED] [DEVID]",
+	{ .name = "blk-verify", .usage = "[all|write|read|ro] [MIB] [SEED] [DEVID] [ROUNDS]",
 	  .main = prog_blk_verify },
 	{ .name = "blk-bench", .usage = "[MS] [MIB] [DEVID] [nopersist] [noindirect]",
 	  .main = prog_blk_bench },

@@ -201,6 +201,9 @@ int dom_mig_resume(struct domain *d);
 int dom_mig_dirty(struct domain *d, uint32_t cmd, uint64_t first, uint64_t nr,
 		  uint64_t *bitmap, uint64_t *dirty);
 bool dom_mig_can_start(struct domain *d);
+/* From any thread: pvxd wrote [p, p + len) of d's memory. */
+bool dom_mig_logging(const struct domain *d);
+void dom_mig_mark(struct domain *d, const void *p, size_t len);
 void dom_mig_free(struct domain *d);
 
 #endif

@@ -28,6 +28,10 @@ struct dom_mig {
 	bool loaded;
 	bool dirty_on;
 	uint64_t *dirty;           /* ram_pages bits not yet fetched */
+	/* Pages pvxd wrote for the guest (hypercall results), set from
+	 * vCPU threads: allocated at the first enable, freed with d. */
+	uint64_t *hv_dirty;
+	int hv_on;                 /* atomic */
 };
 
 /* Platforms without migration support (test fakes): every hook NULL. */
@@ -40,8 +44,8 @@ static const struct platform_mig_ops *mops(const struct domain *d)
 
 static struct dom_mig *mig_of(struct domain *d)
 {
-	if (!d->mig)
-		d->mig = calloc(1, sizeof(*d->mig));
+	if (!d->mig) /* vCPU threads read it (dom_mig_logging) */
+		__atomic_store_n(&d->mig, calloc(1, sizeof(*d->mig)), __ATOMIC_RELEASE);
 	return d->mig;
 }
 
@@ -234,9 +238,16 @@ static int load_memory(struct domain *d, const struct mig_parsed *p)
 		if (!d->hvm_param[i])
 			d->hvm_param[i] = hv[i];
 	pthread_mutex_unlock(&d->lock);
-	for (uint64_t i = 0; b && i < d->ram_pages; i++)
-		if ((b->data[i / 8] >> (i % 8)) & 1)
-			(void)vm_release(&d->vm, i * PVX_PAGE_SIZE, PVX_PAGE_SIZE);
+	/* Ballooned-out pages hold nothing: punch each run of them out. */
+	for (uint64_t i = 0; b && i < d->ram_pages; ) {
+		uint64_t j = i;
+
+		while (j < d->ram_pages && ((b->data[j / 8] >> (j % 8)) & 1))
+			j++;
+		if (j > i)
+			(void)vm_release(&d->vm, i * PVX_PAGE_SIZE, (j - i) * PVX_PAGE_SIZE);
+		i = j + 1;
+	}
 	return 0;
 }
 
@@ -287,15 +298,20 @@ static int load_tables(struct domain *d, const struct mig_parsed *p)
 	return r;
 }
 
+/* A guest saved suspended registers its vcpu_info again, as in a new Xen
+ * domain; Linux falls back to the shared_info slot when that fails, so
+ * a kept registration would divert its events. */
 static void load_vcpus(struct domain *d, const struct mig_parsed *p)
 {
+	bool fresh = p->dom->flags & MIG_DOM_SUSPENDED;
+
 	evtchn_lock();
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		const struct mig_vcpu *m = (const void *)mig_find(p, MIG_REC_VCPU,
 								 (uint16_t)i)->data;
 		struct vcpu *v = &d->vcpus[i];
 
-		if (m->vcpu_info_gpa) {
+		if (m->vcpu_info_gpa && !fresh) {
 			v->vcpu_info = (struct vcpu_info *)(d->vm.mem + m->vcpu_info_gpa);
 			v->vcpu_info_gpa = m->vcpu_info_gpa;
 		}
@@ -434,12 +450,43 @@ int dom_mig_resume(struct domain *d)
 
 /* ---- dirty log ---- */
 
+bool dom_mig_logging(const struct domain *d)
+{
+	const struct dom_mig *m = __atomic_load_n(&d->mig, __ATOMIC_ACQUIRE);
+
+	return m && __atomic_load_n(&m->hv_on, __ATOMIC_ACQUIRE);
+}
+
+void dom_mig_mark(struct domain *d, const void *p, size_t len)
+{
+	struct dom_mig *m = __atomic_load_n(&d->mig, __ATOMIC_ACQUIRE);
+	const uint8_t *b = p;
+
+	if (!m || !__atomic_load_n(&m->hv_on, __ATOMIC_ACQUIRE) || !len ||
+	    b < d->vm.mem || b + len > d->vm.mem + d->vm.ram_bytes)
+		return;
+	for (uint64_t pfn = (uint64_t)(b - d->vm.mem) / PVX_PAGE_SIZE;
+	     pfn <= (uint64_t)(b + len - 1 - d->vm.mem) / PVX_PAGE_SIZE; pfn++)
+		__atomic_fetch_or(&m->hv_dirty[pfn / 64], 1ull << (pfn % 64),
+				  __ATOMIC_RELEASE);
+}
+
+/* Moves what the vCPU threads marked into bits (main thread). */
+static void take_hv_marks(struct domain *d, uint64_t *bits)
+{
+	struct dom_mig *m = d->mig;
+
+	for (uint64_t i = 0; m->hv_dirty && i < d->ram_pages / 64 + 1; i++)
+		bits[i] |= __atomic_exchange_n(&m->hv_dirty[i], 0, __ATOMIC_ACQ_REL);
+}
+
 static void dirty_off(struct domain *d)
 {
 	struct dom_mig *m = d->mig;
 
 	if (!m || !m->dirty_on)
 		return;
+	__atomic_store_n(&m->hv_on, 0, __ATOMIC_RELEASE);
 	if (mops(d)->dirty_stop)
 		mops(d)->dirty_stop(d);
 	gnttab_dirty_stop((domid_t)d->domid);
@@ -458,8 +505,10 @@ static int dirty_on(struct domain *d)
 	if (!mops(d)->dirty_start)
 		return -EOPNOTSUPP;
 	dirty_off(d);
+	if (!m->hv_dirty)
+		m->hv_dirty = calloc(d->ram_pages / 64 + 1, 8);
 	m->dirty = calloc(d->ram_pages / 64 + 1, 8);
-	if (!m->dirty)
+	if (!m->dirty || !m->hv_dirty)
 		return -ENOMEM;
 	r = gnttab_dirty_start((domid_t)d->domid, d->ram_pages);
 	if (r == 0) {
@@ -472,6 +521,9 @@ static int dirty_on(struct domain *d)
 		m->dirty = NULL;
 		return r;
 	}
+	take_hv_marks(d, m->dirty);   /* older marks: start clean */
+	memset(m->dirty, 0, (d->ram_pages / 64 + 1) * 8);
+	__atomic_store_n(&m->hv_on, 1, __ATOMIC_RELEASE);
 	m->dirty_on = true;
 	return 0;
 }
@@ -514,6 +566,7 @@ static int dirty_fetch(struct domain *d, uint64_t first, uint64_t nr,
 	if (r < 0)
 		return r;
 	gnttab_dirty_collect((domid_t)d->domid, m->dirty, d->ram_pages);
+	take_hv_marks(d, m->dirty);
 	mark_pvxd_pages(d, m->dirty);
 	*count = 0;
 	for (uint64_t w = 0; w < nr / 64; w++) {
@@ -551,6 +604,7 @@ void dom_mig_free(struct domain *d)
 	free(d->mig->out);
 	free(d->mig->in);
 	free(d->mig->dirty);
+	free(d->mig->hv_dirty);
 	free(d->mig);
 	d->mig = NULL;
 }

@@ -34,6 +34,7 @@ struct ringfront {
 	unsigned nr_pages;
 	grant_ref_t refs[RINGFRONT_MAX_PAGES];
 	evtchn_port_t port;         /* ours, bound by the backend */
+	int port_closed;            /* ringfront_forget_all closed it already */
 	domid_t backend;
 	struct pvx_ring_front front;
 	uint64_t notifies;          /* evtchn_send calls made by push */

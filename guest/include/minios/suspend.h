@@ -43,6 +43,8 @@ unsigned suspend_hooks_count(void);
  * new domain, or a negative Xen errno if the hypervisor refused (then
  * minios carries on as after a cancel). */
 long minios_suspend(void);
+/* How long devices may take to quiesce (default 2 s; quiesce=MS). */
+void suspend_set_quiesce_ns(uint64_t ns);
 
 struct suspend_stats {
 	unsigned suspends;        /* SCHEDOP_shutdown(suspend) calls */

@@ -28,6 +28,7 @@
 #include <pvx/pv.h>
 
 #include "dom.h"
+#include "evtchn.h"
 #include "platform_pv.h"
 #include "save_state.h"
 
@@ -211,6 +212,8 @@ int pv_restore_regs(struct vcpu *v, const struct pvproc_call *c)
 	}
 	(void)ptrace(PTRACE_DETACH, pid, 0, 0);
 	free(m);
+	if (r == 0) /* events that arrived while it was stopped */
+		evtchn_reraise((domid_t)v->d->domid, 0);
 	return r;
 }
 
@@ -219,4 +222,7 @@ const struct platform_mig_ops pv_mig_ops = {
 	.state_save = pv_state_save,
 	.state_load = pv_state_load,
 	.set_retval = pv_set_retval,
+	.dirty_start = pv_dirty_start,
+	.dirty_stop = pv_dirty_stop,
+	.dirty_collect = pv_dirty_collect,
 };

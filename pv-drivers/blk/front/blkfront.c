@@ -73,12 +73,19 @@ int blkfront_list(uint32_t *ids, unsigned max)
 	return cnt < 0 ? cnt : (int)n;
 }
 
-int blkfront_backend_state(const struct blkfront_dev *d)
+static int backend_state(const struct blkfront_dev *d)
 {
 	uint64_t st;
 	int rc = read_u64(d->be, "state", &st);
 
 	return rc < 0 ? rc : (int)st;
+}
+
+/* While a suspend holds the device (blkfront_suspend.c) the backend may
+ * be between an old and a new one: callers see it Connected. */
+int blkfront_backend_state(const struct blkfront_dev *d)
+{
+	return blkfront_gated(d) ? XenbusStateConnected : backend_state(d);
 }
 
 /* Waits for the backend to reach want; -XEN_EIO if it closes instead,
@@ -88,7 +95,7 @@ static int wait_backend(struct blkfront_dev *d, int want)
 	uint64_t deadline = time_now_ns() + HANDSHAKE_NS;
 
 	while (time_now_ns() < deadline) {
-		int st = blkfront_backend_state(d);
+		int st = backend_state(d);
 
 		if (st == want)
 			return 0;
@@ -216,7 +223,7 @@ void blkfront_close(struct blkfront_dev *d)
 	put(0, d->fe, "state", "%llu", XenbusStateClosing);
 	/* The backend unmaps the ring before it reports Closed. */
 	while (time_now_ns() < deadline) {
-		int st = blkfront_backend_state(d);
+		int st = backend_state(d);
 		if (st < 0 || st == XenbusStateClosed)
 			break;
 		msleep(1);

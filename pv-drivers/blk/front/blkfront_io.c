@@ -198,8 +198,11 @@ void blkfront_kick(struct blkfront_dev *d)
 int blkfront_poll(struct blkfront_dev *d)
 {
 	struct blkif_sring *s = d->rf.ring;
-	int avail = pvx_ring_front_unconsumed(&d->rf.front), done = 0;
+	int avail, done = 0;
 
+	if (!s)
+		return 0; /* reconnecting after a resume: no ring yet */
+	avail = pvx_ring_front_unconsumed(&d->rf.front);
 	if (avail < 0)
 		return avail;
 	while (avail-- > 0) {
@@ -240,6 +243,9 @@ int blkfront_wait(struct blkfront_dev *d, uint64_t deadline_ns)
 	uint64_t spin = MIN(MAX(2 * d->lat_avg_ns, BLKFRONT_SPIN_NS), BLKFRONT_SPIN_MAX_NS);
 	uint64_t spin_end = time_now_ns() + spin;
 	int rc;
+
+	if (!d->rf.ring && blkfront_gated(d)) /* reconnecting after a resume */
+		return thread_wait_cond(not_gated, d, deadline_ns) ? blkfront_poll(d) : 0;
 
 	while ((rc = blkfront_poll(d)) == 0 && time_now_ns() < spin_end)
 		__asm__ volatile("pause");

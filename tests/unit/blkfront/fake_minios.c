@@ -188,3 +188,9 @@ void blkfront_track(struct blkfront_dev *d, int on)
 	(void)d;
 	fake_tracked += on ? 1 : -1;
 }
+
+int blkfront_gated(const struct blkfront_dev *d)
+{
+	(void)d;
+	return 0;
+}
