@@ -53,7 +53,7 @@ int cmd_save(int argc, char **argv)
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "+c", lopts, NULL)) != -1) {
 		switch (opt) {
-		case 'c': checkpoint = true; break;
+		case 'c': checkpoint = o.checkpoint = true; break;
 		case 'j': json = true; break;
 		case 'l': o.live = true; break;
 		default: return pvx_opt_err("save", "c", argv);

@@ -132,7 +132,7 @@ static int snap_dir(const char *dom, const char *name, char *dir, size_t len)
 
 int cmd_snapshot_create(int argc, char **argv)
 {
-	struct pvx_save_opts o = { .progress = true };
+	struct pvx_save_opts o = { .progress = true, .checkpoint = true };
 	struct pvx_config cfg;
 	struct pvx_ctl_dominfo d;
 	struct pvx_ctl *c = NULL;

@@ -299,7 +299,8 @@ static int begin(struct saver *s)
 	s->nwords = (s->ram_pfns + 63) / 64;
 	memcpy(h.magic, PVX_MIG_MAGIC, 8);
 	h.guest_type = s->info.type;
-	h.flags = s->o->live ? PVX_MIG_F_LIVE : 0;
+	h.flags = (s->o->live ? PVX_MIG_F_LIVE : 0) |
+		  (s->o->checkpoint ? PVX_MIG_F_CHECKPOINT : 0);
 	h.ram_bytes = s->mem.ram_bytes;
 	h.special_gpa = s->mem.special_gpa;
 	h.special_pages = s->mem.special_pages;

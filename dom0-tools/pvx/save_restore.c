@@ -194,6 +194,12 @@ static int fill(const struct pvx_build_result *res, void *opaque, char *err, siz
 		snprintf(err, errlen, "%s", s->r.err[0] ? s->r.err : strerror(-rc));
 		return rc;
 	}
+	if (s->total && s->r.offset != s->total) {
+		snprintf(err, errlen, "%llu stray bytes after the END record (offset %llu)",
+			 (unsigned long long)(s->total - s->r.offset),
+			 (unsigned long long)s->r.offset);
+		return -EINVAL;
+	}
 	rc = pvx_save_set_state(s->c, res->domid, s->state, s->state_len);
 	if (rc < 0)
 		snprintf(err, errlen, "pvxd refused the saved state (%zu bytes): %s",
