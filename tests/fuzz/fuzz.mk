@@ -89,3 +89,7 @@ $(O)/tests/fuzz-xenstore: $(O)/obj/tests/fuzz/fuzz_xenstore.o $(O)/obj/tests/fuz
 PROGRAMS += $(O)/tests/fuzz-config $(O)/tests/fuzz-elf $(O)/tests/fuzz-xenstore
 
 INTEG_TESTS += tests/integration/fuzz-corpus
+
+# The migration stream reader (save files and migration sockets).
+$(eval $(call fuzz_target,migstream,tests/fuzz/fuzz_migstream.c $(PVXMIG_SRCS),\
+	$(O)/lib/libpvxmig.a,$(CRYPTO_LIBS)))
