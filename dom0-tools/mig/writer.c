@@ -2,12 +2,16 @@
  * Migration stream writer (pvx/migstream.h): the header and records,
  * each padded to 8 bytes, every byte hashed (SHA-256, OpenSSL's EVP) so
  * the END record can carry the checksum of all that came before it.
- * Page batches go out with writev straight from the guest's mapped
- * memory: no copy of the data on the save path.
+ * A page batch's data is first copied out of the guest's memory into
+ * one buffer, which is then both hashed and written: a page the guest
+ * (live rounds) or a backend changed between hashing and writing it
+ * straight from guest memory would have made the END checksum disagree
+ * with the bytes in the stream.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -32,8 +36,11 @@ int pvx_mig_writer_init(struct pvx_mig_writer *w, int fd)
 	w->fd = fd;
 	w->offset = 0;
 	w->err[0] = '\0';
-	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+	w->bounce = malloc((size_t)PVX_MIG_BATCH_MAX * PVX_MIG_PAGE_SIZE);
+	if (!w->bounce || !ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		EVP_MD_CTX_free(ctx);
+		free(w->bounce);
+		w->bounce = NULL;
 		snprintf(w->err, sizeof(w->err), "cannot set up SHA-256");
 		return -ENOMEM;
 	}
@@ -45,6 +52,8 @@ void pvx_mig_writer_dispose(struct pvx_mig_writer *w)
 {
 	EVP_MD_CTX_free(w->sha);
 	w->sha = NULL;
+	free(w->bounce);
+	w->bounce = NULL;
 }
 
 /* Writes all of iov (consumed in place), hashing what it writes. */
@@ -120,25 +129,26 @@ int pvx_mig_write_rec(struct pvx_mig_writer *w, uint32_t type,
 int pvx_mig_write_pages(struct pvx_mig_writer *w, const uint64_t *pfns, uint32_t n,
 			const void *const *pages)
 {
-	struct iovec iov[PVX_MIG_BATCH_MAX + 4];
+	struct iovec iov[4];
 	struct pvx_mig_rec_hdr rh = { .type = PVX_MIG_REC_PAGES };
 	uint32_t head[2] = { n, 0 };
-	size_t len = sizeof(head) + (size_t)n * 8;
-	int k = 0, rc;
+	size_t data = 0;
+	int rc;
 
 	if (n == 0 || n > PVX_MIG_BATCH_MAX)
 		return werr(w, -EINVAL, "a page batch");
-	iov[k++] = (struct iovec){ &rh, sizeof(rh) };
-	iov[k++] = (struct iovec){ head, sizeof(head) };
-	iov[k++] = (struct iovec){ (void *)pfns, (size_t)n * 8 };
 	for (uint32_t i = 0, d = 0; i < n; i++) {
 		if (PVX_MIG_PFN_TYPE(pfns[i]) != PVX_MIG_PFN_NORMAL)
 			continue;
-		iov[k++] = (struct iovec){ (void *)pages[d++], PVX_MIG_PAGE_SIZE };
-		len += PVX_MIG_PAGE_SIZE;
+		memcpy(w->bounce + data, pages[d++], PVX_MIG_PAGE_SIZE);
+		data += PVX_MIG_PAGE_SIZE;
 	}
-	rh.length = (uint32_t)len; /* a multiple of 8 */
-	rc = put_iov(w, iov, k);
+	iov[0] = (struct iovec){ &rh, sizeof(rh) };
+	iov[1] = (struct iovec){ head, sizeof(head) };
+	iov[2] = (struct iovec){ (void *)pfns, (size_t)n * 8 };
+	iov[3] = (struct iovec){ w->bounce, data };
+	rh.length = (uint32_t)(sizeof(head) + (size_t)n * 8 + data); /* a multiple of 8 */
+	rc = put_iov(w, iov, 4);
 	return rc < 0 ? werr(w, rc, "PAGES") : 0;
 }
 

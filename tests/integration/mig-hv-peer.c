@@ -440,7 +440,7 @@ static int cmd_bad(struct pvx_ctl *c, int32_t dom)
 
 int main(int argc, char **argv)
 {
-	struct pvx_ctl *c;
+	struct pvx_ctl *c = NULL;
 	int32_t dom;
 	int r;
 
@@ -453,6 +453,8 @@ int main(int argc, char **argv)
 		r = pvx_ctl_lookup(c, argv[2], &dom);
 	if (r < 0) {
 		fprintf(stderr, "mig-hv-peer: %s: %s\n", argv[2], strerror(-r));
+		if (c)
+			pvx_ctl_close(c);
 		return 1;
 	}
 	if (!strcmp(argv[1], "copy") && argc > 3)

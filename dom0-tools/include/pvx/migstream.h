@@ -104,6 +104,7 @@ struct pvx_mig_writer {
 	int fd;
 	uint64_t offset;           /* bytes written */
 	void *sha;                 /* EVP_MD_CTX */
+	uint8_t *bounce;           /* a page batch's data, copied once */
 	char err[256];
 };
 
