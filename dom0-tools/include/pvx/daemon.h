@@ -34,6 +34,8 @@
 #define PVX_DAEMON_H
 
 #include <stddef.h>
+#include <stdbool.h>
+#include <sys/types.h>
 
 struct event;
 struct event_base;
@@ -74,6 +76,21 @@ void pvx_daemon_loop_exit(void *daemon);
  * `path`, replacing a stale socket); close-on-exec. fd or -errno.
  */
 int pvx_listen_unix(const char *path, int type, unsigned int mode, int backlog);
+/*
+ * Processes on their way out (proc_exit.c): after kill -9 a daemon's
+ * threads may still be tearing down, holding its pid file's flock and its
+ * socket. pvx_proc_stat_exiting: 1 if a /proc/PID/stat line shows state
+ * Z or X or PF_EXITING (0x4) in its flags (field 9), 0 if not, -EINVAL
+ * if it does not parse. pvx_pid_dying: pid is exiting and still holds
+ * threads or fds. pvx_flock_holder: the pid holding a flock on fd's file
+ * (/proc/locks), 0 if none is found. pvx_wait_dying: 0 once pid is no
+ * longer dying, -ETIMEDOUT after timeout_ms.
+ */
+#define PVX_DYING_WAIT_MS 5000u
+int pvx_proc_stat_exiting(const char *stat);
+bool pvx_pid_dying(pid_t pid);
+pid_t pvx_flock_holder(int fd);
+int pvx_wait_dying(pid_t pid, unsigned timeout_ms);
 /* Creates `path` and its missing parents with `mode`; 0 or -errno. */
 int pvx_mkdir_p(const char *path, unsigned int mode);
 

@@ -23,24 +23,25 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pvx/xs_keep.h>
+
 #include "daemon.h"
 
 #define IO_QUEUE_DEPTH 512
 #define DEFAULT_POLL_US 50
 
-static void xs_cb(evutil_socket_t fd, short what, void *arg)
+/* Watch events, kept across pvxstored restarts (pvx/xs_keep.h): after
+ * one, the "be" watch fires again and the scan finds what was created
+ * meanwhile. One daemon per process: the keeper is this file's. */
+static struct xs_keep *xs_keeper;
+
+static void xs_cb(void *arg, const char *path, const char *token)
 {
 	struct blkbackd *d = arg;
-	char *path, *token;
 
-	(void)fd;
-	(void)what;
-	for (int i = 0; i < 256; i++) { /* bounded: let other events run */
-		if (xs_read_watch(d->xs, &path, &token, false) < 0)
-			break;
+	(void)token;
+	if (d->ctl) /* else pvxd is down: the rescan after it comes back */
 		bb_vbd_watch_event(d, path);
-		free(path);
-	}
 }
 
 static void io_cb(evutil_socket_t fd, short what, void *arg)
@@ -55,10 +56,30 @@ static void io_cb(evutil_socket_t fd, short what, void *arg)
 	bb_poll_check(d);
 }
 
+/* pvxd's connection, kept across its restarts (below). */
+static struct {
+	struct event *hup, *timer;
+	unsigned ms;
+	bool said;
+} pvxd_keep;
+
+/* pvxd's death took the vbds' domains: each goes as if removed (its
+ * rings drained and unmapped, its frontend watch dropped). */
+static void vbds_drop(struct blkbackd *d)
+{
+	struct bb_vbd *v;
+
+	while ((v = LIST_FIRST(&d->vbds)))
+		bb_vbd_remove(v);
+}
+
 static void pvxd_exit(void *blkbackd)
 {
 	struct blkbackd *d = blkbackd;
 
+	if (pvxd_keep.hup)
+		event_free(pvxd_keep.hup);
+	pvxd_keep.hup = NULL;
 	pvx_gnttab_close(d->gnt);
 	if (d->ctl)
 		pvx_ctl_close(d->ctl);
@@ -66,24 +87,108 @@ static void pvxd_exit(void *blkbackd)
 	d->ctl = NULL;
 }
 
-static int pvxd_init(void *blkbackd)
+/* pvxd killed (-9) or restarted: every ring, grant mapping and port of
+ * ours died with it, and so did the domains they served. The control
+ * connection's hang-up (EV_CLOSED: it carries nothing unasked) closes
+ * every vbd as a stop would, drops the connection, and a timer
+ * reconnects (100 ms doubling to 2 s, one log line per change of state),
+ * then rescans: pvxstored purges the dead domains' directories, so only
+ * devices of the new pvxd's domains are found. */
+
+static void pvxd_arm(void)
 {
-	struct blkbackd *d = blkbackd;
+	struct timeval tv = { pvxd_keep.ms / 1000, (pvxd_keep.ms % 1000) * 1000 };
+
+	evtimer_add(pvxd_keep.timer, &tv);
+	pvxd_keep.ms = pvxd_keep.ms * 2 > 2000 ? 2000 : pvxd_keep.ms * 2;
+}
+
+static void pvxd_hup_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct blkbackd *d = arg;
+
+	(void)fd;
+	(void)what;
+	pvx_log_warn("lost pvxd: closing every vbd (their domains died with it);"
+		     " reconnecting");
+	vbds_drop(d);
+	pvxd_exit(d);
+	pvxd_keep.said = true;
+	pvxd_keep.ms = 100;
+	pvxd_arm();
+}
+
+static int pvxd_connect(struct blkbackd *d, bool quiet)
+{
 	int rc = pvx_ctl_open(&d->ctl);
 
 	if (rc < 0) {
 		char msg[256];
 
 		pvx_ctl_open_error(rc, msg, sizeof(msg));
-		pvx_log_err("%s", msg);
+		if (!quiet)
+			pvx_log_err("%s", msg);
 		return rc;
 	}
 	rc = pvx_gnttab_open(d->ctl, &d->gnt);
 	if (rc < 0) {
 		pvx_log_err("grant mapping is not available: %s", strerror(-rc));
-		pvxd_exit(d);
+		goto err;
+	}
+	pvxd_keep.hup = event_new(d->ds.base, pvx_ctl_fd(d->ctl), EV_CLOSED | EV_PERSIST,
+				  pvxd_hup_cb, d);
+	rc = -ENOMEM;
+	if (!pvxd_keep.hup || event_add(pvxd_keep.hup, NULL) < 0)
+		goto err;
+	return 0;
+err:
+	pvxd_exit(d);
+	return rc;
+}
+
+static void pvxd_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct blkbackd *d = arg;
+
+	(void)fd;
+	(void)what;
+	if (pvxd_connect(d, true) < 0) {
+		if (!pvxd_keep.said)
+			pvx_log_warn("pvxd not reachable; retrying up to every 2000 ms");
+		pvxd_keep.said = true;
+		pvxd_arm();
+		return;
+	}
+	pvx_log_info("reconnected to pvxd");
+	pvxd_keep.said = false;
+	pvxd_keep.ms = 100;
+	if (d->xs)
+		bb_vbd_watch_event(d, BLKBACK_BE_ROOT);
+}
+
+static int pvxd_init(void *blkbackd)
+{
+	struct blkbackd *d = blkbackd;
+	int rc;
+
+	pvxd_keep.timer = evtimer_new(d->ds.base, pvxd_timer_cb, d);
+	if (!pvxd_keep.timer)
+		return -ENOMEM;
+	rc = pvxd_connect(d, false);
+	if (rc < 0) {
+		event_free(pvxd_keep.timer);
+		pvxd_keep.timer = NULL;
 	}
 	return rc;
+}
+
+/* The step's undo: the connection and the reconnect timer. */
+static void pvxd_stop(void *blkbackd)
+{
+	pvxd_exit(blkbackd);
+	if (pvxd_keep.timer)
+		event_free(pvxd_keep.timer);
+	pvxd_keep.timer = NULL;
 }
 
 static void io_exit(void *blkbackd)
@@ -115,10 +220,9 @@ static void xs_exit(void *blkbackd)
 {
 	struct blkbackd *d = blkbackd;
 
-	if (d->xs_ev)
-		event_free(d->xs_ev);
+	xs_keep_stop(xs_keeper);
+	xs_keeper = NULL;
 	xs_close(d->xs);
-	d->xs_ev = NULL;
 	d->xs = NULL;
 }
 
@@ -131,10 +235,8 @@ static int xs_init(void *blkbackd)
 		pvx_log_err("cannot reach pvxstored: %s", strerror(-rc));
 		return rc;
 	}
-	d->xs_ev = event_new(d->ds.base, xs_fileno(d->xs), EV_READ | EV_PERSIST, xs_cb, d);
-	if (!d->xs_ev || event_add(d->xs_ev, NULL) < 0)
-		rc = -ENOMEM;
-	else /* fires once at once: that first event scans every existing vbd */
+	rc = xs_keep_start(d->ds.base, d->xs, xs_cb, d, &xs_keeper);
+	if (rc >= 0) /* fires once at once: that first event scans every existing vbd */
 		rc = xs_watch(d->xs, BLKBACK_BE_ROOT, "be");
 	if (rc < 0)
 		xs_exit(d);
@@ -158,7 +260,7 @@ static void vbds_exit(void *blkbackd)
 
 static const struct pvx_step steps[] = {
 	PVX_DAEMON_STEPS,
-	{ "pvxd", pvxd_init, pvxd_exit },
+	{ "pvxd", pvxd_init, pvxd_stop },
 	{ "io_uring", io_init, io_exit },
 	{ "polling", bb_poll_init, bb_poll_exit },
 	{ "xenstore", xs_init, xs_exit },
