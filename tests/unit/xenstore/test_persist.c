@@ -52,7 +52,7 @@ static void funbind(void *ctx, void *handle)
 	close((int)(h & 0xffff));
 }
 
-static const struct xs_ring_backend fake = { fmap, funmap, fbind, funbind };
+static const struct xs_ring_backend fake = { fmap, funmap, fbind, funbind, NULL };
 
 static void setup(void)
 {
