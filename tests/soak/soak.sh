@@ -5,9 +5,12 @@
 # beside them, and every daemon is killed with -9 once under load and
 # restarted with `pvx daemons start`. Leaks show only after many cycles,
 # so the end state is compared with the state after a warm-up:
-#   - fds, VmRSS and threads of every daemon within SOAK_TOLERANCE (5) %
-#     of their value after the warm-up (for a daemon restarted during the
-#     run: after its restart plus the warm-up);
+#   - fds and threads of every daemon within SOAK_TOLERANCE (5) % of
+#     their value after the warm-up (for a daemon restarted during the
+#     run: after its restart plus the warm-up); VmRSS, whose heap reaches
+#     its high-water mark under the run's peak load, within the tolerance
+#     over the second half (end against the midpoint between baseline and
+#     end): a leak grows with the cycles;
 #   - no domain, TAP, bridge port, domain cgroup, memfd of guest memory,
 #     backend directory or file (run dir, /dev/shm, /tmp/pvx-*) left.
 # Runs in a network namespace of its own (unshare -n) like the net-* tests.
@@ -66,6 +69,7 @@ for i in $(seq 1 "$CYCLES"); do
 	[ -n "${KILL_AT[$i]:-}" ] && BASE_AT[${KILL_AT[$i]}]=$((i + WARM))
 	for d in $DAEMONS; do
 		[ "${BASE_AT[$d]}" = "$i" ] && soak_baseline "$d" "$i"
+		[ "${MID_AT[$d]:-}" = "$i" ] && soak_mid "$d" "$i"
 	done
 	if [ $((i % (CYCLES > 200 ? 50 : 10))) = 0 ] || [ "$i" = "$CYCLES" ]; then
 		echo "cycle $i/$CYCLES, elapsed $((SECONDS - start)) s, hostile guests $hostile_n"
