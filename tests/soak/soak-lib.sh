@@ -221,6 +221,7 @@ soak_restart() {
 		wait_dead "$p" 10 || { kill -9 "$p"; wait_dead "$p" 20; }
 		rm -f "$PVX_RUNDIR/$x.pid"
 		BASE_AT[$x]=$((i + WARM))
+		unset "MID_AT[$x]"
 	done
 	pvx daemons start >/dev/null || fail "cycle $i: pvx daemons start failed"
 }

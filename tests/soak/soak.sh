@@ -66,7 +66,10 @@ for i in $(seq 1 "$CYCLES"); do
 	CYCLE=$i
 	soak_hostile_tick "$i"
 	soak_cycle "$i" "$img" # the kill scheduled for cycle i lands inside it
-	[ -n "${KILL_AT[$i]:-}" ] && BASE_AT[${KILL_AT[$i]}]=$((i + WARM))
+	if [ -n "${KILL_AT[$i]:-}" ]; then
+		BASE_AT[${KILL_AT[$i]}]=$((i + WARM))
+		unset "MID_AT[${KILL_AT[$i]}]" # set again by the new baseline
+	fi
 	for d in $DAEMONS; do
 		[ "${BASE_AT[$d]}" = "$i" ] && soak_baseline "$d" "$i"
 		[ "${MID_AT[$d]:-}" = "$i" ] && soak_mid "$d" "$i"
