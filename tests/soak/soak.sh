@@ -7,10 +7,12 @@
 # so the end state is compared with the state after a warm-up:
 #   - fds and threads of every daemon within SOAK_TOLERANCE (5) % of
 #     their value after the warm-up (for a daemon restarted during the
-#     run: after its restart plus the warm-up); VmRSS, whose heap reaches
-#     its high-water mark under the run's peak load, within the tolerance
-#     over the second half (end against the midpoint between baseline and
-#     end): a leak grows with the cycles;
+#     run: after its restart plus the warm-up); its anonymous memory
+#     (RssAnon), which reaches its high-water mark under the run's peak
+#     load, within the tolerance over the second half (end against the
+#     midpoint between baseline and end): a leak grows with the cycles.
+#     VmRSS is printed, not judged: it also counts the executable's and
+#     libraries' pages, which grow as rarer code paths run once;
 #   - no domain, TAP, bridge port, domain cgroup, memfd of guest memory,
 #     backend directory or file (run dir, /dev/shm, /tmp/pvx-*) left.
 # Runs in a network namespace of its own (unshare -n) like the net-* tests.
