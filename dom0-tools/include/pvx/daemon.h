@@ -91,6 +91,30 @@ int pvx_proc_stat_exiting(const char *stat);
 bool pvx_pid_dying(pid_t pid);
 pid_t pvx_flock_holder(int fd);
 int pvx_wait_dying(pid_t pid, unsigned timeout_ms);
+/*
+ * A backend's pvxd connection kept across pvxd's restarts (pvxd_keep.c):
+ * fill base, what ("vbd"), ctx and the three callbacks, then start.
+ * open(ctx, quiet): connects (logging why not unless quiet), returns the
+ * control connection's fd or -errno. lost(ctx): pvxd is gone: drop every
+ * device, close the connection (also called when watching it fails).
+ * back(ctx): reconnected after a loss: rescan. start: opens once (the
+ * daemon's start-up fails without pvxd); stop: the watch and the timer
+ * (the caller closes its connection).
+ */
+struct pvx_pvxd_keep {
+	struct event_base *base;
+	const char *what;
+	void *ctx;
+	int (*open)(void *ctx, bool quiet);
+	void (*lost)(void *ctx);
+	void (*back)(void *ctx);
+	/* private */
+	struct event *hup, *timer;
+	unsigned ms;
+	bool said;
+};
+int pvx_pvxd_keep_start(struct pvx_pvxd_keep *k);
+void pvx_pvxd_keep_stop(struct pvx_pvxd_keep *k);
 /* Creates `path` and its missing parents with `mode`; 0 or -errno. */
 int pvx_mkdir_p(const char *path, unsigned int mode);
 

@@ -49,13 +49,6 @@ static void xs_cb(void *arg, const char *path, const char *token)
 		nb_vif_watch_event(d, path);
 }
 
-/* pvxd's connection, kept across its restarts (below). */
-static struct {
-	struct event *hup, *timer;
-	unsigned ms;
-	bool said;
-} pvxd_keep;
-
 /* pvxd's death took the vifs' domains: their TAPs go with them. */
 static void vifs_drop(struct netbackd *d)
 {
@@ -69,9 +62,6 @@ static void pvxd_exit(void *netbackd)
 {
 	struct netbackd *d = netbackd;
 
-	if (pvxd_keep.hup)
-		event_free(pvxd_keep.hup);
-	pvxd_keep.hup = NULL;
 	pvx_gnttab_close(d->gnt);
 	if (d->ctl)
 		pvx_ctl_close(d->ctl);
@@ -79,39 +69,14 @@ static void pvxd_exit(void *netbackd)
 	d->ctl = NULL;
 }
 
-/* pvxd killed (-9) or restarted: every ring, grant mapping and port of
- * ours died with it, and so did the domains they served. The control
- * connection's hang-up (EV_CLOSED: it carries nothing unasked) closes
- * every vif and deletes its TAP, drops the connection, and a timer
- * reconnects (100 ms doubling to 2 s, one log line per change of state),
- * then rescans: pvxstored purges the dead domains' directories, so only
- * devices of the new pvxd's domains are found. */
+/* pvxd killed (-9) or restarted (pvx_pvxd_keep, pvx/daemon.h): every
+ * vif goes as its domain did, then, reconnected, the rescan finds the
+ * new pvxd's (pvxstored purged the dead domains' directories). */
+static struct pvx_pvxd_keep pvxd_keep;
 
-static void pvxd_arm(void)
+static int pvxd_open(void *netbackd, bool quiet)
 {
-	struct timeval tv = { pvxd_keep.ms / 1000, (pvxd_keep.ms % 1000) * 1000 };
-
-	evtimer_add(pvxd_keep.timer, &tv);
-	pvxd_keep.ms = pvxd_keep.ms * 2 > 2000 ? 2000 : pvxd_keep.ms * 2;
-}
-
-static void pvxd_hup_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct netbackd *d = arg;
-
-	(void)fd;
-	(void)what;
-	pvx_log_warn("lost pvxd: closing every vif (their domains died with it);"
-		     " reconnecting");
-	vifs_drop(d);
-	pvxd_exit(d);
-	pvxd_keep.said = true;
-	pvxd_keep.ms = 100;
-	pvxd_arm();
-}
-
-static int pvxd_connect(struct netbackd *d, bool quiet)
-{
+	struct netbackd *d = netbackd;
 	int rc = pvx_ctl_open(&d->ctl);
 
 	if (rc < 0) {
@@ -125,35 +90,22 @@ static int pvxd_connect(struct netbackd *d, bool quiet)
 	rc = pvx_gnttab_open(d->ctl, &d->gnt);
 	if (rc < 0) {
 		pvx_log_err("grant mapping is not available: %s", strerror(-rc));
-		goto err;
+		pvxd_exit(d);
+		return rc;
 	}
-	pvxd_keep.hup = event_new(d->ds.base, pvx_ctl_fd(d->ctl), EV_CLOSED | EV_PERSIST,
-				  pvxd_hup_cb, d);
-	rc = -ENOMEM;
-	if (!pvxd_keep.hup || event_add(pvxd_keep.hup, NULL) < 0)
-		goto err;
-	return 0;
-err:
-	pvxd_exit(d);
-	return rc;
+	return pvx_ctl_fd(d->ctl);
 }
 
-static void pvxd_timer_cb(evutil_socket_t fd, short what, void *arg)
+static void pvxd_lost(void *netbackd)
 {
-	struct netbackd *d = arg;
+	vifs_drop(netbackd);
+	pvxd_exit(netbackd);
+}
 
-	(void)fd;
-	(void)what;
-	if (pvxd_connect(d, true) < 0) {
-		if (!pvxd_keep.said)
-			pvx_log_warn("pvxd not reachable; retrying up to every 2000 ms");
-		pvxd_keep.said = true;
-		pvxd_arm();
-		return;
-	}
-	pvx_log_info("reconnected to pvxd");
-	pvxd_keep.said = false;
-	pvxd_keep.ms = 100;
+static void pvxd_back(void *netbackd)
+{
+	struct netbackd *d = netbackd;
+
 	if (d->xs) {
 		nb_vif_scan(d);
 		nb_taps_sweep(d); /* those of vifs purged meanwhile */
@@ -163,26 +115,18 @@ static void pvxd_timer_cb(evutil_socket_t fd, short what, void *arg)
 static int pvxd_init(void *netbackd)
 {
 	struct netbackd *d = netbackd;
-	int rc;
 
-	pvxd_keep.timer = evtimer_new(d->ds.base, pvxd_timer_cb, d);
-	if (!pvxd_keep.timer)
-		return -ENOMEM;
-	rc = pvxd_connect(d, false);
-	if (rc < 0) {
-		event_free(pvxd_keep.timer);
-		pvxd_keep.timer = NULL;
-	}
-	return rc;
+	pvxd_keep = (struct pvx_pvxd_keep){
+		.base = d->ds.base, .what = "vif", .ctx = d,
+		.open = pvxd_open, .lost = pvxd_lost, .back = pvxd_back,
+	};
+	return pvx_pvxd_keep_start(&pvxd_keep);
 }
 
-/* The step's undo: the connection and the reconnect timer. */
 static void pvxd_stop(void *netbackd)
 {
+	pvx_pvxd_keep_stop(&pvxd_keep);
 	pvxd_exit(netbackd);
-	if (pvxd_keep.timer)
-		event_free(pvxd_keep.timer);
-	pvxd_keep.timer = NULL;
 }
 
 static void xs_exit(void *netbackd)
