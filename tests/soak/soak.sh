@@ -10,7 +10,10 @@
 #     run: after its restart plus the warm-up); its anonymous memory
 #     (RssAnon), which reaches its high-water mark under the run's peak
 #     load, within the tolerance over the second half (end against the
-#     midpoint between baseline and end): a leak grows with the cycles.
+#     midpoint between baseline and end, plus SOAK_ANON_SLACK_KIB (128):
+#     the allocator's granularity): a leak grows with the cycles;
+#     pvxstored's own accounting (nodes, domains, connections, watches,
+#     node bytes) back exactly where it was at its baseline.
 #     VmRSS is printed, not judged: it also counts the executable's and
 #     libraries' pages, which grow as rarer code paths run once;
 #   - no domain, TAP, bridge port, domain cgroup, memfd of guest memory,
@@ -29,6 +32,11 @@ ip link set lo up || { echo "FAIL: cannot bring lo up" >&2; exit 1; }
 
 CYCLES=${SOAK_CYCLES:-1000}
 TOL=${SOAK_TOLERANCE:-5}
+# Allowance on RssAnon over the second half: glibc serves allocations of
+# 128 KiB and more by mmap and trims the heap top only past 128 KiB, so an
+# idle daemon's anonymous memory moves by up to that much with no leak
+# (pvx-blkback: 408 to 976 KiB between samples, back and forth).
+ANON_SLACK=${SOAK_ANON_SLACK_KIB:-128}
 # The warm-up: 20 cycles, fewer for short runs so the kills still fit.
 WARM=${SOAK_WARMUP:-$((CYCLES / 10 < 20 ? (CYCLES / 10 < 2 ? 2 : CYCLES / 10) : 20))}
 [ "$CYCLES" -ge $((WARM * 2 + 10)) ] || fail "SOAK_CYCLES=$CYCLES is too few (>= $((WARM * 2 + 10)))"
