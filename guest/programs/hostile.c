@@ -40,11 +40,11 @@
 #define NULLPAGE  0x10ull                /* page 0 is not present */
 #define BADVCPU   99
 /* "Another domain": never ours. It was 5, and a hostile guest that was
- * itself domain 5 (the soak test's 396th) named itself, which Xen
- * allows: its add_to_physmap moved its own shared_info to gpfn 0x200
- * and its self-sent event then landed there, unseen. pvxd numbers
- * domains from 1 and reuses freed ids, so the largest ordinary domid is
- * never a guest's here. */
+ * itself domain 5 (the soak test's 396th: pvxd hands out ids round robin
+ * below PVX_MAX_DOMAINS, 1024, and wraps) named itself, which Xen allows:
+ * its add_to_physmap moved its own shared_info to gpfn 0x200 and its
+ * self-sent event then landed there, unseen. The largest ordinary domid
+ * is never a pvx domain's. */
 #define OTHERDOM  0x7FEF
 
 /* err: the Xen errno the call must fail with (negated); err_pv: the one
