@@ -23,11 +23,12 @@ PVX_CLI_OBJS := $(filter-out $(O)/obj/dom0-tools/pvx/main.o,$(PVX_OBJS))
 PVX_LIBS := $(O)/lib/libpvxmon.a $(O)/lib/libpvxbuild.a $(O)/lib/libpvxcfg.a \
 	$(O)/lib/libpvxbench.a $(O)/lib/libpvxgnttab.a \
 	$(O)/lib/libpvxcons.a $(O)/lib/libpvxutil.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a \
-	$(O)/lib/libpvxjson.a
+	$(O)/lib/libpvxjson.a $(O)/lib/libpvxmig.a
 
 $(O)/bin/pvx: $(PVX_OBJS) $(PVX_LIBS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $(PVX_OBJS) $(PVX_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $(PVX_OBJS) $(PVX_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS) \
+		$(CRYPTO_LIBS)
 
 PROGRAMS += $(O)/bin/pvx
 
@@ -46,7 +47,7 @@ UNIT_DOM0_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(UNIT_DOM0_SRCS))
 $(O)/tests/unit-dom0: $(UNIT_DOM0_OBJS) $(PVX_CLI_OBJS) $(PVX_LIBS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $(UNIT_DOM0_OBJS) $(PVX_CLI_OBJS) \
-		$(PVX_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS) $(CHECK_LIBS) -lpthread
+		$(PVX_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS) -lpthread
 
 UNIT_TESTS += $(O)/tests/unit-dom0
 

@@ -31,6 +31,25 @@ $(MINIOS_PEER): $(O)/obj/tests/integration/minios-dom0-peer.o $(O)/lib/libpvxctl
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
+# Suspend/resume (docs/minios.md): the mig-guest-* tests and their ctl
+# helper (PVX_CTL_RESUME, until the toolstack has a command for it).
+INTEG_TESTS += $(sort $(filter-out %.c %.sh,$(wildcard tests/integration/mig-guest-*)))
+MIG_RESUME_TOOL := $(O)/tests/mig-resume-tool
+PROGRAMS += $(MIG_RESUME_TOOL)
+$(MIG_RESUME_TOOL): $(O)/obj/tests/mig-resume-tool.o $(O)/lib/libpvxctl.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+# unit-minios-suspend: the suspend-hook registry (guest/kernel/
+# suspend_hooks.c, built for the host).
+UNIT_MINIOS_SUSPEND_OBJS := $(O)/obj/tests/unit/minios-suspend/test_hooks.o \
+	$(O)/obj/guest/kernel/suspend_hooks.o
+$(UNIT_MINIOS_SUSPEND_OBJS): HOST_CFLAGS += -Iguest/include
+$(O)/tests/unit-minios-suspend: $(UNIT_MINIOS_SUSPEND_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lpthread
+UNIT_TESTS += $(O)/tests/unit-minios-suspend
+
 $(MINIOS_OFFSETS): guest/arch/asm-offsets.c
 	@mkdir -p $(@D) $(GO)/gobj/guest/arch
 	$(HOST_CC) $(GUEST_CFLAGS) -MMD -MP -MT $@ \

@@ -47,3 +47,13 @@ $(O)/tests/unit-gnttab: $(UNIT_GNTTAB_OBJS) $(O)/obj/tests/unit/pvxd/harness.o $
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) $(CHECK_LIBS) -lpthread
 UNIT_TESTS += $(O)/tests/unit-gnttab
+
+# Save/restore and migration, hypervisor side (docs/migration-hv.md):
+# the Dom0 peer of the mig-hv-* tests, straight on the control ops.
+MIG_HV_PEER := $(O)/tests/mig-hv-peer
+$(O)/obj/tests/integration/mig-hv-peer.o: HOST_CFLAGS += $(PVXD_INCS)
+$(MIG_HV_PEER): $(O)/obj/tests/integration/mig-hv-peer.o $(O)/lib/libpvxctl.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+build-all: $(MIG_HV_PEER)
+INTEG_TESTS += $(sort $(filter-out %.c %.sh,$(wildcard tests/integration/mig-hv-*)))

@@ -139,6 +139,28 @@ static int choose_type(struct build *b)
 	return 0;
 }
 
+/* A restore keeps the type the stream was saved as: the host must run it. */
+static int restore_type(struct build *b)
+{
+	int t = b->cfg->type ? pvx_type_from_name(b->cfg->type) : -1;
+	int rc = pvx_ctl_hello(b->c, &b->hello);
+
+	if (rc < 0)
+		return fail(b, rc, "pvxd: hello failed: %s", strerror(-rc));
+	if (t < 0)
+		return fail(b, -EINVAL, "restore: unknown type \"%s\"",
+			    b->cfg->type ? b->cfg->type : "");
+	if (!(pvx_host_types(&b->hello) & PVX_TYPE_BIT(t))) {
+		char why[300];
+		pvx_type_enodev_msg((uint32_t)t, b->hello.kvm, why, sizeof(why));
+		return fail(b, -ENODEV, "%s", why);
+	}
+	b->type = (uint32_t)t;
+	b->res->type = b->type;
+	snprintf(b->res->type_why, sizeof(b->res->type_why), "as saved");
+	return 0;
+}
+
 static int host_checks(struct build *b)
 {
 	int32_t other;
@@ -189,6 +211,7 @@ static int create(struct build *b)
 	req.mem_kib = b->cfg->memory_mib * 1024;
 	req.maxmem_kib = b->cfg->maxmem_mib * 1024;
 	req.max_grant_frames = b->cfg->max_grant_frames;
+	req.flags = b->o->restore ? PVX_CREATE_F_RESTORE : 0;
 	rc = pvx_ctl_create(b->c, &req, &b->res->domid);
 	if (rc == -EEXIST)
 		return fail(b, rc, "domain name '%s' is already in use", b->cfg->name);
@@ -261,6 +284,8 @@ static int wire(struct build *b)
 	b->res->entry = b->img.entry[b->type];
 	b->res->console_pfn = params[0].value;
 	b->res->store_pfn = params[1].value;
+	if (b->o->restore)
+		return 0; /* the vCPUs come from the saved state */
 	/* pvh: ebx = start_info; pv: rsi = start_info (pvx/pv.h). The boot
 	 * data sits above PVX_PV_RAM_FLOOR, so one layout serves both. */
 	rc = pvx_ctl_set_boot(b->c, d, 0, b->res->entry, PVX_BOOT_INFO_GPA);
@@ -304,10 +329,10 @@ int pvx_build_domain(struct pvx_ctl *c, const struct pvx_config *cfg,
 	res->domid = -1;
 	res->type_why[0] = '\0';
 	rc = check_memory(&b, false);
-	if (rc == 0)
+	if (rc == 0 && !o->restore)
 		rc = prepare(&b);
 	if (rc == 0)
-		rc = choose_type(&b);
+		rc = o->restore ? restore_type(&b) : choose_type(&b);
 	/* The host's memory first: "more than the host has" is the better
 	 * message when both limits are exceeded. */
 	if (rc == 0 && !o->skip_host_checks)
@@ -316,9 +341,14 @@ int pvx_build_domain(struct pvx_ctl *c, const struct pvx_config *cfg,
 		rc = check_memory(&b, true);
 	if (rc == 0)
 		rc = create(&b);
-	if (rc == 0)
+	if (rc == 0 && !o->restore)
 		rc = populate(&b);
+	/* wire() needs where pvxd put the special pages. */
+	if (rc == 0 && o->restore && (rc = pvx_dom_mem_map(c, res->domid, &b.mem)) < 0)
+		fail(&b, rc, "cannot map the domain's memory: %s", strerror(-rc));
 	pvx_dom_mem_unmap(&b.mem);
+	if (rc == 0 && o->restore && o->fill)
+		rc = o->fill(res, o->fill_opaque, err, errlen);
 	if (rc == 0)
 		rc = wire(&b);
 	if (rc == 0)

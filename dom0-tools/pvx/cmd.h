@@ -89,5 +89,12 @@ int cmd_help(int argc, char **argv);
 int cmd_sched_credit(int argc, char **argv);
 int cmd_vcpu_pin(int argc, char **argv);
 int cmd_vcpu_list(int argc, char **argv);
+/* Save/restore and snapshots (docs/migration.md). */
+int cmd_save(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_snapshot_create(int argc, char **argv);
+int cmd_snapshot_list(int argc, char **argv);
+int cmd_snapshot_revert(int argc, char **argv);
+int cmd_snapshot_delete(int argc, char **argv);
 
 #endif /* PVX_CLI_CMD_H */

@@ -28,6 +28,7 @@
 #include "cmd.h"
 #include "cmd_network.h"
 #include "create.h"
+#include "save_ctl.h"
 
 static int parse_opts(int argc, char **argv, struct create_opts *o)
 {
@@ -155,6 +156,12 @@ int cmd_create(int argc, char **argv)
 		pvx_err("cannot generate the vifs' MACs");
 		rc = -EIO;
 	}
+	/* Fixed once too, so restarts keep it and `pvx save` finds the
+	 * config kept under it (save_cfg.c). */
+	if (rc == 0 && !cfg.have_uuid) {
+		pvx_uuid_random(cfg.uuid);
+		cfg.have_uuid = true;
+	}
 	if (rc == 0) {
 		/* Ctrl-C between create and the monitor's fork would strand a
 		 * half-built domain: hold such signals for those milliseconds
@@ -167,6 +174,9 @@ int cmd_create(int argc, char **argv)
 		sigaddset(&hold, SIGQUIT);
 		sigprocmask(SIG_BLOCK, &hold, &old);
 		rc = build(&o, &cfg, &ctl, &sub, &domid);
+		if (rc == 0 && pvx_create_keep(&cfg, ctl, domid) < 0 && !o.quiet)
+			pvx_err("warning: cannot keep the config of '%s': it cannot be saved",
+				cfg.name);
 		if (rc == 0 && !o.no_monitor)
 			rc = pvx_create_monitor(&o, &cfg, &ctl, &sub, domid, &old);
 		sigprocmask(SIG_SETMASK, &old, NULL);

@@ -36,6 +36,33 @@ const struct pvx_cmd pvx_cmds[] = {
 	  "  -v            table with UUID and shutdown reason" },
 	{ "destroy", cmd_destroy, "terminate a domain immediately",
 	  "destroy DOMAIN" },
+	{ "save", cmd_save, "save a domain's state to a file (docs/migration.md)",
+	  "save [-c] [--live] [--json] DOMAIN FILE\n"
+	  "  -c            checkpoint: the domain keeps running (else it is destroyed)\n"
+	  "  --live        copy memory while the guest runs first (shorter pause)\n"
+	  "  --json        print the figures (bytes, pages, rounds, times) as JSON\n"
+	  "The guest must answer the suspend request ($PVX_SUSPEND_TIMEOUT_MS, 30000);\n"
+	  "a failed save leaves the domain running and no FILE." },
+	{ "restore", cmd_restore, "restore a domain from a save file",
+	  "restore [-p] [-q] [--json] FILE [name=NEW] [key=value ...]\n"
+	  "  -p            leave the restored domain paused\n"
+	  "  -q            quiet: print nothing on success\n"
+	  "  --json        print the figures as JSON\n"
+	  "  name=NEW      restore under another name (a checkpoint whose original runs)\n"
+	  "  key=value     override a saved config setting (not memory, maxmem, vcpus)" },
+	{ "snapshot-create", cmd_snapshot_create, "checkpoint a domain with copies of its disks",
+	  "snapshot-create DOMAIN NAME\n"
+	  "Memory as with save -c, each disk copied while the guest is suspended\n"
+	  "(reflink where the file system can, else a sparse copy), under\n"
+	  "$PVX_SNAPSHOT_DIR, else $PVX_RUNDIR/snapshots, else /var/lib/pvx/snapshots." },
+	{ "snapshot-list", cmd_snapshot_list, "list snapshots",
+	  "snapshot-list [DOMAIN]" },
+	{ "snapshot-revert", cmd_snapshot_revert, "bring a domain back to a snapshot",
+	  "snapshot-revert [-p] DOMAIN NAME\n"
+	  "Destroys the running domain DOMAIN (if any), puts the disks back and\n"
+	  "restores memory: the guest continues from the snapshot (-p: paused)." },
+	{ "snapshot-delete", cmd_snapshot_delete, "delete a snapshot",
+	  "snapshot-delete DOMAIN NAME" },
 	{ "shutdown", cmd_shutdown, "shut a domain down (on_poweroff applies)",
 	  "shutdown [-w] [-a] [-F] [-t SECS] [DOMAIN]\n"
 	  "Writes \"poweroff\" to the guest's control/shutdown and waits for its\n"

@@ -17,6 +17,14 @@
  * memory and state, and unpauses it unless `paused`. Any error destroys
  * what it created and returns one negative errno after printing one
  * line that says what was wrong and where (record, offset).
+ *
+ * Both print their one error line themselves ("pvx: save of domain N
+ * failed: ...", "pvx: restore failed: ..."); callers add none. A save
+ * that fails resumes the domain if it had suspended it (a live round
+ * that fails leaves it running). Restore reads exactly up to the END
+ * record (a socket may carry more after it); on a regular file, bytes
+ * after END are an error. The config travels in the stream: it is the
+ * one `pvx create` kept in $PVX_RUNDIR/domcfg/<uuid>.cfg (save_ctl.h).
  */
 #ifndef PVX_CLI_SAVE_H
 #define PVX_CLI_SAVE_H
@@ -31,6 +39,7 @@ struct pvx_save_opts {
 	unsigned max_downtime_ms;  /* live: stop when the rest fits (60) */
 	unsigned max_rounds;       /* live: at most this many rounds (30) */
 	bool progress;             /* bar on stderr when it is a terminal */
+	bool checkpoint;           /* header flag only: the source resumes */
 };
 
 struct pvx_restore_opts {

@@ -5,6 +5,7 @@
  *   hcpage=auto|self        self: never use the hypervisor's page
  *   spin=US                 idle spin before SCHEDOP_poll (sched.c)
  *   control=on|off          off: no control thread (control.c)
+ *   quiesce=MS              suspend: wait at most MS for device I/O (suspend.c)
  *   test=PROGRAM            same as naming the program
  * The first other word names the program (default "hello"); the words
  * after it are its arguments, passed through untouched.
@@ -28,6 +29,8 @@ static int option(struct cmdline *cl, char *word)
 		cl->hcpage_self = 0;
 	else if (!strncmp(word, "spin=", 5) && parse_u64(word + 5, &v) == 0 && v <= 1000000)
 		cl->spin_us = (long)v;
+	else if (!strncmp(word, "quiesce=", 8) && parse_u64(word + 8, &v) == 0 && v <= 60000)
+		cl->quiesce_ms = (long)v;
 	else if (!strcmp(word, "control=off"))
 		cl->control_off = 1;
 	else if (!strcmp(word, "control=on"))
@@ -51,7 +54,7 @@ void cmdline_parse(char *line, struct cmdline *cl)
 {
 	char *p = line;
 
-	*cl = (struct cmdline){ .console = CONSOLE_BOTH, .spin_us = -1 };
+	*cl = (struct cmdline){ .console = CONSOLE_BOTH, .spin_us = -1, .quiesce_ms = -1 };
 	while (*p && cl->argc < CMDLINE_MAX_ARGS) {
 		char *word;
 

@@ -70,6 +70,21 @@ int console_ring_init(void)
 	return 0;
 }
 
+/* A new domain may have its console page or port elsewhere: read both
+ * again. The ring's indices are in the page and came along with memory:
+ * the new backend goes on from them. Without a ring, console_io. */
+int console_ring_resume(void)
+{
+	int rc;
+
+	if (!ring)
+		return 0;
+	rc = console_ring_init();
+	if (rc < 0)
+		ring = NULL;
+	return rc;
+}
+
 int console_ring_active(void)
 {
 	return ring != NULL;

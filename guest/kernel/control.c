@@ -11,13 +11,14 @@
  * waits for. Only after the commit does it act:
  *   poweroff, halt -> SCHEDOP_shutdown(SHUTDOWN_poweroff)
  *   reboot         -> SCHEDOP_shutdown(SHUTDOWN_reboot)
+ *   suspend        -> minios_suspend() (suspend.c): quiesce, then
+ *                     SCHEDOP_shutdown(SHUTDOWN_suspend); it returns when
+ *                     the toolstack resumes us (cancelled/checkpoint, or
+ *                     in a new domain) and we watch again.
  * Like Linux, a command we cannot carry out is not acknowledged:
- *   suspend  -> unsupported until save/restore exists: we advertise
- *               control/feature-suspend = "0" ("do not expect an
- *               answer") and leave the request as it is, with a console
- *               line; the toolstack's wait for the ack fails;
- *   other    -> ignored the same way.
- * At start it also advertises feature-poweroff = feature-reboot = "1".
+ *   other    -> ignored: left in the node, with a console line.
+ * At start it advertises feature-poweroff = feature-reboot =
+ * feature-suspend = "1".
  *
  * If pvxstored is not answering yet, registration is retried every
  * second; a timed-out registration may still reach the server later,
@@ -31,11 +32,13 @@
 #include <minios/lib.h>
 #include <minios/minios.h>
 #include <minios/sched.h>
+#include <minios/suspend.h>
 #include <minios/time.h>
 #include <minios/xenstore.h>
 
 #define SHUTDOWN_NODE "control/shutdown"
 #define NO_ACTION     (-1)
+#define SUSPEND       (-2)   /* minios_suspend(), then go on watching */
 
 static const struct {
 	const char *cmd;
@@ -45,7 +48,7 @@ static const struct {
 	{ "poweroff", SHUTDOWN_poweroff, NULL },
 	{ "halt", SHUTDOWN_poweroff, NULL },
 	{ "reboot", SHUTDOWN_reboot, NULL },
-	{ "suspend", NO_ACTION, "suspend is not supported (feature-suspend = 0)" },
+	{ "suspend", SUSPEND, NULL },
 };
 
 struct request {
@@ -98,6 +101,11 @@ static void handle(void)
 		printk("minios: control: '%s' not acknowledged: %s\n", r.cmd, r.why);
 		return;
 	}
+	if (r.reason == SUSPEND) {
+		printk("minios: control: 'suspend' acknowledged, suspending\n");
+		minios_suspend();
+		return;
+	}
 	printk("minios: control: '%s' acknowledged, shutting down (reason %d)\n",
 	       r.cmd, r.reason);
 	minios_shutdown((unsigned)r.reason);
@@ -108,7 +116,7 @@ static void advertise(void)
 	static const char *const keys[][2] = {
 		{ "control/feature-poweroff", "1" },
 		{ "control/feature-reboot", "1" },
-		{ "control/feature-suspend", "0" },
+		{ "control/feature-suspend", "1" },
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++) {

@@ -22,12 +22,14 @@
 #include <minios/hypercall.h>
 #include <minios/lib.h>
 #include <minios/platform.h>
+#include <minios/time.h>
 
 static uint8_t shared_info_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
 static struct vcpu_info own_vcpu_info __attribute__((aligned(64)));
 
 struct shared_info *shared_info;
 struct vcpu_info *vcpu_info;
+static int upcalls_on;   /* evtchn_upcall_enable() ran: redo after a resume */
 
 #define PORT_WORD(p) ((p) / 64)
 #define PORT_BIT(p)  ((p) % 64)
@@ -53,7 +55,7 @@ static int port_ok(evtchn_port_t port)
 	return shared_info && port < EVTCHN_2L_NR_CHANNELS;
 }
 
-int events_init(void)
+static int map_and_register(int quiet)
 {
 	struct xen_add_to_physmap xatp = {
 		.domid = DOMID_SELF,
@@ -75,13 +77,54 @@ int events_init(void)
 	WRITE_ONCE(vcpu_info->evtchn_upcall_mask, 1);
 	own_vcpu_info.evtchn_upcall_mask = 1;
 	rc = vcpu_op(VCPUOP_register_vcpu_info, 0, &reg);
-	if (rc < 0)
+	if (rc < 0 && !quiet)
 		printk("minios: VCPUOP_register_vcpu_info failed (%ld); using shared_info's\n", rc);
 	else
 		vcpu_info = &own_vcpu_info;
 	/* The hypervisor copied the old vcpu_info over: mask again. */
 	WRITE_ONCE(vcpu_info->evtchn_upcall_mask, 1);
 	return 0;
+}
+
+int events_init(void)
+{
+	return map_and_register(0);
+}
+
+/*
+ * After SCHEDOP_shutdown(SHUTDOWN_suspend) returned 0: a new domain, whose
+ * hypervisor knows nothing of our shared_info page or vcpu_info (Xen's
+ * contract; pvxd may have carried them over, and doing it again is then
+ * harmless: add_to_physmap moves the page to where it already is, and a
+ * refused second registration leaves the first in place). The pending
+ * bits in our copy of shared_info are the old domain's: cleared, so no
+ * thread mistakes them for events of the new one. Upcalls are routed
+ * again if a program had them on.
+ */
+int events_resume(void)
+{
+	struct vcpu_info *registered = vcpu_info;
+	int rc = map_and_register(registered == &own_vcpu_info);
+
+	if (rc < 0)
+		return rc;
+	if (registered == &own_vcpu_info && vcpu_info != &own_vcpu_info) {
+		vcpu_info = &own_vcpu_info; /* "already registered": still ours */
+		WRITE_ONCE(vcpu_info->evtchn_upcall_mask, 1);
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(shared_info->evtchn_pending); i++)
+		__atomic_store_n(&shared_info->evtchn_pending[i], 0, __ATOMIC_SEQ_CST);
+	evtchn_ack_upcall();
+	return upcalls_on ? evtchn_upcall_enable() : 0;
+}
+
+/* Sets port's pending bit ourselves: wakes a thread waiting for it to
+ * look again (a spurious event, which every waiter must tolerate). */
+void evtchn_raise_local(evtchn_port_t port)
+{
+	if (port_ok(port))
+		__atomic_fetch_or(&shared_info->evtchn_pending[PORT_WORD(port)],
+				  1ull << PORT_BIT(port), __ATOMIC_SEQ_CST);
 }
 
 static int evtchn_op_rc(int cmd, void *arg)
@@ -187,7 +230,7 @@ int evtchn_poll(const evtchn_port_t *ports, unsigned n, uint64_t deadline_ns)
 	struct sched_poll op = {
 		.ports = (uintptr_t)ports,
 		.nr_ports = n,
-		.timeout = deadline_ns,
+		.timeout = time_to_hv(deadline_ns),
 	};
 
 	return (int)sched_op(SCHEDOP_poll, &op);
@@ -202,6 +245,7 @@ int evtchn_upcall_enable(void)
 	rc = platform->upcall_route();
 	if (rc < 0)
 		return rc;
+	upcalls_on = 1;
 	WRITE_ONCE(vcpu_info->evtchn_upcall_mask, 0);
 	mb(); /* unmask before the caller looks for (or raises) events */
 	return 0;
@@ -209,6 +253,7 @@ int evtchn_upcall_enable(void)
 
 void evtchn_upcall_disable(void)
 {
+	upcalls_on = 0;
 	if (vcpu_info)
 		WRITE_ONCE(vcpu_info->evtchn_upcall_mask, 1);
 	mb();

@@ -83,6 +83,30 @@ int gnttab_init(void)
 	return 0;
 }
 
+/*
+ * After a suspend that resumed in a new domain: the table's pages are
+ * ours and came along with the rest of memory, so every grant we made is
+ * still written there; the new hypervisor only has to be told where the
+ * frames are again. The backends that had our pages mapped are gone with
+ * the old domain: their GTF_reading/GTF_writing bits are cleared, else
+ * gnttab_end_access would answer EBUSY for ever. The frontends then grant
+ * (or keep) what the new backends need.
+ */
+int gnttab_resume(void)
+{
+	int rc;
+
+	if (!table)
+		return 0;
+	rc = place_frames(nr_refs / GRANT_ENTRIES_PER_FRAME_V1);
+	if (rc < 0)
+		return rc;
+	for (grant_ref_t r = GNTTAB_NR_RESERVED_ENTRIES; r < nr_refs; r++)
+		__atomic_fetch_and(&table[r].flags, (uint16_t)~(GTF_reading | GTF_writing),
+				   __ATOMIC_SEQ_CST);
+	return 0;
+}
+
 unsigned gnttab_nr_refs(void)
 {
 	return nr_refs;

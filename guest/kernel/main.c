@@ -37,6 +37,7 @@
 #include <minios/platform.h>
 #include <minios/program.h>
 #include <minios/sched.h>
+#include <minios/suspend.h>
 #include <minios/time.h>
 #include <minios/xenstore.h>
 
@@ -152,6 +153,8 @@ void minios_main(const struct platform_ops *p, uint64_t start_info_paddr)
 	sched_init();
 	if (cmdline.spin_us >= 0)
 		sched_set_spin((uint64_t)cmdline.spin_us * 1000);
+	if (cmdline.quiesce_ms >= 0)
+		suspend_set_quiesce_ns((uint64_t)cmdline.quiesce_ms * 1000000);
 	init_or_warn("console ring", console_ring_init());
 	start_control();
 	printk("minios: ready\n");

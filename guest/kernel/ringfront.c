@@ -9,18 +9,42 @@
  * the batch it publishes; ringfront_wait sets rsp_event through the final
  * check before it sleeps on the port, so a response published meanwhile
  * is never missed.
+ *
+ * Suspend: live rings are tracked. When minios resumes in a new domain
+ * (suspend.c), ringfront_forget_all() first closes every live ring's port
+ * (the old domain's channel, unless the number is now the store's, the
+ * console's or the timer's) before any frontend reconnects, so no
+ * frontend can close a port another one just got; each frontend then
+ * ringfront_forget()s its rings (grants ended: the old backend is gone,
+ * pages back to the pool) and sets up new ones.
  */
 #include <xen/public/errno.h>
 
+#include <minios/console.h>
 #include <minios/events.h>
 #include <minios/gnttab.h>
 #include <minios/lib.h>
 #include <minios/ringfront.h>
 #include <minios/sched.h>
+#include <minios/time.h>
+#include <minios/xenstore.h>
 
 static uint8_t pool[RINGFRONT_POOL_PAGES][XEN_PAGE_SIZE]
 	__attribute__((aligned(XEN_PAGE_SIZE)));
 static uint8_t pool_used[RINGFRONT_POOL_PAGES];
+static struct ringfront *live[RINGFRONT_POOL_PAGES]; /* at most one ring a page */
+
+static void track(struct ringfront *rf, int on)
+{
+	for (unsigned i = 0; i < RINGFRONT_POOL_PAGES; i++) {
+		if (on && !live[i]) {
+			live[i] = rf;
+			return;
+		}
+		if (!on && live[i] == rf)
+			live[i] = NULL;
+	}
+}
 
 static void *pool_get(unsigned n)
 {
@@ -90,6 +114,7 @@ int ringfront_setup(struct ringfront *rf, domid_t backend, unsigned nr_pages,
 	rc = evtchn_alloc_unbound(backend, &rf->port);
 	if (rc < 0)
 		goto err_grants;
+	track(rf, 1);
 	return 0;
 err_grants:
 	for (unsigned i = 0; i < nr_pages; i++)
@@ -113,8 +138,11 @@ int ringfront_push(struct ringfront *rf)
 int ringfront_wait(struct ringfront *rf, uint64_t deadline_ns)
 {
 	for (;;) {
-		int n = pvx_ring_front_final_check(&rf->front);
+		int n;
 
+		if (!rf->ring)
+			return 0; /* forgotten meanwhile (resumed in a new domain) */
+		n = pvx_ring_front_final_check(&rf->front);
 		if (n != 0)
 			return n;
 		if (!evtchn_wait_until(rf->port, deadline_ns))
@@ -128,7 +156,9 @@ int ringfront_teardown(struct ringfront *rf)
 
 	if (!rf->ring)
 		return 0;
-	evtchn_close(rf->port);
+	track(rf, 0);
+	if (rf->port)
+		evtchn_close(rf->port);
 	for (unsigned i = 0; i < rf->nr_pages; i++)
 		if (gnttab_end_access(rf->refs[i]) == -XEN_EBUSY)
 			busy = 1;
@@ -136,4 +166,35 @@ int ringfront_teardown(struct ringfront *rf)
 		pool_put(rf->ring, rf->nr_pages);
 	rf->ring = NULL;
 	return busy ? -XEN_EBUSY : 0;
+}
+
+static int kernel_port(evtchn_port_t p)
+{
+	return p == xs_store_port() || p == console_port() || p == time_timer_port();
+}
+
+void ringfront_forget_all(void)
+{
+	for (unsigned i = 0; i < RINGFRONT_POOL_PAGES; i++) {
+		struct ringfront *rf = live[i];
+
+		if (!rf)
+			continue;
+		if (rf->port && !rf->port_closed && !kernel_port(rf->port))
+			evtchn_close(rf->port);
+		/* The number stays: a thread waiting on it still waits there
+		 * (and is woken by sched_wake_port_waiters); it is not closed
+		 * twice, which could hit another frontend's new port. */
+		rf->port_closed = 1;
+	}
+}
+
+void ringfront_forget(struct ringfront *rf)
+{
+	if (!rf->ring)
+		return;
+	if (rf->port && !rf->port_closed && !kernel_port(rf->port))
+		evtchn_close(rf->port);
+	rf->port = 0;
+	ringfront_teardown(rf); /* EBUSY only if gnttab_resume did not run */
 }

@@ -272,6 +272,17 @@ const char *thread_name(const struct thread *t)
 	return t->name;
 }
 
+/* After resuming in a new domain the ports threads wait on may be gone
+ * or renumbered (a frontend's ring gets a new one): each such thread is
+ * woken by a local, spurious event and looks again, at the port its
+ * owner's state now names. */
+void sched_wake_port_waiters(void)
+{
+	for (unsigned i = 0; i < SCHED_MAX_THREADS; i++)
+		if (threads[i].state == T_WAITING && threads[i].has_port)
+			evtchn_raise_local(threads[i].port);
+}
+
 unsigned sched_idle_polls(void)
 {
 	return idle_polls;

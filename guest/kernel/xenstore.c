@@ -24,6 +24,16 @@
  * A request is written only once the whole of it (or, if longer, a full
  * ring) fits, so a timed-out writer never leaves half a message behind
  * to desynchronise the stream when a restarted server reads on.
+ *
+ * Suspend (suspend.c): xs_suspend() closes a gate that new requests wait
+ * at and waits (bounded) for the outstanding ones to be answered.
+ * xs_resume(): when the suspend was cancelled (same domain, same
+ * server) it opens the gate and notifies the server. In a new domain it
+ * reads the store page and port again, asks the server for clean rings
+ * (connection = XENSTORE_RECONNECT, if it offers that), writes again
+ * every request still unanswered (each slot keeps a copy), opens the
+ * gate and has every watch registered again (xenstore_watch.c): the new
+ * server has none of the old one's.
  */
 #include <xen/public/hvm/hvm_op.h>
 #include <xen/public/hvm/params.h>
@@ -41,11 +51,15 @@
 
 #define XS_TIMEOUT_NS 5000000000ull
 #define XS_SLOTS      8
+#define XS_MSG_MAX    (sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX)
+#define XS_RECONNECT_NS 5000000000ull
 
 struct slot {
-	int used, done;
+	int used, done, sent;
 	uint32_t req_id, type, len;
 	char data[XENSTORE_PAYLOAD_MAX + 1];
+	uint32_t req_len;            /* the request as written, for a resend */
+	char req[XS_MSG_MAX];
 };
 
 static struct xenstore_domain_interface *ring;
@@ -54,12 +68,18 @@ static int init_rc = 1;          /* 1: not tried yet */
 static int dead;                 /* < 0: the ring is unusable */
 static uint32_t next_req_id = 1;
 static int sending;
+static int gated;                /* suspending: new requests wait */
 static struct slot slots[XS_SLOTS];
 static char rx[XENSTORE_PAYLOAD_MAX + 1];
 
 int xs_ring_state(void)
 {
 	return dead;
+}
+
+uint32_t xs_store_port(void)
+{
+	return ring ? port : 0;
 }
 
 static int get_param(uint32_t index, uint64_t *value)
@@ -229,10 +249,10 @@ static int not_sending(void *arg)
 }
 
 static int send_request(uint32_t type, uint32_t tx, const struct xs_part *parts,
-			unsigned n, uint32_t req_id, uint64_t deadline)
+			unsigned n, struct slot *s, uint64_t deadline)
 {
-	static char msg[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
-	struct xsd_sockmsg hdr = { .type = type, .req_id = req_id, .tx_id = tx };
+	char *msg = s->req;
+	struct xsd_sockmsg hdr = { .type = type, .req_id = s->req_id, .tx_id = tx };
 	size_t off = sizeof(hdr);
 	int rc = 0;
 
@@ -248,9 +268,17 @@ static int send_request(uint32_t type, uint32_t tx, const struct xs_part *parts,
 		memcpy(msg + off, parts[i].p, parts[i].len);
 		off += parts[i].len;
 	}
+	s->req_len = (uint32_t)off;
 	rc = ring_put(msg, off, deadline);
+	s->sent = rc == 0;
 	sending = 0;
 	return rc;
+}
+
+static int not_gated(void *arg)
+{
+	(void)arg;
+	return !gated;
 }
 
 static int free_slot(void *arg)
@@ -271,7 +299,9 @@ static struct slot *take_slot(void)
 {
 	for (unsigned i = 0; i < XS_SLOTS; i++)
 		if (!slots[i].used) {
-			slots[i] = (struct slot){ .used = 1, .req_id = next_req_id++ };
+			slots[i].used = 1;
+			slots[i].done = slots[i].sent = 0;
+			slots[i].req_id = next_req_id++;
 			return &slots[i];
 		}
 	return NULL;
@@ -290,10 +320,11 @@ static int talk(uint32_t type, uint32_t tx, const struct xs_part *parts, unsigne
 		return init_rc < 0 ? init_rc : -XEN_ENODEV;
 	if (dead)
 		return dead;
-	if (!thread_wait_cond(free_slot, NULL, deadline))
+	if (!thread_wait_cond(not_gated, NULL, deadline) ||
+	    !thread_wait_cond(free_slot, NULL, deadline))
 		return -XEN_ETIMEDOUT;
 	s = take_slot();
-	rc = send_request(type, tx, parts, n, s->req_id, deadline);
+	rc = send_request(type, tx, parts, n, s, deadline);
 	if (rc == 0 && !thread_wait_cond(slot_done, s, deadline))
 		rc = -XEN_ETIMEDOUT;
 	if (rc == 0 && !s->done)
@@ -429,4 +460,130 @@ int xs_watch_op(uint32_t type, const char *path, const char *token)
 	struct xs_part p[2] = { { path, strlen(path) + 1 }, { token, strlen(token) + 1 } };
 
 	return talk_void(type, 0, p, 2);
+}
+
+/* ---- suspend and resume (suspend.c) ---------------------------------- */
+
+static int nothing_outstanding(void *arg)
+{
+	(void)arg;
+	for (unsigned i = 0; i < XS_SLOTS; i++)
+		if (slots[i].used && !slots[i].done)
+			return dead != 0;
+	return 1;
+}
+
+int xs_suspend(uint64_t deadline_ns)
+{
+	int left = 0;
+
+	if (!ring)
+		return 0;
+	gated = 1;
+	thread_wait_cond(nothing_outstanding, NULL, deadline_ns);
+	for (unsigned i = 0; i < XS_SLOTS; i++)
+		left += slots[i].used && !slots[i].done;
+	return left;
+}
+
+static int read_ring_params(void)
+{
+	uint64_t pfn = 0, evtchn = 0;
+	int rc = get_param(HVM_PARAM_STORE_PFN, &pfn);
+
+	if (rc == 0)
+		rc = get_param(HVM_PARAM_STORE_EVTCHN, &evtchn);
+	if (rc == 0 && (!pfn || !evtchn || evtchn >= EVTCHN_2L_NR_CHANNELS))
+		rc = -XEN_ENOENT;
+	if (rc == 0 && !minios_gpa_mapped(pfn << XEN_PAGE_SHIFT, XEN_PAGE_SIZE))
+		rc = -XEN_EFAULT;
+	if (rc < 0)
+		return rc;
+	ring = (struct xenstore_domain_interface *)(uintptr_t)(pfn << XEN_PAGE_SHIFT);
+	port = (evtchn_port_t)evtchn;
+	return 0;
+}
+
+/* Clean rings from the (new) server, if it offers that: 1 done, 0 not
+ * offered (the server then goes on from the indices in the page), or a
+ * negative errno. */
+static int reconnect(void)
+{
+	uint64_t deadline = time_now_ns() + XS_RECONNECT_NS;
+
+	if (!(READ_ONCE(ring->server_features) & XENSTORE_SERVER_FEATURE_RECONNECTION))
+		return 0;
+	WRITE_ONCE(ring->connection, XENSTORE_RECONNECT);
+	mb(); /* the request before the event that makes the server look */
+	evtchn_send(port);
+	while (READ_ONCE(ring->connection) != XENSTORE_CONNECTED) {
+		if (time_now_ns() >= deadline)
+			return -XEN_ETIMEDOUT;
+		msleep(1);
+	}
+	return 1;
+}
+
+/* Writes again, oldest first, every request the old server never
+ * answered (sent = 1); marks each sent = 2 so it is taken once. */
+static int resend(uint64_t deadline)
+{
+	int n = 0;
+
+	for (;;) {
+		struct slot *next = NULL;
+
+		for (unsigned i = 0; i < XS_SLOTS; i++) {
+			struct slot *s = &slots[i];
+
+			if (s->used && !s->done && s->sent == 1 &&
+			    (!next || s->req_id < next->req_id))
+				next = s;
+		}
+		if (!next)
+			return n;
+		next->sent = 2;
+		if (ring_put(next->req, next->req_len, deadline) < 0)
+			return -XEN_EIO;
+		n++;
+	}
+}
+
+int xs_resume(int new_domain)
+{
+	int rc = 0, n;
+
+	if (!ring) {
+		gated = 0;
+		return 0;
+	}
+	if (!new_domain) {
+		gated = 0;
+		evtchn_send(port);
+		return 0;
+	}
+	rc = read_ring_params();
+	/* The xenbus reader waits on the old port: wake it to wait on the new. */
+	sched_wake_port_waiters();
+	if (rc == 0 && dead == 0)
+		rc = reconnect();
+	/* Only emptied rings get the unanswered requests again: a server
+	 * that adopted the old indices reads what is still in the ring. */
+	if (rc == 1 && dead == 0) {
+		sending = 1;
+		n = resend(time_now_ns() + XS_TIMEOUT_NS);
+		sending = 0;
+		if (n > 0)
+			printk("minios: xenstore: %d unanswered request(s) sent again\n", n);
+		rc = n;
+	}
+	rc = rc < 0 ? rc : 0;
+	for (unsigned i = 0; i < XS_SLOTS; i++)
+		if (slots[i].sent == 2)
+			slots[i].sent = 1;
+	gated = 0;
+	evtchn_send(port);
+	if (rc < 0)
+		return rc;
+	return xs_watch_resume();
 }

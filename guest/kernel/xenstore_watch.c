@@ -26,7 +26,11 @@ struct xs_event {
 	char token[64];
 };
 
+#define XS_SHARED_WATCHES 8
+
 static struct xs_watch *watches;
+/* xs_watch()'s registrations, to make again in a new domain. */
+static struct { char path[XS_WATCH_PATH]; char token[64]; } shared_w[XS_SHARED_WATCHES];
 static struct xs_event events[XS_EVENTS];
 static unsigned ev_head, ev_count;
 
@@ -158,14 +162,54 @@ int xs_watch_wait(struct xs_watch *w, char *path, size_t len, uint64_t deadline_
 	return 1;
 }
 
+static int shared_find(const char *path, const char *token)
+{
+	for (int i = 0; i < XS_SHARED_WATCHES; i++)
+		if (!strcmp(shared_w[i].path, path) && !strcmp(shared_w[i].token, token))
+			return i;
+	return -1;
+}
+
 int xs_watch(const char *path, const char *token)
 {
-	return xs_watch_op(XS_WATCH, path, token);
+	int rc = xs_watch_op(XS_WATCH, path, token), i;
+
+	if (rc == 0 && shared_find(path, token) < 0 && (i = shared_find("", "")) >= 0) {
+		snprintf(shared_w[i].path, sizeof(shared_w[i].path), "%s", path);
+		snprintf(shared_w[i].token, sizeof(shared_w[i].token), "%s", token);
+	}
+	return rc;
 }
 
 int xs_unwatch(const char *path, const char *token)
 {
+	int i = shared_find(path, token);
+
+	if (i >= 0 && path[0])
+		shared_w[i].path[0] = shared_w[i].token[0] = '\0';
 	return xs_watch_op(XS_UNWATCH, path, token);
+}
+
+/* A new server knows none of our watches. Each registration fires its
+ * initial event, so every owner re-reads its node: nothing written
+ * while we were away is missed. EEXIST: a server that kept them. */
+int xs_watch_resume(void)
+{
+	int rc, first = 0;
+
+	for (struct xs_watch *w = watches; w; w = w->next) {
+		rc = xs_watch_op(XS_WATCH, w->path, w->token);
+		if (rc < 0 && rc != -XEN_EEXIST && !first)
+			first = rc;
+	}
+	for (int i = 0; i < XS_SHARED_WATCHES; i++) {
+		if (!shared_w[i].path[0])
+			continue;
+		rc = xs_watch_op(XS_WATCH, shared_w[i].path, shared_w[i].token);
+		if (rc < 0 && rc != -XEN_EEXIST && !first)
+			first = rc;
+	}
+	return first;
 }
 
 int xs_read_watch(char *path, size_t plen, char *token, size_t tlen,

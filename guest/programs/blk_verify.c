@@ -1,11 +1,15 @@
 /*
- * blk-verify [MODE] [MIB] [SEED] [DEVID]: data integrity through blkfront.
+ * blk-verify [MODE] [MIB] [SEED] [DEVID] [ROUNDS]: data integrity through blkfront.
  *   all   (default) write the seeded pattern over the first MIB MiB (0 or
  *         absent: the whole disk), flush, read it back, compare;
  *   write write + flush only (another guest checks it later);
  *   read  read + compare only;
  *   ro    the disk must say read-only, refuse a write, allow a read.
  * One verdict line; data/blk-verify = PASS or FAIL for the host side.
+ * ROUNDS (default 1; 0: until stopped) runs all/write/read that many
+ * times, seed + round - 1 each time so every round writes new data, with
+ * "blk-verify: round N ok" after each: the long-running I/O that a
+ * suspend, save or migration must not disturb (docs/minios.md).
  */
 #include <xen/public/errno.h>
 
@@ -82,16 +86,46 @@ static int run(struct blkfront_dev *d, const char *mode, uint64_t bytes, uint64_
 	return verdict(1);
 }
 
+/* One pass per round, quietly; the verdict of the first failing round,
+ * or of the last one. */
+static int run_rounds(struct blkfront_dev *d, const char *mode, uint64_t bytes,
+		      uint64_t seed, uint64_t rounds)
+{
+	for (uint64_t r = 1; !rounds || r <= rounds; r++) {
+		int do_write = strcmp(mode, "read") != 0, do_read = strcmp(mode, "write") != 0;
+		int64_t bad = -1;
+		int rc = 0;
+
+		if (do_write)
+			rc = blk_pipeline(d, BLKIF_OP_WRITE, bytes, CHUNK, QD, seed + r - 1, &bad);
+		if (!rc && do_write)
+			rc = blkfront_flush_sync(d);
+		if (!rc && do_read)
+			rc = blk_pipeline(d, BLKIF_OP_READ, bytes, CHUNK, QD, seed + r - 1, &bad);
+		if (rc || bad >= 0) {
+			snprintf(msg, sizeof(msg), "round %llu: result %d, first mismatch at byte %lld",
+				 (unsigned long long)r, rc, (long long)bad);
+			return verdict(0);
+		}
+		printk("blk-verify: round %llu ok\n", (unsigned long long)r);
+	}
+	snprintf(msg, sizeof(msg), "%s %llu MiB x %llu rounds (%llu requests)", mode,
+		 (unsigned long long)(bytes >> 20), (unsigned long long)rounds,
+		 (unsigned long long)d->requests);
+	return verdict(1);
+}
+
 int prog_blk_verify(int argc, char **argv)
 {
 	static struct blkfront_dev d;
 	const char *mode = argc > 1 ? argv[1] : "all";
-	uint64_t mib, seed, devid, bytes;
+	uint64_t mib, seed, devid, bytes, rounds;
 	int rc;
 
 	if (arg_u64(argc, argv, 2, 0, &mib) < 0 || arg_u64(argc, argv, 3, 1, &seed) < 0 ||
-	    arg_u64(argc, argv, 4, 0, &devid) < 0 || seed == 0)
-		return fail("blk-verify: usage: blk-verify [all|write|read|ro] [MIB] [SEED>0] [DEVID]");
+	    arg_u64(argc, argv, 4, 0, &devid) < 0 || arg_u64(argc, argv, 5, 1, &rounds) < 0 ||
+	    seed == 0)
+		return fail("blk-verify: usage: blk-verify [all|write|read|ro] [MIB] [SEED>0] [DEVID] [ROUNDS]");
 	rc = blk_open_disk(&d, (uint32_t)devid, 10000, NULL);
 	if (rc < 0) {
 		snprintf(msg, sizeof(msg), "cannot open a disk: %d", rc);
@@ -103,7 +137,7 @@ int prog_blk_verify(int argc, char **argv)
 		bytes = mib ? mib << 20 : d.sectors * 512;
 		if (bytes > d.sectors * 512)
 			bytes = d.sectors * 512;
-		rc = run(&d, mode, bytes, seed);
+		rc = rounds == 1 ? run(&d, mode, bytes, seed) : run_rounds(&d, mode, bytes, seed, rounds);
 	}
 	blkfront_close(&d);
 	return rc;

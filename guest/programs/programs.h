@@ -22,6 +22,8 @@ int prog_selftest(int argc, char **argv);
 int prog_xenstore(int argc, char **argv);
 int prog_xenstore_guest(int argc, char **argv);
 int prog_idle(int argc, char **argv);
+int prog_memcounter(int argc, char **argv);
+int prog_dirtier(int argc, char **argv);
 int prog_burn(int argc, char **argv);
 int prog_spin(int argc, char **argv);
 int prog_console_echo(int argc, char **argv);

@@ -91,4 +91,10 @@ int ctl_sched_set(struct ctl_req *rq, struct ctl_reply *rep);
 int ctl_vcpu_affinity(struct ctl_req *rq, struct ctl_reply *rep);
 int ctl_vcpu_info(struct ctl_req *rq, struct ctl_reply *rep);
 
+/* Save/restore and migration ops (ctl_mig.c). */
+int ctl_get_state(struct ctl_req *rq, struct ctl_reply *rep);
+int ctl_set_state(struct ctl_req *rq, struct ctl_reply *rep);
+int ctl_dirty_log(struct ctl_req *rq, struct ctl_reply *rep);
+int ctl_resume(struct ctl_req *rq, struct ctl_reply *rep);
+
 #endif

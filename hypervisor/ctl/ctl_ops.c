@@ -408,4 +408,8 @@ const struct ctl_op ctl_ops[PVX_CTL_OP_COUNT] = {
 	[PVX_CTL_SCHED_SET] = { ctl_sched_set, sizeof(struct pvx_ctl_sched), DOM, "sched_set" },
 	[PVX_CTL_VCPU_AFFINITY] = { ctl_vcpu_affinity, sizeof(struct pvx_ctl_vcpu_affinity), DOM, "vcpu_affinity" },
 	[PVX_CTL_VCPU_INFO] = { ctl_vcpu_info, 0, DOM, "vcpu_info" },
+	[PVX_CTL_GET_STATE] = { ctl_get_state, sizeof(struct pvx_ctl_state_chunk), DOM, "get_state" },
+	[PVX_CTL_SET_STATE] = { ctl_set_state, sizeof(struct pvx_ctl_state_chunk), CTL_DOMAIN, "set_state" },
+	[PVX_CTL_DIRTY_LOG] = { ctl_dirty_log, sizeof(struct pvx_ctl_dirty_req), DOM, "dirty_log" },
+	[PVX_CTL_RESUME] = { ctl_resume, 0, DOM, "resume" },
 };

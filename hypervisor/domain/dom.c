@@ -142,6 +142,7 @@ static struct domain *dom_alloc(const struct pvx_ctl_create_req *req, int32_t id
 	d->state = PVX_DOM_CREATED;
 	d->paused = true;
 	d->shutdown_reason = -1;
+	d->restore_mode = req->flags & PVX_CREATE_F_RESTORE;
 	d->nr_vcpus = req->vcpus;
 	d->vm.fd = d->vm.memfd = -1;
 	d->maxmem_bytes = (req->maxmem_kib ? req->maxmem_kib : req->mem_kib) * 1024;
@@ -164,6 +165,7 @@ static struct domain *dom_alloc(const struct pvx_ctl_create_req *req, int32_t id
  */
 static void dom_free(struct domain *d, bool async)
 {
+	dom_mig_free(d);
 	dispose_vcpus(d);
 	d->plat->dom_destroy(d, async);
 	dsched_dom_destroy(d);
@@ -339,6 +341,8 @@ int dom_set_boot(struct domain *d, const struct pvx_ctl_boot_req *req)
 
 	if (req->vcpu >= d->nr_vcpus)
 		return -EINVAL;
+	if (d->restore_mode)
+		return -EPERM; /* it starts from SET_STATE's registers */
 	if (req->entry >= d->vm.ram_bytes || req->start_info_gpa >= d->vm.ram_bytes)
 		return -EINVAL;
 	pthread_mutex_lock(&d->lock);

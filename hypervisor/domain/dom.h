@@ -129,6 +129,10 @@ struct domain {
 	uint32_t sched_weight;     /* Xen credit weight */
 	uint32_t sched_cap;        /* % of one CPU, 0 = none */
 	bool sched_cg;             /* its cgroup exists */
+	/* Save/restore (dom_mig.c, docs/migration-hv.md; main thread). */
+	bool restore_mode;         /* PVX_CREATE_F_RESTORE: no boot, SET_STATE */
+	uint32_t suspend_vcpu;     /* d->lock: who called shutdown(suspend) */
+	struct dom_mig *mig;       /* chunk buffers and the dirty log */
 };
 
 /* Log a line about d to pvxd's log and to d's own log (pvx dmesg). */
@@ -187,5 +191,19 @@ extern const struct evtchn_ops dom_evtchn_ops;
 
 /* Domain state-change events for subscribers (ctl.c drains them). */
 void dom_event_post(struct domain *d);
+
+/* Save/restore, dirty log, resume (dom_mig.c; main thread). */
+int dom_mig_get_state(struct domain *d, uint64_t offset, uint8_t *out,
+		      uint32_t max, uint32_t *len, uint64_t *total);
+int dom_mig_set_state(struct domain *d, uint64_t offset, uint64_t total,
+		      const uint8_t *data, uint32_t len);
+int dom_mig_resume(struct domain *d);
+int dom_mig_dirty(struct domain *d, uint32_t cmd, uint64_t first, uint64_t nr,
+		  uint64_t *bitmap, uint64_t *dirty);
+bool dom_mig_can_start(struct domain *d);
+/* From any thread: pvxd wrote [p, p + len) of d's memory. */
+bool dom_mig_logging(const struct domain *d);
+void dom_mig_mark(struct domain *d, const void *p, size_t len);
+void dom_mig_free(struct domain *d);
 
 #endif

@@ -156,7 +156,7 @@ static int start_guest(struct domain *d)
 
 int dom_unpause(struct domain *d)
 {
-	int r = start_guest(d);
+	int r = dom_mig_can_start(d) ? start_guest(d) : -EINVAL;
 
 	if (r < 0)
 		return r;

@@ -88,4 +88,10 @@ int evtchn_dom0_close(void *owner, evtchn_port_t port);
 int evtchn_dom0_send(void *owner, evtchn_port_t port);
 void evtchn_dom0_close_owner(void *owner);
 
+/* Save/restore of a domain's ports (evtchn_state.c). get: how many
+ * (0 if more than max), or -ESRCH; set: on an empty table only. */
+struct mig_evtchn;
+int evtchn_state_get(domid_t dom, struct mig_evtchn *out, unsigned max);
+int evtchn_state_set(domid_t dom, const struct mig_evtchn *e, unsigned n);
+
 #endif

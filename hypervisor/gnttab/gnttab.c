@@ -35,6 +35,7 @@ static void dom_free(struct gt_dom *g)
 		free(g->act[i]);
 	free(g->act);
 	free(g->frame_gfn);
+	free(g->dirty);
 	free(g);
 }
 

@@ -128,6 +128,13 @@ int gnttab_pins(domid_t dom, grant_ref_t ref, uint32_t *ro, uint32_t *rw);
  */
 struct domain;
 int gnttab_dom_attach(struct domain *d);
+
+/* Save/restore and the dirty log (gnttab_mig.c, docs/migration-hv.md). */
+int gnttab_state_get(domid_t dom, uint32_t *nr_frames, uint64_t *gfns, uint32_t max);
+int gnttab_state_set(domid_t dom, uint32_t nr_frames, const uint64_t *gfns);
+int gnttab_dirty_start(domid_t dom, uint64_t nr_pfns);
+void gnttab_dirty_stop(domid_t dom);
+void gnttab_dirty_collect(domid_t dom, uint64_t *bitmap, uint64_t nr_pfns);
 void gnttab_dom_detach(struct domain *d);  /* idempotent */
 
 #endif

@@ -34,6 +34,8 @@ struct gt_dom {
 	void *opaque;
 	uint32_t version;
 	unsigned pins;              /* entries with pins, for the destroy log */
+	uint64_t *dirty;            /* migration: gfns written by mappers (gnttab_mig.c) */
+	uint64_t dirty_bits;
 };
 
 extern pthread_mutex_t gt_lock;
@@ -56,5 +58,12 @@ int16_t gt_pin(struct gt_dom *g, grant_ref_t ref, domid_t mapper, bool readonly)
 void gt_unpin(struct gt_dom *g, grant_ref_t ref, bool readonly);
 
 void gt_owners_exit(void);
+
+/* A writable pin on gfn: Dom0 may write it, the dirty log must say so. */
+static inline void gt_dirty_mark(struct gt_dom *g, uint64_t gfn)
+{
+	if (g->dirty && gfn < g->dirty_bits)
+		g->dirty[gfn / 64] |= 1ull << (gfn % 64);
+}
 
 #endif

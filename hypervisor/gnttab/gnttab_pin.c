@@ -95,6 +95,8 @@ int16_t gt_pin(struct gt_dom *g, grant_ref_t ref, domid_t mapper, bool readonly)
 		a->pin_ro++;
 	else
 		a->pin_rw++;
+	if (!readonly)
+		gt_dirty_mark(g, a->gfn);
 	return GNTST_okay;
 }
 

@@ -11,7 +11,11 @@
  *    (masked or not) or the absolute system-time timeout passes (0 =
  *    none); upcall mask untouched, so a guest polling with events masked
  *    gets no interrupt (ARCHITECTURE D12).
- * A pause parks the thread inside the wait; destroy ends it.
+ * A pause, shutdown or destroy ends the wait with 0 (an early return
+ * both allow), so the thread parks outside any hypercall: the vCPU's
+ * registers then hold the result, which save/restore needs (a vCPU
+ * saved inside a hypercall would resume with its number as the result;
+ * pv: only a process out of the hypercall can be stopped and read).
  */
 #include <errno.h>
 #include <poll.h>
@@ -64,12 +68,8 @@ static long wait_until(struct vcpu *v, wait_cond cond, const void *arg,
 		__atomic_store_n(&v->blocked, 1, __ATOMIC_SEQ_CST);
 		if (cond(v, arg))
 			break;
-		if (must_stop(v->d)) {
-			__atomic_store_n(&v->blocked, 0, __ATOMIC_SEQ_CST);
-			if (vcpu_park(v))
-				return HC_EXIT_THREAD;
-			continue;
-		}
+		if (must_stop(v->d))
+			break; /* returns 0 early: see the top of the file */
 		if (deadline && dom_system_time(v->d) >= deadline)
 			break;
 		sleep_on(v, deadline);
@@ -168,6 +168,14 @@ static long sched_shutdown(struct hc_ctx *c, uint64_t arg)
 		return r;
 	if (s.reason > SHUTDOWN_MAX)
 		return -EINVAL;
+	/* suspend: returns 0 now, which a restored copy sees ("resumed in
+	 * a new domain"); PVX_CTL_RESUME turns it into 1 (cancelled). */
+	if (s.reason == SHUTDOWN_suspend) {
+		pthread_mutex_lock(&c->d->lock);
+		if (!c->d->stopping)
+			c->d->suspend_vcpu = c->v->id;
+		pthread_mutex_unlock(&c->d->lock);
+	}
 	dom_shutdown(c->d, (int)s.reason, c->d->shutdown_code);
 	return 0;
 }

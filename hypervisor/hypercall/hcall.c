@@ -101,18 +101,49 @@ int hc_copy_from(struct hc_ctx *c, void *dst, uint64_t gva, size_t len)
 	return gva_copy_from(&c->d->view, &c->mode, dst, gva, len);
 }
 
+/* pvxd's own writes into guest memory are in no CPU dirty log: while a
+ * live migration logs, each page written is marked (dom_mig.c). */
+static void mark_written(struct hc_ctx *c, uint64_t gva, size_t len)
+{
+	uint64_t end = gva + len;
+
+	if (!dom_mig_logging(c->d))
+		return;
+	while (gva < end) {
+		uint64_t chunk = PVX_PAGE_SIZE - gva % PVX_PAGE_SIZE;
+		void *p;
+
+		if (chunk > end - gva)
+			chunk = end - gva;
+		p = gva_ptr(&c->d->view, &c->mode, gva, chunk, true);
+		if (p)
+			dom_mig_mark(c->d, p, chunk);
+		gva += chunk;
+	}
+}
+
 int hc_copy_to(struct hc_ctx *c, uint64_t gva, const void *src, size_t len)
 {
+	int r;
+
 	if (load_mode(c) < 0)
 		return -EFAULT;
-	return gva_copy_to(&c->d->view, &c->mode, gva, src, len);
+	r = gva_copy_to(&c->d->view, &c->mode, gva, src, len);
+	if (r == 0)
+		mark_written(c, gva, len);
+	return r;
 }
 
 void *hc_guest_ptr(struct hc_ctx *c, uint64_t gva, size_t len, bool write)
 {
+	void *p;
+
 	if (load_mode(c) < 0)
 		return NULL;
-	return gva_ptr(&c->d->view, &c->mode, gva, len, write);
+	p = gva_ptr(&c->d->view, &c->mode, gva, len, write);
+	if (p && write)
+		mark_written(c, gva, len);
+	return p;
 }
 
 int hc_self_domid(struct hc_ctx *c, uint32_t domid)

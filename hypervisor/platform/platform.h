@@ -37,6 +37,9 @@ struct domain;
 struct vcpu;
 struct vcpu_info;
 struct gva_mode;
+struct mig_limits;
+struct mig_parsed;
+struct mig_writer;
 
 struct platform_ops {
 	const char *name;            /* xl.cfg type: "pvh", "pv" */
@@ -91,12 +94,36 @@ struct platform_ops {
 	 * already checked inside RAM; NULL = -ENOSYS. */
 	int (*set_event_callback)(struct vcpu *v, uint64_t address,
 				  uint16_t flags);
+
+	/* Save/restore and live migration (platform_mig_ops), NULL = none. */
+	const struct platform_mig_ops *mig;
+};
+
+/*
+ * Save/restore and live migration (docs/migration-hv.md), main thread,
+ * the domain paused or suspended (vCPU threads parked). state_limits:
+ * the sizes of the platform's records; state_save appends them;
+ * state_load applies checked ones to a restore domain never run;
+ * set_retval sets the result of a vCPU's finished hypercall (a
+ * cancelled suspend returns 1). Dirty log of the guest's own writes to
+ * RAM: start (all clean), stop, and OR the pages written since the last
+ * collect into bitmap (ram_pages bits), clearing them.
+ */
+struct platform_mig_ops {
+	void (*state_limits)(struct mig_limits *l);
+	int (*state_save)(struct domain *d, struct mig_writer *w);
+	int (*state_load)(struct domain *d, const struct mig_parsed *p);
+	int (*set_retval)(struct vcpu *v, uint64_t value);
+	int (*dirty_start)(struct domain *d);
+	void (*dirty_stop)(struct domain *d);
+	int (*dirty_collect)(struct domain *d, uint64_t *bitmap);
 };
 
 struct event_base;
 
 extern const struct platform_ops platform_pvh;
 extern const struct platform_ops platform_pv;
+extern const struct platform_mig_ops pvh_mig_ops, pv_mig_ops;
 
 /* Probes every platform and logs which exist (main's table). */
 int platform_host_init(void);

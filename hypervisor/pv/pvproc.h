@@ -50,6 +50,8 @@ struct pvproc {
 	int pidfd;                  /* readable once the process has exited;
 				     * -1 where pidfd_open is missing (valgrind) */
 	int notify_fd;              /* the seccomp listener */
+	int uffd;                   /* a userfaultfd on its address space
+				     * (dirty log), -1 if the host has none */
 };
 
 enum pvproc_call_kind {

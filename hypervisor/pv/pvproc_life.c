@@ -114,8 +114,10 @@ void pvproc_dispose(struct pvproc *p)
 	pvproc_kill(p);
 	if (p->notify_fd >= 0)
 		close(p->notify_fd);
+	if (p->uffd >= 0)
+		close(p->uffd);
 	if (p->pidfd >= 0)
 		close(p->pidfd);
-	p->notify_fd = p->pidfd = -1;
+	p->notify_fd = p->pidfd = p->uffd = -1;
 	p->pid = 0;
 }

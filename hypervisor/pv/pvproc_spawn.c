@@ -173,10 +173,10 @@ static int send_req(int sock, const struct pvproc_layout *l)
 }
 
 /* The listener, or the shim's error (-EPIPE if it died silently). */
-static int recv_listener(int sock, int *fd)
+static int recv_listener(int sock, int *fd, int *uffd)
 {
 	struct pvproc_wire_rsp r;
-	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } c;
+	union { struct cmsghdr h; char b[CMSG_SPACE(2 * sizeof(int))]; } c;
 	struct iovec iov = { &r, sizeof(r) };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
 			    .msg_control = c.b, .msg_controllen = sizeof(c.b) };
@@ -191,6 +191,10 @@ static int recv_listener(int sock, int *fd)
 	h = CMSG_FIRSTHDR(&m);
 	if (h && h->cmsg_type == SCM_RIGHTS && h->cmsg_len == CMSG_LEN(sizeof(int)))
 		memcpy(fd, CMSG_DATA(h), sizeof(int));
+	if (h && h->cmsg_type == SCM_RIGHTS && h->cmsg_len == CMSG_LEN(2 * sizeof(int))) {
+		memcpy(fd, CMSG_DATA(h), sizeof(int));
+		memcpy(uffd, CMSG_DATA(h) + sizeof(int), sizeof(int));
+	}
 	if (r.err)
 		return r.err < 0 && r.err > -4096 ? r.err : -EIO;
 	return *fd >= 0 ? 0 : -EPROTO;
@@ -218,7 +222,7 @@ int pvproc_spawn(const struct pvproc_layout *l, struct pvproc *p)
 	int sv[2] = { -1, -1 }, err;
 
 	p->pid = 0;
-	p->pidfd = p->notify_fd = -1;
+	p->pidfd = p->notify_fd = p->uffd = -1;
 	err = check_layout(l);
 	if (err)
 		return err;
@@ -246,7 +250,7 @@ int pvproc_spawn(const struct pvproc_layout *l, struct pvproc *p)
 	sv[1] = -1;
 	err = send_req(sv[0], l);
 	if (!err)
-		err = recv_listener(sv[0], &p->notify_fd);
+		err = recv_listener(sv[0], &p->notify_fd, &p->uffd);
 	if (!err)
 		set_sync_wakeup(p->notify_fd);
 out:

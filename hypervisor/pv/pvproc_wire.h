@@ -67,7 +67,8 @@ struct pvproc_wire_req {
 	uint64_t pages_va;         /* hypercall page; trampolines follow */
 };
 
-/* Shim -> pvxd: err 0 with SCM_RIGHTS { listener }, or -errno at stage. */
+/* Shim -> pvxd: err 0 with SCM_RIGHTS { listener [, userfaultfd] }, or
+ * -errno at stage. */
 struct pvproc_wire_rsp {
 	int32_t err;
 	uint32_t stage;
@@ -76,6 +77,7 @@ struct pvproc_wire_rsp {
 };
 
 #define PVPROC_WIRE_F_KILLABLE    1u  /* WAIT_KILLABLE_RECV is in force */
+#define PVPROC_WIRE_F_UFFD        2u  /* a userfaultfd follows the listener */
 
 enum pvproc_stage {
 	PVPROC_STAGE_RECV = 1, PVPROC_STAGE_PARENT, PVPROC_STAGE_MAP_RAM,

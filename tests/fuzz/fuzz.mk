@@ -60,6 +60,10 @@ $(eval $(call fuzz_target,hcall,tests/fuzz/fuzz_hcall.c tests/fuzz/pvxd_harness.
 	$(FZ_PVXD_SRCS),$(O)/obj/tests/fuzz/pvxd_harness.o $(FZ_PVXD_LINK),\
 	$(LIBEVENT_LIBS) -lpthread,$(FZ_PVXD_EXTRA)))
 
+# pvxd's state blob (docs/migration-hv.md): the parser alone.
+$(eval $(call fuzz_target,state,tests/fuzz/fuzz_state.c hypervisor/domain/save_state.c,\
+	$(O)/obj/hypervisor/domain/save_state.o))
+
 # Dom0 side: blkif validation, the console ring, the disk and vif specs.
 $(eval $(call fuzz_target,blkif,tests/fuzz/fuzz_blkif.c pv-drivers/blk/back/validate.c,\
 	$(O)/obj/pv-drivers/blk/back/validate.o))
@@ -85,3 +89,7 @@ $(O)/tests/fuzz-xenstore: $(O)/obj/tests/fuzz/fuzz_xenstore.o $(O)/obj/tests/fuz
 PROGRAMS += $(O)/tests/fuzz-config $(O)/tests/fuzz-elf $(O)/tests/fuzz-xenstore
 
 INTEG_TESTS += tests/integration/fuzz-corpus
+
+# The migration stream reader (save files and migration sockets).
+$(eval $(call fuzz_target,migstream,tests/fuzz/fuzz_migstream.c $(PVXMIG_SRCS),\
+	$(O)/lib/libpvxmig.a,$(CRYPTO_LIBS)))

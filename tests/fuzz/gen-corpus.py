@@ -252,3 +252,30 @@ put("netif", "rx", bytes([0]) + struct.pack("<I", 2) + bytes([3, 4]) +
 put("netif", "hostile", bytes([6]) + struct.pack("<I", 0xffffffff) + bytes([2]) + struct.pack("<I", 0x80000001) +
     bytes([1, 8, 5]) + struct.pack("<II", 0, 0xffffffff) + txslots([txreq(99, 4095, 0, 1, 65535)]) + bytes([1, 8]) +
     bytes([7, 3]) + txreq(1, 0, 4, 1, 100) + txreq(2, 0, 0, 2, 10) + txreq(3, 0, 0, 3, 5))
+
+# --- migstream: a whole migration stream (docs/migration.md) --------------------
+import hashlib
+
+
+def mig_rec(typ, body):
+    return struct.pack("<II", typ, len(body)) + body + bytes((8 - len(body) % 8) % 8)
+
+
+def mig_stream(gtype=1, pages=((3, 0xa5),), zero=(0xFEFF8,), state=b"S" * 40, xs=((b"data/k", b"v"),)):
+    hdr = b"PVXMIG\r\n" + struct.pack("<IIIIQQII", 1, 4096, gtype, 0, 64 * 4096, 0xFEFF8000, 4, 1)
+    pfns = [p for p, _ in pages] + list(zero)
+    body = struct.pack("<II", len(pfns), 0) + b"".join(struct.pack("<Q", p) for p, _ in pages)
+    body += b"".join(struct.pack("<Q", z | (1 << 60)) for z in zero) + b"".join(bytes([b]) * 4096 for _, b in pages)
+    out = hdr + mig_rec(1, b'name = "f"\nmemory = 1\n') + mig_rec(2, body)
+    out += mig_rec(3, struct.pack("<IIQ", 0, 1, len(pfns)))
+    out += mig_rec(4, struct.pack("<QQ", 0, len(state)) + state)
+    xsb = struct.pack("<II", len(xs), 0) + b"".join(struct.pack("<HH", len(p), len(v)) + p + v for p, v in xs)
+    out += mig_rec(5, xsb)
+    return out + mig_rec(6, hashlib.sha256(out).digest())
+
+
+put("migstream", "valid", mig_stream())
+put("migstream", "valid-pvh", mig_stream(gtype=0, pages=((0, 1), (1, 2)), zero=(), xs=()))
+put("migstream", "truncated", mig_stream()[:-20])
+put("migstream", "bad-magic", b"PVXMIG\n\n" + mig_stream()[8:])
+put("migstream", "escaping-xs", mig_stream(xs=((b"../0/x", b"v"),)))

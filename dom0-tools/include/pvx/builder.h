@@ -136,6 +136,14 @@ struct pvx_build_opts {
 	 * pre_unpause registered). May be NULL. */
 	void (*on_destroy)(int32_t domid, void *opaque);
 	void *opaque;
+	/* Restore (pvx/save.h): the domain is created with
+	 * PVX_CREATE_F_RESTORE as cfg->type (required), no kernel is read or
+	 * loaded and no boot vCPU set; `fill` loads memory and state into the
+	 * new paused domain (before its console/store ports and params are
+	 * set, so those are this host's). A negative return fails the build. */
+	bool restore;
+	int (*fill)(const struct pvx_build_result *r, void *opaque, char *err, size_t errlen);
+	void *fill_opaque;
 };
 
 int pvx_build_domain(struct pvx_ctl *c, const struct pvx_config *cfg,

@@ -15,6 +15,7 @@ struct cmdline {
 	int hcpage_self;
 	long spin_us;                    /* -1: default */
 	int control_off;                 /* control=off */
+	long quiesce_ms;                 /* quiesce=MS, -1: default (suspend.c) */
 	const char *unknown;             /* last unrecognised option, or NULL */
 	int argc;                        /* >= 1: argv[0] is the program */
 	char *argv[CMDLINE_MAX_ARGS + 1];

@@ -24,6 +24,8 @@ void console_set_mode(enum console_mode mode);
  * stays the only output). */
 int console_ring_init(void);
 int console_ring_active(void);
+/* After resuming in a new domain: the ring's page and port read again. */
+int console_ring_resume(void);
 /* Does console_write() also go to console_io (the hypervisor log)? */
 int console_reaches_xen(void);
 void console_write(const char *buf, size_t len);

@@ -1,6 +1,6 @@
 /*
  * The control thread: acts on the toolstack's control/shutdown requests
- * (poweroff, halt, reboot; suspend is not supported) and acknowledges
+ * (poweroff, halt, reboot, and suspend: suspend.c) and acknowledges
  * them as Xen guests do (control.c).
  */
 #ifndef MINIOS_CONTROL_H

@@ -27,6 +27,11 @@ extern struct vcpu_info *vcpu_info;
 extern volatile uint64_t upcall_count, irq_other_count;
 
 int events_init(void);
+/* After a suspend that resumed in a new domain: shared_info, vcpu_info
+ * and upcalls set up again, stale pending bits cleared (suspend.c). */
+int events_resume(void);
+/* Marks port pending locally: its waiter wakes and looks again. */
+void evtchn_raise_local(evtchn_port_t port);
 
 int evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);
 int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port,

@@ -29,6 +29,9 @@
 /* Sets the table up once; 0 or a negative Xen errno. Idempotent. */
 int gnttab_init(void);
 /* Refs the table holds (frames * 512), 0 before gnttab_init. */
+/* After resuming in a new domain: frames placed again, the old mappers'
+ * in-use bits cleared (suspend.c). 0 or a negative Xen errno. */
+int gnttab_resume(void);
 unsigned gnttab_nr_refs(void);
 unsigned gnttab_nr_free(void);
 

@@ -34,6 +34,7 @@ struct ringfront {
 	unsigned nr_pages;
 	grant_ref_t refs[RINGFRONT_MAX_PAGES];
 	evtchn_port_t port;         /* ours, bound by the backend */
+	int port_closed;            /* ringfront_forget_all closed it already */
 	domid_t backend;
 	struct pvx_ring_front front;
 	uint64_t notifies;          /* evtchn_send calls made by push */
@@ -52,5 +53,11 @@ int ringfront_push(struct ringfront *rf);
 int ringfront_wait(struct ringfront *rf, uint64_t deadline_ns);
 /* 0, or -XEN_EBUSY if a page is still mapped by the backend. */
 int ringfront_teardown(struct ringfront *rf);
+
+/* Resuming in a new domain (suspend.c, then each frontend): every live
+ * ring's port closed first (it was the old domain's), then per ring:
+ * grants ended and pages back to the pool, ready for ringfront_setup. */
+void ringfront_forget_all(void);
+void ringfront_forget(struct ringfront *rf);
 
 #endif /* MINIOS_RINGFRONT_H */

@@ -46,6 +46,8 @@ int thread_wait_cond(int (*cond)(void *), void *arg, uint64_t deadline_ns);
 int thread_finished(const struct thread *t);
 const char *thread_name(const struct thread *t);
 unsigned sched_idle_polls(void);
+/* Every thread waiting on a port gets a spurious event (suspend.c). */
+void sched_wake_port_waiters(void);
 
 /* switch.asm: saves callee-saved registers and rsp into *from, loads to. */
 void sched_switch(struct sched_context *from, const struct sched_context *to);

@@ -20,6 +20,12 @@ uint64_t time_now_ns(void);
 /* Arms the one-shot timer for system time deadline_ns (VIRQ_TIMER). */
 int time_set_timer(uint64_t deadline_ns);
 evtchn_port_t time_timer_port(void);
+/* Suspend (suspend.c): the clock stands still from time_suspend() to
+ * time_resume(), which also re-binds VIRQ_TIMER in a new domain. */
+void time_suspend(void);
+int time_resume(int new_domain);
+/* A minios-time deadline as the hypervisor's system time (0 stays 0). */
+uint64_t time_to_hv(uint64_t ns);
 
 /* Sleeps the calling thread (scheduler) for ms milliseconds. */
 void msleep(uint64_t ms);

@@ -80,4 +80,16 @@ int xs_watch_op(uint32_t type, const char *path, const char *token);
 /* <0 once the ring is unusable (the errno), else 0. */
 int xs_ring_state(void);
 
+/* Suspend (suspend.c). xs_suspend: new requests wait from now on; waits
+ * until deadline_ns for the outstanding ones; returns how many are left.
+ * xs_resume: new_domain 0 (cancelled): requests flow again; 1: the ring
+ * found again, reset, unanswered requests resent, watches registered
+ * again. 0 or a negative Xen errno. */
+int xs_suspend(uint64_t deadline_ns);
+int xs_resume(int new_domain);
+/* Registers every watch again with a new server (xenstore_watch.c). */
+int xs_watch_resume(void);
+/* The store ring's port (0 without a ring). */
+uint32_t xs_store_port(void);
+
 #endif /* MINIOS_XENSTORE_H */

@@ -135,6 +135,7 @@ static void pv_dom_destroy(struct domain *d, bool async)
 			pvproc_dispose(&pv->proc);
 		if (pv->pages_ok)
 			pvproc_pages_dispose(&pv->pages);
+		free(pv->restore_regs);
 		pthread_mutex_destroy(&pv->lock);
 		free(pv);
 		d->pv = NULL;
@@ -471,4 +472,5 @@ const struct platform_ops platform_pv = {
 	.ram_floor = PVX_PV_RAM_FLOOR,
 	.upcall_vector = false,
 	.set_event_callback = pv_set_event_callback,
+	.mig = &pv_mig_ops,
 };

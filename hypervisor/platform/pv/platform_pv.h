@@ -21,6 +21,7 @@
 struct domain;
 struct event;
 struct vcpu;
+struct mig_pv_regs;
 
 struct pv_dom {
 	pthread_mutex_t lock;
@@ -38,6 +39,11 @@ struct pv_dom {
 	bool deferred;          /* an upcall waits for the reply */
 	struct event *exit_ev;  /* the pidfd on the main loop */
 	uint64_t cpu_ns;        /* the process's CPU time, last read */
+	struct mig_pv_regs *restore_regs; /* restored, not yet loaded (pv_state.c) */
+	/* Dirty log (pv_dirty.c; main thread). */
+	bool uffd_api;          /* UFFDIO_API done on proc.uffd */
+	uint64_t *dirty;        /* ram_pages bits, NULL = log off */
+	struct event *uffd_ev;
 };
 
 /* The process ended: 1 and the crash recorded if this call noticed it
@@ -49,5 +55,10 @@ void pv_kill(struct domain *d);
 void pv_hcall_done(struct vcpu *v);
 
 int pv_vcpu_run(struct vcpu *v, char *why, size_t len);
+/* A restored domain's first hypercall: load its saved registers. */
+int pv_restore_regs(struct vcpu *v, const struct pvproc_call *c);
+int pv_dirty_start(struct domain *d);
+void pv_dirty_stop(struct domain *d);
+int pv_dirty_collect(struct domain *d, uint64_t *bitmap);
 
 #endif

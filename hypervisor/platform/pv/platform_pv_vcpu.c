@@ -98,6 +98,13 @@ static int take_call(struct vcpu *v, char *why, size_t len)
 	struct pvproc_call c;
 	int r = pvproc_recv(&pv->proc, &c);
 
+	if (r == 0 && c.kind == PVPROC_HYPERCALL && pv->restore_regs) {
+		if (pv_restore_regs(v, &c) == 0)
+			return 0;
+		snprintf(why, len, "pv: cannot load the restored registers");
+		pv_kill(v->d);
+		return -1;
+	}
 	if (r == 0 && c.kind == PVPROC_HYPERCALL) {
 		pthread_mutex_lock(&pv->lock);
 		pv->in_hcall = true;

@@ -136,4 +136,5 @@ const struct platform_ops platform_pvh = {
 	.guest_mode = pvh_guest_mode,
 	.dump_regs = pvh_dump_regs,
 	.upcall_vector = true,
+	.mig = &pvh_mig_ops,
 };

@@ -63,15 +63,21 @@ static __attribute__((noreturn)) void die(int status)
 		sys1(__NR_exit_group, status);
 }
 
-static int send_msg(const void *buf, size_t len, int fd)
+/* With fd (and fd2 when >= 0) as SCM_RIGHTS. */
+static int send_msg2(const void *buf, size_t len, int fd, int fd2)
 {
 	struct k_iovec iov = { (void *)buf, len };
-	struct k_cmsg_fds c = { { sizeof(struct k_cmsghdr) + sizeof(int),
-				  K_SOL_SOCKET, K_SCM_RIGHTS }, { fd, -1 } };
+	struct k_cmsg_fds c = { { sizeof(struct k_cmsghdr) + (fd2 >= 0 ? 2 : 1) * sizeof(int),
+				  K_SOL_SOCKET, K_SCM_RIGHTS }, { fd, fd2 } };
 	struct k_msghdr m = { 0, 0, &iov, 1, fd >= 0 ? &c : 0,
 			      fd >= 0 ? sizeof(c) : 0, 0 };
 
 	return (int)sys3(__NR_sendmsg, PVPROC_SHIM_SOCK_FD, &m, 0);
+}
+
+static int send_msg(const void *buf, size_t len, int fd)
+{
+	return send_msg2(buf, len, fd, -1);
 }
 
 static __attribute__((noreturn)) void fail(long err, uint32_t stage)
@@ -190,7 +196,7 @@ static void drop_creds(int32_t ppid)
  * waiting guest; without it an upcall signal would withdraw the
  * notification and the kernel would restart the system call, so pvxd
  * could run one hypercall twice. Older kernels get the plain filter. */
-static void install_filter(uint64_t base, uint64_t len)
+static void install_filter(uint64_t base, uint64_t len, long uffd)
 {
 	struct sock_filter f[40];
 	struct sock_fprog prog;
@@ -212,7 +218,9 @@ static void install_filter(uint64_t base, uint64_t len)
 	}
 	if (fd < 0)
 		fail(fd, PVPROC_STAGE_SECCOMP);
-	if (send_msg(&r, sizeof(r), (int)fd) != (int)sizeof(r))
+	if (uffd >= 0)
+		r.flags |= PVPROC_WIRE_F_UFFD;
+	if (send_msg2(&r, sizeof(r), (int)fd, uffd >= 0 ? (int)uffd : -1) != (int)sizeof(r))
 		die(125);
 }
 
@@ -282,6 +290,7 @@ void shim_main(void)
 	uint64_t base = (uint64_t)__executable_start & ~(PAGE - 1);
 	uint64_t end = ((uint64_t)_end + PAGE - 1) & ~(PAGE - 1);
 	uint64_t tr;
+	long uffd;
 
 	recv_req(&q, fds);
 	tr = q.pages_va + PAGE;
@@ -289,10 +298,14 @@ void shim_main(void)
 	if (q.ns_flags)
 		sys1(__NR_unshare, q.ns_flags);     /* best effort */
 	map_guest(&q, fds);
+	/* A userfaultfd on this address space, for pvxd's dirty log of the
+	 * guest's writes (pv_dirty.c); best effort: without one, live
+	 * migration of this domain is refused. O_CLOEXEC | O_NONBLOCK. */
+	uffd = sys1(__NR_userfaultfd, 02000000 | 04000);
 	setup_signals(tr);
 	setup_limits();
 	drop_creds(q.ppid);
-	install_filter(base, end - base);
+	install_filter(base, end - base, uffd);
 	sys3(__NR_close_range, 0, ~0u, 0);
 	set_limit(RLIMIT_NOFILE, 0);
 	unmap_rest(&q, base, end);

@@ -73,12 +73,19 @@ int blkfront_list(uint32_t *ids, unsigned max)
 	return cnt < 0 ? cnt : (int)n;
 }
 
-int blkfront_backend_state(const struct blkfront_dev *d)
+static int backend_state(const struct blkfront_dev *d)
 {
 	uint64_t st;
 	int rc = read_u64(d->be, "state", &st);
 
 	return rc < 0 ? rc : (int)st;
+}
+
+/* While a suspend holds the device (blkfront_suspend.c) the backend may
+ * be between an old and a new one: callers see it Connected. */
+int blkfront_backend_state(const struct blkfront_dev *d)
+{
+	return blkfront_gated(d) ? XenbusStateConnected : backend_state(d);
 }
 
 /* Waits for the backend to reach want; -XEN_EIO if it closes instead,
@@ -88,7 +95,7 @@ static int wait_backend(struct blkfront_dev *d, int want)
 	uint64_t deadline = time_now_ns() + HANDSHAKE_NS;
 
 	while (time_now_ns() < deadline) {
-		int st = blkfront_backend_state(d);
+		int st = backend_state(d);
 
 		if (st == want)
 			return 0;
@@ -170,6 +177,8 @@ int blkfront_open(struct blkfront_dev *d, uint32_t devid, const struct blkfront_
 
 	memset(d, 0, sizeof(*d));
 	d->devid = devid;
+	if (o)
+		d->opts = *o;
 	snprintf(d->fe, sizeof(d->fe), "device/vbd/%u", devid);
 	snprintf(path, sizeof(path), "%s/backend", d->fe);
 	rc = xs_read(0, path, d->be, sizeof(d->be));
@@ -198,6 +207,7 @@ int blkfront_open(struct blkfront_dev *d, uint32_t devid, const struct blkfront_
 	}
 	put(0, d->fe, "state", "%llu", XenbusStateConnected);
 	d->connected = 1;
+	blkfront_track(d, 1);
 	return 0;
 }
 
@@ -205,6 +215,7 @@ void blkfront_close(struct blkfront_dev *d)
 {
 	uint64_t deadline = time_now_ns() + 2000000000ull;
 
+	blkfront_track(d, 0);
 	if (!d->connected)
 		return;
 	while (d->nr_inflight && blkfront_wait(d, deadline) >= 0 && time_now_ns() < deadline)
@@ -212,7 +223,7 @@ void blkfront_close(struct blkfront_dev *d)
 	put(0, d->fe, "state", "%llu", XenbusStateClosing);
 	/* The backend unmaps the ring before it reports Closed. */
 	while (time_now_ns() < deadline) {
-		int st = blkfront_backend_state(d);
+		int st = backend_state(d);
 		if (st < 0 || st == XenbusStateClosed)
 			break;
 		msleep(1);

@@ -62,6 +62,7 @@ struct blkfront_dev {
 	uint64_t requests, bogus_responses;
 	uint64_t lat_avg_ns;       /* moving average of request latency: the spin window */
 	int connected;
+	struct blkfront_opts opts; /* as opened: a reconnect negotiates the same */
 };
 
 /* Device ids under device/vbd, at most max; returns the count or < 0. */
@@ -87,5 +88,16 @@ int blkfront_flush_sync(struct blkfront_dev *d);
 /* The backend went away (Closing/Closed): fail every request in flight
  * with BLKIF_RSP_ERROR and stop submitting. Returns how many. */
 int blkfront_abort(struct blkfront_dev *d);
+
+/* Suspend (blkfront_suspend.c, minios/suspend.h). An open device is
+ * tracked; while a suspend quiesces, blkfront_submit waits (completing
+ * responses meanwhile) instead of adding requests. After a resume in a
+ * new domain the device goes through the handshake again with the new
+ * backend and the requests that were in flight are issued again. */
+void blkfront_track(struct blkfront_dev *d, int on);
+int blkfront_gated(const struct blkfront_dev *d);
+/* blkfront_io.c: before / after the new handshake. */
+void blkfront_io_forget(struct blkfront_dev *d);
+void blkfront_reissue(struct blkfront_dev *d, struct blkfront_io *const *inflight, unsigned n);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include <minios/gnttab.h>
 #include <minios/lib.h>
+#include <minios/sched.h>
 #include <minios/time.h>
 
 #include "blkfront.h"
@@ -148,12 +149,28 @@ static int fill(struct blkfront_dev *d, unsigned slot, struct blkfront_io *io,
 	return n < 0 ? n : 0;
 }
 
+static int not_gated(void *arg)
+{
+	return !blkfront_gated(arg);
+}
+
+/* A suspend is quiescing: no new request, but complete what the backend
+ * answers (the suspend waits for that) every millisecond. */
+static void gate(struct blkfront_dev *d)
+{
+	while (blkfront_gated(d)) {
+		blkfront_poll(d);
+		thread_wait_cond(not_gated, d, time_now_ns() + 1000000ull);
+	}
+}
+
 int blkfront_submit(struct blkfront_dev *d, struct blkfront_io *io)
 {
 	union blkif_any_request *q;
 	int slot, rc;
 	int64_t idx;
 
+	gate(d);
 	if (!d->connected || (io->len & 511) || ((uintptr_t)io->buf & 511) ||
 	    io->sector + io->len / 512 > d->sectors)
 		return -XEN_EINVAL;
@@ -181,8 +198,11 @@ void blkfront_kick(struct blkfront_dev *d)
 int blkfront_poll(struct blkfront_dev *d)
 {
 	struct blkif_sring *s = d->rf.ring;
-	int avail = pvx_ring_front_unconsumed(&d->rf.front), done = 0;
+	int avail, done = 0;
 
+	if (!s)
+		return 0; /* reconnecting after a resume: no ring yet */
+	avail = pvx_ring_front_unconsumed(&d->rf.front);
 	if (avail < 0)
 		return avail;
 	while (avail-- > 0) {
@@ -223,6 +243,9 @@ int blkfront_wait(struct blkfront_dev *d, uint64_t deadline_ns)
 	uint64_t spin = MIN(MAX(2 * d->lat_avg_ns, BLKFRONT_SPIN_NS), BLKFRONT_SPIN_MAX_NS);
 	uint64_t spin_end = time_now_ns() + spin;
 	int rc;
+
+	if (!d->rf.ring && blkfront_gated(d)) /* reconnecting after a resume */
+		return thread_wait_cond(not_gated, d, deadline_ns) ? blkfront_poll(d) : 0;
 
 	while ((rc = blkfront_poll(d)) == 0 && time_now_ns() < spin_end)
 		__asm__ volatile("pause");
@@ -283,4 +306,43 @@ int blkfront_abort(struct blkfront_dev *d)
 	d->nr_inflight = 0;
 	d->connected = 0;
 	return n;
+}
+
+/* ---- suspend (blkfront_suspend.c) ---------------------------------------- */
+
+/* Before a new handshake: the one-request grants of what is in flight are
+ * ended (the old backend is gone), so the re-issue grants afresh. */
+void blkfront_io_forget(struct blkfront_dev *d)
+{
+	for (unsigned i = 0; i < BLKFRONT_MAX_SLOTS; i++)
+		release_temp(i);
+	(void)d;
+}
+
+/* After it: each request in flight is queued again under its old slot id
+ * (reads read again, writes write the same data again); one that no
+ * longer fits the new ring fails with BLKIF_RSP_ERROR. */
+void blkfront_reissue(struct blkfront_dev *d, struct blkfront_io *const *inflight, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct blkfront_io *io = inflight[i];
+		union blkif_any_request *q;
+
+		if (!io)
+			continue;
+		if (!d->connected || i >= d->nr_slots || d->inflight[i] ||
+		    pvx_ring_front_free_slots(&d->rf.front) == 0) {
+			io->status = BLKIF_RSP_ERROR;
+			io->t_done = time_now_ns();
+			io->done = 1;
+			continue;
+		}
+		q = &((struct blkif_sring *)d->rf.ring)->ring[pvx_ring_front_claim(&d->rf.front)].req;
+		if (fill(d, i, io, q) < 0)
+			q->operation = 0xff;
+		d->inflight[i] = io;
+		d->nr_inflight++;
+	}
+	if (d->connected)
+		blkfront_kick(d);
 }

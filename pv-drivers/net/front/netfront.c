@@ -237,6 +237,7 @@ int netfront_open(struct netfront_dev *d, uint32_t devid, const struct netfront_
 		goto fail;
 	d->connected = 1;
 	d->alive_check_ns = time_now_ns() + ALIVE_NS;
+	netfront_track(d, 1);
 	return 0;
 fail:
 	put(0, d->fe, "state", XenbusStateClosed);
@@ -250,6 +251,8 @@ int netfront_alive(struct netfront_dev *d)
 	uint64_t now = time_now_ns();
 	int st;
 
+	if (netfront_resuming())
+		return 1;
 	if (!d->connected || d->broken)
 		return 0;
 	if (now < d->alive_check_ns)
@@ -269,6 +272,7 @@ void netfront_close(struct netfront_dev *d)
 	 * would only recreate a stray node. */
 	int fe_gone = read_u64(d->fe, "state", &fe_state) == -XEN_ENOENT;
 
+	netfront_track(d, 0);
 	if (!d->tx.ring)
 		return;
 	/* First: a thread that runs while we wait below must not touch the rings. */

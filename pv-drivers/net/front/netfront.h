@@ -117,6 +117,17 @@ int netfront_poll(struct netfront_dev *d);
  * deadline (system ns, 0 = none): 1 work, 0 timeout, < 0 broken. */
 int netfront_wait(struct netfront_dev *d, uint64_t deadline_ns);
 
+/* Suspend (netfront_suspend.c, minios/suspend.h): the open device is
+ * tracked. Quiescing waits (bounded) for tx completions; a cancelled
+ * suspend re-kicks; in a new domain the device goes through the
+ * handshake again with the new backend: rx buffers are posted again,
+ * frames that were in flight on tx are dropped (counted in tx_errors),
+ * rx_fn and the counters are kept. */
+void netfront_track(struct netfront_dev *d, int on);
+/* Nonzero while the device reconnects after a resume: it counts as alive,
+ * and netfront_wait waits for the reconnect instead of returning. */
+int netfront_resuming(void);
+
 /* Internal to netfront.c / netfront_io.c. */
 int netfront_io_setup(struct netfront_dev *d);
 void netfront_io_teardown(struct netfront_dev *d);

@@ -363,6 +363,12 @@ int netfront_poll(struct netfront_dev *d)
 	return got;
 }
 
+static int not_resuming(void *arg)
+{
+	(void)arg;
+	return !netfront_resuming();
+}
+
 int netfront_wait(struct netfront_dev *d, uint64_t deadline_ns)
 {
 	for (;;) {
@@ -370,6 +376,11 @@ int netfront_wait(struct netfront_dev *d, uint64_t deadline_ns)
 
 		if (d->broken)
 			return -XEN_EIO;
+		if (!d->connected && netfront_resuming()) {
+			if (!thread_wait_cond(not_resuming, NULL, deadline_ns))
+				return 0;
+			continue;
+		}
 		if (!d->connected)
 			return 0;
 		n = pvx_ring_front_final_check(&d->rx.front);

@@ -137,6 +137,68 @@ START_TEST(copy_keeps_existing_mapping_bits)
 }
 END_TEST
 
+static bool bit(const uint64_t *b, uint64_t gfn)
+{
+	return (b[gfn / 64] >> (gfn % 64)) & 1;
+}
+
+/* The dirty log's grant part (gnttab_mig.c): a copy into a grant and a
+ * writable map mark the frame; a read-only map and a copy out do not;
+ * a frame still mapped writable is reported by every collect. */
+START_TEST(dirty_marks_dom0_writes)
+{
+	uint64_t bits[2] = { 0, 0 };
+	uint8_t buf[8] = { 1 };
+	struct gnttab_copy_side g = gref(GRANTER, 8, 0), l = local(buf);
+	struct gnttab_map_result r;
+	static int owner;
+
+	harness_grant(GRANTER, 8, 0, 20, GTF_permit_access);
+	harness_grant(GRANTER, 9, 0, 21, GTF_permit_access);
+	harness_grant(GRANTER, 10, 0, 22, GTF_permit_access);
+	ck_assert_int_eq(gnttab_dirty_start(GRANTER, HARNESS_PAGES), 0);
+	ck_assert_int_eq(gnttab_copy(0, &g, &l, 8), GNTST_okay);        /* read */
+	ck_assert_int_eq(gnttab_map(&owner, 0, GRANTER, 9, true, &r), GNTST_okay);
+	gnttab_dirty_collect(GRANTER, bits, HARNESS_PAGES);
+	ck_assert(!bit(bits, 20) && !bit(bits, 21));
+	ck_assert_int_eq(gnttab_copy(0, &l, &g, 8), GNTST_okay);        /* write */
+	ck_assert_int_eq(gnttab_map(&owner, 0, GRANTER, 10, false, &r), GNTST_okay);
+	gnttab_dirty_collect(GRANTER, bits, HARNESS_PAGES);
+	ck_assert(bit(bits, 20) && bit(bits, 22) && !bit(bits, 21));
+	bits[0] = bits[1] = 0;
+	gnttab_dirty_collect(GRANTER, bits, HARNESS_PAGES);           /* still mapped */
+	ck_assert(!bit(bits, 20) && bit(bits, 22));
+	gnttab_dirty_stop(GRANTER);
+	bits[0] = bits[1] = 0;
+	gnttab_dirty_collect(GRANTER, bits, HARNESS_PAGES);
+	ck_assert(!bit(bits, 22));
+	gnttab_owner_release(&owner);
+}
+END_TEST
+
+/* Frame placement survives a save and a restore into another table. */
+START_TEST(state_roundtrip)
+{
+	uint64_t gfns[4], bad[2] = { 30, 30 };
+	uint32_t n = 0;
+
+	ck_assert_int_eq(gnttab_map_frame(GRANTER, 2, 12), 0);
+	ck_assert_int_eq(gnttab_state_get(GRANTER, &n, gfns, 4), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(gfns[0], HARNESS_TABLE_GFN);
+	ck_assert_uint_eq(gfns[1], ~0ull);
+	ck_assert_uint_eq(gfns[2], 12);
+	ck_assert_int_eq(gnttab_state_get(GRANTER, &n, gfns, 2), -E2BIG);
+	ck_assert_int_eq(gnttab_state_set(OTHER, 2, bad), -EINVAL);   /* twice */
+	bad[1] = HARNESS_PAGES + 5;
+	ck_assert_int_eq(gnttab_state_set(OTHER, 2, bad), -EINVAL);   /* outside */
+	ck_assert_int_eq(gnttab_state_set(OTHER, 3, gfns), 0);
+	ck_assert_int_eq(gnttab_state_get(OTHER, &n, gfns, 4), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(gfns[2], 12);
+}
+END_TEST
+
 Suite *make_gnttab_copy_suite(void)
 {
 	Suite *s = suite_create("gnttab_copy");
@@ -149,6 +211,8 @@ Suite *make_gnttab_copy_suite(void)
 	tcase_add_test(t, guest_to_guest);
 	tcase_add_test(t, failed_dest_releases_source);
 	tcase_add_test(t, copy_keeps_existing_mapping_bits);
+	tcase_add_test(t, dirty_marks_dom0_writes);
+	tcase_add_test(t, state_roundtrip);
 	suite_add_tcase(s, t);
 	return s;
 }

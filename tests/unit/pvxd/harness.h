@@ -62,6 +62,7 @@ Suite *make_sched_suite(void);
 Suite *make_cgroup_suite(void);
 Suite *make_platform_suite(void);
 Suite *make_platform_pv_suite(void);
+Suite *make_save_state_suite(void);
 #endif
 
 #endif

@@ -109,8 +109,10 @@ START_TEST(create_requests)
 	r.vcpus = PVX_MAX_VCPUS + 1;
 	ck_assert_int_eq(ctl_check_create(&r, 1 << 20), -EINVAL);
 	r.vcpus = 1;
-	r.flags = 1;
+	r.flags = 2;                                /* unknown flag */
 	ck_assert_int_eq(ctl_check_create(&r, 1 << 20), -EINVAL);
+	r.flags = PVX_CREATE_F_RESTORE;
+	ck_assert_int_eq(ctl_check_create(&r, 1 << 20), 0);
 	r.flags = 0;
 	memset(r.name, 'a', sizeof(r.name));        /* no NUL */
 	ck_assert_int_eq(ctl_check_create(&r, 1 << 20), -EINVAL);
