@@ -107,6 +107,9 @@ struct consoled {
 	int (*open_io)(struct consoled *cd, int32_t domid, char *name,
 		       size_t name_len, struct cons_dom_io **io);
 	struct cons_pvxd *pvxd;             /* conn_pvxd.c, or NULL */
+	struct event *pvxd_timer;           /* conn_pvxd.c: reconnect, or scan */
+	unsigned pvxd_backoff_ms;
+	bool pvxd_said_absent;
 };
 
 /* dom.c */

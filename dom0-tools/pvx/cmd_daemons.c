@@ -22,10 +22,14 @@ static int start(const char *bindir)
 	}
 	for (size_t i = 0; i < pvx_ndaemons; i++) {
 		const struct pvx_daemon *d = &pvx_daemons[i];
-		pid_t pid = pvx_daemon_pid(d);
+		pid_t pid;
 
 		if (!pvx_daemon_built(d, bindir))
 			continue;
+		/* One killed -9 whose threads still tear down (its socket may
+		 * still accept): not running, and gone within seconds. */
+		pvx_daemon_wait_dying(d);
+		pid = pvx_daemon_pid(d);
 		if (pid && pvx_daemon_ready(d)) {
 			printf("%-13s already running (pid %d)\n", d->name, (int)pid);
 			continue;

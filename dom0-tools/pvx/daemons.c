@@ -33,6 +33,8 @@
 #include <netif.h>
 #include <pvx/ctlclient.h>
 
+#include <pvx/daemon.h>
+
 #include "cmd.h"
 #include "daemons.h"
 
@@ -114,6 +116,25 @@ pid_t pvx_daemon_pid(const struct pvx_daemon *d)
 		pid = 0;
 	fclose(f);
 	return pid && is_daemon(pid, d->name) ? pid : 0;
+}
+
+void pvx_daemon_wait_dying(const struct pvx_daemon *d)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int pid = 0;
+
+	path_in(path, sizeof(path), pvx_rundir(), d->name, ".pid");
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	if (pid > 1 && pvx_pid_dying(pid) &&
+	    pvx_wait_dying(pid, PVX_DYING_WAIT_MS) == -ETIMEDOUT)
+		pvx_err("%s (pid %d) is still exiting after %u ms", d->name, pid,
+			PVX_DYING_WAIT_MS);
 }
 
 bool pvx_daemon_ready(const struct pvx_daemon *d)

@@ -18,6 +18,10 @@ extern const size_t pvx_ndaemons;
 bool pvx_daemon_built(const struct pvx_daemon *d, const char *bindir);
 /* Live pid from <rundir>/<name>.pid whose process is that daemon, or 0. */
 pid_t pvx_daemon_pid(const struct pvx_daemon *d);
+/* If the pid file names a daemon still exiting (killed -9, threads
+ * tearing down: pvx/daemon.h pvx_pid_dying), waits up to
+ * PVX_DYING_WAIT_MS for it to be gone. */
+void pvx_daemon_wait_dying(const struct pvx_daemon *d);
 /* The socket accepts a connection. */
 bool pvx_daemon_ready(const struct pvx_daemon *d);
 /* The daemon of that name in the table is ready (false if none). */

@@ -91,6 +91,27 @@ void pvx_daemon_paths_exit(void *daemon)
 	ds->rundir = ds->logdir = ds->pid_path = NULL;
 }
 
+/* The flock is held: if by a daemon still tearing down after kill -9,
+ * waits for it (PVX_DYING_WAIT_MS) and takes the lock; true if we hold
+ * it now. */
+static bool dying_holder_gone(struct pvx_daemon_state *ds)
+{
+	pid_t holder = pvx_flock_holder(ds->pid_fd);
+
+	if (holder <= 0 || !pvx_pid_dying(holder))
+		return false;
+	pvx_log_info("waiting for the exiting %s (pid %d) to let go of %s",
+		     ds->name, (int)holder, ds->pid_path);
+	for (unsigned waited = 0; waited < PVX_DYING_WAIT_MS; waited += 20) {
+		if (flock(ds->pid_fd, LOCK_EX | LOCK_NB) == 0)
+			return true;
+		if (!pvx_pid_dying(holder) && pvx_flock_holder(ds->pid_fd) != holder)
+			return false; /* someone else took it meanwhile */
+		usleep(20 * 1000);
+	}
+	return false;
+}
+
 int pvx_daemon_lock_pidfile(void *daemon)
 {
 	struct pvx_daemon_state *ds = daemon;
@@ -102,7 +123,7 @@ int pvx_daemon_lock_pidfile(void *daemon)
 		pvx_log_err("cannot open %s: %s", ds->pid_path, strerror(errno));
 		return -errno;
 	}
-	if (flock(ds->pid_fd, LOCK_EX | LOCK_NB)) {
+	if (flock(ds->pid_fd, LOCK_EX | LOCK_NB) && !dying_holder_gone(ds)) {
 		n = (int)pread(ds->pid_fd, buf, sizeof(buf) - 1, 0);
 		buf[n > 0 ? n : 0] = '\0';
 		/* The log file is the first instance's: our one line goes to

@@ -83,7 +83,7 @@ static void funbind(void *ctx, void *handle)
 	free(b);
 }
 
-static const struct xs_ring_backend fake = { fmap, funmap, fbind, funbind };
+static const struct xs_ring_backend fake = { fmap, funmap, fbind, funbind, NULL };
 
 static void quiet(const char *line, void *arg)
 {

@@ -82,7 +82,7 @@ static void r_unbind(void *ctx, void *handle)
 	close((int)(h & 0xffff));
 }
 
-static const struct xs_ring_backend ring_fake = { r_map, r_unmap, r_bind, r_unbind };
+static const struct xs_ring_backend ring_fake = { r_map, r_unmap, r_bind, r_unbind, NULL };
 
 static uint32_t u32(const uint8_t *d)
 {

@@ -112,6 +112,7 @@ void xs_close(struct xs_handle *h)
 		free(e->path);
 		free(e);
 	}
+	xs_watches_free(h);
 	free(h);
 }
 

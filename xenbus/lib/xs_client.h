@@ -18,6 +18,14 @@ struct xs_rbuf {
 	char buf[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
 };
 
+/* A watch as registered, to register it again after a reconnect. */
+struct xs_watch_rec {
+	struct xs_watch_rec *next;
+	int depth;
+	char *token;  /* path and token follow the struct */
+	char path[];
+};
+
 struct xs_handle {
 	char sockpath[108];
 	int fd;           /* requests and replies */
@@ -27,7 +35,11 @@ struct xs_handle {
 	uint32_t req_id;
 	struct xs_event *head, **tail;
 	struct xs_rbuf rfd, rwfd;  /* read buffers of fd and wfd */
+	struct xs_watch_rec *watches;
 };
+
+/* The registered watches (xs_client_watch.c). */
+void xs_watches_free(struct xs_handle *h);
 
 /* One request on fd, waiting for its reply; events met are queued. */
 int xs_transact(struct xs_handle *h, int fd, uint32_t type, xs_transaction_t t,

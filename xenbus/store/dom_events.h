@@ -19,4 +19,12 @@ void dom_events_stop(struct dom_events *de);
 /* What one event does to the store (also used by the unit tests). */
 void dom_events_apply(struct xs_store *st, const struct pvx_ctl_event *ev);
 
+/* pvxd went away and its domains with it (dom_lost.c, decision P30):
+ * releases every introduced domain, purges every domain's tree, backend
+ * directories and /vm entry, and resets the ring backend's pvxd
+ * connection. Returns how many domain trees went. */
+unsigned xs_platform_lost(struct xs_store *st);
+/* Removes what the toolstack removes on destroy for domid. */
+void xs_domain_purge(struct xs_store *st, uint32_t domid);
+
 #endif /* XS_DOM_EVENTS_H */

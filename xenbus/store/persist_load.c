@@ -11,7 +11,9 @@
  * collected while reading ('M' replaces them) and applied at the end:
  * domains are re-introduced (their rings reconnect: we adopt the indices
  * we left in the page) and each restored watch fires once, so a guest
- * re-reads what changed while the daemon was down.
+ * re-reads what changed while the daemon was down. A domain whose ring
+ * can no longer be mapped died meanwhile (with pvxd): its tree, /vm
+ * entry and backend directories are purged (decision P30).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dom_events.h"
 #include "persist.h"
 
 #define MAX_PERMS 1024
@@ -289,8 +292,18 @@ static void meta_apply(struct loader *ld)
 			st->special_nperms[j] = ld->nspecial[j];
 		}
 	for (i = 0; i < ld->ndoms; i++) {
-		if (xs_domain_introduce(st, ld->doms[i].domid, ld->doms[i].gfn,
-					ld->doms[i].port))
+		int rc = xs_domain_introduce(st, ld->doms[i].domid, ld->doms[i].gfn,
+					     ld->doms[i].port);
+
+		if (rc == -EINVAL) {
+			/* Its ring cannot be mapped: pvxd does not know the
+			 * domain (or is not running): it died while we were
+			 * down. Its tree goes, as at pvxd's loss (P30). */
+			pvx_log_warn("domain %u of the saved store is gone; purging"
+				     " its tree", ld->doms[i].domid);
+			xs_domain_purge(st, ld->doms[i].domid);
+		}
+		if (rc)
 			continue;
 		d = domain_get(st, ld->doms[i].domid, false);
 		if (d)

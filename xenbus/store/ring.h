@@ -21,6 +21,9 @@ struct xs_ring_backend {
 	int (*bind)(void *ctx, uint32_t domid, uint32_t port, int *event_fd,
 		    int *notify_fd, void **handle);
 	void (*unbind)(void *ctx, void *handle);
+	/* Optional: the platform went away (every mapping and binding is
+	 * released already); the next map or bind reaches a new one. */
+	void (*reset)(void *ctx);
 };
 
 /* Opens the ring connection of an introduced domain (d->gfn, d->port). */

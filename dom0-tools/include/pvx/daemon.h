@@ -34,6 +34,8 @@
 #define PVX_DAEMON_H
 
 #include <stddef.h>
+#include <stdbool.h>
+#include <sys/types.h>
 
 struct event;
 struct event_base;
@@ -74,6 +76,45 @@ void pvx_daemon_loop_exit(void *daemon);
  * `path`, replacing a stale socket); close-on-exec. fd or -errno.
  */
 int pvx_listen_unix(const char *path, int type, unsigned int mode, int backlog);
+/*
+ * Processes on their way out (proc_exit.c): after kill -9 a daemon's
+ * threads may still be tearing down, holding its pid file's flock and its
+ * socket. pvx_proc_stat_exiting: 1 if a /proc/PID/stat line shows state
+ * Z or X or PF_EXITING (0x4) in its flags (field 9), 0 if not, -EINVAL
+ * if it does not parse. pvx_pid_dying: pid is exiting and still holds
+ * threads or fds. pvx_flock_holder: the pid holding a flock on fd's file
+ * (/proc/locks), 0 if none is found. pvx_wait_dying: 0 once pid is no
+ * longer dying, -ETIMEDOUT after timeout_ms.
+ */
+#define PVX_DYING_WAIT_MS 5000u
+int pvx_proc_stat_exiting(const char *stat);
+bool pvx_pid_dying(pid_t pid);
+pid_t pvx_flock_holder(int fd);
+int pvx_wait_dying(pid_t pid, unsigned timeout_ms);
+/*
+ * A backend's pvxd connection kept across pvxd's restarts (pvxd_keep.c):
+ * fill base, what ("vbd"), ctx and the three callbacks, then start.
+ * open(ctx, quiet): connects (logging why not unless quiet), returns the
+ * control connection's fd or -errno. lost(ctx): pvxd is gone: drop every
+ * device, close the connection (also called when watching it fails).
+ * back(ctx): reconnected after a loss: rescan. start: opens once (the
+ * daemon's start-up fails without pvxd); stop: the watch and the timer
+ * (the caller closes its connection).
+ */
+struct pvx_pvxd_keep {
+	struct event_base *base;
+	const char *what;
+	void *ctx;
+	int (*open)(void *ctx, bool quiet);
+	void (*lost)(void *ctx);
+	void (*back)(void *ctx);
+	/* private */
+	struct event *hup, *timer;
+	unsigned ms;
+	bool said;
+};
+int pvx_pvxd_keep_start(struct pvx_pvxd_keep *k);
+void pvx_pvxd_keep_stop(struct pvx_pvxd_keep *k);
 /* Creates `path` and its missing parents with `mode`; 0 or -errno. */
 int pvx_mkdir_p(const char *path, unsigned int mode);
 

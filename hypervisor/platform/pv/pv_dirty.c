@@ -1,6 +1,6 @@
 /*
  * pv_dirty: the dirty log of a `pv` guest's own writes to its RAM
- * (docs/migration-hv.md, decision P24h in docs/decisions.md).
+ * (docs/migration-hv.md, decision P25 in docs/decisions.md).
  *
  * This kernel has no soft-dirty bits (/work/shared/tools/pv-limits:
  * 0 of 64 written pages reported), so the log is userfaultfd

@@ -23,24 +23,25 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pvx/xs_keep.h>
+
 #include "daemon.h"
 
 #define IO_QUEUE_DEPTH 512
 #define DEFAULT_POLL_US 50
 
-static void xs_cb(evutil_socket_t fd, short what, void *arg)
+/* Watch events, kept across pvxstored restarts (pvx/xs_keep.h): after
+ * one, the "be" watch fires again and the scan finds what was created
+ * meanwhile. One daemon per process: the keeper is this file's. */
+static struct xs_keep *xs_keeper;
+
+static void xs_cb(void *arg, const char *path, const char *token)
 {
 	struct blkbackd *d = arg;
-	char *path, *token;
 
-	(void)fd;
-	(void)what;
-	for (int i = 0; i < 256; i++) { /* bounded: let other events run */
-		if (xs_read_watch(d->xs, &path, &token, false) < 0)
-			break;
+	(void)token;
+	if (d->ctl) /* else pvxd is down: the rescan after it comes back */
 		bb_vbd_watch_event(d, path);
-		free(path);
-	}
 }
 
 static void io_cb(evutil_socket_t fd, short what, void *arg)
@@ -55,6 +56,16 @@ static void io_cb(evutil_socket_t fd, short what, void *arg)
 	bb_poll_check(d);
 }
 
+/* pvxd's death took the vbds' domains: each goes as if removed (its
+ * rings drained and unmapped, its frontend watch dropped). */
+static void vbds_drop(struct blkbackd *d)
+{
+	struct bb_vbd *v;
+
+	while ((v = LIST_FIRST(&d->vbds)))
+		bb_vbd_remove(v);
+}
+
 static void pvxd_exit(void *blkbackd)
 {
 	struct blkbackd *d = blkbackd;
@@ -66,7 +77,12 @@ static void pvxd_exit(void *blkbackd)
 	d->ctl = NULL;
 }
 
-static int pvxd_init(void *blkbackd)
+/* pvxd killed (-9) or restarted (pvx_pvxd_keep, pvx/daemon.h): every
+ * vbd goes as its domain did, then, reconnected, the rescan finds the
+ * new pvxd's (pvxstored purged the dead domains' directories). */
+static struct pvx_pvxd_keep pvxd_keep;
+
+static int pvxd_open(void *blkbackd, bool quiet)
 {
 	struct blkbackd *d = blkbackd;
 	int rc = pvx_ctl_open(&d->ctl);
@@ -75,15 +91,48 @@ static int pvxd_init(void *blkbackd)
 		char msg[256];
 
 		pvx_ctl_open_error(rc, msg, sizeof(msg));
-		pvx_log_err("%s", msg);
+		if (!quiet)
+			pvx_log_err("%s", msg);
 		return rc;
 	}
 	rc = pvx_gnttab_open(d->ctl, &d->gnt);
 	if (rc < 0) {
 		pvx_log_err("grant mapping is not available: %s", strerror(-rc));
 		pvxd_exit(d);
+		return rc;
 	}
-	return rc;
+	return pvx_ctl_fd(d->ctl);
+}
+
+static void pvxd_lost(void *blkbackd)
+{
+	vbds_drop(blkbackd);
+	pvxd_exit(blkbackd);
+}
+
+static void pvxd_back(void *blkbackd)
+{
+	struct blkbackd *d = blkbackd;
+
+	if (d->xs)
+		bb_vbd_watch_event(d, BLKBACK_BE_ROOT);
+}
+
+static int pvxd_init(void *blkbackd)
+{
+	struct blkbackd *d = blkbackd;
+
+	pvxd_keep = (struct pvx_pvxd_keep){
+		.base = d->ds.base, .what = "vbd", .ctx = d,
+		.open = pvxd_open, .lost = pvxd_lost, .back = pvxd_back,
+	};
+	return pvx_pvxd_keep_start(&pvxd_keep);
+}
+
+static void pvxd_stop(void *blkbackd)
+{
+	pvx_pvxd_keep_stop(&pvxd_keep);
+	pvxd_exit(blkbackd);
 }
 
 static void io_exit(void *blkbackd)
@@ -115,10 +164,9 @@ static void xs_exit(void *blkbackd)
 {
 	struct blkbackd *d = blkbackd;
 
-	if (d->xs_ev)
-		event_free(d->xs_ev);
+	xs_keep_stop(xs_keeper);
+	xs_keeper = NULL;
 	xs_close(d->xs);
-	d->xs_ev = NULL;
 	d->xs = NULL;
 }
 
@@ -131,10 +179,8 @@ static int xs_init(void *blkbackd)
 		pvx_log_err("cannot reach pvxstored: %s", strerror(-rc));
 		return rc;
 	}
-	d->xs_ev = event_new(d->ds.base, xs_fileno(d->xs), EV_READ | EV_PERSIST, xs_cb, d);
-	if (!d->xs_ev || event_add(d->xs_ev, NULL) < 0)
-		rc = -ENOMEM;
-	else /* fires once at once: that first event scans every existing vbd */
+	rc = xs_keep_start(d->ds.base, d->xs, xs_cb, d, &xs_keeper);
+	if (rc >= 0) /* fires once at once: that first event scans every existing vbd */
 		rc = xs_watch(d->xs, BLKBACK_BE_ROOT, "be");
 	if (rc < 0)
 		xs_exit(d);
@@ -158,7 +204,7 @@ static void vbds_exit(void *blkbackd)
 
 static const struct pvx_step steps[] = {
 	PVX_DAEMON_STEPS,
-	{ "pvxd", pvxd_init, pvxd_exit },
+	{ "pvxd", pvxd_init, pvxd_stop },
 	{ "io_uring", io_init, io_exit },
 	{ "polling", bb_poll_init, bb_poll_exit },
 	{ "xenstore", xs_init, xs_exit },

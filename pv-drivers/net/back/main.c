@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pvx/xs_keep.h>
+
 #include "netbackd.h"
 
 uint64_t nb_now_ms(void)
@@ -33,19 +35,27 @@ uint64_t nb_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void xs_cb(evutil_socket_t fd, short what, void *arg)
+/* Watch events, kept across pvxstored restarts (pvx/xs_keep.h): after
+ * one, the "be" watch fires again and the scan finds what was created
+ * meanwhile. One daemon per process: the keeper is this file's. */
+static struct xs_keep *xs_keeper;
+
+static void xs_cb(void *arg, const char *path, const char *token)
 {
 	struct netbackd *d = arg;
-	char *path, *token;
 
-	(void)fd;
-	(void)what;
-	for (int i = 0; i < 256; i++) { /* bounded: let other events run */
-		if (xs_read_watch(d->xs, &path, &token, false) < 0)
-			break;
+	(void)token;
+	if (d->ctl) /* else pvxd is down: the rescan after it comes back */
 		nb_vif_watch_event(d, path);
-		free(path);
-	}
+}
+
+/* pvxd's death took the vifs' domains: their TAPs go with them. */
+static void vifs_drop(struct netbackd *d)
+{
+	struct nb_vif *v;
+
+	while ((v = LIST_FIRST(&d->vifs)))
+		nb_vif_remove(v, true);
 }
 
 static void pvxd_exit(void *netbackd)
@@ -59,7 +69,12 @@ static void pvxd_exit(void *netbackd)
 	d->ctl = NULL;
 }
 
-static int pvxd_init(void *netbackd)
+/* pvxd killed (-9) or restarted (pvx_pvxd_keep, pvx/daemon.h): every
+ * vif goes as its domain did, then, reconnected, the rescan finds the
+ * new pvxd's (pvxstored purged the dead domains' directories). */
+static struct pvx_pvxd_keep pvxd_keep;
+
+static int pvxd_open(void *netbackd, bool quiet)
 {
 	struct netbackd *d = netbackd;
 	int rc = pvx_ctl_open(&d->ctl);
@@ -68,25 +83,59 @@ static int pvxd_init(void *netbackd)
 		char msg[256];
 
 		pvx_ctl_open_error(rc, msg, sizeof(msg));
-		pvx_log_err("%s", msg);
+		if (!quiet)
+			pvx_log_err("%s", msg);
 		return rc;
 	}
 	rc = pvx_gnttab_open(d->ctl, &d->gnt);
 	if (rc < 0) {
 		pvx_log_err("grant mapping is not available: %s", strerror(-rc));
 		pvxd_exit(d);
+		return rc;
 	}
-	return rc;
+	return pvx_ctl_fd(d->ctl);
+}
+
+static void pvxd_lost(void *netbackd)
+{
+	vifs_drop(netbackd);
+	pvxd_exit(netbackd);
+}
+
+static void pvxd_back(void *netbackd)
+{
+	struct netbackd *d = netbackd;
+
+	if (d->xs) {
+		nb_vif_scan(d);
+		nb_taps_sweep(d); /* those of vifs purged meanwhile */
+	}
+}
+
+static int pvxd_init(void *netbackd)
+{
+	struct netbackd *d = netbackd;
+
+	pvxd_keep = (struct pvx_pvxd_keep){
+		.base = d->ds.base, .what = "vif", .ctx = d,
+		.open = pvxd_open, .lost = pvxd_lost, .back = pvxd_back,
+	};
+	return pvx_pvxd_keep_start(&pvxd_keep);
+}
+
+static void pvxd_stop(void *netbackd)
+{
+	pvx_pvxd_keep_stop(&pvxd_keep);
+	pvxd_exit(netbackd);
 }
 
 static void xs_exit(void *netbackd)
 {
 	struct netbackd *d = netbackd;
 
-	if (d->xs_ev)
-		event_free(d->xs_ev);
+	xs_keep_stop(xs_keeper);
+	xs_keeper = NULL;
 	xs_close(d->xs);
-	d->xs_ev = NULL;
 	d->xs = NULL;
 }
 
@@ -99,10 +148,8 @@ static int xs_init(void *netbackd)
 		pvx_log_err("cannot reach pvxstored: %s", strerror(-rc));
 		return rc;
 	}
-	d->xs_ev = event_new(d->ds.base, xs_fileno(d->xs), EV_READ | EV_PERSIST, xs_cb, d);
-	if (!d->xs_ev || event_add(d->xs_ev, NULL) < 0)
-		rc = -ENOMEM;
-	else /* fires once at once (a second scan, harmless) */
+	rc = xs_keep_start(d->ds.base, d->xs, xs_cb, d, &xs_keeper);
+	if (rc >= 0) /* fires once at once (a second scan, harmless) */
 		rc = xs_watch(d->xs, PVX_NET_BE_ROOT, "be");
 	if (rc < 0)
 		xs_exit(d);
@@ -131,7 +178,7 @@ static void vifs_exit(void *netbackd)
 
 static const struct pvx_step steps[] = {
 	PVX_DAEMON_STEPS,
-	{ "pvxd", pvxd_init, pvxd_exit },
+	{ "pvxd", pvxd_init, pvxd_stop },
 	{ "xenstore", xs_init, xs_exit },
 	{ "vifs", vifs_init, vifs_exit },
 	{ "stats socket", nb_ctl_init, nb_ctl_exit },

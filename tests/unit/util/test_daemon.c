@@ -7,6 +7,8 @@
  * instance (one line).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -314,6 +318,107 @@ START_TEST(a_failed_step_stops_only_those_before_it)
 }
 END_TEST
 
+/* /proc/PID/stat lines: the name may hold spaces and parens; field 9 is
+ * the flags, PF_EXITING 0x4. */
+START_TEST(stat_line_shows_an_exiting_process)
+{
+	ck_assert_int_eq(pvx_proc_stat_exiting(
+		"42 (pvxd) S 1 42 42 0 -1 4194560 120 0 0 0 3 1 0 0 20 0"), 0);
+	ck_assert_int_eq(pvx_proc_stat_exiting(
+		"42 (pvxd) S 1 42 42 0 -1 4194564 120 0 0 0 3 1 0 0 20 0"), 1);
+	ck_assert_int_eq(pvx_proc_stat_exiting(
+		"42 (pvxd) Z 1 42 42 0 -1 4194560 120 0 0 0 3 1 0 0 20 0"), 1);
+	ck_assert_int_eq(pvx_proc_stat_exiting(
+		"42 (a) Z (b) R 1 42 42 0 -1 4194560 120"), 0);
+	ck_assert_int_eq(pvx_proc_stat_exiting(
+		"42 (a) S 1 (b) Z 1 42 42 0 -1 4 1"), 1);
+	ck_assert_int_eq(pvx_proc_stat_exiting("42 (pvxd) X 1 42 42 0 -1 0\n"), 1);
+	ck_assert_int_eq(pvx_proc_stat_exiting("42 (pvxd) S 1 42 42 0 -1"), -EINVAL);
+	ck_assert_int_eq(pvx_proc_stat_exiting("42 (pvxd) S 1 42 42 0 -1 x4"), -EINVAL);
+	ck_assert_int_eq(pvx_proc_stat_exiting("42 pvxd S 1 42 42 0 -1 4"), -EINVAL);
+	ck_assert_int_eq(pvx_proc_stat_exiting(""), -EINVAL);
+	/* Ourselves: running, not exiting. */
+	ck_assert(!pvx_pid_dying(getpid()));
+}
+END_TEST
+
+static void *linger(void *arg)
+{
+	(void)arg;
+	usleep(400 * 1000);
+	return NULL; /* the last thread: the process ends, its flock goes */
+}
+
+/* A daemon killed -9 keeps its flock while its threads tear down: its
+ * leader is Z (PF_EXITING) and another thread still runs. The child
+ * below plays that (its leader exits first); a new instance waits for it
+ * and takes the pid file, instead of "another ... already serves". */
+START_TEST(pidfile_waits_for_a_holder_that_is_exiting)
+{
+	struct pvx_daemon_state a = PVX_DAEMON_STATE_INIT("pvx-unit");
+	struct pvx_daemon_state b = PVX_DAEMON_STATE_INIT("pvx-unit");
+	struct timespec t0, t1;
+	int sync[2], i;
+	pid_t child;
+	char c;
+
+	ck_assert_int_eq(pvx_daemon_paths(&a), 0);
+	ck_assert_int_eq(pvx_daemon_paths(&b), 0);
+	ck_assert_int_eq(pipe(sync), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		pthread_t t;
+
+		if (pvx_daemon_lock_pidfile(&a) || pthread_create(&t, NULL, linger, NULL) ||
+		    write(sync[1], "x", 1) != 1)
+			_exit(1);
+		pthread_exit(NULL); /* the leader goes first: Z, PF_EXITING */
+	}
+	ck_assert_int_eq(read(sync[0], &c, 1), 1);
+	for (i = 0; i < 100 && !pvx_pid_dying(child); i++)
+		usleep(2000);
+	ck_assert(pvx_pid_dying(child));
+	ck_assert_int_eq(pvx_flock_holder(open(a.pid_path, O_RDONLY | O_CLOEXEC)), child);
+	pvx_log_set_sink(sink, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(pvx_daemon_lock_pidfile(&b), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_ptr_nonnull(strstr(last, "waiting for the exiting pvx-unit"));
+	ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 3);
+	ck_assert(!pvx_pid_dying(child));
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	pvx_daemon_unlock_pidfile(&b);
+	pvx_daemon_paths_exit(&a);
+	pvx_daemon_paths_exit(&b);
+	close(sync[0]);
+	close(sync[1]);
+}
+END_TEST
+
+/* A live holder that is not exiting still refuses at once. */
+START_TEST(pidfile_refuses_a_live_holder_at_once)
+{
+	struct pvx_daemon_state a = PVX_DAEMON_STATE_INIT("pvx-unit");
+	struct pvx_daemon_state b = PVX_DAEMON_STATE_INIT("pvx-unit");
+	struct timespec t0, t1;
+
+	ck_assert_int_eq(pvx_daemon_paths(&a), 0);
+	ck_assert_int_eq(pvx_daemon_paths(&b), 0);
+	ck_assert_int_eq(pvx_daemon_lock_pidfile(&a), 0);
+	ck_assert_int_eq(pvx_flock_holder(a.pid_fd), getpid());
+	pvx_log_set_sink(sink, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(pvx_daemon_lock_pidfile(&b), -EBUSY);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_le(t1.tv_sec - t0.tv_sec, 1);
+	ck_assert_int_eq(pvx_wait_dying(getpid(), 100), 0);
+	pvx_daemon_unlock_pidfile(&a);
+	pvx_daemon_paths_exit(&a);
+	pvx_daemon_paths_exit(&b);
+}
+END_TEST
+
 Suite *make_daemon_suite(void)
 {
 	Suite *s = suite_create("daemon");
@@ -329,6 +434,9 @@ Suite *make_daemon_suite(void)
 	tcase_add_test(tc, a_failed_step_stops_only_those_before_it);
 	tcase_add_test(tc, paths_take_the_daemons_modes);
 	tcase_add_test(tc, a_second_instance_is_refused_in_one_line);
+	tcase_add_test(tc, stat_line_shows_an_exiting_process);
+	tcase_add_test(tc, pidfile_waits_for_a_holder_that_is_exiting);
+	tcase_add_test(tc, pidfile_refuses_a_live_holder_at_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

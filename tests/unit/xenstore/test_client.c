@@ -43,14 +43,11 @@ static void serve(int ready)
 	_exit(0);
 }
 
-static void setup(void)
+static void start_server(void)
 {
 	int p[2];
 	char c;
 
-	strcpy(dir, "/tmp/xs-client.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(sock, sizeof(sock), "%s/xenstored/socket", dir);
 	ck_assert_int_eq(pipe(p), 0);
 	srv = fork();
 	ck_assert_int_ge(srv, 0);
@@ -59,6 +56,14 @@ static void setup(void)
 	ck_assert_int_eq(read(p[0], &c, 1), 1);
 	close(p[0]);
 	close(p[1]);
+}
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/xs-client.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(sock, sizeof(sock), "%s/xenstored/socket", dir);
+	start_server();
 	setenv("XENSTORED_PATH", sock, 1);
 	ck_assert_int_eq(xs_open(&h), 0);
 	ck_assert_int_eq(xs_open(&h2), 0);
@@ -323,6 +328,49 @@ START_TEST(backend_each_skips_odd_names)
 }
 END_TEST
 
+/* pvxstored killed and restarted: the handle's calls fail as a lost
+ * connection, xs_reconnect() waits for the daemon to be back, keeps
+ * xs_fileno() and registers the watches again (each fires once), but
+ * not one unwatched before. */
+START_TEST(reconnect_registers_watches_again)
+{
+	struct pollfd pf = { .fd = xs_fileno(h), .events = POLLIN };
+	char *path, *token, *v;
+
+	ck_assert_int_eq(xs_watch(h, "/w", "tok"), 0);
+	ck_assert_int_eq(xs_watch_depth(h, "/d", "deep", 1), 0);
+	ck_assert_int_eq(xs_watch(h, "/x", "gone"), 0);
+	ck_assert_int_eq(xs_unwatch(h, "/x", "gone"), 0);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(xs_read_watch(h, &path, &token, true), 0);
+		free(path);
+	}
+	kill(srv, SIGKILL);
+	waitpid(srv, NULL, 0);
+	ck_assert_int_eq(poll(&pf, 1, 2000), 1); /* the EOF */
+	ck_assert(xs_conn_lost(xs_read_watch(h, &path, &token, false)));
+	ck_assert(xs_conn_lost(xs_read(h, XBT_NULL, "/w", &v, NULL)));
+	unlink(sock);
+	ck_assert(xs_conn_lost(xs_reconnect(h)) || xs_reconnect(h) == -ENOENT);
+	start_server();
+	ck_assert_int_eq(xs_reconnect(h), 0);
+	ck_assert_int_eq(xs_fileno(h), pf.fd);
+	ck_assert_int_eq(poll(&pf, 1, 2000), 1);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(xs_read_watch(h, &path, &token, true), 0);
+		ck_assert(!strcmp(token, "tok") || !strcmp(token, "deep"));
+		free(path);
+	}
+	ck_assert_int_eq(xs_read_watch(h, &path, &token, false), -EAGAIN);
+	ck_assert_int_eq(xs_write_str(h, XBT_NULL, "/w/y", "1"), 0);
+	ck_assert_int_eq(xs_write_str(h, XBT_NULL, "/x", "1"), 0);
+	ck_assert_int_eq(xs_read_watch(h, &path, &token, true), 0);
+	ck_assert_str_eq(path, "/w/y");
+	free(path);
+	ck_assert_int_eq(poll(&pf, 1, 100), 0);
+}
+END_TEST
+
 Suite *make_client_suite(void)
 {
 	Suite *s = suite_create("client");
@@ -339,5 +387,6 @@ Suite *make_client_suite(void)
 	tcase_add_test(tc, backend_parse);
 	tcase_add_test(tc, backend_each_skips_odd_names);
 	suite_add_tcase(s, tc);
+	tcase_add_test(tc, reconnect_registers_watches_again);
 	return s;
 }

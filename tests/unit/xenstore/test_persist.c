@@ -21,11 +21,14 @@
 static char dir[64], file[128];
 static struct tc *d0;
 static char page[4096] __attribute__((aligned(4096)));
+static uint32_t dead_domid; /* its page cannot be mapped: pvxd lost it */
 
 static int fmap(void *ctx, uint32_t domid, uint64_t gfn,
 		struct xenstore_domain_interface **intf, void **handle)
 {
-	(void)ctx; (void)domid; (void)gfn;
+	(void)ctx; (void)gfn;
+	if (domid && domid == dead_domid)
+		return -ESRCH;
 	*intf = (void *)page;
 	*handle = page;
 	return 0;
@@ -52,10 +55,11 @@ static void funbind(void *ctx, void *handle)
 	close((int)(h & 0xffff));
 }
 
-static const struct xs_ring_backend fake = { fmap, funmap, fbind, funbind };
+static const struct xs_ring_backend fake = { fmap, funmap, fbind, funbind, NULL };
 
 static void setup(void)
 {
+	dead_domid = 0;
 	h_setup();
 	strcpy(dir, "/tmp/xs-persist.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -329,6 +333,31 @@ START_TEST(domains_through_the_journal)
 }
 END_TEST
 
+/* pvxstored restarted after pvxd died (P30): a saved domain whose ring
+ * can no longer be mapped is gone, and so are its tree and backend
+ * directories; a live one is introduced again with its tree. */
+START_TEST(a_domain_gone_while_down_is_purged_at_load)
+{
+	const char *five[] = { "5", "4101", "7" }, *six[] = { "6", "4102", "7" };
+	char v[64];
+
+	ck_assert_int_eq(tc_args(d0, XS_INTRODUCE, 0, five, 3, NULL), 0);
+	ck_assert_int_eq(tc_args(d0, XS_INTRODUCE, 0, six, 3, NULL), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/local/domain/5/name", "a"), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/local/domain/6/name", "b"), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/local/domain/0/backend/vbd/6/51712/state", "4"), 0);
+	persist_flush(T_st);
+	dead_domid = 6;
+	reload_as(0, true);
+	ck_assert(domain_get(T_st, 5, false)->introduced);
+	ck_assert_int_ge(tc_read(d0, 0, "/local/domain/5/name", v), 0);
+	ck_assert_int_eq(tc_read(d0, 0, "/local/domain/6/name", v), -ENOENT);
+	ck_assert_int_eq(tc_read(d0, 0, "/local/domain/0/backend/vbd/6/51712/state", v),
+			 -ENOENT);
+	ck_assert(!domain_get(T_st, 6, false) || !domain_get(T_st, 6, false)->introduced);
+}
+END_TEST
+
 START_TEST(missing_file_is_an_empty_store)
 {
 	struct persist_info info;
@@ -539,6 +568,7 @@ Suite *make_persist_suite(void)
 	tcase_add_test(tc, group_commit_syncs_within_the_interval);
 	tcase_add_test(tc, old_format_still_loads);
 	tcase_add_test(tc, append_failure_compacts);
+	tcase_add_test(tc, a_domain_gone_while_down_is_purged_at_load);
 	tcase_add_test(tc, domains_and_their_watches_come_back);
 	tcase_add_test(tc, missing_file_is_an_empty_store);
 	tcase_add_test(tc, corrupt_files_are_refused);

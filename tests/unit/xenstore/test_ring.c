@@ -66,7 +66,15 @@ static void funbind(void *ctx, void *handle)
 	dom.unbinds++;
 }
 
-static const struct xs_ring_backend fake = { fmap, funmap, fbind, funbind };
+static int resets;
+
+static void freset(void *ctx)
+{
+	(void)ctx;
+	resets++;
+}
+
+static const struct xs_ring_backend fake = { fmap, funmap, fbind, funbind, freset };
 
 static void pump(void)
 {
@@ -152,6 +160,7 @@ static void setup(void)
 
 	h_setup();
 	memset(&dom, 0, sizeof(dom));
+	resets = 0;
 	dom.page = calloc(1, 4096);
 	T_st->base = event_base_new();
 	T_st->ring_backend = &fake;
@@ -416,6 +425,55 @@ START_TEST(introduce_release_cycles_leave_nothing)
 }
 END_TEST
 
+/* pvxd died and its domains with it (P30): the introduced ones are
+ * released (ring, mapping, binding), every domain's tree, /vm entry and
+ * backend directories go with their watches fired, the ring backend is
+ * reset for the next pvxd; Dom0's tree and the backend type directories
+ * stay. */
+START_TEST(platform_lost_releases_and_purges_every_domain)
+{
+	char v[64], names[256];
+
+	introduce(0);
+	ck_assert_int_eq(tc_write(d0, 0, "/local/domain/5/vm", "/vm/u-5"), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/vm/u-5/name", "a"), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/vm/u-9/name", "other"), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/local/domain/0/backend/vbd/5/51712/state", "4"), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/local/domain/0/backend/vif/5/0/state", "4"), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/local/domain/0/backend/vif/6/0/state", "4"), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/local/domain/0/name", "Domain-0"), 0);
+	ck_assert_int_eq(tc_write(d0, 0, "/local/domain/007/x", "not a domid"), 0);
+	ck_assert_int_eq(tc_watch(w0, "/local/domain/0/backend/vbd", "be"), 0);
+	ck_assert_int_eq(tc_watch(w0, "@releaseDomain", "r"), 0);
+	tc_drain_events(w0);
+
+	ck_assert_uint_eq(xs_platform_lost(T_st), 2); /* 5 and 6 */
+	ck_assert_int_eq(dom.unmaps, 1);
+	ck_assert_int_eq(dom.unbinds, 1);
+	ck_assert_int_eq(resets, 1);
+	ck_assert_int_eq(tc_args(d0, XS_IS_DOMAIN_INTRODUCED, 0,
+				 (const char *[]){ "5" }, 1, v), 0);
+	ck_assert_str_eq(v, "F");
+	ck_assert_int_ge(tc_event_count(w0), 2); /* @releaseDomain, the vbd */
+	ck_assert_int_eq(tc_read(d0, 0, "/local/domain/5/vm", v), -ENOENT);
+	ck_assert_int_eq(tc_read(d0, 0, "/local/domain/6/secret", v), -ENOENT);
+	ck_assert_int_eq(tc_read(d0, 0, "/vm/u-5/name", v), -ENOENT);
+	ck_assert_int_ge(tc_read(d0, 0, "/vm/u-9/name", v), 0);
+	ck_assert_int_eq(tc_dir(d0, 0, "/local/domain/0/backend/vbd", names), 0);
+	ck_assert_str_eq(names, "");
+	ck_assert_int_eq(tc_dir(d0, 0, "/local/domain/0/backend/vif", names), 0);
+	ck_assert_str_eq(names, "");
+	ck_assert_int_ge(tc_read(d0, 0, "/local/domain/0/name", v), 0);
+	ck_assert_int_ge(tc_read(d0, 0, "/local/domain/007/x", v), 0);
+	/* Nothing left to do a second time. */
+	ck_assert_uint_eq(xs_platform_lost(T_st), 0);
+	ck_assert_int_eq(dom.unmaps, 1);
+	/* The next pvxd's domain 5 is introduced afresh. */
+	introduce(0);
+	ck_assert_int_eq(dom.maps, 2);
+}
+END_TEST
+
 Suite *make_ring_suite(void)
 {
 	Suite *s = suite_create("ring");
@@ -433,6 +491,7 @@ Suite *make_ring_suite(void)
 	tcase_add_test(tc, release_ends_the_connection);
 	tcase_add_test(tc, pvxd_events_fire_and_release);
 	tcase_add_test(tc, introduce_release_cycles_leave_nothing);
+	tcase_add_test(tc, platform_lost_releases_and_purges_every_domain);
 	suite_add_tcase(s, tc);
 	return s;
 }

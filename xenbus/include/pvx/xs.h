@@ -81,6 +81,15 @@ int xs_watch_depth(struct xs_handle *h, const char *path, const char *token,
 		   int depth);
 int xs_unwatch(struct xs_handle *h, const char *path, const char *token);
 int xs_fileno(struct xs_handle *h);
+/* After pvxstored went away (a call or xs_read_watch answered
+ * -ECONNRESET/-EPIPE) and came back: opens new connections (xs_fileno()
+ * keeps its number) and registers every watch again, each firing once
+ * at once as a new watch does, so the caller rescans what it watches.
+ * Open transactions are gone. -errno (the daemon is not back yet) leaves
+ * the handle as it was, to try again. */
+int xs_reconnect(struct xs_handle *h);
+/* True for the errors a lost pvxstored connection gives. */
+bool xs_conn_lost(int err);
 /* One event: *path and *token share one allocation, free(*path).
  * -EAGAIN if none is ready and !block. */
 int xs_read_watch(struct xs_handle *h, char **path, char **token, bool block);
