@@ -23,6 +23,7 @@
 #include "../monitor/monitor.h"
 #include "cmd.h"
 #include "create.h"
+#include "save_ctl.h"
 
 static void close_others(const int *keep, int nkeep)
 {
@@ -67,8 +68,12 @@ static int run(const struct create_opts *o, const struct pvx_config *cfg,
 		.sub = sub, .ctl = ctl, .cfg = cfg, .domid = domid,
 	};
 
+	int rc;
+
 	pvx_create_hooks(&m.bopts, o);
-	return pvx_monitor_run(&m);
+	rc = pvx_monitor_run(&m);
+	pvx_cfgkeep_prune(ctl); /* the domain is over: its kept config too */
+	return rc;
 }
 
 int pvx_create_monitor(const struct create_opts *o, const struct pvx_config *cfg,

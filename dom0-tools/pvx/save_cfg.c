@@ -6,9 +6,11 @@
  * type fixed, xl.cfg syntax that parses back) to
  * $PVX_RUNDIR/domcfg/<uuid>.cfg. Keyed by uuid, not domid: ids are
  * reused, and the monitor's restarts keep the uuid (create fixes it
- * once). A file whose domain is gone is harmless: the next create with
- * that uuid overwrites it; `pvx save` removes it with the domain.
+ * once). Every write also prunes the files of domains pvxd no longer
+ * has, whichever way they ended (destroy, the monitor, a killed pvxd),
+ * so the directory holds about one file per live domain.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,12 +29,58 @@
 
 #define MAX_CFG (64 * 1024)
 
+#define UUID_CHARS 36
+
+static void uuid_text(const uint8_t u[16], char out[UUID_CHARS + 1])
+{
+	snprintf(out, UUID_CHARS + 1,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+		 u[12], u[13], u[14], u[15]);
+}
+
 static void path_of(const uint8_t u[16], char *buf, size_t len)
 {
-	snprintf(buf, len,
-		 "%s/domcfg/%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x.cfg",
-		 pvx_rundir(), u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
-		 u[10], u[11], u[12], u[13], u[14], u[15]);
+	char t[UUID_CHARS + 1];
+
+	uuid_text(u, t);
+	snprintf(buf, len, "%s/domcfg/%s.cfg", pvx_rundir(), t);
+}
+
+/* Is NAME "<uuid>.cfg" of none of the n live domains? */
+static bool stale(const char *name, const struct pvx_ctl_dominfo *v, size_t n)
+{
+	char t[UUID_CHARS + 1];
+
+	if (strlen(name) != UUID_CHARS + 4 || strcmp(name + UUID_CHARS, ".cfg"))
+		return false; /* not ours (or a .tmp being written) */
+	for (size_t i = 0; i < n; i++) {
+		uuid_text(v[i].uuid, t);
+		if (!strncmp(name, t, UUID_CHARS))
+			return false;
+	}
+	return true;
+}
+
+void pvx_cfgkeep_prune(struct pvx_ctl *c)
+{
+	struct pvx_ctl_dominfo *v = NULL;
+	char dir[480];
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d;
+
+	/* Without the list we cannot tell the dead from the living. */
+	if (pvx_ctl_list(c, &v, &n) < 0)
+		return;
+	snprintf(dir, sizeof(dir), "%s/domcfg", pvx_rundir());
+	d = opendir(dir);
+	while (d && (e = readdir(d)))
+		if (stale(e->d_name, v, n))
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	free(v);
 }
 
 void pvx_uuid_random(uint8_t u[16])
@@ -114,5 +162,7 @@ int pvx_create_keep(struct pvx_config *cfg, struct pvx_ctl *c, int32_t domid)
 	snprintf(kv, sizeof(kv), "type=\"%s\"", pvx_type_name(d.type));
 	if (!cfg->type && pvx_config_override(cfg, kv, err, sizeof(err)) < 0)
 		return -EINVAL;
-	return pvx_cfgkeep_write(cfg, d.uuid);
+	rc = pvx_cfgkeep_write(cfg, d.uuid);
+	pvx_cfgkeep_prune(c);
+	return rc;
 }

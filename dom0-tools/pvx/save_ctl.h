@@ -45,6 +45,8 @@ int pvx_cfgkeep_write(const struct pvx_config *cfg, const uint8_t uuid[16]);
 /* malloc'd text, or -ENOENT. */
 int pvx_cfgkeep_read(const uint8_t uuid[16], char **text, size_t *len);
 void pvx_cfgkeep_remove(const uint8_t uuid[16]);
+/* Removes the kept configs of domains pvxd no longer lists. */
+void pvx_cfgkeep_prune(struct pvx_ctl *c);
 void pvx_uuid_random(uint8_t u[16]);
 /* After `pvx create` built domid from cfg: fixes cfg's type to the one
  * chosen and keeps the config. */

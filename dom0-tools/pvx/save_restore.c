@@ -292,6 +292,8 @@ static int restore(struct restorer *s, int fd, int32_t *domid)
 	if (rc == 0 && pvx_cfgkeep_write(&s->cfg, s->cfg.uuid) < 0)
 		fprintf(stderr, "pvx: warning: cannot keep the config of '%s': it cannot be"
 			" saved again\n", s->cfg.name);
+	if (rc == 0)
+		pvx_cfgkeep_prune(s->c);
 	if (rc == 0 && (rc = start(s, *domid)) < 0) {
 		pvx_ctl_destroy(s->c, *domid);
 		undo(*domid, s);
