@@ -10,7 +10,8 @@
  *  - put the vCPU's APIC id into leaf 1 and leaf 0xB;
  *  - hide XSAVE (and what needs it: AVX, leaf 0xD): kvm_pvm cannot
  *    emulate XSAVE/XRSTOR in guest kernels (docs/pvxd.md). Guests fall
- *    back to FXSAVE, which hardware KVM runs just as well.
+ *    back to FXSAVE, which hardware KVM runs just as well;
+ *  - on kvm_pvm only, the workarounds in cpuid_pvm.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,8 @@ struct kvm_cpuid2 *cpuid_for_vcpu(unsigned vcpu_id)
 			continue;
 		c->entries[n] = *e;
 		fix_entry(&c->entries[n], vcpu_id);
+		if (kvm_host.pvm_quirks)
+			cpuid_pvm_quirks(&c->entries[n]);
 		n++;
 	}
 	n += add_xen_leaves(&c->entries[n], vcpu_id);

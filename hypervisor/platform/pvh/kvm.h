@@ -23,6 +23,7 @@ struct kvm_host {
 	bool user_msr;            /* KVM_CAP_X86_USER_SPACE_MSR */
 	bool msr_filter;          /* KVM_CAP_X86_MSR_FILTER */
 	bool immediate_exit;
+	bool pvm_quirks;           /* kvm_pvm: cpuid_pvm.c */
 };
 
 extern struct kvm_host kvm_host;
@@ -33,5 +34,8 @@ void kvm_host_exit(void);
 /* A copy of the supported CPUID for one vCPU with the Xen leaves added
  * and unrunnable features hidden (cpuid.c). Caller frees. */
 struct kvm_cpuid2 *cpuid_for_vcpu(unsigned vcpu_id);
+/* kvm_pvm's CPUID workarounds (cpuid_pvm.c): wanted on this host? */
+bool cpuid_pvm_wanted(void);
+void cpuid_pvm_quirks(struct kvm_cpuid_entry2 *e);
 
 #endif
