@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <linux/kvm.h>
 
 struct kvm_host {
@@ -32,8 +33,9 @@ extern struct kvm_host kvm_host;
 int kvm_host_init(char *why, size_t len);
 void kvm_host_exit(void);
 /* A copy of the supported CPUID for one vCPU with the Xen leaves added
- * and unrunnable features hidden (cpuid.c). Caller frees. */
-struct kvm_cpuid2 *cpuid_for_vcpu(unsigned vcpu_id);
+ * and unrunnable features hidden (cpuid.c); tsc_khz != 0 adds leaf 0x15.
+ * Caller frees. */
+struct kvm_cpuid2 *cpuid_for_vcpu(unsigned vcpu_id, uint32_t tsc_khz);
 /* kvm_pvm's CPUID workarounds (cpuid_pvm.c): wanted on this host? */
 bool cpuid_pvm_wanted(void);
 void cpuid_pvm_quirks(struct kvm_cpuid_entry2 *e);

@@ -26,7 +26,8 @@
 
 static int set_cpuid(struct vcpu *v)
 {
-	struct kvm_cpuid2 *c = cpuid_for_vcpu(v->id);
+	int khz = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
+	struct kvm_cpuid2 *c = cpuid_for_vcpu(v->id, khz > 0 ? (uint32_t)khz : 0);
 	int r = 0;
 
 	if (!c)
