@@ -6,6 +6,7 @@
 #   make demo       install missing packages, build, run the main job
 #   make check      install missing packages, build, run every test
 #   make check SANITIZE=1   the same with ASan/UBSan on host code
+#   make linux      the patched Linux 6.1 PVH guest in out/linux/ (docs/linux.md)
 
 O := out
 # Guest kernels are freestanding and never sanitized: one build of them,
@@ -56,6 +57,8 @@ include $(sort $(wildcard hypervisor/*.mk xenbus/*.mk pv-drivers/*.mk pv-drivers
 include $(sort $(wildcard guest/*.mk))
 # Fuzz targets name other fragments' source lists: last.
 include tests/fuzz/fuzz.mk
+# `make linux`: the patched Linux guest (not in build-all: minutes).
+include guest-patches/linux.mk
 
 build-all: $(PROGRAMS) $(GUESTS) $(UNIT_TESTS)
 
