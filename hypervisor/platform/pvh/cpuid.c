@@ -92,10 +92,11 @@ static unsigned add_xen_leaves(struct kvm_cpuid_entry2 *e, unsigned vcpu_id)
 /* Leaf 0x15: TSC Hz = crystal Hz (ecx) * ebx / eax; ecx must fit. */
 static void put_tsc_leaf(struct kvm_cpuid_entry2 *e, uint32_t tsc_khz)
 {
-	uint64_t hz = (uint64_t)tsc_khz * 1000;
+	uint64_t hz = (uint64_t)tsc_khz * 1000 * cpuid_pvm_time_scale();
 	uint32_t mul = 1;
 
-	while (hz / mul > UINT32_MAX || (hz % mul))
+	/* hz is a multiple of 1000: a divisor is found well before 10^6. */
+	while ((hz / mul > UINT32_MAX || (hz % mul)) && mul < 1000000)
 		mul++;
 	put(e, 0x15, 1, mul, (uint32_t)(hz / mul), 0);
 }

@@ -18,6 +18,13 @@
  * Linux guests also carry `noxsave clearcpuid=...` on their command line
  * (guest-patches/). Minios uses none of these instructions.
  *
+ * PVXD_PVM_TIME_SCALE=N (2..64, any host, default 1) claims a TSC N
+ * times faster than it is in leaf 0x15: the guest's clock then runs N
+ * times slow and its periodic tick comes N times less often in real
+ * time. On kvm_pvm a Linux tick costs milliseconds of emulated CPL0, and
+ * under host load HZ=250 alone can take a whole vCPU (docs/linux-boot.md);
+ * this trades guest time accuracy for progress. Off unless asked.
+ *
  * Applied when the host runs kvm_pvm (/sys/module/kvm_pvm) unless
  * PVXD_PVM_QUIRKS=0; PVXD_PVM_QUIRKS=1 forces them on any host.
  */
@@ -38,6 +45,18 @@ bool cpuid_pvm_wanted(void)
 	if (e && *e)
 		return *e != '0';
 	return access("/sys/module/kvm_pvm", F_OK) == 0;
+}
+
+uint32_t cpuid_pvm_time_scale(void)
+{
+	const char *e = getenv("PVXD_PVM_TIME_SCALE");
+	char *end;
+	unsigned long v;
+
+	if (!e || !*e)
+		return 1;
+	v = strtoul(e, &end, 10);
+	return *end || v < 1 || v > 64 ? 1 : (uint32_t)v;
 }
 
 void cpuid_pvm_quirks(struct kvm_cpuid_entry2 *e)

@@ -39,5 +39,7 @@ struct kvm_cpuid2 *cpuid_for_vcpu(unsigned vcpu_id, uint32_t tsc_khz);
 /* kvm_pvm's CPUID workarounds (cpuid_pvm.c): wanted on this host? */
 bool cpuid_pvm_wanted(void);
 void cpuid_pvm_quirks(struct kvm_cpuid_entry2 *e);
+/* PVXD_PVM_TIME_SCALE: the factor leaf 0x15 overstates the TSC by (1). */
+uint32_t cpuid_pvm_time_scale(void);
 
 #endif
