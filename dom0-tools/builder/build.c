@@ -243,6 +243,8 @@ static int populate(struct build *b)
 			    (unsigned long long)b->mem.ram_bytes,
 			    (unsigned long long)b->ram_bytes);
 	bp.ram_floor = b->type == PVX_TYPE_PV ? PVX_PV_RAM_FLOOR : 0;
+	/* A LAPIC per vCPU exists only on pvh: only there a MADT. */
+	bp.acpi_cpus = b->type == PVX_TYPE_PVH ? b->cfg->vcpus : 0;
 	bp.special_gpa = b->mem.special_gpa;
 	bp.special_pages = b->mem.special_pages;
 	rc = pvx_boot_write(b->mem.base, &bp, why, sizeof(why));

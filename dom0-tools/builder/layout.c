@@ -136,6 +136,12 @@ int pvx_boot_write(uint8_t *ram, const struct pvx_boot_params *p,
 	}
 	memcpy(ram + PVX_BOOT_MEMMAP_GPA, map, (size_t)n * sizeof(map[0]));
 	memcpy(ram + PVX_BOOT_CMDLINE_GPA, cmd, cmdlen + 1);
+	if (p->acpi_cpus) {
+		if (pvx_acpi_write(ram, p->acpi_cpus) < 0)
+			return fail(err, errlen, -EINVAL, "%u vCPUs: ACPI tables list at most %d",
+				    p->acpi_cpus, PVX_ACPI_MAX_CPUS);
+		si.rsdp_paddr = PVX_ACPI_RSDP_GPA;
+	}
 	memcpy(ram + PVX_BOOT_INFO_GPA, &si, sizeof(si));
 	return 0;
 }

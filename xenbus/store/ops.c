@@ -51,6 +51,10 @@ static const struct xs_op op_table[XS_TYPE_COUNT] = {
 	[XS_SET_TARGET]           = { op_set_target, 2, OP_PRIV },
 	[XS_RESET_WATCHES]        = { op_reset_watches, 0, 0 },
 	[XS_DIRECTORY_PART]       = { op_directory_part, 2, OP_TXN },
+	[XS_GET_FEATURE]          = { op_get_feature, 0, 0 },
+	[XS_SET_FEATURE]          = { op_set_feature, 2, OP_PRIV },
+	[XS_GET_QUOTA]            = { op_get_quota, 0, 0 },
+	[XS_SET_QUOTA]            = { op_set_quota, 2, OP_PRIV },
 };
 
 bool xs_req_fire_initial;

@@ -31,6 +31,10 @@ int op_is_domain_introduced(struct xs_req *r);
 int op_get_domain_path(struct xs_req *r);
 int op_set_target(struct xs_req *r);
 int op_control(struct xs_req *r);
+int op_get_feature(struct xs_req *r);
+int op_set_feature(struct xs_req *r);
+int op_get_quota(struct xs_req *r);
+int op_set_quota(struct xs_req *r);
 
 int xs_rsp_ok(struct xs_req *r);
 int xs_req_path(struct xs_req *r, unsigned i, char *out, bool special);

@@ -92,7 +92,19 @@ struct pvx_boot_params {
 	uint64_t ramdisk_size;
 	uint64_t special_gpa;     /* reserved in the memory map */
 	uint32_t special_pages;
+	uint32_t acpi_cpus;       /* != 0: ACPI tables (acpi.c) listing that
+				   * many CPUs, rsdp_paddr set; 0: none */
 };
+
+/* ACPI tables for pvh (acpi.c), in the reserved BIOS area. */
+#define PVX_ACPI_RSDP_GPA     0xE0000ull
+#define PVX_ACPI_XSDT_GPA     0xE0040ull
+#define PVX_ACPI_MADT_GPA     0xE0080ull
+#define PVX_ACPI_END          0xE1000ull
+#define PVX_ACPI_MAX_CPUS     128
+/* RSDP, XSDT and a MADT for nr_cpus (1..PVX_ACPI_MAX_CPUS); -1 if out
+ * of range. */
+int pvx_acpi_write(uint8_t *ram, unsigned nr_cpus);
 
 /* Highest page-aligned spot for a ramdisk of `size` bytes in RAM below
  * 4 GiB and above the kernel's end `kernel_hi`. */

@@ -10,8 +10,18 @@
  *  - put the vCPU's APIC id into leaf 1 and leaf 0xB;
  *  - hide XSAVE (and what needs it: AVX, leaf 0xD): kvm_pvm cannot
  *    emulate XSAVE/XRSTOR in guest kernels (docs/pvxd.md). Guests fall
- *    back to FXSAVE, which hardware KVM runs just as well.
+ *    back to FXSAVE, which hardware KVM runs just as well;
+ *  - on kvm_pvm only, the workarounds in cpuid_pvm.c;
+ *  - leaf 0x15 (TSC / crystal ratio) from KVM_GET_TSC_KHZ: Linux on
+ *    Intel then knows the TSC rate without calibrating against the PIT,
+ *    which fails when guest CPL0 code is emulated as slowly as on kvm_pvm
+ *    ("tsc: Unable to calibrate against PIT"); correct on hardware KVM
+ *    too. The "crystal" is the TSC itself (ratio 1): Linux multiplies
+ *    crystal kHz by the numerator in 32 bits, so a 1 GHz crystal with a
+ *    ratio overflows. Linux also takes the crystal as the LAPIC timer
+ *    rate, which it uses only without TSC-deadline (KVM offers it).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,13 +89,25 @@ static unsigned add_xen_leaves(struct kvm_cpuid_entry2 *e, unsigned vcpu_id)
 	return XEN_LEAVES;
 }
 
-struct kvm_cpuid2 *cpuid_for_vcpu(unsigned vcpu_id)
+/* Leaf 0x15: TSC Hz = crystal Hz (ecx) * ebx / eax; ecx must fit. */
+static void put_tsc_leaf(struct kvm_cpuid_entry2 *e, uint32_t tsc_khz)
+{
+	uint64_t hz = (uint64_t)tsc_khz * 1000 * cpuid_pvm_time_scale();
+	uint32_t mul = 1;
+
+	/* hz is a multiple of 1000: a divisor is found well before 10^6. */
+	while ((hz / mul > UINT32_MAX || (hz % mul)) && mul < 1000000)
+		mul++;
+	put(e, 0x15, 1, mul, (uint32_t)(hz / mul), 0);
+}
+
+struct kvm_cpuid2 *cpuid_for_vcpu(unsigned vcpu_id, uint32_t tsc_khz)
 {
 	const struct kvm_cpuid2 *src = kvm_host.cpuid;
 	struct kvm_cpuid2 *c;
 	unsigned n = 0;
 
-	c = calloc(1, sizeof(*c) + (src->nent + XEN_LEAVES) * sizeof(c->entries[0]));
+	c = calloc(1, sizeof(*c) + (src->nent + XEN_LEAVES + 1) * sizeof(c->entries[0]));
 	if (!c)
 		return NULL;
 	for (unsigned i = 0; i < src->nent; i++) {
@@ -95,10 +117,18 @@ struct kvm_cpuid2 *cpuid_for_vcpu(unsigned vcpu_id)
 			continue;
 		if (e->function == 0xD) /* XSAVE state enumeration */
 			continue;
+		if (e->function == 0x15 && tsc_khz)
+			continue; /* ours below */
 		c->entries[n] = *e;
+		if (e->function == 0 && tsc_khz && c->entries[n].eax < 0x15)
+			c->entries[n].eax = 0x15;
 		fix_entry(&c->entries[n], vcpu_id);
+		if (kvm_host.pvm_quirks)
+			cpuid_pvm_quirks(&c->entries[n]);
 		n++;
 	}
+	if (tsc_khz)
+		put_tsc_leaf(&c->entries[n++], tsc_khz);
 	n += add_xen_leaves(&c->entries[n], vcpu_id);
 	c->nent = n;
 	return c;

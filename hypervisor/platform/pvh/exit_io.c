@@ -6,6 +6,8 @@
  *    the `out` on the next KVM_RUN.
  *  - 0x70/0x71: a CMOS RTC that reads the host's UTC clock (Linux reads
  *    it for the wallclock when pvclock is withheld).
+ *  - 0x80: the POST port, which Linux writes as an I/O delay
+ *    (thousands of times at boot): silently dropped.
  *  - Any other port or unbacked MMIO: reads return all-ones, writes are
  *    dropped, and we log (rate-limited): a guest probing hardware that is
  *    not there must never hurt pvxd.
@@ -23,6 +25,7 @@
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA  0x71
+#define POST_PORT  0x80
 
 static int get_regs(struct vcpu *v, struct kvm_regs **regs,
 		    struct kvm_regs *buf)
@@ -125,6 +128,8 @@ int exit_io(struct vcpu *v)
 	}
 	if (run->io.port == CMOS_DATA || run->io.port == CMOS_INDEX)
 		return 0; /* CMOS writes / index reads: ignored */
+	if (run->io.port == POST_PORT && out)
+		return 0;
 	if (!out)
 		memset(data, 0xFF, bytes);
 	unknown_port(v, run);

@@ -107,12 +107,14 @@ int kvm_host_init(char *why, size_t len)
 	kvm_host.user_msr = cap(KVM_CAP_X86_USER_SPACE_MSR);
 	kvm_host.msr_filter = cap(KVM_CAP_X86_MSR_FILTER);
 	kvm_host.immediate_exit = cap(KVM_CAP_IMMEDIATE_EXIT);
+	kvm_host.pvm_quirks = cpuid_pvm_wanted();
 	if (!kvm_host.user_msr || !kvm_host.msr_filter)
 		log_warn("kvm: no user-space MSR filter: guests cannot use the "
 			 "hypercall page (they must issue `out` themselves)");
 	log_info("kvm: api %d, sync_regs %d, user_msr %d, msr_filter %d, "
-		 "immediate_exit %d", kvm_host.api_version, kvm_host.sync_regs,
-		 kvm_host.user_msr, kvm_host.msr_filter, kvm_host.immediate_exit);
+		 "immediate_exit %d, kvm_pvm cpuid quirks %d", kvm_host.api_version,
+		 kvm_host.sync_regs, kvm_host.user_msr, kvm_host.msr_filter,
+		 kvm_host.immediate_exit, kvm_host.pvm_quirks);
 	return 0;
 
 err_close:

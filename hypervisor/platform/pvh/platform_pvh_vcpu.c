@@ -26,7 +26,8 @@
 
 static int set_cpuid(struct vcpu *v)
 {
-	struct kvm_cpuid2 *c = cpuid_for_vcpu(v->id);
+	int khz = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
+	struct kvm_cpuid2 *c = cpuid_for_vcpu(v->id, khz > 0 ? (uint32_t)khz : 0);
 	int r = 0;
 
 	if (!c)
@@ -169,9 +170,22 @@ static int handle_exit(struct vcpu *v)
 	return -1;
 }
 
+/* PVXD_TRACE_KICKS=1: every kick (`pvx pause` is one) logs the vCPU's
+ * registers, to see where a guest that makes no exits spends its time. */
+static bool trace_kicks(void)
+{
+	static int on = -1;
+
+	if (on < 0)
+		on = getenv("PVXD_TRACE_KICKS") != NULL;
+	return on;
+}
+
 int pvh_vcpu_run(struct vcpu *v, char *why, size_t len)
 {
 	if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+		if ((errno == EINTR || errno == EAGAIN) && trace_kicks())
+			pvh_dump_regs(v, "kicked");
 		if (errno == EINTR || errno == EAGAIN)
 			return 0; /* a kick: vcpu_park looks at why */
 		dlog(v->d, LOG_ERR, "v%u: KVM_RUN: %s", v->id, strerror(errno));

@@ -16,8 +16,13 @@
 
 #include "blkback.h"
 
+/* An empty range (a flush without data) is at no sector: Linux's
+ * blkfront sends its flushes with sector_number -1, and Linux's blkback
+ * checks only non-empty ranges. */
 static int16_t check_range(const struct blkback_req *r, const struct blkback_disk_info *d)
 {
+	if (r->nr_sectors == 0)
+		return BLKIF_RSP_OKAY;
 	if (r->sector > d->sectors || r->nr_sectors > d->sectors - r->sector)
 		return BLKIF_RSP_ERROR;
 	return BLKIF_RSP_OKAY;
@@ -104,6 +109,9 @@ static int16_t decode_indirect(const struct blkif_request_indirect *ir,
 {
 	unsigned pages;
 
+	/* Responses carry the inner operation: Linux's blkfront compares it
+	 * with its indirect_op and disables the disk on a mismatch. */
+	r->wire_op = ir->indirect_op;
 	if (!d->max_indirect)
 		return BLKIF_RSP_EOPNOTSUPP;
 	if (ir->indirect_op == BLKIF_OP_READ)

@@ -172,12 +172,82 @@ START_TEST(ram_bounds)
 }
 END_TEST
 
+static uint8_t acpi_sum(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+
+	while (n--)
+		s = (uint8_t)(s + *p++);
+	return s;
+}
+
+/* RSDP -> XSDT -> MADT with one enabled LAPIC per vCPU (UID = APIC ID =
+ * index), every checksum right, start_info pointing at the RSDP. */
+START_TEST(acpi_tables_for_two_cpus)
+{
+	uint8_t *ram = calloc(1, RAM);
+	struct pvx_boot_params p = base;
+	struct hvm_start_info si;
+	uint64_t xsdt, madt;
+	uint32_t len, lapic;
+	char err[200];
+
+	p.acpi_cpus = 2;
+	ck_assert_int_eq(pvx_boot_write(ram, &p, err, sizeof(err)), 0);
+	memcpy(&si, ram + PVX_BOOT_INFO_GPA, sizeof(si));
+	ck_assert_uint_eq(si.rsdp_paddr, PVX_ACPI_RSDP_GPA);
+	ck_assert_mem_eq(ram + si.rsdp_paddr, "RSD PTR ", 8);
+	ck_assert_uint_eq(acpi_sum(ram + si.rsdp_paddr, 20), 0);
+	ck_assert_uint_eq(acpi_sum(ram + si.rsdp_paddr, 36), 0);
+	ck_assert_uint_eq(ram[si.rsdp_paddr + 15], 2); /* revision */
+	memcpy(&xsdt, ram + si.rsdp_paddr + 24, 8);
+	ck_assert_mem_eq(ram + xsdt, "XSDT", 4);
+	ck_assert_uint_eq(acpi_sum(ram + xsdt, 44), 0);
+	memcpy(&madt, ram + xsdt + 36, 8);
+	ck_assert_mem_eq(ram + madt, "APIC", 4);
+	memcpy(&len, ram + madt + 4, 4);
+	ck_assert_uint_eq(len, 44 + 2 * 8);
+	ck_assert_uint_eq(acpi_sum(ram + madt, len), 0);
+	memcpy(&lapic, ram + madt + 36, 4);
+	ck_assert_uint_eq(lapic, 0xFEE00000u);
+	for (unsigned i = 0; i < 2; i++) {
+		const uint8_t *e = ram + madt + 44 + i * 8;
+
+		ck_assert_uint_eq(e[0], 0);  /* Processor Local APIC */
+		ck_assert_uint_eq(e[1], 8);
+		ck_assert_uint_eq(e[2], i);  /* ACPI UID = Xen vcpu id */
+		ck_assert_uint_eq(e[3], i);  /* APIC ID */
+		ck_assert_uint_eq(e[4] & 1, 1);
+	}
+	/* Inside the reserved BIOS area, which Linux scans too. */
+	ck_assert_uint_ge(si.rsdp_paddr, 0xE0000);
+	ck_assert_uint_lt(madt + len, 0x100000);
+	free(ram);
+}
+END_TEST
+
+START_TEST(acpi_cpu_bounds)
+{
+	uint8_t *ram = calloc(1, RAM);
+	struct pvx_boot_params p = base;
+	char err[200];
+
+	p.acpi_cpus = PVX_ACPI_MAX_CPUS + 1;
+	ck_assert_int_eq(pvx_boot_write(ram, &p, err, sizeof(err)), -EINVAL);
+	p.acpi_cpus = PVX_ACPI_MAX_CPUS;
+	ck_assert_int_eq(pvx_boot_write(ram, &p, err, sizeof(err)), 0);
+	free(ram);
+}
+END_TEST
+
 Suite *make_bootinfo_suite(void)
 {
 	Suite *s = suite_create("bootinfo");
 	TCase *t = tcase_create("core");
 
 	tcase_add_test(t, start_info_and_memmap);
+	tcase_add_test(t, acpi_tables_for_two_cpus);
+	tcase_add_test(t, acpi_cpu_bounds);
 	tcase_add_test(t, ramdisk_is_module_zero);
 	tcase_add_test(t, pv_memmap_starts_at_the_floor);
 	tcase_add_test(t, ramdisk_too_big);

@@ -53,6 +53,7 @@ long fake_call(struct domain *d, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t
 
 #ifndef PVXD_HARNESS_NO_CHECK
 Suite *make_hcall_suite(void);
+Suite *make_cpuid_suite(void);
 Suite *make_evtchn_suite(void);
 Suite *make_gva_suite(void);
 Suite *make_ctl_msg_suite(void);

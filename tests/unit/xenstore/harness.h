@@ -68,6 +68,7 @@ Suite *make_tree_suite(void);
 Suite *make_watch_suite(void);
 Suite *make_txn_suite(void);
 Suite *make_quota_suite(void);
+Suite *make_feature_suite(void);
 Suite *make_quota_dom0_suite(void);
 Suite *make_wire_suite(void);
 Suite *make_ring_suite(void);

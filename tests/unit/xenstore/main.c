@@ -9,7 +9,7 @@ int main(void)
 		make_tree_suite, make_watch_suite, make_txn_suite,
 		make_quota_suite, make_quota_dom0_suite, make_wire_suite, make_ring_suite,
 		make_persist_suite, make_journal_suite, make_memory_suite, make_client_suite,
-		make_target_suite,
+		make_target_suite, make_feature_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;

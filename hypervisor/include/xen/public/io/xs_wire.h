@@ -43,6 +43,10 @@ enum xsd_sockmsg_type {
 	/* 20 was XS_RESTRICT, since removed from the protocol. */
 	XS_RESET_WATCHES        = 21,
 	XS_DIRECTORY_PART       = 22,
+	XS_GET_FEATURE          = 23,
+	XS_SET_FEATURE          = 24,
+	XS_GET_QUOTA            = 25,
+	XS_SET_QUOTA            = 26,
 	XS_TYPE_COUNT,                 /* one past the highest type */
 	XS_INVALID              = 0xffff,
 };
