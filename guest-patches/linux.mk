@@ -5,7 +5,9 @@
 # does the work and is idempotent on its own too.
 #
 #   out/linux/vmlinux            the kernel (PVH entry note)
-#   out/linux/initramfs.cpio.gz  busybox-static + /init + /bin/pvx-test
+#   out/linux/initramfs.cpio     busybox-static + /init + /bin/pvx-test,
+#                                pvx-bench, pvx-io (examples/linux.cfg)
+#   out/linux/initramfs.cpio.gz  the same, gzip'd
 #   out/linux/disk.img           64 MiB ext4 for xvda (the guest writes to it)
 #
 # PVX_LINUX_KVM_PVM=1|0|auto picks the kvm_pvm workaround patches
@@ -32,9 +34,14 @@ $(LINUX_OUT)/initramfs.cpio.gz: guest-patches/build-linux \
 		$(wildcard guest-patches/initramfs/*) | $(LINUX_OUT)/vmlinux
 	guest-patches/build-linux initramfs
 
+# Written by the same step as the .gz, just after it.
+$(LINUX_OUT)/initramfs.cpio: $(LINUX_OUT)/initramfs.cpio.gz
+	@[ -f $@ ] || guest-patches/build-linux initramfs
+
 $(LINUX_OUT)/disk.img: $(wildcard guest-patches/disk/*)
 	guest-patches/build-linux disk
 
-linux: $(LINUX_OUT)/vmlinux $(LINUX_OUT)/initramfs.cpio.gz $(LINUX_OUT)/disk.img
+linux: $(LINUX_OUT)/vmlinux $(LINUX_OUT)/initramfs.cpio.gz $(LINUX_OUT)/initramfs.cpio \
+	$(LINUX_OUT)/disk.img
 
 .PHONY: linux FORCE-LINUX
