@@ -1,5 +1,5 @@
-# tests/net.mk: the network driver's host-side test tool (issue 11;
-# docs/network.md). pvx-udptool is the Dom0 end of tests/integration/net-*
+# tests/net.mk: the network driver's host-side test tool
+# (docs/network.md). pvx-udptool is the Dom0 end of tests/integration/net-*
 # and of tests/bench/net-bench: echo, sink, source, echo-check, rtt, and a
 # TAP read/write loop (tapbench) as the baseline beside a veth pair.
 

@@ -212,6 +212,8 @@ static int create(struct build *b)
 	req.maxmem_kib = b->cfg->maxmem_mib * 1024;
 	req.max_grant_frames = b->cfg->max_grant_frames;
 	req.flags = b->o->restore ? PVX_CREATE_F_RESTORE : 0;
+	if (b->o->restore && b->o->tied)
+		req.flags |= PVX_CREATE_F_TIED;
 	rc = pvx_ctl_create(b->c, &req, &b->res->domid);
 	if (rc == -EEXIST)
 		return fail(b, rc, "domain name '%s' is already in use", b->cfg->name);

@@ -124,6 +124,15 @@ static void mig_print_json(const struct mig_cli *m, int rc,
 	pvx_json_set(o, "downtime_ms", pvx_json_fixed(r->downtime_ms, 3));
 	pvx_json_set(o, "downtime_rtt_ms", pvx_json_fixed(r->downtime_rtt_ms, 3));
 	pvx_json_set(o, "restore_ms", pvx_json_fixed(r->restore_ms, 3));
+	/* Phases, in order (docs/migration-protocol.md). */
+	pvx_json_set(o, "hello_ms", pvx_json_fixed(r->hello_ms, 3));
+	pvx_json_set(o, "precopy_ms", pvx_json_fixed(r->st.precopy_ms, 3));
+	pvx_json_set(o, "suspend_ms", pvx_json_fixed(r->st.suspend_ms, 3));
+	pvx_json_set(o, "last_round_ms", pvx_json_fixed(r->st.last_round_ms, 3));
+	pvx_json_set(o, "stream_ms", pvx_json_fixed(r->stream_ms, 3));
+	pvx_json_set(o, "target_build_ms", pvx_json_fixed(r->ready_wait_ms, 3));
+	pvx_json_set(o, "commit_ms", pvx_json_fixed(r->commit_ms, 3));
+	pvx_json_set(o, "destroy_ms", pvx_json_fixed(r->destroy_ms, 3));
 	if (rc)
 		pvx_json_set(o, "error", pvx_json_string(strerror(-rc)));
 	pvx_json_dump(stdout, o, PVX_JSON_PRETTY, 1);

@@ -1,16 +1,17 @@
 /*
- * pvx save [-c] [--json] DOMAIN FILE
+ * pvx save [-c] [--live [--max-downtime MS] [--max-rounds N]] [--json] DOMAIN FILE
  *
  * Suspends the domain (cooperatively: the guest must answer), writes
  * its migration stream to FILE (save_file.c: never a partial FILE), then
  * destroys it, or with -c (checkpoint) resumes it: it keeps running and
  * FILE restores to the moment of the save. A failed save leaves the
  * domain running as before. `--live` pre-copies memory while the guest
- * runs first (shorter suspension, larger file).
+ * runs first (shorter suspension, larger file), with migrate's limits.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pvx/builder.h>
@@ -36,11 +37,29 @@ static void finish_save(struct pvx_ctl *c, int32_t domid, const uint8_t uuid[16]
 	pvx_ctl_close(sub);
 }
 
+/* A positive integer up to max (the --max-* options, as migrate's). */
+static int save_uint(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v == 0 || v > max)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
 int cmd_save(int argc, char **argv)
 {
+	enum { OPT_MAXDT = 256, OPT_ROUNDS };
 	static const struct option lopts[] = {
 		{ "json", no_argument, NULL, 'j' }, { "live", no_argument, NULL, 'l' },
-		{ "checkpoint", no_argument, NULL, 'c' }, { NULL, 0, NULL, 0 },
+		{ "checkpoint", no_argument, NULL, 'c' },
+		{ "max-downtime", required_argument, NULL, OPT_MAXDT },
+		{ "max-rounds", required_argument, NULL, OPT_ROUNDS },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct pvx_save_opts o = { .progress = true };
 	struct pvx_mig_stats st;
@@ -56,9 +75,19 @@ int cmd_save(int argc, char **argv)
 		case 'c': checkpoint = o.checkpoint = true; break;
 		case 'j': json = true; break;
 		case 'l': o.live = true; break;
+		case OPT_MAXDT:
+			if (save_uint(optarg, 600000, &o.max_downtime_ms))
+				return pvx_usage_err("save", "bad --max-downtime '%s'", optarg);
+			break;
+		case OPT_ROUNDS:
+			if (save_uint(optarg, 10000, &o.max_rounds))
+				return pvx_usage_err("save", "bad --max-rounds '%s'", optarg);
+			break;
 		default: return pvx_opt_err("save", "c", argv);
 		}
 	}
+	if (!o.live && (o.max_downtime_ms || o.max_rounds))
+		return pvx_usage_err("save", "--max-downtime and --max-rounds need --live");
 	if (argc - optind != 2)
 		return pvx_usage_err("save", "expected DOMAIN FILE");
 	c = pvx_connect();

@@ -37,9 +37,11 @@ const struct pvx_cmd pvx_cmds[] = {
 	{ "destroy", cmd_destroy, "terminate a domain immediately",
 	  "destroy DOMAIN" },
 	{ "save", cmd_save, "save a domain's state to a file (docs/migration.md)",
-	  "save [-c] [--live] [--json] DOMAIN FILE\n"
+	  "save [-c] [--live [--max-downtime MS] [--max-rounds N]] [--json] DOMAIN FILE\n"
 	  "  -c            checkpoint: the domain keeps running (else it is destroyed)\n"
 	  "  --live        copy memory while the guest runs first (shorter pause)\n"
+	  "  --max-downtime MS  live: suspend once the rest fits in MS (60)\n"
+	  "  --max-rounds N     live: at most N rounds before suspending (30)\n"
 	  "  --json        print the figures (bytes, pages, rounds, times) as JSON\n"
 	  "The guest must answer the suspend request ($PVX_SUSPEND_TIMEOUT_MS, 30000);\n"
 	  "a failed save leaves the domain running and no FILE." },

@@ -88,6 +88,10 @@ struct pvx_mig_result {
 	double downtime_ms;     /* suspend -> target running (both clocks) */
 	double downtime_rtt_ms; /* suspend -> RUNNING received (source clock) */
 	double restore_ms;      /* target's restore time */
+	/* Phases (source clock): hello -> ACCEPT, the stream (st has its
+	 * parts), end record -> READY (the target's work after the stream),
+	 * GO -> RUNNING (its unpause), and destroying the source copy. */
+	double hello_ms, stream_ms, ready_wait_ms, commit_ms, destroy_ms;
 	bool resumed;           /* failure: the source domain was resumed */
 	bool uncertain;         /* GO sent, no answer: source left suspended */
 };

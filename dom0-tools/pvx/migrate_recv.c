@@ -109,7 +109,8 @@ static int mig_activate(const struct pvx_mig_ops *ops, void *h, int fd, int wfd,
 int pvx_mig_recv(const struct pvx_mig_ops *ops, void *h, int fd, int wfd,
 		 const struct pvx_mig_recv_opts *o, int32_t *domid)
 {
-	struct pvx_restore_opts ro = { .paused = true, .progress = o->progress };
+	struct pvx_restore_opts ro = { .paused = true, .tied = true,
+				       .progress = o->progress };
 	struct pvx_mig_stats st;
 	struct pvx_mig_hello hl;
 	double t0;

@@ -123,7 +123,8 @@ static void mig_resume(struct mig_src *s)
 
 /* After GO: RUNNING commits; a REFUSE means the target gave up (its copy
  * is gone); silence leaves both sides in doubt. */
-static int mig_commit(struct mig_src *s, double t_susp_mono, uint64_t t_susp_ns)
+static int mig_commit(struct mig_src *s, double t_susp_mono, uint64_t t_susp_ns,
+		      double t_go)
 {
 	struct pvx_mig_times run;
 	int rc = mig_expect(s, PVX_MIG_RUNNING, &run, sizeof(run));
@@ -142,7 +143,10 @@ static int mig_commit(struct mig_src *s, double t_susp_mono, uint64_t t_susp_ns)
 	s->res->downtime_rtt_ms = pvx_mig_mono_ms() - t_susp_mono;
 	s->res->downtime_ms = run.realtime_ns > t_susp_ns ?
 		(double)(run.realtime_ns - t_susp_ns) / 1e6 : 0;
+	s->res->commit_ms = pvx_mig_mono_ms() - t_go;
+	t_go = pvx_mig_mono_ms();
 	rc = s->ops->destroy(s->h, s->domid);
+	s->res->destroy_ms = pvx_mig_mono_ms() - t_go;
 	if (rc)
 		pvx_err("migrate: '%s' runs on the target, but destroying it here "
 			"failed: %s", s->name, strerror(-rc));
@@ -156,17 +160,20 @@ int pvx_mig_send(const struct pvx_mig_ops *ops, void *h, int32_t domid, int fd,
 	struct mig_src s = { .ops = ops, .h = h, .domid = domid, .fd = fd,
 			     .o = o, .res = res };
 	struct pvx_mig_times ready;
-	double t0, t_end, t_susp_mono;
+	double t0, t_end, t_susp_mono, t_go;
 	uint64_t t_susp_ns;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	t0 = pvx_mig_mono_ms();
 	rc = mig_hello(&s);
 	if (rc)
 		return rc; /* never suspended: nothing to undo */
+	res->hello_ms = pvx_mig_mono_ms() - t0;
 	t0 = pvx_mig_mono_ms();
 	rc = ops->save(h, domid, fd, &o->save, &res->st);
 	t_end = pvx_mig_mono_ms();
+	res->stream_ms = t_end - t0;
 	/* The engine's suspended_ms ends at the end record: back-date. */
 	t_susp_mono = t_end - res->st.suspended_ms;
 	t_susp_ns = pvx_mig_now_ns() - (uint64_t)(res->st.suspended_ms * 1e6);
@@ -181,14 +188,19 @@ int pvx_mig_send(const struct pvx_mig_ops *ops, void *h, int32_t domid, int fd,
 		return rc;
 	}
 	res->restore_ms = (double)ready.restore_ms;
+	res->ready_wait_ms = pvx_mig_mono_ms() - t_end;
+	t_go = pvx_mig_mono_ms();
 	rc = pvx_mig_send_msg(fd, PVX_MIG_GO, NULL, 0);
 	if (rc) {
 		pvx_err("migrate: cannot send go: %s", strerror(-rc));
 		mig_resume(&s);
 		return rc;
 	}
-	rc = mig_commit(&s, t_susp_mono, t_susp_ns);
-	/* Total: from the first stream byte to the target running. */
-	res->st.total_ms = pvx_mig_mono_ms() - t0;
+	rc = mig_commit(&s, t_susp_mono, t_susp_ns, t_go);
+	/* Total: from the first stream byte to the target running (RUNNING
+	 * received), not counting the destruction of the source copy. */
+	res->st.total_ms = res->commit_ms > 0 ?
+		res->stream_ms + res->ready_wait_ms + res->commit_ms :
+		pvx_mig_mono_ms() - t0;
 	return rc;
 }

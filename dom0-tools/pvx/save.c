@@ -9,7 +9,9 @@
  *             dirties faster than the link sends; then suspend, the last
  *             dirty pages, state, keys.
  * Populated pages are found with SEEK_DATA over the memfd (holes are
- * zero in any new domain, so round 0 skips them); a page that reads as
+ * zero in any new domain, so round 0 skips them, and they are never
+ * touched here: mapping a memfd hole, even to read it, allocates it,
+ * which for an idle guest cost most of the migration); a page that reads as
  * zero is marked ZERO in its batch, with no data. The special pages
  * (console and xenstore rings) go in round 0 and in the last round.
  * A platform without a dirty log (-EOPNOTSUPP) gets a warning and a
@@ -51,6 +53,7 @@ struct saver {
 	uint64_t round_pages;
 	uint32_t round;
 	double dirty_mibs;
+	double t0;                 /* pvx_now_ms() at the start */
 	char *err;
 	size_t errlen;
 };
@@ -139,6 +142,9 @@ static int send_all(struct saver *s)
 		if (hole < 0 || hole > end)
 			hole = end;
 		data &= ~(off_t)(PVX_MIG_PAGE_SIZE - 1);
+		/* Page tables in one call rather than a fault per page read;
+		 * only over data: a read fault in a memfd hole allocates. */
+		(void)madvise(s->mem.base + data, (size_t)(hole - data), MADV_POPULATE_READ);
 		for (off_t o = data; o < hole && rc == 0; o += PVX_MIG_PAGE_SIZE)
 			rc = send_page(s, (uint64_t)o / PVX_MIG_PAGE_SIZE, s->mem.base + o);
 		at = hole;
@@ -187,12 +193,17 @@ static int send_dirty(struct saver *s)
 
 static int suspend(struct saver *s)
 {
-	int rc = pvx_save_suspend(s->c, s->domid, pvx_save_suspend_timeout(), s->err,
+	double t0 = pvx_now_ms();
+	int rc;
+
+	s->st->precopy_ms = t0 - s->t0;
+	rc = pvx_save_suspend(s->c, s->domid, pvx_save_suspend_timeout(), s->err,
 				  s->errlen);
 
 	if (rc == 0) {
 		s->suspended = true;
 		s->st->suspended_ms = pvx_now_ms();
+		s->st->suspend_ms = s->st->suspended_ms - t0;
 	}
 	return rc;
 }
@@ -249,6 +260,7 @@ static int precopy(struct saver *s)
 		rc = send_special(s);
 	if (rc == 0)
 		rc = end_round(s, true);
+	s->st->last_round_ms = pvx_now_ms() - s->st->suspended_ms;
 	return rc < 0 ? fail(s, rc, "sending the last round") : 0;
 }
 
@@ -293,8 +305,6 @@ static int begin(struct saver *s)
 		free(cfg);
 		return fail(s, rc, "cannot map the domain's memory");
 	}
-	/* Page tables in one call rather than a fault per page read. */
-	(void)madvise(s->mem.base, s->mem.ram_bytes, MADV_POPULATE_READ);
 	s->ram_pfns = s->mem.ram_bytes / PVX_MIG_PAGE_SIZE;
 	s->nwords = (s->ram_pfns + 63) / 64;
 	memcpy(h.magic, PVX_MIG_MAGIC, 8);
@@ -324,6 +334,7 @@ static int stop_and_copy(struct saver *s)
 	rc = send_all(s);
 	if (rc == 0)
 		rc = end_round(s, true);
+	s->st->last_round_ms = pvx_now_ms() - s->st->suspended_ms;
 	return rc < 0 ? fail(s, rc, "sending memory") : 0;
 }
 
@@ -360,7 +371,8 @@ int pvx_save_fd(struct pvx_ctl *ctl, int32_t domid, int fd,
 		return -ENOMEM;
 	memset(st ? st : &dummy, 0, sizeof(dummy));
 	*s = (struct saver){ .c = ctl, .domid = domid, .o = o, .st = st ? st : &dummy,
-			     .mem = { .fd = -1 }, .err = errbuf, .errlen = sizeof(errbuf) };
+			     .mem = { .fd = -1 }, .err = errbuf, .errlen = sizeof(errbuf),
+			     .t0 = t0 };
 	errbuf[0] = '\0';
 	rc = pvx_mig_writer_init(&s->w, fd);
 	if (rc == 0) {

@@ -47,6 +47,8 @@ struct pvx_restore_opts {
 	char **overrides;          /* config overrides, as for create */
 	int noverrides;
 	bool paused;               /* leave it paused (migrate-receive) */
+	bool tied;                 /* paused too: pvxd destroys it if this
+				    * process dies before unpausing it */
 	bool progress;
 };
 
@@ -58,6 +60,11 @@ struct pvx_mig_stats {
 	double dirty_rate_mibs;    /* of the last live round */
 	double total_ms;
 	double suspended_ms;       /* save: suspend -> end record written */
+	/* Phases (save): start -> suspend asked (the live rounds), the
+	 * suspend handshake, and the pages sent while suspended. */
+	double precopy_ms;
+	double suspend_ms;
+	double last_round_ms;
 };
 
 int pvx_save_fd(struct pvx_ctl *ctl, int32_t domid, int fd,

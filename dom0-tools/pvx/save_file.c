@@ -64,5 +64,8 @@ void pvx_mig_stats_json(const struct pvx_mig_stats *st, int32_t domid, FILE *out
 	pvx_json_set(doc, "dirty_rate_mibs", pvx_json_fixed(st->dirty_rate_mibs, 2));
 	pvx_json_set(doc, "total_ms", pvx_json_fixed(st->total_ms, 2));
 	pvx_json_set(doc, "suspended_ms", pvx_json_fixed(st->suspended_ms, 2));
+	pvx_json_set(doc, "precopy_ms", pvx_json_fixed(st->precopy_ms, 2));
+	pvx_json_set(doc, "suspend_ms", pvx_json_fixed(st->suspend_ms, 2));
+	pvx_json_set(doc, "last_round_ms", pvx_json_fixed(st->last_round_ms, 2));
 	pvx_json_dump(out, doc, PVX_JSON_LINE, 1);
 }

@@ -113,10 +113,38 @@ static int apply_config(struct restorer *s, const struct pvx_mig_rec *rec)
 	return 0;
 }
 
+/* Runs of consecutive NORMAL RAM pages (round 0 sends such runs) get
+ * their page tables in one call rather than a fault per page. Only
+ * those: a ZERO page stays a hole in the memfd, as it was on the
+ * source, so that the next save of this domain skips it. */
+static void populate(struct restorer *s, const struct pvx_mig_rec *rec,
+		     const struct pvx_dom_mem *m)
+{
+	uint64_t first = 0, n = 0;
+
+	for (uint32_t i = 0; i <= rec->npfns; i++) {
+		uint64_t pfn = i < rec->npfns ? rec->pfns[i] & PVX_MIG_PFN_MASK : 0;
+		bool ram = i < rec->npfns && PVX_MIG_PFN_TYPE(rec->pfns[i]) == PVX_MIG_PFN_NORMAL &&
+			   pvx_mig_pfn_is_ram(&s->r, pfn);
+
+		if (ram && n && pfn == first + n) {
+			n++;
+			continue;
+		}
+		if (n >= 16)
+			(void)madvise(m->base + first * PVX_MIG_PAGE_SIZE,
+				      n * PVX_MIG_PAGE_SIZE, MADV_POPULATE_WRITE);
+		first = pfn;
+		n = ram ? 1 : 0;
+	}
+}
+
 static int put_pages(struct restorer *s, const struct pvx_mig_rec *rec,
 		     const struct pvx_dom_mem *m)
 {
 	const uint8_t *data = rec->data;
+
+	populate(s, rec, m);
 
 	for (uint32_t i = 0; i < rec->npfns; i++) {
 		uint64_t pfn = rec->pfns[i] & PVX_MIG_PFN_MASK;
@@ -182,7 +210,6 @@ static int fill(const struct pvx_build_result *res, void *opaque, char *err, siz
 		snprintf(err, errlen, "the new domain's memory layout differs from the stream's");
 		return -EINVAL;
 	}
-	(void)madvise(m.base, m.ram_bytes, MADV_POPULATE_WRITE); /* no fault per page */
 	while (rc == 0 && s->r.state != PVX_MIG_RD_DONE) {
 		rc = pvx_mig_read(&s->r, &rec);
 		if (rc == 0)
@@ -242,6 +269,9 @@ static int build(struct restorer *s, int32_t *domid)
 	s->bo.opaque = s;
 	s->bo.paused = true;
 	s->bo.restore = true;
+	/* Dying half-way leaves nothing (PVX_CREATE_F_TIED); a domain left
+	 * paused on purpose (restore -p) must outlive this process. */
+	s->bo.tied = !s->o->paused || s->o->tied;
 	s->bo.fill = fill;
 	s->bo.fill_opaque = s;
 	rc = pvx_build_domain(s->c, &s->cfg, &s->bo, &res, s->err, sizeof(s->err));

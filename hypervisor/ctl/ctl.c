@@ -56,10 +56,32 @@ static char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static uint8_t rx_buf[sizeof(struct pvx_ctl_hdr) + PVX_CTL_MAX_PAYLOAD + 1];
 static uint8_t tx_buf[PVX_CTL_MAX_PAYLOAD];
 
+static int tied_to(struct domain *d, void *arg)
+{
+	return d->tie == arg ? d->domid : 0;
+}
+
+/* PVX_CREATE_F_TIED: the restorer that created these domains is gone
+ * before unpausing them: nobody will finish them. */
+static void destroy_tied(struct ctl_conn *c)
+{
+	int32_t id;
+
+	while ((id = dom_foreach(tied_to, c)) > 0) {
+		struct domain *d = dom_find(id);
+
+		d->tie = NULL;
+		log_info("d%d: its restorer closed its connection before unpausing it:"
+			 " destroyed", id);
+		dom_destroy(d);
+	}
+}
+
 static void conn_close(struct ctl_conn *c)
 {
 	struct ctl_conn **pp;
 
+	destroy_tied(c);
 	while (c->ports)
 		ctl_conn_del_port(c, c->ports->port);
 	evtchn_dom0_close_owner(c);

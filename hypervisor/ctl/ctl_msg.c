@@ -62,7 +62,10 @@ int ctl_check_create(const struct pvx_ctl_create_req *req, uint64_t host_kib)
 		return -EINVAL;
 	if (req->vcpus < 1 || req->vcpus > PVX_MAX_VCPUS)
 		return -EINVAL;
-	if ((req->flags & ~PVX_CREATE_F_RESTORE) || req->max_grant_frames > 1024)
+	if ((req->flags & ~(PVX_CREATE_F_RESTORE | PVX_CREATE_F_TIED)) ||
+	    req->max_grant_frames > 1024)
+		return -EINVAL;
+	if ((req->flags & PVX_CREATE_F_TIED) && !(req->flags & PVX_CREATE_F_RESTORE))
 		return -EINVAL;
 	if (req->type >= PVX_TYPE_COUNT)
 		return -EINVAL;

@@ -90,6 +90,8 @@ static int op_create(struct ctl_req *rq, struct ctl_reply *rep)
 	r = dom_create(&req, &d);
 	if (r < 0)
 		return r;
+	if (req.flags & PVX_CREATE_F_TIED)
+		d->tie = rq->conn; /* ctl.c: conn_close destroys it */
 	memset(rsp, 0, sizeof(*rsp));
 	rsp->domid = d->domid;
 	rep->len = sizeof(*rsp);
@@ -111,8 +113,13 @@ static int op_pause(struct ctl_req *rq, struct ctl_reply *rep)
 
 static int op_unpause(struct ctl_req *rq, struct ctl_reply *rep)
 {
+	int r;
+
 	(void)rep;
-	return dom_unpause(rq->dom);
+	r = dom_unpause(rq->dom);
+	if (r == 0)
+		rq->dom->tie = NULL; /* it ran: an ordinary domain from now on */
+	return r;
 }
 
 /* One domain into a LIST page (unit tested with fake domains): those

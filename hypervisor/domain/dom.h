@@ -131,6 +131,8 @@ struct domain {
 	bool sched_cg;             /* its cgroup exists */
 	/* Save/restore (dom_mig.c, docs/migration-hv.md; main thread). */
 	bool restore_mode;         /* PVX_CREATE_F_RESTORE: no boot, SET_STATE */
+	const void *tie;           /* PVX_CREATE_F_TIED: the creating ctl
+				    * connection, until the first unpause */
 	uint32_t suspend_vcpu;     /* d->lock: who called shutdown(suspend) */
 	struct dom_mig *mig;       /* chunk buffers and the dirty log */
 };

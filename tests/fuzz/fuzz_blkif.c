@@ -13,6 +13,7 @@
  * Built by tests/fuzz/fuzz.mk as $(O)/fuzz/fuzz_blkif (libFuzzer) and
  * $(O)/tests/fuzz-blkif (tests/fuzz/standalone.c).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,18 +21,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_ok(const struct blkback_req *r, const struct blkback_disk_info *d)
+static void check_ok(const struct blkback_req *r, const struct blkback_disk_info *d,
+		     bool indirect)
 {
 	uint64_t n = 0;
 
-	if (r->sector > d->sectors || r->nr_sectors > d->sectors - r->sector)
+	/* An empty range (a flush without data) is at no sector at all. */
+	if (r->nr_sectors &&
+	    (r->sector > d->sectors || r->nr_sectors > d->sectors - r->sector))
 		abort(); /* past the end of the disk */
 	if (d->readonly && r->op != BLKBACK_READ)
 		abort(); /* a write, flush or discard of a read-only disk */
 	if (r->op == BLKBACK_DISCARD)
 		return;
-	if (r->nr_segs > (r->wire_op == BLKIF_OP_INDIRECT ? PVX_BLK_MAX_SEGS
-							  : BLKIF_MAX_SEGMENTS_PER_REQUEST))
+	if (r->nr_segs > (indirect ? PVX_BLK_MAX_SEGS : BLKIF_MAX_SEGMENTS_PER_REQUEST))
 		abort(); /* more segments than the slot (or indirect pages) hold */
 	for (unsigned i = 0; i < r->nr_segs; i++) {
 		if (r->seg[i].first > r->seg[i].last ||
@@ -90,10 +93,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			at += indirect_segs(&out, data + at, size - at);
 			st = blkback_validate_segs(&out, &d);
 		}
-		if (out.id != in.rw.id || out.wire_op != in.operation)
-			abort(); /* the response would not name its request */
+		/* The response names its request: its id, and the operation
+		 * (an indirect one's inner operation, as blkfront checks). */
+		if (out.id != in.rw.id ||
+		    out.wire_op != (in.operation == BLKIF_OP_INDIRECT ?
+				    in.indirect.indirect_op : in.operation))
+			abort();
 		if (st == BLKIF_RSP_OKAY)
-			check_ok(&out, &d);
+			check_ok(&out, &d, in.operation == BLKIF_OP_INDIRECT);
 		else if (st != BLKIF_RSP_ERROR && st != BLKIF_RSP_EOPNOTSUPP)
 			abort();
 	}

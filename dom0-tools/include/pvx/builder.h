@@ -154,6 +154,7 @@ struct pvx_build_opts {
 	 * new paused domain (before its console/store ports and params are
 	 * set, so those are this host's). A negative return fails the build. */
 	bool restore;
+	bool tied;   /* restore: PVX_CREATE_F_TIED (gone if we die paused) */
 	int (*fill)(const struct pvx_build_result *r, void *opaque, char *err, size_t errlen);
 	void *fill_opaque;
 };

@@ -129,6 +129,11 @@ struct pvx_ctl_create_req {
  * restorer writes memory through the memfd, then PVX_CTL_SET_STATE, then
  * PVX_CTL_UNPAUSE. SET_BOOT is refused on such a domain. */
 #define PVX_CREATE_F_RESTORE (1u << 0)
+/* With F_RESTORE only: the domain belongs to the ctl connection that
+ * created it until its first unpause; if that connection closes first
+ * (the restorer died: killed, crashed), pvxd destroys the domain, so a
+ * half-received migration leaves nothing behind. */
+#define PVX_CREATE_F_TIED (1u << 1)
 #define PVX_MAX_VCPUS 32
 
 /*

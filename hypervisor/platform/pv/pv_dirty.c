@@ -2,7 +2,7 @@
  * pv_dirty: the dirty log of a `pv` guest's own writes to its RAM
  * (docs/migration-hv.md, decision P25 in docs/decisions.md).
  *
- * This kernel has no soft-dirty bits (/work/shared/tools/pv-limits:
+ * This host kernel has no soft-dirty bits (measured:
  * 0 of 64 written pages reported), so the log is userfaultfd
  * write-protection of the guest process's RAM mapping: the shim opens a
  * userfaultfd on its own address space and hands it to pvxd with the

@@ -109,9 +109,13 @@ START_TEST(create_requests)
 	r.vcpus = PVX_MAX_VCPUS + 1;
 	ck_assert_int_eq(ctl_check_create(&r, 1 << 20), -EINVAL);
 	r.vcpus = 1;
-	r.flags = 2;                                /* unknown flag */
+	r.flags = 4;                                /* unknown flag */
 	ck_assert_int_eq(ctl_check_create(&r, 1 << 20), -EINVAL);
 	r.flags = PVX_CREATE_F_RESTORE;
+	ck_assert_int_eq(ctl_check_create(&r, 1 << 20), 0);
+	r.flags = PVX_CREATE_F_TIED;                /* only with RESTORE */
+	ck_assert_int_eq(ctl_check_create(&r, 1 << 20), -EINVAL);
+	r.flags = PVX_CREATE_F_RESTORE | PVX_CREATE_F_TIED;
 	ck_assert_int_eq(ctl_check_create(&r, 1 << 20), 0);
 	r.flags = 0;
 	memset(r.name, 'a', sizeof(r.name));        /* no NUL */
