@@ -1,4 +1,4 @@
-# Moving domains between hosts and files (issue 12, this fragment's part):
+# Moving domains between hosts and files (this fragment's part):
 # the migration transport's unit tests, and the migrate-*/export-*
 # integration tests. The code itself is in dom0-tools/pvx/ (migrate*.c,
 # bundle*.c, cmd_migrate*.c, cmd_export.c, cmd_import.c) and links into

@@ -113,7 +113,7 @@ static void ratios(FILE *f, const struct bench_report *r)
 }
 
 /*
- * Guest mode: the issue's target compares the batch-32 row's p50 (notify
+ * Guest mode: the target compares the batch-32 row's p50 (notify
  * holdoff) with the guest <-> Dom0 event-channel round trip.
  */
 static void evtchn_ratio(FILE *f, const struct bench_report *r)

@@ -2,7 +2,7 @@
  * bench-hypercall [N]: N xen_version(XENVER_version) hypercalls through
  * the hypercall page against N bare round trips of the platform's
  * mechanism, both timed with system time, best of three rounds each.
- * Prints ns/op for both and the ratio (the issue's target: <= 1.3).
+ * Prints ns/op for both and the ratio (the target: <= 1.3).
  * The bare round trip (field bare_out_ns, named after pvh's):
  *   pvh  an `out` to MINIOS_BENCH_PORT, a port no one handles: the raw
  *        cost of an exit to the VMM;
