@@ -1,5 +1,6 @@
 /* pvx help [COMMAND]: the table's summaries, or one row's usage. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 
@@ -26,9 +27,15 @@ int cmd_help(int argc, char **argv)
 
 void pvx_usage_list(FILE *to)
 {
+	int width = 0;
+
+	/* One column for the summaries, as wide as the longest name. */
+	for (size_t i = 0; i < pvx_ncmds; i++)
+		if ((int)strlen(pvx_cmds[i].name) > width)
+			width = (int)strlen(pvx_cmds[i].name);
 	fprintf(to, "usage: pvx COMMAND [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < pvx_ncmds; i++)
-		fprintf(to, "  %-10s %s\n", pvx_cmds[i].name, pvx_cmds[i].summary);
+		fprintf(to, "  %-*s %s\n", width, pvx_cmds[i].name, pvx_cmds[i].summary);
 	fprintf(to, "\nA command may be shortened to any unambiguous prefix.\n"
 		"'pvx help COMMAND' shows its options. Domains are named by name or id.\n"
 		"Environment: PVX_RUNDIR (default /run/pvx), PVX_LOGDIR (default <rundir>/log).\n");
