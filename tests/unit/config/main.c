@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, make_garbage_suite());
 	srunner_add_suite(sr, make_vif_suite());
 	srunner_add_suite(sr, make_cpulist_suite());
+	srunner_add_suite(sr, make_uuid_suite());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
