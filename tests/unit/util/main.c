@@ -10,6 +10,7 @@ int main(void)
 
 	srunner_add_suite(sr, make_daemon_suite());
 	srunner_add_suite(sr, make_stats_server_suite());
+	srunner_add_suite(sr, make_listen_suite());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
