@@ -78,11 +78,21 @@ static void destroy_tied(struct ctl_conn *c)
 	}
 }
 
+/* A dirty log whose enabler is gone: nobody will fetch or disable it. */
+static int dirty_orphan(struct domain *d, void *arg)
+{
+	if (dom_mig_dirty_owner_gone(d, arg))
+		log_info("d%d: the connection that enabled its dirty log closed: log off",
+			 d->domid);
+	return 0;
+}
+
 static void conn_close(struct ctl_conn *c)
 {
 	struct ctl_conn **pp;
 
 	destroy_tied(c);
+	dom_foreach(dirty_orphan, c);
 	while (c->ports)
 		ctl_conn_del_port(c, c->ports->port);
 	evtchn_dom0_close_owner(c);
