@@ -17,8 +17,11 @@
  *                     in a new domain) and we watch again.
  * Like Linux, a command we cannot carry out is not acknowledged:
  *   other    -> ignored: left in the node, with a console line.
- * At start it advertises feature-poweroff = feature-reboot =
- * feature-suspend = "1".
+ * At start it advertises feature-poweroff = feature-reboot = "1" and
+ * feature-suspend = "1", or "0" while a suspend hold is taken (a program
+ * whose own event channels a new domain would not have, minios/control.h):
+ * then a suspend request is not acknowledged either, with the hold's
+ * reason, and the toolstack refuses before asking (docs/minios.md).
  *
  * If pvxstored is not answering yet, registration is retried every
  * second; a timed-out registration may still reach the server later,
@@ -58,6 +61,9 @@ struct request {
 };
 
 static struct xs_watch watch = { .path = SHUTDOWN_NODE, .token = "minios-control" };
+static unsigned holds;
+static const char *hold_why;
+static int advertised;   /* feature keys written: holds now write their own */
 
 static void classify(struct request *r)
 {
@@ -68,6 +74,10 @@ static void classify(struct request *r)
 			r->reason = commands[i].reason;
 			r->why = commands[i].why;
 		}
+	if (r->reason == SUSPEND && holds) {
+		r->reason = NO_ACTION;
+		r->why = hold_why;
+	}
 }
 
 /* One transaction: read, and acknowledge what we will carry out. */
@@ -111,20 +121,36 @@ static void handle(void)
 	minios_shutdown((unsigned)r.reason);
 }
 
+static void write_feature(const char *key, const char *val)
+{
+	int rc = xs_write(0, key, val);
+
+	if (rc < 0)
+		printk("minios: control: cannot write %s: %d\n", key, rc);
+}
+
+/* The value is read when the write is sent: a hold taken while an
+ * earlier write waits sends its own later one, and the server applies
+ * them in order. */
 static void advertise(void)
 {
-	static const char *const keys[][2] = {
-		{ "control/feature-poweroff", "1" },
-		{ "control/feature-reboot", "1" },
-		{ "control/feature-suspend", "1" },
-	};
+	write_feature("control/feature-poweroff", "1");
+	write_feature("control/feature-reboot", "1");
+	write_feature("control/feature-suspend", holds ? "0" : "1");
+	advertised = 1;
+}
 
-	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++) {
-		int rc = xs_write(0, keys[i][0], keys[i][1]);
+void control_hold_suspend(const char *why)
+{
+	hold_why = why;
+	if (holds++ == 0 && advertised)
+		write_feature("control/feature-suspend", "0");
+}
 
-		if (rc < 0)
-			printk("minios: control: cannot write %s: %d\n", keys[i][0], rc);
-	}
+void control_release_suspend(void)
+{
+	if (holds && --holds == 0 && advertised)
+		write_feature("control/feature-suspend", "1");
 }
 
 static void control_main(void *arg)

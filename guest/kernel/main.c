@@ -118,6 +118,8 @@ static void start_control(void)
 
 static int run_program(const struct program *p)
 {
+	int rc;
+
 	if (!p) {
 		printk("minios: unknown program '%s'; programs:", cmdline.argv[0]);
 		for (p = programs; p->name; p++)
@@ -125,7 +127,12 @@ static int run_program(const struct program *p)
 		printk("\n");
 		return 2;
 	}
-	return p->main(cmdline.argc, cmdline.argv);
+	if (p->no_suspend)
+		control_hold_suspend(p->no_suspend);
+	rc = p->main(cmdline.argc, cmdline.argv);
+	if (p->no_suspend)
+		control_release_suspend();
+	return rc;
 }
 
 void minios_main(const struct platform_ops *p, uint64_t start_info_paddr)

@@ -19,6 +19,19 @@
  * answer that comes back within the spin costs no exit and no wakeup
  * (ARCHITECTURE §1a: a SCHEDOP_poll round trip is ~24 us, a shared-memory
  * ping-pong 73 ns).
+ *
+ * Preemption points (sched_preempt_point, Linux's cond_resched): a
+ * CPU-bound loop calls it, and once its thread has run for
+ * SCHED_PREEMPT_GRAN_NS it gives the CPU to any thread an event, a
+ * deadline or a condition made ready (a thread that is merely runnable,
+ * another CPU hog, gets it after SCHED_SLICE_NS). Without it a thread
+ * that never waits keeps the control and xenbus threads off the CPU for
+ * as long as it runs: a dirtier under a live migration's dirty log (every
+ * first write a fault) answered control/shutdown = suspend after 0.1-2 s
+ * (docs/performance.md). The switch is voluntary, at a point the program
+ * chose, because this kernel has no locks: an interrupt that switched
+ * threads in the middle of a xenstore request or a printk would corrupt
+ * them, so the upcall stays a counter.
  */
 #include <xen/public/sched.h>
 
@@ -43,6 +56,7 @@ struct thread {
 	uint64_t deadline;          /* 0: none */
 	int (*cond)(void *);        /* thread_wait_cond: ready once true */
 	void *cond_arg;
+	uint64_t since;             /* system time it last got the CPU */
 };
 
 static struct thread threads[SCHED_MAX_THREADS];
@@ -50,6 +64,7 @@ static uint8_t stacks[SCHED_MAX_THREADS - 1][SCHED_STACK_SIZE]
 	__attribute__((aligned(16)));
 static struct thread *current;
 static unsigned idle_polls;
+static unsigned long preemptions;
 static uint64_t spin_ns = SCHED_DEFAULT_SPIN_NS;
 static uint64_t armed_deadline;
 
@@ -164,6 +179,7 @@ static void schedule(void)
 
 	while (!(next = pick(prev)))
 		idle();
+	next->since = time_now_ns();
 	if (next == prev)
 		return;
 	current = next;
@@ -210,6 +226,39 @@ struct thread *thread_create(const char *name, thread_fn fn, void *arg)
 void thread_yield(void)
 {
 	schedule();
+}
+
+/* Has another thread waited long enough, now that current ran `ran`? */
+static int preempt_due(const struct thread *t, uint64_t now, uint64_t ran)
+{
+	if (t == current || t->state == T_FREE || t->state == T_DONE)
+		return 0;
+	if (t->state == T_RUNNABLE)
+		return ran >= SCHED_SLICE_NS;
+	return thread_ready(t, now);
+}
+
+void sched_preempt_point(void)
+{
+	uint64_t now, ran;
+
+	if (!time_available())
+		return;
+	now = time_now_ns();
+	ran = now - current->since;
+	if (ran < SCHED_PREEMPT_GRAN_NS)
+		return;
+	for (unsigned i = 0; i < SCHED_MAX_THREADS; i++)
+		if (preempt_due(&threads[i], now, ran)) {
+			preemptions++;
+			schedule();
+			return;
+		}
+}
+
+unsigned long sched_preemptions(void)
+{
+	return preemptions;
 }
 
 static void wait_for(int has_port, evtchn_port_t port, uint64_t deadline)

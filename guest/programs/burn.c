@@ -8,6 +8,7 @@
 #include <minios/console.h>
 #include <minios/lib.h>
 #include <minios/program.h>
+#include <minios/sched.h>
 #include <minios/time.h>
 
 #include "programs.h"
@@ -21,8 +22,10 @@ int prog_burn(int argc, char **argv)
 		return fail("burn: SECONDS must be a number");
 	printk("burn: busy\n");
 	end = time_now_ns() + secs * 1000000000ull;
-	while (!secs || time_now_ns() < end)
+	while (!secs || time_now_ns() < end) {
 		for (unsigned i = 0; i < 50000; i++)
 			sink = sink * 31 + i;
+		sched_preempt_point(); /* the control thread answers shutdown */
+	}
 	return pass("burn: %lu s", (unsigned long)secs);
 }

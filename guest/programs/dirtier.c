@@ -11,7 +11,8 @@
  * and with SECONDS (0 or absent: forever) PASS at the end. Each write
  * stores the pass number, and the whole set is checked every full pass
  * ("dirtier: check FAIL page P ..." on a mismatch): memory that a
- * migration lost shows up.
+ * migration lost shows up. Its loops are preemption points
+ * (sched_preempt_point): the guest answers the toolstack while it runs.
  */
 #include <xen/public/errno.h>
 
@@ -46,6 +47,7 @@ static unsigned alloc_set(uint64_t want_pages)
 			break;
 		gfns[nset] = (uint32_t)((uintptr_t)p >> XEN_PAGE_SHIFT);
 		memset(p, 0, XEN_PAGE_SIZE);
+		sched_preempt_point();
 		nset++;
 	}
 	return nset;
@@ -58,6 +60,8 @@ static int check_set(uint64_t pass, unsigned upto)
 	for (unsigned i = 0; i < nset; i++) {
 		uint64_t w = READ_ONCE(page_of(i)[0]), want = i < upto ? pass : pass - 1;
 
+		if (i % 256 == 0)
+			sched_preempt_point();
 		if (pass > 0 && w != want) {
 			printk("dirtier: check FAIL page %u holds pass %llu, expected %llu\n", i,
 			       (unsigned long long)w, (unsigned long long)want);
@@ -97,6 +101,10 @@ int prog_dirtier(int argc, char **argv)
 		n = carry / 100;
 		carry %= 100;
 		for (uint64_t k = 0; k < n; k++) {
+			/* Under a dirty log each first write faults: a slice
+			 * can take 30 ms and the loop runs behind, never
+			 * sleeping; the control thread must still get in. */
+			sched_preempt_point();
 			WRITE_ONCE(page_of(pos)[0], round);
 			dirtied++;
 			if (++pos == nset) {

@@ -11,10 +11,15 @@
 
 #include "programs.h"
 
+/* Programs holding ports no resume rebinds (peers that would not follow
+ * into a new domain): `pvx save` refuses while they run. */
+#define NO_SUSPEND_OWN_PORTS "the program binds event channels of its own, which a new domain would not have"
+
 const struct program programs[] = {
 	{ .name = "hello", .usage = "", .main = prog_hello },
 	{ .name = "timer", .usage = "[MS]", .main = prog_timer },
-	{ .name = "threads", .usage = "", .main = prog_threads },
+	{ .name = "threads", .usage = "", .main = prog_threads,
+	  .no_suspend = NO_SUSPEND_OWN_PORTS },
 	{ .name = "console-flood", .usage = "[LINES]", .main = prog_console_flood },
 	{ .name = "probe", .usage = "", .main = prog_probe },
 	{ .name = "selftest", .usage = "", .main = prog_selftest },
@@ -26,21 +31,28 @@ const struct program programs[] = {
 	{ .name = "balloon-hostile", .usage = "[ROUNDS]", .main = prog_balloon_hostile },
 	{ .name = "spin", .usage = "[SECONDS]", .main = prog_spin },
 	{ .name = "console-echo", .usage = "[LINES]", .main = prog_console_echo },
-	{ .name = "upcall", .usage = "[COUNT]", .main = prog_upcall },
-	{ .name = "evtchn-pong", .usage = "[PEERDOM]", .main = prog_evtchn_pong },
-	{ .name = "evtchn-ping", .usage = "PEERDOM PORT COUNT", .main = prog_evtchn_ping },
-	{ .name = "dom0-echo", .usage = "[COUNT]", .main = prog_dom0_echo },
+	{ .name = "upcall", .usage = "[COUNT]", .main = prog_upcall,
+	  .no_suspend = NO_SUSPEND_OWN_PORTS },
+	{ .name = "evtchn-pong", .usage = "[PEERDOM]", .main = prog_evtchn_pong,
+	  .no_suspend = NO_SUSPEND_OWN_PORTS },
+	{ .name = "evtchn-ping", .usage = "PEERDOM PORT COUNT", .main = prog_evtchn_ping,
+	  .no_suspend = NO_SUSPEND_OWN_PORTS },
+	{ .name = "dom0-echo", .usage = "[COUNT]", .main = prog_dom0_echo,
+	  .no_suspend = NO_SUSPEND_OWN_PORTS },
 	{ .name = "shutdown", .usage = "REASON [CODE|code]", .main = prog_shutdown },
 	{ .name = "crash", .usage = "", .main = prog_crash },
 	{ .name = "crash-early", .usage = "", .main = prog_crash_early, .early = 1 },
 	{ .name = "hostile", .usage = "", .main = prog_hostile },
 	{ .name = "pvhostile", .usage = "WHAT", .main = prog_pvhostile },
 	{ .name = "bench-hypercall", .usage = "[N]", .main = prog_bench_hypercall },
-	{ .name = "bench-evtchn", .usage = "[N]", .main = prog_bench_evtchn },
-	{ .name = "grant-share", .usage = "", .main = prog_grant_share },
+	{ .name = "bench-evtchn", .usage = "[N]", .main = prog_bench_evtchn,
+	  .no_suspend = NO_SUSPEND_OWN_PORTS },
+	{ .name = "grant-share", .usage = "", .main = prog_grant_share,
+	  .no_suspend = NO_SUSPEND_OWN_PORTS },
 	{ .name = "grant-hold", .usage = "[GRANTEE]", .main = prog_grant_hold },
 	{ .name = "grant-hostile", .usage = "VICTIM REF", .main = prog_grant_hostile },
-	{ .name = "grant-ring", .usage = "[N] [BATCH]", .main = prog_grant_ring },
+	{ .name = "grant-ring", .usage = "[N] [BATCH]", .main = prog_grant_ring,
+	  .no_suspend = NO_SUSPEND_OWN_PORTS },
 	{ .name = "bench-ring", .usage = "[DEVID]", .main = prog_bench_ring },
 	{ .name = "blk-verify", .usage = "[all|write|read|ro] [MIB] [SEED] [DEVID] [ROUNDS]",
 	  .main = prog_blk_verify },

@@ -8,6 +8,7 @@
 #include <minios/console.h>
 #include <minios/lib.h>
 #include <minios/program.h>
+#include <minios/sched.h>
 #include <minios/time.h>
 
 #include "programs.h"
@@ -26,6 +27,7 @@ int prog_spin(int argc, char **argv)
 	while (!secs || now < end) {
 		for (int i = 0; i < 100000; i++)
 			work += (uint64_t)i;
+		sched_preempt_point(); /* the control thread answers shutdown */
 		now = time_now_ns();
 		if (now >= next) {
 			printk("spin: still burning\n");

@@ -15,6 +15,10 @@ struct program {
 	const char *usage;
 	int (*main)(int argc, char **argv);
 	int early;   /* runs right after the hypercall page, before any init */
+	/* Non-NULL: it binds event channels of its own, which a resume in a
+	 * new domain would not rebind; why, for the suspend hold it holds
+	 * while it runs (minios/control.h). */
+	const char *no_suspend;
 };
 
 /* The table, NULL-name terminated (programs/programs.c). */

@@ -3,8 +3,8 @@
  * yield, wait for an event-channel port, sleep, or return. When nothing
  * is runnable the vCPU idles in SCHEDOP_poll on every port a thread waits
  * for plus the timer port, with the earliest sleep deadline armed as the
- * one-shot timer. No preemption, no locks: one vCPU, and interrupts never
- * run C code.
+ * one-shot timer. No involuntary preemption, no locks: one vCPU, and
+ * interrupts never run C code; a CPU-bound loop calls sched_preempt_point().
  */
 #ifndef MINIOS_SCHED_H
 #define MINIOS_SCHED_H
@@ -23,6 +23,11 @@ struct sched_context {
 #define SCHED_STACK_SIZE  (16 * 1024)
 /* How long the idle loop watches pending bits before SCHEDOP_poll. */
 #define SCHED_DEFAULT_SPIN_NS 50000ull
+/* sched_preempt_point(): how long a thread keeps the CPU once a waiting
+ * thread is ready (a woken control or xenbus thread waits at most this
+ * plus one step of the loop), and once another thread is runnable. */
+#define SCHED_PREEMPT_GRAN_NS 100000ull
+#define SCHED_SLICE_NS        10000000ull
 
 struct thread;
 typedef void (*thread_fn)(void *arg);
@@ -32,6 +37,14 @@ void sched_set_spin(uint64_t ns);
 /* Creates a runnable thread; NULL if the table is full. */
 struct thread *thread_create(const char *name, thread_fn fn, void *arg);
 void thread_yield(void);
+/* cond_resched: a CPU-bound loop calls this every step (cheap: a clock
+ * read, then a look at the other threads). After SCHED_PREEMPT_GRAN_NS on
+ * the CPU it yields to any thread whose port is pending, whose deadline
+ * passed or whose condition holds; after SCHED_SLICE_NS to any runnable
+ * one. The one point where a loop that never waits lets others run. */
+void sched_preempt_point(void);
+/* How many times sched_preempt_point() gave the CPU away. */
+unsigned long sched_preemptions(void);
 /* Sleeps until system time reaches deadline_ns. */
 void thread_sleep_until(uint64_t deadline_ns);
 /* Waits until port is pending, then clears it. */
