@@ -211,6 +211,28 @@ int blkfront_open(struct blkfront_dev *d, uint32_t devid, const struct blkfront_
 	return 0;
 }
 
+/* Until the backend is Closing or Closed (or gone) or the deadline. */
+static void wait_closing(struct blkfront_dev *d, uint64_t deadline)
+{
+	while (time_now_ns() < deadline) {
+		int st = backend_state(d);
+		if (st < 0 || st >= XenbusStateClosing)
+			return;
+		msleep(1);
+	}
+}
+
+/* Until the backend is Closed (or gone): close returns with it quiet. */
+static void wait_closed(struct blkfront_dev *d, uint64_t deadline)
+{
+	while (time_now_ns() < deadline) {
+		int st = backend_state(d);
+		if (st < 0 || st == XenbusStateClosed)
+			return;
+		msleep(1);
+	}
+}
+
 void blkfront_close(struct blkfront_dev *d)
 {
 	uint64_t deadline = time_now_ns() + 2000000000ull;
@@ -220,15 +242,14 @@ void blkfront_close(struct blkfront_dev *d)
 		return;
 	while (d->nr_inflight && blkfront_wait(d, deadline) >= 0 && time_now_ns() < deadline)
 		;
+	/* Xen's handshake: we go Closing, the backend unmaps the ring and
+	 * answers Closing (or, an older one, Closed), then we go Closed and
+	 * the backend follows. A backend that goes Closed only after our
+	 * Closed must not be waited for before we write it. */
 	put(0, d->fe, "state", "%llu", XenbusStateClosing);
-	/* The backend unmaps the ring before it reports Closed. */
-	while (time_now_ns() < deadline) {
-		int st = backend_state(d);
-		if (st < 0 || st == XenbusStateClosed)
-			break;
-		msleep(1);
-	}
+	wait_closing(d, deadline);
 	ringfront_teardown(&d->rf); /* -XEN_EBUSY: the pages stay granted, not reused */
 	put(0, d->fe, "state", "%llu", XenbusStateClosed);
+	wait_closed(d, deadline);
 	d->connected = 0;
 }

@@ -265,6 +265,18 @@ int netfront_alive(struct netfront_dev *d)
 	return 0;
 }
 
+/* Until the backend is at least at st (or gone) or the deadline passes. */
+static void wait_close_state(struct netfront_dev *d, int st, uint64_t deadline)
+{
+	while (time_now_ns() < deadline) {
+		int be = netfront_backend_state(d);
+
+		if (be < 0 || be >= st)
+			return;
+		msleep(1);
+	}
+}
+
 void netfront_close(struct netfront_dev *d)
 {
 	uint64_t deadline = time_now_ns() + CLOSE_NS, fe_state;
@@ -277,18 +289,16 @@ void netfront_close(struct netfront_dev *d)
 		return;
 	/* First: a thread that runs while we wait below must not touch the rings. */
 	d->connected = 0;
+	/* Xen's handshake: we go Closing, the backend unmaps the rings, stops
+	 * copying and answers Closing (an older one: Closed), then we go
+	 * Closed and the backend follows. */
 	if (!fe_gone)
 		put(0, d->fe, "state", XenbusStateClosing);
-	/* The backend unmaps the rings and stops copying before Closed. */
-	while (time_now_ns() < deadline) {
-		int st = netfront_backend_state(d);
-
-		if (st < 0 || st == XenbusStateClosed)
-			break;
-		msleep(1);
-	}
+	wait_close_state(d, XenbusStateClosing, deadline);
 	teardown_rings(d);
-	if (!fe_gone)
+	if (!fe_gone) {
 		put(0, d->fe, "state", XenbusStateClosed);
+		wait_close_state(d, XenbusStateClosed, deadline);
+	}
 	d->connected = 0;
 }
