@@ -146,6 +146,17 @@ static void do_close(struct bb_vbd *v, bool fe_gone)
 	}
 }
 
+/* The frontend is Closing: drain, unmap, say Closing (and stay: the
+ * frontend reads 5 and then writes Closed, as in Xen); it is Closed: the
+ * same if still needed, say Closed. */
+static void do_let_go(struct bb_vbd *v, int state)
+{
+	if (v->connected)
+		log_stats(v);
+	disconnect(v);
+	bb_vbd_set_state(v, state);
+}
+
 /* Re-evaluates v from xenstore; may free v. */
 void bb_vbd_update(struct bb_vbd *v)
 {
@@ -172,6 +183,12 @@ void bb_vbd_update(struct bb_vbd *v)
 		break;
 	case BLKBACK_CLOSE:
 		do_close(v, fe < 0);
+		break;
+	case BLKBACK_CLOSING:
+		do_let_go(v, XenbusStateClosing);
+		break;
+	case BLKBACK_CLOSED:
+		do_let_go(v, XenbusStateClosed);
 		break;
 	case BLKBACK_RESET:
 		disconnect(v);
