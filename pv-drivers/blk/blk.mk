@@ -53,3 +53,12 @@ $(O)/tests/blk-backend-bench: $(O)/obj/tests/bench/blk_backend.o $(O)/lib/libpvx
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -luring
 PROGRAMS += $(O)/tests/blk-backend-bench
+
+# unit-blkbackd: the daemon's writes into B (vbd_xs.c: only while B
+# exists) against a fake xenstore (tests/unit/blkbackd/).
+UNIT_BLKBACKD_OBJS := $(O)/obj/tests/unit/blkbackd/test_xs.o $(O)/obj/pv-drivers/blk/back/vbd_xs.o
+$(O)/obj/tests/unit/blkbackd/test_xs.o: HOST_CFLAGS += -Ipv-drivers/blk/back
+$(O)/tests/unit-blkbackd: $(UNIT_BLKBACKD_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lpthread
+UNIT_TESTS += $(O)/tests/unit-blkbackd
