@@ -41,7 +41,8 @@ PROGRAMS += $(O)/tests/blk-native
 # unit-blkfront: minios blkfront's handshake (pv-drivers/blk/front/blkfront.c, built
 # for the host) against faked minios services (tests/unit/blkfront/).
 UNIT_BLKFRONT_OBJS := $(O)/obj/tests/unit/blkfront/test_handshake.o \
-	$(O)/obj/tests/unit/blkfront/fake_minios.o $(O)/obj/pv-drivers/blk/front/blkfront.o
+	$(O)/obj/tests/unit/blkfront/fake_minios.o $(O)/obj/pv-drivers/blk/front/blkfront.o \
+	$(O)/obj/tests/unit/frontfake/fake_xs.o $(O)/obj/guest/kernel/xenbus_front.o
 $(UNIT_BLKFRONT_OBJS): HOST_CFLAGS += -Iguest/include
 $(O)/tests/unit-blkfront: $(UNIT_BLKFRONT_OBJS)
 	@mkdir -p $(@D)
