@@ -43,6 +43,7 @@ UNIT_DOM0_SRCS := tests/unit/dom0/test_ctlclient.c tests/unit/dom0/test_elf.c \
 	tests/unit/dom0/test_cmdtab.c tests/unit/dom0/test_monitor.c tests/unit/dom0/test_network.c \
 	tests/unit/dom0/test_memsize.c \
 	tests/unit/dom0/test_sched_cmds.c \
+	tests/unit/dom0/cli_run.c \
 	tests/unit/dom0/fake_server.c tests/unit/dom0/elf_fixture.c tests/unit/dom0/main.c
 UNIT_DOM0_SRCS += tests/unit/dom0/test_top.c
 UNIT_DOM0_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(UNIT_DOM0_SRCS))

@@ -182,20 +182,13 @@ static int write_keys(struct xs_handle *h, xs_transaction_t t, void *arg)
 	return rc;
 }
 
-static void uuid_str(const uint8_t *u, char *out, size_t len)
-{
-	snprintf(out, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
-		 u[11], u[12], u[13], u[14], u[15]);
-}
-
 int pvx_xs_domain_add(const struct pvx_build_result *r, const struct pvx_config *cfg,
 		      char *err, size_t errlen)
 {
 	struct xs_dom x = { .r = r, .cfg = cfg };
 	struct xs_handle *h = NULL;
 	struct timespec now;
-	char uuid[40];
+	char uuid[PVX_UUID_CHARS + 1];
 	int rc = xs_open(&h);
 
 	if (rc == -ENOENT || rc == -ECONNREFUSED)
@@ -205,7 +198,7 @@ int pvx_xs_domain_add(const struct pvx_build_result *r, const struct pvx_config 
 		return rc;
 	}
 	snprintf(x.base, sizeof(x.base), "/local/domain/%d", r->domid);
-	uuid_str(r->uuid, uuid, sizeof(uuid));
+	pvx_uuid_format(r->uuid, uuid);
 	snprintf(x.vm, sizeof(x.vm), "/vm/%s", uuid);
 	clock_gettime(CLOCK_REALTIME, &now);
 	snprintf(x.start_time, sizeof(x.start_time), "%lld.%02ld", (long long)now.tv_sec,

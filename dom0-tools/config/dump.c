@@ -35,13 +35,6 @@ static void put_quoted(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void format_uuid(const uint8_t *u, char *buf)
-{
-	sprintf(buf, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		"%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
-		u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
-}
-
 static void disk_spec(const struct pvx_disk_spec *dk, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "format=%s, vdev=%s, access=%s, %starget=%s",
@@ -118,7 +111,7 @@ static size_t common_items(const struct pvx_config *cfg, struct dump_item *it, c
 	NUM("maxmem", cfg->maxmem_mib);
 	NUM("vcpus", cfg->vcpus);
 	if (cfg->have_uuid) {
-		format_uuid(cfg->uuid, uuid);
+		pvx_uuid_format(cfg->uuid, uuid);
 		STR("uuid", uuid);
 	}
 	STR("on_poweroff", pvx_action_name(cfg->on_poweroff));
@@ -138,7 +131,7 @@ static size_t common_items(const struct pvx_config *cfg, struct dump_item *it, c
 int pvx_config_dump(const struct pvx_config *cfg, FILE *out)
 {
 	struct dump_item it[24];
-	char uuid[40];
+	char uuid[PVX_UUID_CHARS + 1];
 	size_t n = common_items(cfg, it, uuid);
 
 	for (size_t i = 0; i < n; i++)
@@ -175,7 +168,7 @@ static json_t *json_specs(const struct pvx_config *cfg, bool disk, size_t n)
 int pvx_config_dump_json(const struct pvx_config *cfg, FILE *out)
 {
 	struct dump_item it[24];
-	char uuid[40];
+	char uuid[PVX_UUID_CHARS + 1];
 	size_t n = common_items(cfg, it, uuid);
 	json_t *doc = json_object();
 	int rc = 0;

@@ -6,6 +6,7 @@
  * only be a stale one and is replaced.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -44,8 +45,11 @@ int cons_listen_start(void *consoled)
 	/* 0660 from the start: bind-then-chmod left it 0777 under umask 000. */
 	int fd = pvx_listen_unix(cd->sock_path, SOCK_STREAM | SOCK_NONBLOCK, 0660, 64);
 
+	char msg[PATH_MAX + 128];
+
 	if (fd < 0) {
-		pvx_log_err("cannot listen on %s: %s", cd->sock_path, strerror(-fd));
+		pvx_listen_unix_error(cd->sock_path, fd, msg, sizeof(msg));
+		pvx_log_err("%s", msg);
 		return fd;
 	}
 	/* Backlog 0: already listening. */

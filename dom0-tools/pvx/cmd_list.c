@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pvx/config.h>
 #include <pvx/ctlclient.h>
 #include <pvx/domtype.h>
 #include <pvx/json.h>
@@ -30,13 +31,6 @@
 #include "select.h"
 
 #define DOM0_TYPE UINT32_MAX
-
-static void uuid_str(const uint8_t *u, char out[37])
-{
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
-		 u[11], u[12], u[13], u[14], u[15]);
-}
 
 /* The balloon target (memory/target, KiB) or -1: Domain-0, no store, no
  * key, or not a number. */
@@ -65,9 +59,9 @@ static json_t *json_dom(const struct pvx_ctl_dominfo *d, struct xs_handle *xs,
 {
 	const char *reason = pvx_reason_name(d->shutdown_reason);
 	long long target = target_kib(xs, d);
-	char uuid[37];
+	char uuid[PVX_UUID_CHARS + 1];
 
-	uuid_str(d->uuid, uuid);
+	pvx_uuid_format(d->uuid, uuid);
 	return json_pack("{s:i, s:o, s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:o, s:o, "
 			 "s:o, s:I, s:o, s:o}",
 			 "domid", (int)d->domid, "name", pvx_json_string(d->name),
@@ -121,7 +115,7 @@ static const char *type_col(uint32_t type)
 static void print_table(const struct pvx_ctl_dominfo *v, size_t n, bool verbose)
 {
 	struct xs_handle *xs = NULL;
-	char flags[7], uuid[37];
+	char flags[7], uuid[PVX_UUID_CHARS + 1];
 
 	if (!verbose || xs_open(&xs) < 0)
 		xs = NULL;
@@ -145,7 +139,7 @@ static void print_table(const struct pvx_ctl_dominfo *v, size_t n, bool verbose)
 		if (verbose)
 			printf(" %6llu", (unsigned long long)d->maxmem_kib / 1024);
 		if (verbose) {
-			uuid_str(d->uuid, uuid);
+			pvx_uuid_format(d->uuid, uuid);
 			printf("  %-36s %s", uuid, reason ? reason : "-");
 		}
 		putchar('\n');

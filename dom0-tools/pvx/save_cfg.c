@@ -29,34 +29,24 @@
 
 #define MAX_CFG (64 * 1024)
 
-#define UUID_CHARS 36
-
-static void uuid_text(const uint8_t u[16], char out[UUID_CHARS + 1])
-{
-	snprintf(out, UUID_CHARS + 1,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
-		 u[12], u[13], u[14], u[15]);
-}
-
 static void path_of(const uint8_t u[16], char *buf, size_t len)
 {
-	char t[UUID_CHARS + 1];
+	char t[PVX_UUID_CHARS + 1];
 
-	uuid_text(u, t);
+	pvx_uuid_format(u, t);
 	snprintf(buf, len, "%s/domcfg/%s.cfg", pvx_rundir(), t);
 }
 
 /* Is NAME "<uuid>.cfg" of none of the n live domains? */
 static bool stale(const char *name, const struct pvx_ctl_dominfo *v, size_t n)
 {
-	char t[UUID_CHARS + 1];
+	char t[PVX_UUID_CHARS + 1];
 
-	if (strlen(name) != UUID_CHARS + 4 || strcmp(name + UUID_CHARS, ".cfg"))
+	if (strlen(name) != PVX_UUID_CHARS + 4 || strcmp(name + PVX_UUID_CHARS, ".cfg"))
 		return false; /* not ours (or a .tmp being written) */
 	for (size_t i = 0; i < n; i++) {
-		uuid_text(v[i].uuid, t);
-		if (!strncmp(name, t, UUID_CHARS))
+		pvx_uuid_format(v[i].uuid, t);
+		if (!strncmp(name, t, PVX_UUID_CHARS))
 			return false;
 	}
 	return true;

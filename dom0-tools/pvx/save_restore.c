@@ -90,10 +90,11 @@ static int apply_config(struct restorer *s, const struct pvx_mig_rec *rec)
 		/* Another domain, another uuid (and kept config). Last: an
 		 * override re-applies the settings, the saved uuid among them. */
 		uint8_t u[16];
+		char t[PVX_UUID_CHARS + 1];
+
 		pvx_uuid_random(u);
-		snprintf(kv, sizeof(kv), "uuid=\"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-			 "%02x%02x%02x%02x%02x%02x\"", u[0], u[1], u[2], u[3], u[4], u[5], u[6],
-			 u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+		pvx_uuid_format(u, t);
+		snprintf(kv, sizeof(kv), "uuid=\"%s\"", t);
 		rc = pvx_config_override(&s->cfg, kv, err, sizeof(err));
 	}
 	if (rc == 0)

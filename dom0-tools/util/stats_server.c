@@ -4,6 +4,7 @@
  * pvx-netback each carried a copy of; they now only write their lines.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,11 +107,11 @@ int pvx_stats_server_start(struct pvx_stats_server *s, struct event_base *base,
 {
 	int rc;
 
-	if (snprintf(s->path, sizeof(s->path), "%s", path) >= (int)sizeof(s->path))
-		return -ENAMETOOLONG;
+	snprintf(s->path, sizeof(s->path), "%s", path);
 	s->base = base;
 	s->put = put;
 	s->arg = arg;
+	/* A path s->path cannot hold is one sun_path cannot either. */
 	s->fd = pvx_listen_unix(path, SOCK_STREAM | SOCK_NONBLOCK, 0600, 16);
 	rc = s->fd < 0 ? s->fd : 0;
 	if (!rc) {
@@ -119,7 +120,10 @@ int pvx_stats_server_start(struct pvx_stats_server *s, struct event_base *base,
 			rc = -ENOMEM;
 	}
 	if (rc < 0) {
-		pvx_log_err("cannot listen on %s: %s", path, strerror(-rc));
+		char msg[PATH_MAX + 128];
+
+		pvx_listen_unix_error(path, rc, msg, sizeof(msg));
+		pvx_log_err("%s", msg);
 		if (s->fd < 0)
 			s->fd = -1;
 		pvx_stats_server_stop(s);

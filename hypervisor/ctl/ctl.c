@@ -11,6 +11,7 @@
  * pvxd.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -77,11 +78,21 @@ static void destroy_tied(struct ctl_conn *c)
 	}
 }
 
+/* A dirty log whose enabler is gone: nobody will fetch or disable it. */
+static int dirty_orphan(struct domain *d, void *arg)
+{
+	if (dom_mig_dirty_owner_gone(d, arg))
+		log_info("d%d: the connection that enabled its dirty log closed: log off",
+			 d->domid);
+	return 0;
+}
+
 static void conn_close(struct ctl_conn *c)
 {
 	struct ctl_conn **pp;
 
 	destroy_tied(c);
+	dom_foreach(dirty_orphan, c);
 	while (c->ports)
 		ctl_conn_del_port(c, c->ports->port);
 	evtchn_dom0_close_owner(c);
@@ -317,18 +328,18 @@ int ctl_conn_del_port(struct ctl_conn *c, uint32_t port)
  * not reached here, since its pid-file lock refused us first. */
 static int open_socket(const char *rundir)
 {
-	char path[sizeof(sock_path)];
-	int fd;
+	char path[PATH_MAX], msg[PATH_MAX + 128];
+	int fd = -ENAMETOOLONG;
 
-	if (snprintf(path, sizeof(path), "%s/%s", rundir,
-		     PVX_CTL_SOCK_NAME) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	fd = pvx_listen_unix(path, SOCK_SEQPACKET | SOCK_NONBLOCK, 0600, 64);
+	if (snprintf(path, sizeof(path), "%s/%s", rundir, PVX_CTL_SOCK_NAME) <
+	    (int)sizeof(path))
+		fd = pvx_listen_unix(path, SOCK_SEQPACKET | SOCK_NONBLOCK, 0600, 64);
 	if (fd < 0) {
-		log_err("ctl: cannot listen on %s: %s", path, strerror(-fd));
+		pvx_listen_unix_error(path, fd, msg, sizeof(msg));
+		log_err("ctl: %s", msg);
 		return fd;
 	}
-	memcpy(sock_path, path, sizeof(sock_path));
+	memcpy(sock_path, path, strlen(path) + 1); /* fits: it was listened on */
 	return fd;
 }
 

@@ -53,7 +53,7 @@ int ctl_dirty_log(struct ctl_req *rq, struct ctl_reply *rep)
 	    (q.nr_pfns == 0 || q.nr_pfns > PVX_CTL_DIRTY_MAX_PFNS || q.nr_pfns % 64))
 		return -EINVAL;
 	r = dom_mig_dirty(rq->dom, q.cmd, q.first_pfn, q.nr_pfns,
-			  (uint64_t *)(rep->buf + sizeof(rsp)), &rsp.dirty);
+			  (uint64_t *)(rep->buf + sizeof(rsp)), &rsp.dirty, rq->conn);
 	if (r < 0)
 		return r;
 	if (q.cmd == PVX_DIRTY_FETCH) {

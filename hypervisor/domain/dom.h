@@ -200,8 +200,11 @@ int dom_mig_get_state(struct domain *d, uint64_t offset, uint8_t *out,
 int dom_mig_set_state(struct domain *d, uint64_t offset, uint64_t total,
 		      const uint8_t *data, uint32_t len);
 int dom_mig_resume(struct domain *d);
+/* owner: the ctl connection asking; ENABLE ties the log to it. */
 int dom_mig_dirty(struct domain *d, uint32_t cmd, uint64_t first, uint64_t nr,
-		  uint64_t *bitmap, uint64_t *dirty);
+		  uint64_t *bitmap, uint64_t *dirty, const void *owner);
+/* owner closed: if the log is still its, switch it off (true). */
+bool dom_mig_dirty_owner_gone(struct domain *d, const void *owner);
 bool dom_mig_can_start(struct domain *d);
 /* From any thread: pvxd wrote [p, p + len) of d's memory. */
 bool dom_mig_logging(const struct domain *d);

@@ -27,6 +27,7 @@ struct dom_mig {
 	uint64_t in_total, in_have;
 	bool loaded;
 	bool dirty_on;
+	const void *dirty_owner;   /* the ctl connection that enabled it */
 	uint64_t *dirty;           /* ram_pages bits not yet fetched */
 	/* Pages pvxd wrote for the guest (hypercall results), set from
 	 * vCPU threads: allocated at the first enable, freed with d. */
@@ -493,6 +494,7 @@ static void dirty_off(struct domain *d)
 	free(m->dirty);
 	m->dirty = NULL;
 	m->dirty_on = false;
+	m->dirty_owner = NULL;
 }
 
 static int dirty_on(struct domain *d)
@@ -581,11 +583,16 @@ static int dirty_fetch(struct domain *d, uint64_t first, uint64_t nr,
 }
 
 int dom_mig_dirty(struct domain *d, uint32_t cmd, uint64_t first, uint64_t nr,
-		  uint64_t *bitmap, uint64_t *dirty)
+		  uint64_t *bitmap, uint64_t *dirty, const void *owner)
 {
+	int r;
+
 	switch (cmd) {
 	case PVX_DIRTY_ENABLE:
-		return dirty_on(d);
+		r = dirty_on(d);
+		if (r == 0)
+			d->mig->dirty_owner = owner;
+		return r;
 	case PVX_DIRTY_FETCH:
 		return dirty_fetch(d, first, nr, bitmap, dirty);
 	case PVX_DIRTY_DISABLE:
@@ -594,6 +601,20 @@ int dom_mig_dirty(struct domain *d, uint32_t cmd, uint64_t first, uint64_t nr,
 	default:
 		return -EINVAL;
 	}
+}
+
+/* A toolstack that enabled the log and died would leave the guest paying
+ * for it (KVM dirty logging, a pv write fault per page) until it is
+ * destroyed: the log goes with the connection that last enabled it. One
+ * that enabled it again since owns it now, and keeps it. */
+bool dom_mig_dirty_owner_gone(struct domain *d, const void *owner)
+{
+	struct dom_mig *m = d->mig;
+
+	if (!m || !m->dirty_on || m->dirty_owner != owner)
+		return false;
+	dirty_off(d);
+	return true;
 }
 
 void dom_mig_free(struct domain *d)

@@ -53,7 +53,7 @@
  *
  * tx (guest -> Dom0): a packet is 1..PVX_NET_MAX_TX_SLOTS request slots
  * chained with NETTXF_more_data; the first slot's size is the whole packet
- * length (>= ETH_HLEN, <= PVX_NET_MAX_PACKET), each later slot's size its
+ * length (>= ETH_HLEN, <= PVX_NET_MAX_PACKET = 1518), each later slot's size its
  * own length; the sizes of the later slots add up to at most the first
  * size minus the first slot's own part; no slot crosses its page
  * (offset + size <= 4096). NETTXF_extra_info: a netif_extra_info occupies
@@ -113,8 +113,11 @@ PVX_RING_DEFINE(netif_rx, struct netif_rx_request, struct netif_rx_response)
 #define PVX_NET_MAX_TX_SLOTS      XEN_NETIF_NR_SLOTS_MIN  /* 18 per packet */
 #define PVX_NET_ETH_HLEN          14
 #define PVX_NET_MTU               1500
-/* Largest frame either way: an Ethernet header and the MTU (no GSO). */
-#define PVX_NET_MAX_PACKET        (PVX_NET_ETH_HLEN + PVX_NET_MTU)
+#define PVX_NET_VLAN_HLEN         4    /* an 802.1Q tag */
+/* Largest frame either way: an Ethernet header, one 802.1Q tag and the
+ * MTU (no GSO), 1518: a tagged full-MTU frame is what a VLAN on a 1500
+ * MTU link carries, and Xen's netback takes it too. */
+#define PVX_NET_MAX_PACKET        (PVX_NET_ETH_HLEN + PVX_NET_VLAN_HLEN + PVX_NET_MTU)
 #define PVX_NET_RX_STALL_MS       1000
 
 /* The TAP name the toolstack writes when the config names none. */

@@ -12,6 +12,10 @@
  *   mig-hv-peer dirty DOM
  *       dirty log of a running guest, then of the same guest paused:
  *       prints "running N paused M" (pages seen dirty in 300 ms).
+ *   mig-hv-peer orphan DOM
+ *       a dirty log enabled on a second connection is switched off when
+ *       that connection closes (FETCH refused, as after DISABLE), and
+ *       kept when this connection enabled it again before the close.
  *   mig-hv-peer records DOM
  *       the record types, vCPUs and lengths of DOM's state blob.
  *   mig-hv-peer cost DOM
@@ -303,6 +307,52 @@ static int cmd_dirty(struct pvx_ctl *c, int32_t dom)
 	return 0;
 }
 
+/* FETCH on c until it is refused (the close is another socket's event:
+ * pvxd may answer c first), for at most 2 s; the last result. */
+static int fetch_until_refused(struct pvx_ctl *c, int32_t dom)
+{
+	uint64_t n;
+	int r = 0;
+
+	for (int i = 0; i < 100 && r == 0; i++) {
+		r = fetch(c, dom, &n);
+		if (r == 0)
+			msleep(20);
+	}
+	return r;
+}
+
+static int cmd_orphan(struct pvx_ctl *c, int32_t dom)
+{
+	struct pvx_ctl *o = NULL;
+	uint64_t n = 0;
+	int r = pvx_ctl_open(&o);
+
+	r = r ? r : dirty_cmd(o, dom, PVX_DIRTY_ENABLE);
+	CHECK(r == 0, "DIRTY_LOG enable on a second connection: %s", strerror(-r));
+	if (r < 0)
+		return r;
+	r = fetch(c, dom, &n);
+	CHECK(r == 0, "FETCH of a log another connection enabled: %d", r);
+	pvx_ctl_close(o);
+	r = fetch_until_refused(c, dom);
+	CHECK(r == -EINVAL, "the log stayed on after its enabler closed: FETCH gave %d", r);
+	/* Enabled again here before the first enabler closes: ours now. */
+	r = pvx_ctl_open(&o);
+	r = r ? r : dirty_cmd(o, dom, PVX_DIRTY_ENABLE);
+	r = r ? r : dirty_cmd(c, dom, PVX_DIRTY_ENABLE);
+	CHECK(r == 0, "DIRTY_LOG enable twice: %s", strerror(-r));
+	if (o)
+		pvx_ctl_close(o);
+	msleep(300);
+	r = fetch(c, dom, &n);
+	CHECK(r == 0, "a log this connection enabled went with another's close: %d", r);
+	r = dirty_cmd(c, dom, PVX_DIRTY_DISABLE);
+	CHECK(r == 0, "DIRTY_LOG disable: %s", strerror(-r));
+	printf("orphan log switched off\n");
+	return 0;
+}
+
 /* One mutated copy of blob must be refused, and leave the domain able
  * to take the good one. */
 static void refuse(struct pvx_ctl *c, int32_t nd, const uint8_t *blob, size_t len,
@@ -445,7 +495,7 @@ int main(int argc, char **argv)
 	int r;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: mig-hv-peer copy|resume|dirty|bad DOM [NAME]\n");
+		fprintf(stderr, "usage: mig-hv-peer copy|resume|dirty|orphan|cost|records|bad DOM [NAME]\n");
 		return 2;
 	}
 	r = pvx_ctl_open(&c);
@@ -464,6 +514,8 @@ int main(int argc, char **argv)
 		CHECK(r == 0, "RESUME: %s", strerror(-r));
 	} else if (!strcmp(argv[1], "dirty"))
 		cmd_dirty(c, dom);
+	else if (!strcmp(argv[1], "orphan"))
+		cmd_orphan(c, dom);
 	else if (!strcmp(argv[1], "cost"))
 		cmd_cost(c, dom);
 	else if (!strcmp(argv[1], "records"))

@@ -15,6 +15,7 @@
  * closes or, for a shortage outside this process, after ACCEPT_RETRY_MS.
  */
 #include <errno.h>
+#include <limits.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <fcntl.h>
@@ -264,9 +265,15 @@ struct evconnlistener *sock_listen(struct xs_store *st, const char *path)
 	struct evconnlistener *l;
 	int fd, rc;
 
-	rc = make_dirs(path);
+	/* Too long for sun_path: say so before make_dirs truncates it. */
+	rc = strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path) ? -ENAMETOOLONG :
+	     make_dirs(path);
 	fd = rc ? rc : pvx_listen_unix(path, SOCK_STREAM | SOCK_NONBLOCK, 0600, 64);
 	if (fd < 0) {
+		char msg[PATH_MAX + 128];
+
+		pvx_listen_unix_error(path, fd, msg, sizeof(msg));
+		pvx_log_err("%s", msg);
 		errno = -fd;
 		return NULL;
 	}

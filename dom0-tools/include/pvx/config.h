@@ -109,6 +109,11 @@ void pvx_cpulist_format(const uint64_t map[PVX_CPULIST_WORDS], unsigned nr_cpus,
 int pvx_config_validate(const struct pvx_config *cfg, char *err, size_t errlen);
 const char *pvx_action_name(enum pvx_action a);
 
+/* A UUID as text, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lower-case
+ * hex, what the `uuid` key accepts): out holds PVX_UUID_CHARS + NUL. */
+#define PVX_UUID_CHARS 36
+void pvx_uuid_format(const uint8_t u[16], char out[PVX_UUID_CHARS + 1]);
+
 /* Prints the effective config (defaults filled in, paths resolved,
  * cmdline composed) in xl.cfg syntax, which parses back to the same
  * config (for `pvx create -n`), or as one JSON object (docs/config.md).

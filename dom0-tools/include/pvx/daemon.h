@@ -73,9 +73,13 @@ void pvx_daemon_loop_exit(void *daemon);
  * A listening AF_UNIX socket of `type` (SOCK_STREAM, SOCK_SEQPACKET, may
  * carry SOCK_NONBLOCK) at `path` whose file has `mode` before anyone
  * else can reach it (bound in a private directory, then renamed over
- * `path`, replacing a stale socket); close-on-exec. fd or -errno.
+ * `path`, replacing a stale socket); close-on-exec. fd or -errno;
+ * -ENAMETOOLONG if path has sizeof(sun_path) bytes or more (clients
+ * could not name it). pvx_listen_unix_error: the one-line message for a
+ * failure, which says so and gives both lengths.
  */
 int pvx_listen_unix(const char *path, int type, unsigned int mode, int backlog);
+void pvx_listen_unix_error(const char *path, int err, char *buf, size_t len);
 /*
  * Processes on their way out (proc_exit.c): after kill -9 a daemon's
  * threads may still be tearing down, holding its pid file's flock and its

@@ -449,8 +449,9 @@ struct pvx_ctl_state_chunk {
  * PVX_CTL_DIRTY_MAX_PFNS). Pages Dom0 wrote through the grant table
  * (GNTTAB_COPY to the guest, or mapped writable at any time since the
  * last FETCH) count as dirty too, since no CPU-side log sees a backend's
- * writes. DISABLE stops tracking. Bit n of the bitmap (little-endian
- * uint64 words) = pfn first_pfn + n.
+ * writes. DISABLE stops tracking; so does closing the connection that
+ * last sent ENABLE. Bit n of the bitmap (little-endian uint64 words) =
+ * pfn first_pfn + n.
  */
 #define PVX_CTL_DIRTY_MAX_PFNS (PVX_CTL_STATE_CHUNK_MAX * 8)
 

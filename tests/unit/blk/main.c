@@ -1,21 +1,17 @@
 /* unit-blk: the Check runner of pvx-blkback's suites. */
-#include <stdlib.h>
-
+#include "../check_main.h"
 #include "harness.h"
 
 int main(void)
 {
-	SRunner *sr = srunner_create(make_validate_suite());
-	int failed;
+	static const unit_suite_fn suites[] = {
+		make_validate_suite,
+		make_gnt_suite,
+		make_io_suite,
+		make_ring_suite,
+		make_fsm_suite,
+		make_vdev_suite,
+	};
 
-	srunner_add_suite(sr, make_gnt_suite());
-	srunner_add_suite(sr, make_io_suite());
-	srunner_add_suite(sr, make_ring_suite());
-	srunner_add_suite(sr, make_fsm_suite());
-	srunner_add_suite(sr, make_vdev_suite());
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run_suites(suites, sizeof(suites) / sizeof(suites[0]));
 }

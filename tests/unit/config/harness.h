@@ -41,5 +41,6 @@ Suite *make_dump_suite(void);
 Suite *make_errors_suite(void);
 Suite *make_garbage_suite(void);
 Suite *make_vif_suite(void);
+Suite *make_uuid_suite(void);
 
 #endif

@@ -1,24 +1,21 @@
 /* unit-config: the Check runner of the xl.cfg parser's suites. */
-#include <stdlib.h>
-
+#include "../check_main.h"
 #include "harness.h"
 
 int main(void)
 {
-	SRunner *sr = srunner_create(make_parser_suite());
-	int failed;
+	static const unit_suite_fn suites[] = {
+		make_parser_suite,
+		make_keys_suite,
+		make_devices_suite,
+		make_override_suite,
+		make_dump_suite,
+		make_errors_suite,
+		make_garbage_suite,
+		make_vif_suite,
+		make_cpulist_suite,
+		make_uuid_suite,
+	};
 
-	srunner_add_suite(sr, make_keys_suite());
-	srunner_add_suite(sr, make_devices_suite());
-	srunner_add_suite(sr, make_override_suite());
-	srunner_add_suite(sr, make_dump_suite());
-	srunner_add_suite(sr, make_errors_suite());
-	srunner_add_suite(sr, make_garbage_suite());
-	srunner_add_suite(sr, make_vif_suite());
-	srunner_add_suite(sr, make_cpulist_suite());
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run_suites(suites, sizeof(suites) / sizeof(suites[0]));
 }

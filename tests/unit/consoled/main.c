@@ -1,18 +1,14 @@
 /* unit-consoled: the Check runner of pvx-consoled's suites. */
-#include <stdlib.h>
-
+#include "../check_main.h"
 #include "harness.h"
 
 int main(void)
 {
-	SRunner *sr = srunner_create(make_ring_suite());
-	int failed;
+	static const unit_suite_fn suites[] = {
+		make_ring_suite,
+		make_proto_suite,
+		make_daemon_suite,
+	};
 
-	srunner_add_suite(sr, make_proto_suite());
-	srunner_add_suite(sr, make_daemon_suite());
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run_suites(suites, sizeof(suites) / sizeof(suites[0]));
 }

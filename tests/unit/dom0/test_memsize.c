@@ -12,6 +12,7 @@
 
 #include "../../../dom0-tools/pvx/cmd.h"
 #include "../../../dom0-tools/pvx/memsize.h"
+#include "cli_run.h"
 #include "suites.h"
 
 static const struct {
@@ -62,31 +63,6 @@ START_TEST(parse_sizes)
 }
 END_TEST
 
-struct capture {
-	char err[4096];
-	int rc;
-};
-
-static void run(struct capture *c, char **argv)
-{
-	FILE *e = tmpfile();
-	int se = dup(2), argc = 0;
-	size_t n;
-
-	while (argv[argc])
-		argc++;
-	fflush(stderr);
-	dup2(fileno(e), 2);
-	c->rc = pvx_main(argc, argv);
-	fflush(stderr);
-	dup2(se, 2);
-	close(se);
-	rewind(e);
-	n = fread(c->err, 1, sizeof(c->err) - 1, e);
-	c->err[n] = '\0';
-	fclose(e);
-}
-
 static const struct {
 	const char *argv[6];
 	int rc;
@@ -109,13 +85,13 @@ START_TEST(command_errors)
 {
 	char dir[] = "/tmp/pvx-ut.XXXXXX";
 	char *argv[6] = { NULL };
-	struct capture c;
+	struct cli_capture c;
 
 	for (int k = 0; k < 5 && errs[_i].argv[k]; k++)
 		argv[k] = (char *)errs[_i].argv[k]; /* the CLI may permute argv */
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	setenv("PVX_RUNDIR", dir, 1);
-	run(&c, argv);
+	cli_run(&c, argv);
 	rmdir(dir);
 	ck_assert_msg(c.rc == errs[_i].rc, "%s %s: rc %d", errs[_i].argv[1],
 		      errs[_i].argv[2] ? errs[_i].argv[2] : "", c.rc);

@@ -9,37 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../../../dom0-tools/pvx/cmd.h"
 #include "../../../dom0-tools/pvx/cmd_sched.h"
+#include "cli_run.h"
 #include "suites.h"
-
-struct capture {
-	char err[4096];
-	int rc;
-};
-
-static void run(struct capture *c, char **argv)
-{
-	FILE *e = tmpfile();
-	int se = dup(2), argc = 0;
-	size_t n;
-
-	while (argv[argc])
-		argc++;
-	ck_assert_ptr_nonnull(e);
-	fflush(stderr);
-	dup2(fileno(e), 2);
-	c->rc = pvx_main(argc, argv);
-	fflush(stderr);
-	dup2(se, 2);
-	close(se);
-	rewind(e);
-	n = fread(c->err, 1, sizeof(c->err) - 1, e);
-	c->err[n] = '\0';
-	fclose(e);
-}
 
 START_TEST(weight_cap_bounds)
 {
@@ -87,13 +61,13 @@ static const struct {
 
 START_TEST(usage_errors)
 {
-	struct capture c;
+	struct cli_capture c;
 	char *argv[8] = { NULL };
 
 	/* getopt permutes argv: a writable copy of the case's. */
 	for (int i = 0; i < 7 && cases[_i].argv[i]; i++)
 		argv[i] = (char *)cases[_i].argv[i];
-	run(&c, argv);
+	cli_run(&c, argv);
 	ck_assert_msg(c.rc == cases[_i].rc, "%s %s: exit %d, want %d (%s)",
 		      cases[_i].argv[1], cases[_i].argv[2], c.rc, cases[_i].rc, c.err);
 	ck_assert_msg(strstr(c.err, cases[_i].want), "'%s' lacks '%s'", c.err,

@@ -35,6 +35,10 @@ static const struct vcase cases[] = {
 	  PVX_NET_MAX_PACKET, PVX_NET_MAX_PACKET, 0 },
 	{ "max frame + 1", 1, { R(8, 0, 0, 1, PVX_NET_MAX_PACKET + 1) }, 1,
 	  NETBACK_TX_TOO_BIG, 0, 0, 0 },
+	/* 802.1Q-tagged full-MTU frame: ETH_HLEN + 4 + 1500; one more is refused. */
+	{ "1518 (vlan-tagged 1500)", 1, { R(8, 0, 0, 1, 1518) }, 1, NETBACK_TX_OK, 1518, 1518, 0 },
+	{ "1519", 1, { R(8, 0, 0, 1, 1519) }, 1, NETBACK_TX_TOO_BIG, 0, 0, 0 },
+	{ "1515 (untagged max + 1)", 1, { R(8, 0, 0, 1, 1515) }, 1, NETBACK_TX_OK, 1515, 1515, 0 },
 	{ "65535", 1, { R(8, 0, 0, 1, 65535) }, 1, NETBACK_TX_TOO_BIG, 0, 0, 0 },
 	{ "three slots", 3, { R(8, 100, MD, 1, 1000), R(9, 0, MD, 2, 300), R(10, 0, 0, 3, 200) },
 	  3, NETBACK_TX_OK, 1000, 500, 0 },

@@ -146,6 +146,31 @@ START_TEST(rx_bad_responses)
 }
 END_TEST
 
+/* A full-MTU frame with an 802.1Q tag (14 + 4 + 1500) goes up, and one
+ * byte more is an error, both from the backend (rx) and to it (tx). */
+START_TEST(vlan_tagged_full_frames)
+{
+	struct netif_tx_request q;
+	union netif_tx_any_request any;
+	uint8_t *b;
+
+	setup();
+	rx_answer(-1, 0, 0, 1518);
+	ck_assert_int_eq(netfront_poll(&d), 1);
+	ck_assert_uint_eq(last_len, 1518);
+	rx_answer(-1, 0, 0, 1519);
+	ck_assert_int_eq(netfront_poll(&d), 0);
+	ck_assert_uint_eq(d.st.rx_errors, 1);
+	ck_assert_uint_eq(frames, 1);
+	b = netfront_tx_get(&d);
+	ck_assert_int_eq(netfront_tx_put(&d, b, 1518, 0), 0);
+	netfront_tx_push(&d);
+	ck_assert_int_eq(netif_tx_back_get_request(&tb, &any), 1);
+	q = any.req;
+	ck_assert_uint_eq(q.size, 1518);
+}
+END_TEST
+
 START_TEST(rx_index_jump)
 {
 	setup();
@@ -247,7 +272,7 @@ START_TEST(tx_put_checks)
 	ck_assert_int_eq(netfront_tx_put(&d, b, 10, 0), -XEN_EINVAL);
 	ck_assert_uint_eq(netfront_tx_inflight(&d), 0);
 	b = netfront_tx_get(&d);
-	ck_assert_int_eq(netfront_tx_put(&d, b, 1515, 0), -XEN_EINVAL);
+	ck_assert_int_eq(netfront_tx_put(&d, b, 1519, 0), -XEN_EINVAL); /* > tagged 1500 */
 	ck_assert_int_eq(netfront_tx_put(&d, b, 60, 0), -XEN_EINVAL); /* freed already */
 	ck_assert_int_eq(netfront_tx_put(&d, foreign, 60, 0), -XEN_EINVAL);
 	ck_assert_int_eq(netfront_tx_put(&d, b + 1, 60, 0), -XEN_EINVAL);
@@ -360,6 +385,7 @@ static Suite *make_io_suite(void)
 	tcase_add_test(tc, rx_frame_and_repost);
 	tcase_add_test(tc, rx_bad_responses);
 	tcase_add_test(tc, rx_index_jump);
+	tcase_add_test(tc, vlan_tagged_full_frames);
 	tcase_add_test(tc, rx_full_ring);
 	tcase_add_test(tc, tx_roundtrip);
 	tcase_add_test(tc, tx_bad_responses);

@@ -7,5 +7,6 @@
 Suite *make_log_suite(void);
 Suite *make_daemon_suite(void);
 Suite *make_stats_server_suite(void);
+Suite *make_listen_suite(void);
 
 #endif
