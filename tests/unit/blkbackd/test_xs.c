@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "../check_main.h"
 
 #define B "/local/domain/0/backend/vbd/7/51712"
 
@@ -157,22 +158,22 @@ START_TEST(read_int)
 }
 END_TEST
 
-int main(void)
+static Suite *make_xs_suite(void)
 {
 	Suite *s = suite_create("blkbackd-xs");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, write_while_b_exists);
 	tcase_add_test(tc, no_write_after_b_removed);
 	tcase_add_test(tc, no_write_when_b_removed_during_it);
 	tcase_add_test(tc, read_int);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
+}
+
+int main(void)
+{
+	static const unit_suite_fn suites[] = { make_xs_suite };
+
+	return unit_run_suites(suites, sizeof(suites) / sizeof(suites[0]));
 }
