@@ -4,7 +4,7 @@
  * guest paused, write its device entries, unpause it, and be its
  * backend: InitWait, wait for Initialised, map and bind, Connected, echo
  * the ping-pong, serve the ring until the guest is Closing, read its
- * result, Closed. The guest is destroyed however the run ended.
+ * result, unmap and go Closing, Closed after the guest's Closed. The guest is destroyed however the run ended.
  *
  * Where the time goes: the guest times its requests with its own clock
  * and reports the percentiles (bench-ring's `result` key); CPU per
@@ -204,8 +204,11 @@ int bench_guest_run(const struct bench_opts *o, unsigned batch, struct bench_res
 		bench_pin(o->cpu_back);
 		r = run(&b, o, x, pp);
 		gb_disconnect(&b);
-		if (r == 0) /* the guest revokes its grants once we are Closed */
-			gb_wait_front(&b, XenbusStateClosed, bench_now_ns() + 5000000000ull);
+		/* The guest revokes its grants once we are Closing, then goes
+		 * Closed, and we follow. */
+		if (r == 0 &&
+		    gb_wait_front(&b, XenbusStateClosed, bench_now_ns() + 5000000000ull) == 0)
+			gb_set_state(&b, XenbusStateClosed);
 		gb_dom_destroy(&b);
 		sched_setaffinity(0, sizeof(saved), &saved);
 	}

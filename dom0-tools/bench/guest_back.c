@@ -178,6 +178,8 @@ void gb_disconnect(struct gback *b)
 		pvx_gnttab_unmap_batch(b->g, b->handles, NULL, b->nmapped);
 	b->nmapped = 0;
 	gb_copy_free(b);
+	/* Xen's order: Closing now that the ring is unmapped; Closed only
+	 * after the guest's own Closed (bench_guest_run). */
 	if (b->domid > 0)
-		gb_set_state(b, XenbusStateClosed);
+		gb_set_state(b, XenbusStateClosing);
 }

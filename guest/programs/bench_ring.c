@@ -67,14 +67,15 @@ static int put_str(const char *dir, const char *key, const char *val)
 	return xs_write(0, path, val);
 }
 
-/* The backend's state reaching want: 0; -XEN_EIO if it closes first. */
+/* The backend's state reaching want: 0; -XEN_EIO if it closes first.
+ * Closing is reached by Closed too (a backend that skips it). */
 static int wait_backend(struct ctx *c, uint64_t want)
 {
 	uint64_t deadline = time_now_ns() + HANDSHAKE_NS, st;
 
 	while (time_now_ns() < deadline) {
 		if (get_u64(c->be, "state", &st) == 0) {
-			if (st == want)
+			if (st == want || (want >= XenbusStateClosing && st >= want))
 				return 0;
 			if (st >= XenbusStateClosing && want < XenbusStateClosing)
 				return -XEN_EIO;
@@ -217,19 +218,21 @@ static void report(struct ctx *c)
 	printk("bench-ring: %s\n", line);
 }
 
-/* Closing, wait for the backend to let go, revoke everything. */
+/* Xen's close: Closing, wait for the backend to let go (it answers
+ * Closing), revoke everything, Closed, wait for the backend's Closed. */
 static int disconnect(struct ctx *c)
 {
 	int busy = 0;
 
 	put(0, c->fe, "state", XenbusStateClosing);
-	wait_backend(c, XenbusStateClosed);
+	wait_backend(c, XenbusStateClosing);
 	if (c->d.rf.ring && ringfront_teardown(&c->d.rf) < 0)
 		busy = 1;
 	for (unsigned i = 0; i < c->d.data_pages; i++)
 		if (gnttab_end_access(c->d.data_refs[i]) < 0)
 			busy = 1;
 	put(0, c->fe, "state", XenbusStateClosed);
+	wait_backend(c, XenbusStateClosed);
 	return busy ? -1 : 0;
 }
 

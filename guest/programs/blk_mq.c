@@ -45,6 +45,21 @@ static int wait_state(struct blkfront_dev *d, int want)
 	return -XEN_ETIMEDOUT;
 }
 
+/* The backend at least at want (Closing or Closed) or gone. */
+static int wait_closing(struct blkfront_dev *d, int want)
+{
+	uint64_t deadline = time_now_ns() + 10000000000ull;
+
+	while (time_now_ns() < deadline) {
+		int st = blkfront_backend_state(d);
+
+		if (st < 0 || st >= want)
+			return 0;
+		msleep(1);
+	}
+	return -XEN_ETIMEDOUT;
+}
+
 static int publish(struct blkfront_dev *d, unsigned nq)
 {
 	for (int tries = 0; tries < 20; tries++) {
@@ -152,10 +167,13 @@ int prog_blk_mq(int argc, char **argv)
 			    (unsigned long long)nq, rc);
 	putf(0, d.fe, "state", XenbusStateConnected);
 	rc = per_queue((unsigned)nq, wref, rref);
+	/* Xen's close: Closing, the backend unmaps and answers Closing (an
+	 * older one Closed), the rings go, Closed, the backend follows. */
 	putf(0, d.fe, "state", XenbusStateClosing);
-	wait_state(&d, XenbusStateClosed);
+	wait_closing(&d, XenbusStateClosing);
 	for (unsigned q = 0; q < nq; q++)
 		ringfront_teardown(&rings[q]);
 	putf(0, d.fe, "state", XenbusStateClosed);
+	wait_closing(&d, XenbusStateClosed);
 	return rc ? rc : pass("blk-mq %llu queues", (unsigned long long)nq);
 }

@@ -41,7 +41,8 @@ PROGRAMS += $(O)/tests/blk-native
 # unit-blkfront: minios blkfront's handshake (pv-drivers/blk/front/blkfront.c, built
 # for the host) against faked minios services (tests/unit/blkfront/).
 UNIT_BLKFRONT_OBJS := $(O)/obj/tests/unit/blkfront/test_handshake.o \
-	$(O)/obj/tests/unit/blkfront/fake_minios.o $(O)/obj/pv-drivers/blk/front/blkfront.o
+	$(O)/obj/tests/unit/blkfront/fake_minios.o $(O)/obj/pv-drivers/blk/front/blkfront.o \
+	$(O)/obj/tests/unit/frontfake/fake_xs.o $(O)/obj/guest/kernel/xenbus_front.o
 $(UNIT_BLKFRONT_OBJS): HOST_CFLAGS += -Iguest/include
 $(O)/tests/unit-blkfront: $(UNIT_BLKFRONT_OBJS)
 	@mkdir -p $(@D)
@@ -53,3 +54,12 @@ $(O)/tests/blk-backend-bench: $(O)/obj/tests/bench/blk_backend.o $(O)/lib/libpvx
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -luring
 PROGRAMS += $(O)/tests/blk-backend-bench
+
+# unit-blkbackd: the daemon's writes into B (vbd_xs.c: only while B
+# exists) against a fake xenstore (tests/unit/blkbackd/).
+UNIT_BLKBACKD_OBJS := $(O)/obj/tests/unit/blkbackd/test_xs.o $(O)/obj/pv-drivers/blk/back/vbd_xs.o
+$(O)/obj/tests/unit/blkbackd/test_xs.o: HOST_CFLAGS += -Ipv-drivers/blk/back
+$(O)/tests/unit-blkbackd: $(UNIT_BLKBACKD_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(CHECK_LIBS) -lpthread
+UNIT_TESTS += $(O)/tests/unit-blkbackd

@@ -6,7 +6,8 @@
 MINIOS_EXTRA_C += $(sort $(wildcard pv-drivers/net/front/net*.c guest/net/*.c))
 
 UNIT_NETFRONT_OBJS := $(O)/obj/tests/unit/netfront/test_handshake.o \
-	$(O)/obj/tests/unit/netfront/fake_minios.o $(O)/obj/pv-drivers/net/front/netfront.o
+	$(O)/obj/tests/unit/netfront/fake_minios.o $(O)/obj/pv-drivers/net/front/netfront.o \
+	$(O)/obj/tests/unit/frontfake/fake_xs.o $(O)/obj/guest/kernel/xenbus_front.o
 $(UNIT_NETFRONT_OBJS): HOST_CFLAGS += -Iguest/include
 $(O)/tests/unit-netfront: $(UNIT_NETFRONT_OBJS)
 	@mkdir -p $(@D)

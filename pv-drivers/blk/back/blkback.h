@@ -244,6 +244,8 @@ void blkback_ring_start_held(struct blkback_ring *r);
 enum blkback_action {
 	BLKBACK_NONE, BLKBACK_INITWAIT, BLKBACK_CONNECT, BLKBACK_CLOSE,
 	BLKBACK_RESET, BLKBACK_REMOVE,
+	BLKBACK_CLOSING, /* frontend Closing: unmap, stop I/O, B/state = 5, stay */
+	BLKBACK_CLOSED,  /* frontend Closed: the same if still needed, B/state = 6 */
 };
 
 /* be: our state; fe: the frontend's, or -1 if its directory is gone;

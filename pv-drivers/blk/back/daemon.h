@@ -1,8 +1,8 @@
 /*
  * pvx-blkback, the daemon: private header of main.c, poll.c, vbd.c,
- * vbd_disk.c, vbd_ring.c, vbd_table.c, gnt_pvx.c. Run/log directories,
- * the pid file, signals and logging come from libpvxutil (pvx/daemon.h,
- * pvx/log.h).
+ * vbd_disk.c, vbd_ring.c, vbd_table.c, vbd_xs.c, gnt_pvx.c. Run/log
+ * directories, the pid file, signals and logging come from libpvxutil
+ * (pvx/daemon.h, pvx/log.h).
  *
  * One libevent base, one xenstore handle (its watch fd in the loop), one
  * control connection to pvxd (grant maps, event channels), one io_uring
@@ -90,6 +90,8 @@ void bb_vbd_remove(struct bb_vbd *v);
 void bb_vbd_update(struct bb_vbd *v);         /* may free v */
 void bb_vbd_ring_broken(struct bb_vbd *v);    /* a ring's indices went wrong */
 int bb_vbd_set_state(struct bb_vbd *v, int state);
+
+/* vbd_xs.c: keys of B; writes only while B exists (B removed: -ENOENT). */
 int bb_xs_read_int(struct blkbackd *d, const char *dir, const char *key, long long *out);
 int bb_xs_printf(struct blkbackd *d, const char *dir, const char *key,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -15,42 +15,11 @@
  * (no /local/domain/D) is closed and its B removed: nobody else would.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "daemon.h"
-
-int bb_xs_read_int(struct blkbackd *d, const char *dir, const char *key, long long *out)
-{
-	char path[200], *val = NULL, *end;
-	long long n;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	rc = xs_read(d->xs, XBT_NULL, path, &val, NULL);
-	if (rc < 0)
-		return rc;
-	n = strtoll(val, &end, 10);
-	rc = (*val && !*end) ? 0 : -EINVAL;
-	if (!rc)
-		*out = n;
-	free(val);
-	return rc;
-}
-
-int bb_xs_printf(struct blkbackd *d, const char *dir, const char *key, const char *fmt, ...)
-{
-	char path[200], val[64];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(val, sizeof(val), fmt, ap);
-	va_end(ap);
-	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	return xs_write_str(d->xs, XBT_NULL, path, val);
-}
 
 int bb_vbd_set_state(struct bb_vbd *v, int state)
 {
@@ -146,6 +115,17 @@ static void do_close(struct bb_vbd *v, bool fe_gone)
 	}
 }
 
+/* The frontend is Closing: drain, unmap, say Closing (and stay: the
+ * frontend reads 5 and then writes Closed, as in Xen); it is Closed: the
+ * same if still needed, say Closed. */
+static void do_let_go(struct bb_vbd *v, int state)
+{
+	if (v->connected)
+		log_stats(v);
+	disconnect(v);
+	bb_vbd_set_state(v, state);
+}
+
 /* Re-evaluates v from xenstore; may free v. */
 void bb_vbd_update(struct bb_vbd *v)
 {
@@ -172,6 +152,12 @@ void bb_vbd_update(struct bb_vbd *v)
 		break;
 	case BLKBACK_CLOSE:
 		do_close(v, fe < 0);
+		break;
+	case BLKBACK_CLOSING:
+		do_let_go(v, XenbusStateClosing);
+		break;
+	case BLKBACK_CLOSED:
+		do_let_go(v, XenbusStateClosed);
 		break;
 	case BLKBACK_RESET:
 		disconnect(v);

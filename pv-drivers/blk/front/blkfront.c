@@ -1,9 +1,8 @@
 /*
  * blkfront: discovery and the XenbusState handshake (blkfront.h).
  *
- * Waiting for the backend polls its state node every millisecond (the
- * xenstore client serves one request at a time, and a watch would only
- * save a few reads during a handshake that happens once per device).
+ * Waiting for the backend polls its state node every millisecond
+ * (minios/xenbus_front.h, shared with netfront).
  * The frontend's keys go out in one transaction, retried on EAGAIN as
  * Linux's talk_to_blkback does, so the backend never sees half of them.
  */
@@ -13,6 +12,7 @@
 #include <minios/console.h>
 #include <minios/lib.h>
 #include <minios/time.h>
+#include <minios/xenbus_front.h>
 #include <minios/xenstore.h>
 
 #include "blkfront.h"
@@ -21,23 +21,11 @@
 
 void blkfront_io_reset(struct blkfront_dev *d);
 
-static int read_u64(const char *dir, const char *key, uint64_t *out)
-{
-	char path[160], val[32];
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	rc = xs_read(0, path, val, sizeof(val));
-	if (rc < 0)
-		return rc;
-	return parse_u64(val, out);
-}
-
 static uint64_t opt_u64(const char *dir, const char *key, uint64_t def)
 {
 	uint64_t v;
 
-	return read_u64(dir, key, &v) < 0 ? def : v;
+	return xbf_read_u64(dir, key, &v) < 0 ? def : v;
 }
 
 static int put(uint32_t tx, const char *dir, const char *key, const char *fmt, uint64_t v)
@@ -60,52 +48,22 @@ static int put_str(uint32_t tx, const char *dir, const char *key, const char *va
 int blkfront_list(uint32_t *ids, unsigned max)
 {
 	static char names[1024];
-	unsigned n = 0;
-	const char *p = names;
-	int cnt = xs_directory(0, "device/vbd", names, sizeof(names));
 
-	for (int i = 0; i < cnt && n < max; i++, p += strlen(p) + 1) {
-		uint64_t v;
-
-		if (parse_u64(p, &v) == 0 && v <= UINT32_MAX)
-			ids[n++] = (uint32_t)v;
-	}
-	return cnt < 0 ? cnt : (int)n;
-}
-
-static int backend_state(const struct blkfront_dev *d)
-{
-	uint64_t st;
-	int rc = read_u64(d->be, "state", &st);
-
-	return rc < 0 ? rc : (int)st;
+	return xbf_list("device/vbd", names, sizeof(names), ids, max, UINT32_MAX);
 }
 
 /* While a suspend holds the device (blkfront_suspend.c) the backend may
  * be between an old and a new one: callers see it Connected. */
 int blkfront_backend_state(const struct blkfront_dev *d)
 {
-	return blkfront_gated(d) ? XenbusStateConnected : backend_state(d);
+	return blkfront_gated(d) ? XenbusStateConnected : xbf_state(d->be);
 }
 
 /* Waits for the backend to reach want; -XEN_EIO if it closes instead,
  * -XEN_ENODEV if its directory goes, -XEN_ETIMEDOUT after 10 s. */
 static int wait_backend(struct blkfront_dev *d, int want)
 {
-	uint64_t deadline = time_now_ns() + HANDSHAKE_NS;
-
-	while (time_now_ns() < deadline) {
-		int st = backend_state(d);
-
-		if (st == want)
-			return 0;
-		if (st == -XEN_ENOENT)
-			return -XEN_ENODEV; /* the backend directory is gone */
-		if (st >= XenbusStateClosing && want < XenbusStateClosing)
-			return -XEN_EIO;
-		msleep(1);
-	}
-	return -XEN_ETIMEDOUT;
+	return xbf_wait_state(d->be, want, HANDSHAKE_NS);
 }
 
 static int publish(struct blkfront_dev *d, unsigned order)
@@ -159,7 +117,7 @@ static int negotiate(struct blkfront_dev *d, const struct blkfront_opts *o)
 
 static int read_geometry(struct blkfront_dev *d)
 {
-	if (read_u64(d->be, "sectors", &d->sectors) < 0)
+	if (xbf_read_u64(d->be, "sectors", &d->sectors) < 0)
 		return -XEN_EIO;
 	d->sector_size = (uint32_t)opt_u64(d->be, "sector-size", 512);
 	d->info = (uint32_t)opt_u64(d->be, "info", 0);
@@ -182,7 +140,7 @@ int blkfront_open(struct blkfront_dev *d, uint32_t devid, const struct blkfront_
 	snprintf(d->fe, sizeof(d->fe), "device/vbd/%u", devid);
 	snprintf(path, sizeof(path), "%s/backend", d->fe);
 	rc = xs_read(0, path, d->be, sizeof(d->be));
-	if (rc < 0 || read_u64(d->fe, "backend-id", &beid) < 0 || beid > 0x7FEF)
+	if (rc < 0 || xbf_read_u64(d->fe, "backend-id", &beid) < 0 || beid > 0x7FEF)
 		return rc < 0 ? rc : -XEN_EINVAL;
 	d->backend_id = (domid_t)beid;
 	rc = wait_backend(d, XenbusStateInitWait);
@@ -220,15 +178,14 @@ void blkfront_close(struct blkfront_dev *d)
 		return;
 	while (d->nr_inflight && blkfront_wait(d, deadline) >= 0 && time_now_ns() < deadline)
 		;
+	/* Xen's handshake: we go Closing, the backend unmaps the ring and
+	 * answers Closing (or, an older one, Closed), then we go Closed and
+	 * the backend follows. A backend that goes Closed only after our
+	 * Closed must not be waited for before we write it. */
 	put(0, d->fe, "state", "%llu", XenbusStateClosing);
-	/* The backend unmaps the ring before it reports Closed. */
-	while (time_now_ns() < deadline) {
-		int st = backend_state(d);
-		if (st < 0 || st == XenbusStateClosed)
-			break;
-		msleep(1);
-	}
+	xbf_wait_past(d->be, XenbusStateClosing, deadline);
 	ringfront_teardown(&d->rf); /* -XEN_EBUSY: the pages stay granted, not reused */
 	put(0, d->fe, "state", "%llu", XenbusStateClosed);
+	xbf_wait_past(d->be, XenbusStateClosed, deadline); /* returns with it quiet */
 	d->connected = 0;
 }

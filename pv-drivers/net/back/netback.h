@@ -153,8 +153,10 @@ enum netback_action {
 	NETBACK_NONE,
 	NETBACK_INITWAIT,  /* TAP up, write the features, B/state = 2 */
 	NETBACK_CONNECT,   /* read F's keys, map rings, bind ports, B/state = 4 */
-	NETBACK_CLOSE,     /* unmap, close ports, B/state = 5 then 6 */
+	NETBACK_CLOSE,     /* F gone: unmap, close ports, B/state = 5 then 6 */
 	NETBACK_RESET,     /* CLOSE's work, then back to InitWait (FE restarted) */
+	NETBACK_CLOSING,   /* F Closing: unmap, close ports, B/state = 5, stay */
+	NETBACK_CLOSED,    /* F Closed: the same if still needed, B/state = 6 */
 };
 
 /* be: our published state; fe: the frontend's, or -1 if F (or F/state) is

@@ -289,6 +289,18 @@ static void do_close(struct nb_vif *v, bool fe_gone)
 	}
 }
 
+/* The frontend is Closing: let go of its rings, say Closing (and stay:
+ * the frontend reads 5 and then writes Closed, as in Xen); it is Closed:
+ * the same if still needed, say Closed. */
+static void do_let_go(struct nb_vif *v, int state)
+{
+	if (v->connected)
+		log_stats(v);
+	nb_rings_disconnect(v);
+	pvx_gnttab_release_idle(v->d->gnt);
+	nb_vif_set_state(v, state);
+}
+
 /* Re-evaluates v from xenstore; may free v. */
 void nb_vif_update(struct nb_vif *v)
 {
@@ -324,6 +336,12 @@ void nb_vif_update(struct nb_vif *v)
 		break;
 	case NETBACK_CLOSE:
 		do_close(v, fe < 0);
+		break;
+	case NETBACK_CLOSING:
+		do_let_go(v, XenbusStateClosing);
+		break;
+	case NETBACK_CLOSED:
+		do_let_go(v, XenbusStateClosed);
 		break;
 	case NETBACK_RESET:
 		nb_rings_disconnect(v);

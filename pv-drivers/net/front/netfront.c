@@ -2,7 +2,7 @@
  * netfront: discovery and the XenbusState handshake (netfront.h).
  *
  * Same shape as blkfront.c: waiting for the backend polls its state node
- * every millisecond, and the frontend's keys go out in one transaction
+ * every millisecond (minios/xenbus_front.h, shared with blkfront), and the frontend's keys go out in one transaction
  * (with F/state=4, Connected: Linux skips Initialised for vifs) retried on
  * EAGAIN, so the backend never sees half of them. Every way out of
  * netfront_open after the rings exist writes Closed and gives them back.
@@ -14,6 +14,7 @@
 #include <minios/events.h>
 #include <minios/lib.h>
 #include <minios/time.h>
+#include <minios/xenbus_front.h>
 #include <minios/xenstore.h>
 
 #include "netfront.h"
@@ -21,18 +22,6 @@
 #define HANDSHAKE_NS 10000000000ull
 #define CLOSE_NS     2000000000ull
 #define ALIVE_NS     1000000000ull
-
-static int read_u64(const char *dir, const char *key, uint64_t *out)
-{
-	char path[160], val[32];
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	rc = xs_read(0, path, val, sizeof(val));
-	if (rc < 0)
-		return rc;
-	return parse_u64(val, out);
-}
 
 static int read_str(const char *dir, const char *key, char *buf, size_t len)
 {
@@ -78,45 +67,20 @@ int netfront_parse_mac(const char *s, uint8_t mac[6])
 int netfront_list(uint32_t *ids, unsigned max)
 {
 	static char names[512];
-	unsigned n = 0;
-	const char *p = names;
-	int cnt = xs_directory(0, PVX_NET_FE_DIR, names, sizeof(names));
 
-	for (int i = 0; i < cnt && n < max; i++, p += strlen(p) + 1) {
-		uint64_t v;
-
-		if (parse_u64(p, &v) == 0 && v < PVX_NET_MAX_VIFS)
-			ids[n++] = (uint32_t)v;
-	}
-	return cnt < 0 ? cnt : (int)n;
+	return xbf_list(PVX_NET_FE_DIR, names, sizeof(names), ids, max, PVX_NET_MAX_VIFS - 1);
 }
 
 int netfront_backend_state(const struct netfront_dev *d)
 {
-	uint64_t st;
-	int rc = read_u64(d->be, "state", &st);
-
-	return rc < 0 ? rc : (int)st;
+	return xbf_state(d->be);
 }
 
 /* Waits for the backend to reach want; -XEN_EIO if it closes instead,
  * -XEN_ENODEV if its state node goes, -XEN_ETIMEDOUT after 10 s. */
 static int wait_backend(struct netfront_dev *d, int want)
 {
-	uint64_t deadline = time_now_ns() + HANDSHAKE_NS;
-
-	while (time_now_ns() < deadline) {
-		int st = netfront_backend_state(d);
-
-		if (st == want)
-			return 0;
-		if (st == -XEN_ENOENT)
-			return -XEN_ENODEV;
-		if (st >= XenbusStateClosing && want < XenbusStateClosing)
-			return -XEN_EIO;
-		msleep(1);
-	}
-	return -XEN_ETIMEDOUT;
+	return xbf_wait_state(d->be, want, HANDSHAKE_NS);
 }
 
 static int publish(struct netfront_dev *d)
@@ -159,7 +123,7 @@ static int read_config(struct netfront_dev *d)
 	rc = read_str(d->fe, "backend", d->be, sizeof(d->be));
 	if (rc < 0)
 		return rc;
-	if (read_u64(d->fe, "backend-id", &beid) < 0 || beid > 0x7FEF)
+	if (xbf_read_u64(d->fe, "backend-id", &beid) < 0 || beid > 0x7FEF)
 		return -XEN_EINVAL;
 	d->backend_id = (domid_t)beid;
 	rc = read_str(d->fe, "mac", mac, sizeof(mac));
@@ -223,7 +187,7 @@ int netfront_open(struct netfront_dev *d, uint32_t devid, const struct netfront_
 	rc = wait_backend(d, XenbusStateInitWait);
 	if (rc < 0)
 		return rc;
-	if (read_u64(d->be, "feature-rx-copy", &rxcopy) < 0 || rxcopy != 1)
+	if (xbf_read_u64(d->be, "feature-rx-copy", &rxcopy) < 0 || rxcopy != 1)
 		return -XEN_EOPNOTSUPP; /* rx-copy is the only rx mode there is */
 	rc = setup_rings(d);
 	if (rc < 0)
@@ -270,25 +234,23 @@ void netfront_close(struct netfront_dev *d)
 	uint64_t deadline = time_now_ns() + CLOSE_NS, fe_state;
 	/* Hot-unplugged: the toolstack removed F already; writing its state
 	 * would only recreate a stray node. */
-	int fe_gone = read_u64(d->fe, "state", &fe_state) == -XEN_ENOENT;
+	int fe_gone = xbf_read_u64(d->fe, "state", &fe_state) == -XEN_ENOENT;
 
 	netfront_track(d, 0);
 	if (!d->tx.ring)
 		return;
 	/* First: a thread that runs while we wait below must not touch the rings. */
 	d->connected = 0;
+	/* Xen's handshake: we go Closing, the backend unmaps the rings, stops
+	 * copying and answers Closing (an older one: Closed), then we go
+	 * Closed and the backend follows. */
 	if (!fe_gone)
 		put(0, d->fe, "state", XenbusStateClosing);
-	/* The backend unmaps the rings and stops copying before Closed. */
-	while (time_now_ns() < deadline) {
-		int st = netfront_backend_state(d);
-
-		if (st < 0 || st == XenbusStateClosed)
-			break;
-		msleep(1);
-	}
+	xbf_wait_past(d->be, XenbusStateClosing, deadline);
 	teardown_rings(d);
-	if (!fe_gone)
+	if (!fe_gone) {
 		put(0, d->fe, "state", XenbusStateClosed);
+		xbf_wait_past(d->be, XenbusStateClosed, deadline);
+	}
 	d->connected = 0;
 }

@@ -17,8 +17,12 @@
 #define BE "/local/domain/0/backend/vbd/1/51712"
 
 static int close_at_initialised, vanish_at_initialised, sector_size = 512;
+/* old_backend: Closed straight after the frontend's Closing (pvx before
+ * Xen's order); closed_seen: the frontend wrote Closed while we were Closing. */
+static int old_backend, closed_seen;
 
-/* Plays pvx-blkback: Connected after Initialised, Closed after Closing. */
+/* Plays pvx-blkback: Connected after Initialised; Closing after Closing
+ * and Closed after Closed, as Xen's backends. */
 static void backend(void)
 {
 	const char *fe = fake_get(FE "/state"), *be = fake_get(BE "/state");
@@ -40,14 +44,18 @@ static void backend(void)
 		fake_set(BE "/feature-flush-cache", "1");
 		fake_set(BE "/state", "4");
 	}
-	if (!strcmp(fe, "5"))
+	if (!strcmp(fe, "5") && strcmp(be, "5") && strcmp(be, "6"))
+		fake_set(BE "/state", old_backend ? "6" : "5");
+	if (!strcmp(fe, "6") && !strcmp(be, "5")) {
+		closed_seen = 1;
 		fake_set(BE "/state", "6");
+	}
 }
 
 static void setup(int features)
 {
 	fake_reset();
-	close_at_initialised = vanish_at_initialised = 0;
+	close_at_initialised = vanish_at_initialised = old_backend = closed_seen = 0;
 	sector_size = 512;
 	fake_set(FE "/backend", BE);
 	fake_set(FE "/backend-id", "0");
@@ -62,6 +70,7 @@ static void setup(int features)
 }
 
 static struct blkfront_dev d;
+static uint64_t t0;
 
 START_TEST(connect_multipage)
 {
@@ -81,9 +90,29 @@ START_TEST(connect_multipage)
 	ck_assert_int_eq(d.persistent, 1);
 	ck_assert_int_eq(d.flush, 1);
 	ck_assert_uint_eq(d.nr_slots, 64);
+	t0 = time_now_ns();
 	blkfront_close(&d);
 	ck_assert_str_eq(fake_get(FE "/state"), "6");
 	ck_assert_int_eq(ringfront_live, 0);
+	/* Xen's order: the backend stayed Closing until our Closed, and we
+	 * wrote Closed at once, not after a timeout waiting for its Closed. */
+	ck_assert_uint_lt(time_now_ns() - t0, 100000000ull);
+	ck_assert_int_eq(closed_seen, 1);
+	ck_assert_str_eq(fake_get(BE "/state"), "6");
+}
+END_TEST
+
+/* A backend that goes Closed straight after our Closing is accepted too. */
+START_TEST(close_old_backend)
+{
+	setup(1);
+	old_backend = 1;
+	ck_assert_int_eq(blkfront_open(&d, 51712, NULL), 0);
+	blkfront_close(&d);
+	ck_assert_str_eq(fake_get(FE "/state"), "6");
+	ck_assert_str_eq(fake_get(BE "/state"), "6");
+	ck_assert_int_eq(ringfront_live, 0);
+	ck_assert_int_eq(closed_seen, 0);
 }
 END_TEST
 
@@ -202,6 +231,7 @@ static Suite *make_handshake_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, connect_multipage);
+	tcase_add_test(tc, close_old_backend);
 	tcase_add_test(tc, connect_plain);
 	tcase_add_test(tc, options_off);
 	tcase_add_test(tc, commit_retried);

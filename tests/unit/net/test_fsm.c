@@ -7,16 +7,16 @@
 
 #define GONE (-1)
 enum { N = NETBACK_NONE, I = NETBACK_INITWAIT, C = NETBACK_CONNECT,
-       X = NETBACK_CLOSE, R = NETBACK_RESET };
+       X = NETBACK_CLOSE, R = NETBACK_RESET, S = NETBACK_CLOSING, D = NETBACK_CLOSED };
 
 /* Rows: backend 1, 2, 4, 5, 6; columns: frontend gone, 1, 2, 3, 4, 5, 6. */
 static const int be_states[] = { 1, 2, 4, 5, 6 };
 static const int fe_states[] = { GONE, 1, 2, 3, 4, 5, 6 };
 static const int want[5][7] = {
 	/* be 1 */ { N, I, I, I, I, I, I },
-	/* be 2 */ { X, N, N, C, C, X, X },
-	/* be 4 */ { X, R, R, N, N, X, X },
-	/* be 5 */ { X, R, N, N, N, X, X },
+	/* be 2 */ { X, N, N, C, C, S, D },
+	/* be 4 */ { X, R, R, N, N, S, D },
+	/* be 5 */ { X, R, N, N, N, N, D },
 	/* be 6 */ { N, R, N, N, N, N, N },
 };
 
@@ -68,7 +68,9 @@ START_TEST(life)
 	ck_assert_int_eq(netback_fsm(2, 1, false), N);
 	ck_assert_int_eq(netback_fsm(2, 4, false), C);
 	ck_assert_int_eq(netback_fsm(4, 4, true), N);
-	ck_assert_int_eq(netback_fsm(4, 5, true), X);
+	ck_assert_int_eq(netback_fsm(4, 5, true), S);
+	ck_assert_int_eq(netback_fsm(5, 5, false), N);
+	ck_assert_int_eq(netback_fsm(5, 6, false), D);
 	ck_assert_int_eq(netback_fsm(6, 6, false), N);
 	ck_assert_int_eq(netback_fsm(6, 1, false), R); /* guest rebooted */
 }
@@ -80,10 +82,31 @@ START_TEST(odd_states)
 	ck_assert_int_eq(netback_fsm(7, 4, false), N);
 	ck_assert_int_eq(netback_fsm(99, 4, false), N);
 	ck_assert_int_eq(netback_fsm(-5, 4, false), N);
-	ck_assert_int_eq(netback_fsm(2, 99, false), X);
-	ck_assert_int_eq(netback_fsm(2, 7, false), X);
+	ck_assert_int_eq(netback_fsm(2, 99, false), D);
+	ck_assert_int_eq(netback_fsm(2, 7, false), D);
 	ck_assert_str_eq(netback_action_name(NETBACK_CONNECT), "connect");
 	ck_assert_str_eq(netback_action_name((enum netback_action)42), "?");
+}
+END_TEST
+
+/* Xen's close: we stay Closing while the frontend is Closing (Linux
+ * reads 5 there, then writes Closed) and go Closed only after its
+ * Closed; a frontend that vanishes while we are Closing is cleaned up
+ * (CLOSE: Closed, and the device freed if its domain is gone). */
+START_TEST(close_order)
+{
+	ck_assert_int_eq(netback_fsm(4, 5, true), S);
+	ck_assert_int_eq(netback_fsm(4, 5, false), S);
+	ck_assert_int_eq(netback_fsm(2, 5, false), S);
+	for (int i = 0; i < 3; i++) /* repeated watch events: still nothing */
+		ck_assert_int_eq(netback_fsm(5, 5, false), N);
+	ck_assert_int_eq(netback_fsm(5, 6, false), D);
+	ck_assert_int_eq(netback_fsm(6, 6, false), N);
+	ck_assert_int_eq(netback_fsm(6, 1, false), R); /* and it may start again */
+	ck_assert_int_eq(netback_fsm(5, 1, false), R);
+	ck_assert_int_eq(netback_fsm(5, GONE, false), X);
+	ck_assert_int_eq(netback_fsm(4, 6, true), D); /* a frontend skipping Closing */
+	ck_assert_int_eq(netback_fsm(2, 6, false), D);
 }
 END_TEST
 
@@ -97,6 +120,7 @@ Suite *make_fsm_suite(void)
 	tcase_add_test(tc, frontend_vanishes);
 	tcase_add_test(tc, life);
 	tcase_add_test(tc, odd_states);
+	tcase_add_test(tc, close_order);
 	suite_add_tcase(s, tc);
 	return s;
 }

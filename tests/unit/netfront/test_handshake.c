@@ -18,8 +18,13 @@
 #define BE "/local/domain/0/backend/vif/3/0"
 
 static int close_at_connect, vanish_at_connect, close_answered;
+/* old_backend: Closed straight after the frontend's Closing (pvx before
+ * Xen's order); closed_seen: the frontend wrote Closed while we were Closing,
+ * rings_at_closed: how many rings it still held then. */
+static int old_backend, closed_seen, rings_at_closed;
 
-/* Plays pvx-netback: Connected once the frontend is, Closed after Closing. */
+/* Plays pvx-netback: Connected once the frontend is; Closing after
+ * Closing and Closed after Closed, as Xen's backends. */
 static void backend(void)
 {
 	const char *fe = fake_get(FE "/state"), *be = fake_get(BE "/state");
@@ -32,14 +37,20 @@ static void backend(void)
 		else
 			fake_set(BE "/state", close_at_connect ? "5" : "4");
 	}
-	if (!strcmp(fe, "5") && close_answered)
+	if (!strcmp(fe, "5") && close_answered && strcmp(be, "5") && strcmp(be, "6"))
+		fake_set(BE "/state", old_backend ? "6" : "5");
+	if (!strcmp(fe, "6") && !strcmp(be, "5") && close_answered) {
+		closed_seen = 1;
+		rings_at_closed = rings_live;
 		fake_set(BE "/state", "6");
+	}
 }
 
 static void setup(void)
 {
 	fake_reset();
-	close_at_connect = vanish_at_connect = 0;
+	close_at_connect = vanish_at_connect = old_backend = closed_seen = 0;
+	rings_at_closed = -1;
 	close_answered = 1;
 	fake_set(FE "/backend", BE);
 	fake_set(FE "/backend-id", "0");
@@ -53,6 +64,7 @@ static void setup(void)
 }
 
 static struct netfront_dev d;
+static uint64_t t0;
 
 START_TEST(connect_and_close)
 {
@@ -81,11 +93,33 @@ START_TEST(connect_and_close)
 	ck_assert_int_eq(io_live, 1);
 	ck_assert_uint_eq(d.tx.front.nr_ents, 256);
 	ck_assert_uint_eq(d.rx.front.nr_ents, 256);
+	t0 = time_now_ns();
 	netfront_close(&d);
 	ck_assert_str_eq(fake_get(FE "/state"), "6");
 	ck_assert_int_eq(rings_live, 0);
 	ck_assert_int_eq(io_live, 0);
 	ck_assert_int_eq(d.connected, 0);
+	/* Xen's order: the backend stayed Closing until our Closed, and we
+	 * wrote Closed at once, not after a timeout waiting for its Closed. */
+	ck_assert_uint_lt(time_now_ns() - t0, 100000000ull);
+	/* Our Closed came after the rings were gone. */
+	ck_assert_int_eq(closed_seen, 1);
+	ck_assert_int_eq(rings_at_closed, 0);
+	ck_assert_str_eq(fake_get(BE "/state"), "6");
+}
+END_TEST
+
+/* A backend that goes Closed straight after our Closing is accepted too. */
+START_TEST(close_old_backend)
+{
+	setup();
+	old_backend = 1;
+	ck_assert_int_eq(netfront_open(&d, 0, NULL), 0);
+	netfront_close(&d);
+	ck_assert_str_eq(fake_get(FE "/state"), "6");
+	ck_assert_str_eq(fake_get(BE "/state"), "6");
+	ck_assert_int_eq(rings_live, 0);
+	ck_assert_int_eq(closed_seen, 0);
 }
 END_TEST
 
@@ -316,6 +350,7 @@ static Suite *make_handshake_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, connect_and_close);
+	tcase_add_test(tc, close_old_backend);
 	tcase_add_test(tc, gateway_read);
 	tcase_add_test(tc, commit_retried);
 	tcase_add_test(tc, commit_never_succeeds);
