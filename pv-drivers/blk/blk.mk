@@ -10,8 +10,8 @@ $(eval $(call host_lib,pvxblkback,$(BLKBACK_CORE_SRCS)))
 BLKBACK_DAEMON_SRCS := $(filter-out $(BLKBACK_CORE_SRCS),$(sort $(wildcard pv-drivers/blk/back/*.c)))
 BLKBACK_DAEMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(BLKBACK_DAEMON_SRCS))
 
-$(O)/bin/pvx-blkback: $(BLKBACK_DAEMON_OBJS) $(O)/lib/libpvxblkback.a $(O)/lib/libpvxutil.a \
-		$(O)/lib/libpvxgnttab.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
+$(O)/bin/pvx-blkback: $(BLKBACK_DAEMON_OBJS) $(O)/lib/libpvxblkback.a $(O)/lib/libpvxbackd.a \
+		$(O)/lib/libpvxutil.a $(O)/lib/libpvxgnttab.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS) -luring
 

@@ -7,8 +7,8 @@ NETBACKD_SRCS := $(addprefix pv-drivers/net/back/,main.c tap.c tap_list.c attach
 	vif_table.c vif_ring.c datapath.c ctl.c gnt_pvx.c)
 NETBACKD_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(NETBACKD_SRCS))
 
-$(O)/bin/pvx-netback: $(NETBACKD_OBJS) $(O)/lib/libpvxnetback.a $(O)/lib/libpvxutil.a \
-		$(O)/lib/libpvxgnttab.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
+$(O)/bin/pvx-netback: $(NETBACKD_OBJS) $(O)/lib/libpvxnetback.a $(O)/lib/libpvxbackd.a \
+		$(O)/lib/libpvxutil.a $(O)/lib/libpvxgnttab.a $(O)/lib/libpvxxs.a $(O)/lib/libpvxctl.a
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(LIBEVENT_LIBS)
 

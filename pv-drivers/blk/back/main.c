@@ -23,26 +23,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <pvx/xs_keep.h>
+#include <pvx/backd.h>
 
 #include "daemon.h"
 
 #define IO_QUEUE_DEPTH 512
 #define DEFAULT_POLL_US 50
-
-/* Watch events, kept across pvxstored restarts (pvx/xs_keep.h): after
- * one, the "be" watch fires again and the scan finds what was created
- * meanwhile. One daemon per process: the keeper is this file's. */
-static struct xs_keep *xs_keeper;
-
-static void xs_cb(void *arg, const char *path, const char *token)
-{
-	struct blkbackd *d = arg;
-
-	(void)token;
-	if (d->ctl) /* else pvxd is down: the rescan after it comes back */
-		bb_vbd_watch_event(d, path);
-}
 
 static void io_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -58,81 +44,23 @@ static void io_cb(evutil_socket_t fd, short what, void *arg)
 
 /* pvxd's death took the vbds' domains: each goes as if removed (its
  * rings drained and unmapped, its frontend watch dropped). */
-static void vbds_drop(struct blkbackd *d)
+static void vbds_drop(void *blkbackd)
 {
+	struct blkbackd *d = blkbackd;
 	struct bb_vbd *v;
 
 	while ((v = LIST_FIRST(&d->vbds)))
 		bb_vbd_remove(v);
 }
 
-static void pvxd_exit(void *blkbackd)
+static void vbds_watch_event(void *blkbackd, const char *path)
 {
-	struct blkbackd *d = blkbackd;
-
-	pvx_gnttab_close(d->gnt);
-	if (d->ctl)
-		pvx_ctl_close(d->ctl);
-	d->gnt = NULL;
-	d->ctl = NULL;
+	bb_vbd_watch_event(blkbackd, path);
 }
 
-/* pvxd killed (-9) or restarted (pvx_pvxd_keep, pvx/daemon.h): every
- * vbd goes as its domain did, then, reconnected, the rescan finds the
- * new pvxd's (pvxstored purged the dead domains' directories). */
-static struct pvx_pvxd_keep pvxd_keep;
-
-static int pvxd_open(void *blkbackd, bool quiet)
+static void vbds_rescan(void *blkbackd)
 {
-	struct blkbackd *d = blkbackd;
-	int rc = pvx_ctl_open(&d->ctl);
-
-	if (rc < 0) {
-		char msg[256];
-
-		pvx_ctl_open_error(rc, msg, sizeof(msg));
-		if (!quiet)
-			pvx_log_err("%s", msg);
-		return rc;
-	}
-	rc = pvx_gnttab_open(d->ctl, &d->gnt);
-	if (rc < 0) {
-		pvx_log_err("grant mapping is not available: %s", strerror(-rc));
-		pvxd_exit(d);
-		return rc;
-	}
-	return pvx_ctl_fd(d->ctl);
-}
-
-static void pvxd_lost(void *blkbackd)
-{
-	vbds_drop(blkbackd);
-	pvxd_exit(blkbackd);
-}
-
-static void pvxd_back(void *blkbackd)
-{
-	struct blkbackd *d = blkbackd;
-
-	if (d->xs)
-		bb_vbd_watch_event(d, BLKBACK_BE_ROOT);
-}
-
-static int pvxd_init(void *blkbackd)
-{
-	struct blkbackd *d = blkbackd;
-
-	pvxd_keep = (struct pvx_pvxd_keep){
-		.base = d->ds.base, .what = "vbd", .ctx = d,
-		.open = pvxd_open, .lost = pvxd_lost, .back = pvxd_back,
-	};
-	return pvx_pvxd_keep_start(&pvxd_keep);
-}
-
-static void pvxd_stop(void *blkbackd)
-{
-	pvx_pvxd_keep_stop(&pvxd_keep);
-	pvxd_exit(blkbackd);
+	bb_vbd_scan(blkbackd);
 }
 
 static void io_exit(void *blkbackd)
@@ -160,33 +88,6 @@ static int io_init(void *blkbackd)
 	return 0;
 }
 
-static void xs_exit(void *blkbackd)
-{
-	struct blkbackd *d = blkbackd;
-
-	xs_keep_stop(xs_keeper);
-	xs_keeper = NULL;
-	xs_close(d->xs);
-	d->xs = NULL;
-}
-
-static int xs_init(void *blkbackd)
-{
-	struct blkbackd *d = blkbackd;
-	int rc = xs_open(&d->xs);
-
-	if (rc < 0) {
-		pvx_log_err("cannot reach pvxstored: %s", strerror(-rc));
-		return rc;
-	}
-	rc = xs_keep_start(d->ds.base, d->xs, xs_cb, d, &xs_keeper);
-	if (rc >= 0) /* fires once at once: that first event scans every existing vbd */
-		rc = xs_watch(d->xs, BLKBACK_BE_ROOT, "be");
-	if (rc < 0)
-		xs_exit(d);
-	return rc;
-}
-
 /* Leaves xenstore as it is: a restarted daemon re-attaches. */
 static void vbds_exit(void *blkbackd)
 {
@@ -204,10 +105,10 @@ static void vbds_exit(void *blkbackd)
 
 static const struct pvx_step steps[] = {
 	PVX_DAEMON_STEPS,
-	{ "pvxd", pvxd_init, pvxd_stop },
+	{ "pvxd", backd_pvxd_init, backd_pvxd_exit },
 	{ "io_uring", io_init, io_exit },
 	{ "polling", bb_poll_init, bb_poll_exit },
-	{ "xenstore", xs_init, xs_exit },
+	{ "xenstore", backd_xs_init, backd_xs_exit },
 	{ "vbds", NULL, vbds_exit },
 	{ "stats socket", bb_ctl_init, bb_ctl_exit },
 };
@@ -260,5 +161,11 @@ int main(int argc, char **argv)
 	pvx_log_set_ident(d.ds.name);
 	LIST_INIT(&d.vbds);
 	d.io.event_fd = -1;
+	backd_link_set(&(struct backd_link){
+		.what = "vbd", .be_root = BLKBACK_BE_ROOT, .daemon = &d,
+		.xs = &d.xs, .ctl = &d.ctl, .gnt = &d.gnt,
+		.watch_event = vbds_watch_event, .drop_devices = vbds_drop,
+		.rescan = vbds_rescan,
+	});
 	return pvx_daemon_run(steps, sizeof(steps) / sizeof(steps[0]), &d, ready);
 }

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <pvx/xs_keep.h>
+#include <pvx/backd.h>
 
 #include "netbackd.h"
 
@@ -35,134 +35,32 @@ uint64_t nb_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Watch events, kept across pvxstored restarts (pvx/xs_keep.h): after
- * one, the "be" watch fires again and the scan finds what was created
- * meanwhile. One daemon per process: the keeper is this file's. */
-static struct xs_keep *xs_keeper;
-
-static void xs_cb(void *arg, const char *path, const char *token)
-{
-	struct netbackd *d = arg;
-
-	(void)token;
-	if (d->ctl) /* else pvxd is down: the rescan after it comes back */
-		nb_vif_watch_event(d, path);
-}
-
 /* pvxd's death took the vifs' domains: their TAPs go with them. */
-static void vifs_drop(struct netbackd *d)
+static void vifs_drop(void *netbackd)
 {
+	struct netbackd *d = netbackd;
 	struct nb_vif *v;
 
 	while ((v = LIST_FIRST(&d->vifs)))
 		nb_vif_remove(v, true);
 }
 
-static void pvxd_exit(void *netbackd)
+static void vifs_watch_event(void *netbackd, const char *path)
 {
-	struct netbackd *d = netbackd;
-
-	pvx_gnttab_close(d->gnt);
-	if (d->ctl)
-		pvx_ctl_close(d->ctl);
-	d->gnt = NULL;
-	d->ctl = NULL;
+	nb_vif_watch_event(netbackd, path);
 }
 
-/* pvxd killed (-9) or restarted (pvx_pvxd_keep, pvx/daemon.h): every
- * vif goes as its domain did, then, reconnected, the rescan finds the
- * new pvxd's (pvxstored purged the dead domains' directories). */
-static struct pvx_pvxd_keep pvxd_keep;
-
-static int pvxd_open(void *netbackd, bool quiet)
+/* The scan, then the TAPs of the vifs removed while we were not looking
+ * (down, or pvxd down) go. */
+static void vifs_rescan(void *netbackd)
 {
-	struct netbackd *d = netbackd;
-	int rc = pvx_ctl_open(&d->ctl);
-
-	if (rc < 0) {
-		char msg[256];
-
-		pvx_ctl_open_error(rc, msg, sizeof(msg));
-		if (!quiet)
-			pvx_log_err("%s", msg);
-		return rc;
-	}
-	rc = pvx_gnttab_open(d->ctl, &d->gnt);
-	if (rc < 0) {
-		pvx_log_err("grant mapping is not available: %s", strerror(-rc));
-		pvxd_exit(d);
-		return rc;
-	}
-	return pvx_ctl_fd(d->ctl);
+	nb_vif_scan(netbackd);
+	nb_taps_sweep(netbackd);
 }
 
-static void pvxd_lost(void *netbackd)
-{
-	vifs_drop(netbackd);
-	pvxd_exit(netbackd);
-}
-
-static void pvxd_back(void *netbackd)
-{
-	struct netbackd *d = netbackd;
-
-	if (d->xs) {
-		nb_vif_scan(d);
-		nb_taps_sweep(d); /* those of vifs purged meanwhile */
-	}
-}
-
-static int pvxd_init(void *netbackd)
-{
-	struct netbackd *d = netbackd;
-
-	pvxd_keep = (struct pvx_pvxd_keep){
-		.base = d->ds.base, .what = "vif", .ctx = d,
-		.open = pvxd_open, .lost = pvxd_lost, .back = pvxd_back,
-	};
-	return pvx_pvxd_keep_start(&pvxd_keep);
-}
-
-static void pvxd_stop(void *netbackd)
-{
-	pvx_pvxd_keep_stop(&pvxd_keep);
-	pvxd_exit(netbackd);
-}
-
-static void xs_exit(void *netbackd)
-{
-	struct netbackd *d = netbackd;
-
-	xs_keep_stop(xs_keeper);
-	xs_keeper = NULL;
-	xs_close(d->xs);
-	d->xs = NULL;
-}
-
-static int xs_init(void *netbackd)
-{
-	struct netbackd *d = netbackd;
-	int rc = xs_open(&d->xs);
-
-	if (rc < 0) {
-		pvx_log_err("cannot reach pvxstored: %s", strerror(-rc));
-		return rc;
-	}
-	rc = xs_keep_start(d->ds.base, d->xs, xs_cb, d, &xs_keeper);
-	if (rc >= 0) /* fires once at once (a second scan, harmless) */
-		rc = xs_watch(d->xs, PVX_NET_BE_ROOT, "be");
-	if (rc < 0)
-		xs_exit(d);
-	return rc;
-}
-
-/* The first scan, then the TAPs of vifs removed while we were down go. */
 static int vifs_init(void *netbackd)
 {
-	struct netbackd *d = netbackd;
-
-	nb_vif_scan(d);
-	nb_taps_sweep(d);
+	vifs_rescan(netbackd);
 	return 0;
 }
 
@@ -178,8 +76,8 @@ static void vifs_exit(void *netbackd)
 
 static const struct pvx_step steps[] = {
 	PVX_DAEMON_STEPS,
-	{ "pvxd", pvxd_init, pvxd_stop },
-	{ "xenstore", xs_init, xs_exit },
+	{ "pvxd", backd_pvxd_init, backd_pvxd_exit },
+	{ "xenstore", backd_xs_init, backd_xs_exit },
 	{ "vifs", vifs_init, vifs_exit },
 	{ "stats socket", nb_ctl_init, nb_ctl_exit },
 };
@@ -229,5 +127,11 @@ int main(int argc, char **argv)
 	}
 	pvx_log_set_ident(d.ds.name);
 	LIST_INIT(&d.vifs);
+	backd_link_set(&(struct backd_link){
+		.what = "vif", .be_root = PVX_NET_BE_ROOT, .daemon = &d,
+		.xs = &d.xs, .ctl = &d.ctl, .gnt = &d.gnt,
+		.watch_event = vifs_watch_event, .drop_devices = vifs_drop,
+		.rescan = vifs_rescan,
+	});
 	return pvx_daemon_run(steps, sizeof(steps) / sizeof(steps[0]), &d, ready);
 }
