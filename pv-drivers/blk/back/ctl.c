@@ -40,16 +40,17 @@ static void vbd_totals(const struct bb_vbd *v, struct blkback_ring_stats *t)
 static void put_stats(void *blkbackd, struct evbuffer *out)
 {
 	struct blkbackd *d = blkbackd;
-	struct bb_vbd *v;
+	struct backd_dev *dev;
 
-	LIST_FOREACH(v, &d->vbds, link) {
+	LIST_FOREACH(dev, &d->vbds.list, link) {
+		struct bb_vbd *v = bb_vbd_of(dev);
 		struct blkback_ring_stats t;
 
 		vbd_totals(v, &t);
 		evbuffer_add_printf(out, "domid=%d devid=%u state=%d queues=%u "
 			"rd_reqs=%llu wr_reqs=%llu rd_bytes=%llu wr_bytes=%llu "
 			"requests=%llu errors=%llu\n",
-			(int)v->domid, v->devid, v->state < 0 ? 0 : v->state,
+			(int)v->dev.domid, v->dev.devid, v->state < 0 ? 0 : v->state,
 			v->connected ? v->nr_queues : 0,
 			(unsigned long long)t.rd_reqs, (unsigned long long)t.wr_reqs,
 			(unsigned long long)t.rd_bytes, (unsigned long long)t.wr_bytes,

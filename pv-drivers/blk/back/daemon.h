@@ -17,6 +17,7 @@
 #include <event2/event.h>
 #include <sys/queue.h>
 
+#include <pvx/backd.h>
 #include <pvx/ctlclient.h>
 #include <pvx/daemon.h>
 #include <pvx/stats_server.h>
@@ -25,12 +26,6 @@
 #include <pvx/xs.h>
 
 #include "blkback.h"
-
-#ifndef LIST_FOREACH_SAFE /* glibc's sys/queue.h lacks it */
-#define LIST_FOREACH_SAFE(var, head, field, tvar) \
-	for ((var) = LIST_FIRST(head); (var) && ((tvar) = LIST_NEXT(var, field), 1); \
-	     (var) = (tvar))
-#endif
 
 #define BLKBACK_NAME "pvx-blkback"
 #define BLKBACK_BE_ROOT "/local/domain/0/backend/vbd"
@@ -52,12 +47,8 @@ struct bb_queue {
 };
 
 struct bb_vbd {
-	LIST_ENTRY(bb_vbd) link;
+	struct backd_dev dev;              /* B, F, its place in d->vbds */
 	struct blkbackd *d;
-	int32_t domid;
-	uint32_t devid;
-	char be[96], fe[128];              /* B and F (F as B/frontend says) */
-	char fe_token[48];                 /* watch token on F, "" if none */
 	int state;                         /* our B/state as last written */
 	int fd;                            /* the disk, -1 while closed */
 	struct blkback_disk_info info;
@@ -66,7 +57,6 @@ struct bb_vbd {
 	unsigned nr_queues;
 	struct bb_queue q[PVX_BLK_MAX_QUEUES];
 	bool connected;
-	struct event *close_ev;            /* deferred close of a broken ring */
 	struct blkback_ring_stats stats_closed; /* of its rings already gone */
 };
 
@@ -79,16 +69,20 @@ struct blkbackd {
 	struct event *xs_ev, *io_ev, *poll_ev;
 	uint64_t poll_ns;                  /* -p: ring polling window (0: off) */
 	bool uring_only;                   /* -U: no inline I/O on tmpfs images */
-	LIST_HEAD(, bb_vbd) vbds;
+	struct backd_devs vbds;
 	struct pvx_stats_server ctl_srv;  /* the stats socket (ctl.c) */
 };
 
-/* vbd.c: the device table, xenstore events, the state machine's actions. */
-int bb_vbd_scan(struct blkbackd *d);
-void bb_vbd_watch_event(struct blkbackd *d, const char *path);
+static inline struct bb_vbd *bb_vbd_of(struct backd_dev *dev)
+{
+	return backd_dev_of(dev, struct bb_vbd, dev);
+}
+
+/* vbd_table.c: the vbds' table (pvx/backd.h), d->vbds set up. */
+void bb_vbds_init(struct blkbackd *d);
 void bb_vbd_remove(struct bb_vbd *v);
+/* vbd.c: the state machine's actions. */
 void bb_vbd_update(struct bb_vbd *v);         /* may free v */
-void bb_vbd_ring_broken(struct bb_vbd *v);    /* a ring's indices went wrong */
 int bb_vbd_set_state(struct bb_vbd *v, int state);
 
 /* vbd_xs.c: keys of B; writes only while B exists (B removed: -ENOENT). */

@@ -16,7 +16,7 @@ static int pvx_map(void *ctx, grant_ref_t ref, bool writable, void **page,
 	struct bb_queue *q = ctx;
 	int16_t st = GNTST_general_error;
 
-	*page = pvx_gnttab_map_ref(q->vbd->d->gnt, q->vbd->domid, ref, !writable,
+	*page = pvx_gnttab_map_ref(q->vbd->d->gnt, q->vbd->dev.domid, ref, !writable,
 				   handle, &st);
 	if (*page)
 		return 0;
@@ -29,7 +29,7 @@ static void pvx_unmap(void *ctx, uint32_t handle)
 
 	if (pvx_gnttab_unmap(q->vbd->d->gnt, handle) < 0)
 		pvx_log_warn("domain %d: unmap of grant handle %u failed",
-		       (int)q->vbd->domid, handle);
+		       (int)q->vbd->dev.domid, handle);
 }
 
 static void pvx_map_batch(void *ctx, const grant_ref_t *refs, unsigned n, bool writable,
@@ -41,7 +41,7 @@ static void pvx_map_batch(void *ctx, const grant_ref_t *refs, unsigned n, bool w
 
 	for (unsigned i = 0; i < n; i++)
 		m[i] = (struct pvx_gnttab_map){ .ref = refs[i], .readonly = !writable };
-	rc = pvx_gnttab_map_batch(q->vbd->d->gnt, q->vbd->domid, m, n);
+	rc = pvx_gnttab_map_batch(q->vbd->d->gnt, q->vbd->dev.domid, m, n);
 	for (unsigned i = 0; i < n; i++) {
 		if (rc < 0) {
 			err[i] = rc;
@@ -60,7 +60,7 @@ static void pvx_unmap_batch(void *ctx, const uint32_t *handles, unsigned n)
 
 	if (pvx_gnttab_unmap_batch(q->vbd->d->gnt, handles, NULL, n) < 0)
 		pvx_log_warn("domain %d: unmap of %u grant handles failed",
-		       (int)q->vbd->domid, n);
+		       (int)q->vbd->dev.domid, n);
 }
 
 const struct blkback_gnt_ops bb_gnt_ops = { pvx_map, pvx_unmap, pvx_map_batch,

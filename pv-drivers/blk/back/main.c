@@ -12,10 +12,10 @@
  * unmapped, but the xenstore states are left as they are, so a restarted
  * pvx-blkback re-attaches to the rings that are still Connected.
  *
- * The loop has three kinds of event: xenstore watch events (vbd.c),
- * each ring's event channel (vbd_ring.c), and the io_uring completion
- * eventfd (here): one reap answers every finished request of every ring,
- * then one publish per ring with news.
+ * The loop has three kinds of event: xenstore watch events (pvx/backd.h
+ * routes them to vbd.c), each ring's event channel (vbd_ring.c), and the
+ * io_uring completion eventfd (here): one reap answers every finished
+ * request of every ring, then one publish per ring with news.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -47,20 +47,24 @@ static void io_cb(evutil_socket_t fd, short what, void *arg)
 static void vbds_drop(void *blkbackd)
 {
 	struct blkbackd *d = blkbackd;
-	struct bb_vbd *v;
+	struct backd_dev *dev;
 
-	while ((v = LIST_FIRST(&d->vbds)))
-		bb_vbd_remove(v);
+	while ((dev = LIST_FIRST(&d->vbds.list)))
+		bb_vbd_remove(bb_vbd_of(dev));
 }
 
 static void vbds_watch_event(void *blkbackd, const char *path)
 {
-	bb_vbd_watch_event(blkbackd, path);
+	struct blkbackd *d = blkbackd;
+
+	backd_devs_watch_event(&d->vbds, path);
 }
 
 static void vbds_rescan(void *blkbackd)
 {
-	bb_vbd_scan(blkbackd);
+	struct blkbackd *d = blkbackd;
+
+	backd_devs_scan(&d->vbds);
 }
 
 static void io_exit(void *blkbackd)
@@ -92,13 +96,15 @@ static int io_init(void *blkbackd)
 static void vbds_exit(void *blkbackd)
 {
 	struct blkbackd *d = blkbackd;
-	struct bb_vbd *v;
+	struct backd_dev *dev;
 
-	while ((v = LIST_FIRST(&d->vbds))) {
+	while ((dev = LIST_FIRST(&d->vbds.list))) {
+		struct bb_vbd *v = bb_vbd_of(dev);
+
 		bb_rings_disconnect(v);
 		bb_disk_close(v);
-		event_free(v->close_ev);
-		LIST_REMOVE(v, link);
+		event_free(dev->close_ev);
+		LIST_REMOVE(dev, link);
 		free(v);
 	}
 }
@@ -159,7 +165,7 @@ int main(int argc, char **argv)
 		}
 	}
 	pvx_log_set_ident(d.ds.name);
-	LIST_INIT(&d.vbds);
+	bb_vbds_init(&d);
 	d.io.event_fd = -1;
 	backd_link_set(&(struct backd_link){
 		.what = "vbd", .be_root = BLKBACK_BE_ROOT, .daemon = &d,

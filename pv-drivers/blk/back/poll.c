@@ -24,39 +24,45 @@ void bb_queue_kick(struct bb_queue *q)
 		return;
 	if (blkback_ring_kick(&q->ring) == -EIO && q->ev) {
 		pvx_log_warn("%s: queue %u: ring indices out of range; closing",
-		       q->vbd->be, q->index);
+		       q->vbd->dev.be, q->index);
 		event_del(q->ev); /* stop listening; the vbd closes on the next turn */
-		bb_vbd_ring_broken(q->vbd);
+		backd_dev_ring_broken(&q->vbd->dev);
 	}
 }
 
 void bb_poll_check(struct blkbackd *d)
 {
-	struct bb_vbd *v;
+	struct backd_dev *dev;
 
 	if (!d->poll_ev)
 		return;
-	LIST_FOREACH(v, &d->vbds, link)
+	LIST_FOREACH(dev, &d->vbds.list, link) {
+		struct bb_vbd *v = bb_vbd_of(dev);
+
 		for (unsigned i = 0; i < v->nr_queues; i++)
 			if (v->q[i].ring_live && v->q[i].ring.polling && !v->q[i].ring.broken) {
 				event_active(d->poll_ev, 0, 0);
 				return;
 			}
+	}
 }
 
 static void poll_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct blkbackd *d = arg;
-	struct bb_vbd *v, *next;
+	struct backd_dev *dev, *next;
 
 	(void)fd;
 	(void)what;
 	blkback_io_reap(&d->io, blkback_ring_io_done);
 	blkback_ring_flush_dirty();
-	LIST_FOREACH_SAFE(v, &d->vbds, link, next)
+	LIST_FOREACH_SAFE(dev, &d->vbds.list, link, next) {
+		struct bb_vbd *v = bb_vbd_of(dev);
+
 		for (unsigned i = 0; i < v->nr_queues; i++)
 			if (v->q[i].ring_live && v->q[i].ring.polling)
 				bb_queue_kick(&v->q[i]);
+	}
 	blkback_io_submit(&d->io);
 	bb_poll_check(d);
 }

@@ -24,8 +24,8 @@
 int bb_vbd_set_state(struct bb_vbd *v, int state)
 {
 	v->state = state;
-	pvx_log_debug("%s: state %d", v->be, state);
-	return bb_xs_printf(v->d, v->be, "state", "%d", state);
+	pvx_log_debug("%s: state %d", v->dev.be, state);
+	return bb_xs_printf(v->d, v->dev.be, "state", "%d", state);
 }
 
 static void disconnect(struct bb_vbd *v)
@@ -39,7 +39,7 @@ static bool domain_exists(struct bb_vbd *v)
 	char path[48], *val = NULL;
 	int rc;
 
-	snprintf(path, sizeof(path), "/local/domain/%d", (int)v->domid);
+	snprintf(path, sizeof(path), "/local/domain/%d", (int)v->dev.domid);
 	rc = xs_read(v->d->xs, XBT_NULL, path, &val, NULL);
 	free(val);
 	return rc != -ENOENT;
@@ -51,8 +51,8 @@ static void remove_backend_dirs(struct bb_vbd *v)
 	char parent[64], **names = NULL;
 	unsigned n = 1;
 
-	xs_rm(v->d->xs, XBT_NULL, v->be);
-	snprintf(parent, sizeof(parent), "%s/%d", BLKBACK_BE_ROOT, (int)v->domid);
+	xs_rm(v->d->xs, XBT_NULL, v->dev.be);
+	snprintf(parent, sizeof(parent), "%s/%d", BLKBACK_BE_ROOT, (int)v->dev.domid);
 	if (xs_directory(v->d->xs, XBT_NULL, parent, &names, &n) == 0 && n == 0)
 		xs_rm(v->d->xs, XBT_NULL, parent);
 	free(names);
@@ -61,7 +61,7 @@ static void remove_backend_dirs(struct bb_vbd *v)
 static void do_initwait(struct bb_vbd *v)
 {
 	if (v->fd < 0 && bb_disk_open(v) < 0) {
-		bb_xs_printf(v->d, v->be, "hotplug-status", "error");
+		bb_xs_printf(v->d, v->dev.be, "hotplug-status", "error");
 		return; /* stays in Initialising: the toolstack sees no InitWait */
 	}
 	bb_disk_publish_features(v);
@@ -76,9 +76,9 @@ static void do_connect(struct bb_vbd *v, bool attach)
 		return;
 	}
 	bb_disk_publish_geometry(v);
-	bb_xs_printf(v->d, v->be, "mode", "%s", v->info.readonly ? "r" : "w");
+	bb_xs_printf(v->d, v->dev.be, "mode", "%s", v->info.readonly ? "r" : "w");
 	bb_vbd_set_state(v, XenbusStateConnected);
-	pvx_log_info("%s: connected (%u queue%s, %u-page ring%s)", v->be, v->nr_queues,
+	pvx_log_info("%s: connected (%u queue%s, %u-page ring%s)", v->dev.be, v->nr_queues,
 	       v->nr_queues > 1 ? "s" : "", v->q[0].nr_pages, attach ? ", re-attached" : "");
 }
 
@@ -94,7 +94,7 @@ static void log_stats(struct bb_vbd *v)
 		t.kicks += v->q[i].ring.stats.kicks;
 	}
 	pvx_log_info("%s: closed: %llu requests, %llu errors, %llu notifications to the "
-	       "frontend, %llu ring wake-ups", v->be, (unsigned long long)t.requests,
+	       "frontend, %llu ring wake-ups", v->dev.be, (unsigned long long)t.requests,
 	       (unsigned long long)t.errors, (unsigned long long)t.notifies_out,
 	       (unsigned long long)t.kicks);
 }
@@ -108,8 +108,8 @@ static void do_close(struct bb_vbd *v, bool fe_gone)
 		bb_vbd_set_state(v, XenbusStateClosing);
 	bb_vbd_set_state(v, XenbusStateClosed);
 	if (fe_gone && !domain_exists(v)) {
-		pvx_log_info("%s: domain %d is gone; removing the backend", v->be,
-		       (int)v->domid);
+		pvx_log_info("%s: domain %d is gone; removing the backend", v->dev.be,
+		       (int)v->dev.domid);
 		remove_backend_dirs(v);
 		bb_vbd_remove(v);
 	}
@@ -131,13 +131,13 @@ void bb_vbd_update(struct bb_vbd *v)
 {
 	long long be = 0, fe = -1, online = 1;
 
-	if (bb_xs_read_int(v->d, v->be, "state", &be) == -ENOENT) {
+	if (bb_xs_read_int(v->d, v->dev.be, "state", &be) == -ENOENT) {
 		bb_vbd_remove(v);
 		return;
 	}
-	if (bb_xs_read_int(v->d, v->fe, "state", &fe) < 0)
+	if (bb_xs_read_int(v->d, v->dev.fe, "state", &fe) < 0)
 		fe = -1;
-	bb_xs_read_int(v->d, v->be, "online", &online);
+	bb_xs_read_int(v->d, v->dev.be, "online", &online);
 	if ((online == 0 && be != XenbusStateClosed) ||
 	    (fe < 0 && !domain_exists(v))) {
 		do_close(v, fe < 0);

@@ -66,14 +66,14 @@ int bb_disk_open(struct bb_vbd *v)
 	uint64_t bytes = 0;
 	int rc, flags;
 
-	snprintf(path, sizeof(path), "%s/params", v->be);
+	snprintf(path, sizeof(path), "%s/params", v->dev.be);
 	rc = xs_read(v->d->xs, XBT_NULL, path, &params, NULL);
 	if (rc < 0)
 		goto out;
-	snprintf(path, sizeof(path), "%s/mode", v->be);
+	snprintf(path, sizeof(path), "%s/mode", v->dev.be);
 	if (xs_read(v->d->xs, XBT_NULL, path, &mode, NULL) < 0)
 		mode = NULL;
-	bb_xs_read_int(v->d, v->be, "direct-io", &direct);
+	bb_xs_read_int(v->d, v->dev.be, "direct-io", &direct);
 	memset(&v->info, 0, sizeof(v->info));
 	v->info.readonly = !mode || strcmp(mode, "w") != 0;
 	v->direct = direct == 1;
@@ -82,7 +82,7 @@ int bb_disk_open(struct bb_vbd *v)
 	v->fd = open(params, flags);
 	if (v->fd < 0) {
 		rc = -errno;
-		pvx_log_err("%s: cannot open %s: %s", v->be, params, strerror(errno));
+		pvx_log_err("%s: cannot open %s: %s", v->dev.be, params, strerror(errno));
 		goto out;
 	}
 	rc = disk_size(v, &bytes);
@@ -95,7 +95,7 @@ int bb_disk_open(struct bb_vbd *v)
 	v->info.discard = !v->info.readonly;
 	v->info.max_indirect = PVX_BLK_MAX_INDIRECT_SEGS;
 	v->info.inline_rw = !v->d->uring_only && memory_backed(v->fd);
-	pvx_log_info("%s: %s, %llu sectors, %s%s%s", v->be, params,
+	pvx_log_info("%s: %s, %llu sectors, %s%s%s", v->dev.be, params,
 	       (unsigned long long)v->info.sectors, v->info.readonly ? "ro" : "rw",
 	       v->direct ? ", O_DIRECT" : "", v->info.inline_rw ? ", inline I/O" : "");
 out:
@@ -116,16 +116,16 @@ int bb_disk_publish_features(struct bb_vbd *v)
 	struct blkbackd *d = v->d;
 	int rc = 0;
 
-	rc |= bb_xs_printf(d, v->be, "max-ring-page-order", "%d", PVX_BLK_MAX_RING_ORDER);
-	rc |= bb_xs_printf(d, v->be, "multi-queue-max-queues", "%d", PVX_BLK_MAX_QUEUES);
-	rc |= bb_xs_printf(d, v->be, "feature-flush-cache", "1");
-	rc |= bb_xs_printf(d, v->be, "feature-barrier", "1");
-	rc |= bb_xs_printf(d, v->be, "feature-discard", "%d", v->info.discard);
-	rc |= bb_xs_printf(d, v->be, "discard-granularity", "4096");
-	rc |= bb_xs_printf(d, v->be, "discard-alignment", "0");
-	rc |= bb_xs_printf(d, v->be, "discard-secure", "0");
-	rc |= bb_xs_printf(d, v->be, "feature-persistent", "1");
-	rc |= bb_xs_printf(d, v->be, "feature-max-indirect-segments", "%d",
+	rc |= bb_xs_printf(d, v->dev.be, "max-ring-page-order", "%d", PVX_BLK_MAX_RING_ORDER);
+	rc |= bb_xs_printf(d, v->dev.be, "multi-queue-max-queues", "%d", PVX_BLK_MAX_QUEUES);
+	rc |= bb_xs_printf(d, v->dev.be, "feature-flush-cache", "1");
+	rc |= bb_xs_printf(d, v->dev.be, "feature-barrier", "1");
+	rc |= bb_xs_printf(d, v->dev.be, "feature-discard", "%d", v->info.discard);
+	rc |= bb_xs_printf(d, v->dev.be, "discard-granularity", "4096");
+	rc |= bb_xs_printf(d, v->dev.be, "discard-alignment", "0");
+	rc |= bb_xs_printf(d, v->dev.be, "discard-secure", "0");
+	rc |= bb_xs_printf(d, v->dev.be, "feature-persistent", "1");
+	rc |= bb_xs_printf(d, v->dev.be, "feature-max-indirect-segments", "%d",
 			   PVX_BLK_MAX_INDIRECT_SEGS);
 	return rc ? -EIO : 0;
 }
@@ -135,9 +135,9 @@ int bb_disk_publish_geometry(struct bb_vbd *v)
 	struct blkbackd *d = v->d;
 	int rc = 0;
 
-	rc |= bb_xs_printf(d, v->be, "sectors", "%llu", (unsigned long long)v->info.sectors);
-	rc |= bb_xs_printf(d, v->be, "sector-size", "512");
-	rc |= bb_xs_printf(d, v->be, "physical-sector-size", "%u", v->phys_sector);
-	rc |= bb_xs_printf(d, v->be, "info", "%d", v->info.readonly ? VDISK_READONLY : 0);
+	rc |= bb_xs_printf(d, v->dev.be, "sectors", "%llu", (unsigned long long)v->info.sectors);
+	rc |= bb_xs_printf(d, v->dev.be, "sector-size", "512");
+	rc |= bb_xs_printf(d, v->dev.be, "physical-sector-size", "%u", v->phys_sector);
+	rc |= bb_xs_printf(d, v->dev.be, "info", "%d", v->info.readonly ? VDISK_READONLY : 0);
 	return rc ? -EIO : 0;
 }

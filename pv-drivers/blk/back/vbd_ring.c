@@ -40,7 +40,7 @@ static int map_ring(struct bb_queue *q, const char *dir, long long order)
 			return -EINVAL;
 		m[i] = (struct pvx_gnttab_map){ .ref = (grant_ref_t)ref };
 	}
-	rc = pvx_gnttab_map_batch(q->vbd->d->gnt, q->vbd->domid, m, n);
+	rc = pvx_gnttab_map_batch(q->vbd->d->gnt, q->vbd->dev.domid, m, n);
 	if (rc < 0)
 		return rc;
 	q->nr_pages = 0;
@@ -85,7 +85,7 @@ static int connect_queue(struct bb_queue *q, const char *dir, bool persistent, b
 	rc = map_ring(q, dir, order);
 	if (rc < 0)
 		return rc;
-	rc = pvx_evtchn_bind(v->d->ctl, v->domid, (uint32_t)port, &q->evtchn);
+	rc = pvx_evtchn_bind(v->d->ctl, v->dev.domid, (uint32_t)port, &q->evtchn);
 	if (rc < 0)
 		return rc;
 	q->bound = true;
@@ -109,7 +109,7 @@ static int check_protocol(struct bb_vbd *v)
 	char path[160], *proto = NULL;
 	int rc = 0;
 
-	snprintf(path, sizeof(path), "%s/protocol", v->fe);
+	snprintf(path, sizeof(path), "%s/protocol", v->dev.fe);
 	if (xs_read(v->d->xs, XBT_NULL, path, &proto, NULL) == 0 &&
 	    strcmp(proto, BLKIF_PROTOCOL_X86_64) != 0)
 		rc = -EPROTONOSUPPORT;
@@ -123,11 +123,11 @@ int bb_rings_connect(struct bb_vbd *v, bool attach)
 	char dir[160];
 	int rc;
 
-	bb_xs_read_int(v->d, v->fe, "multi-queue-num-queues", &nq);
-	bb_xs_read_int(v->d, v->fe, "feature-persistent", &persistent);
+	bb_xs_read_int(v->d, v->dev.fe, "multi-queue-num-queues", &nq);
+	bb_xs_read_int(v->d, v->dev.fe, "feature-persistent", &persistent);
 	if (nq < 1 || nq > PVX_BLK_MAX_QUEUES || (rc = check_protocol(v)) < 0) {
 		pvx_log_warn("%s: frontend asks for %lld queues or a foreign protocol",
-		       v->be, nq);
+		       v->dev.be, nq);
 		return -EINVAL;
 	}
 	v->nr_queues = (unsigned)nq;
@@ -138,12 +138,12 @@ int bb_rings_connect(struct bb_vbd *v, bool attach)
 		q->vbd = v;
 		q->index = i;
 		if (nq == 1)
-			snprintf(dir, sizeof(dir), "%s", v->fe);
+			snprintf(dir, sizeof(dir), "%s", v->dev.fe);
 		else
-			snprintf(dir, sizeof(dir), "%s/queue-%u", v->fe, i);
+			snprintf(dir, sizeof(dir), "%s/queue-%u", v->dev.fe, i);
 		rc = connect_queue(q, dir, persistent == 1, attach);
 		if (rc < 0) {
-			pvx_log_warn("%s: queue %u: cannot connect: %s", v->be, i,
+			pvx_log_warn("%s: queue %u: cannot connect: %s", v->dev.be, i,
 			       strerror(-rc));
 			bb_rings_disconnect(v);
 			return rc;

@@ -1,12 +1,10 @@
 /*
- * The set of vbds: discovery from xenstore paths, creation, removal.
+ * The set of vbds: what is particular to a vbd in its creation and
+ * removal; discovery from xenstore events and scans is libpvxbackd's
+ * (pvx/backd.h), shared with pvx-netback.
  *
- * One watch covers B_ROOT (every backend directory of every domain); each
- * vbd adds a watch on its frontend directory F, whose token is
- * "fe/<domid>/<devid>". An event path is parsed, never trusted: B_ROOT
- * events must look like B_ROOT/<domid>/<devid>[/...] with numbers in
- * range, and F comes from B/frontend, which the toolstack wrote (B is not
- * guest-writable).
+ * F comes from B/frontend, which the toolstack wrote (B is not
+ * guest-writable): an absolute path that fits is all we ask of it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,123 +13,59 @@
 
 #include "daemon.h"
 
-static struct bb_vbd *vbd_find(struct blkbackd *d, int32_t domid, uint32_t devid)
+/* A broken ring, on the loop turn after: the vbd closes as Xen's does. */
+static void vbd_ring_close(struct backd_dev *dev)
 {
-	struct bb_vbd *v;
+	struct bb_vbd *v = bb_vbd_of(dev);
 
-	LIST_FOREACH(v, &d->vbds, link)
-		if (v->domid == domid && v->devid == devid)
-			return v;
-	return NULL;
-}
-
-static void close_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct bb_vbd *v = arg;
-
-	(void)fd;
-	(void)what;
 	bb_rings_disconnect(v);
 	bb_vbd_set_state(v, XenbusStateClosing);
 	bb_vbd_set_state(v, XenbusStateClosed);
 }
 
-void bb_vbd_ring_broken(struct bb_vbd *v)
+static struct backd_dev *vbd_new(void *blkbackd, int32_t domid, uint32_t devid)
 {
-	/* Not from inside the ring's own event callback: next loop turn. */
-	struct timeval now = { 0, 0 };
-
-	if (v->close_ev)
-		event_add(v->close_ev, &now);
-}
-
-static struct bb_vbd *vbd_new(struct blkbackd *d, int32_t domid, uint32_t devid)
-{
+	struct blkbackd *d = blkbackd;
 	struct bb_vbd *v = calloc(1, sizeof(*v));
 	char path[160], *fe = NULL;
 
 	if (!v)
 		return NULL;
+	backd_dev_init(&v->dev, &d->vbds, domid, devid);
 	v->d = d;
-	v->domid = domid;
-	v->devid = devid;
 	v->fd = -1;
-	snprintf(v->be, sizeof(v->be), "%s/%d/%u", BLKBACK_BE_ROOT, (int)domid, devid);
-	snprintf(path, sizeof(path), "%s/frontend", v->be);
-	if (xs_read(d->xs, XBT_NULL, path, &fe, NULL) < 0 || strlen(fe) >= sizeof(v->fe) ||
-	    fe[0] != '/') {
+	v->state = -1;
+	snprintf(path, sizeof(path), "%s/frontend", v->dev.be);
+	if (xs_read(d->xs, XBT_NULL, path, &fe, NULL) < 0 || strlen(fe) >= sizeof(v->dev.fe) ||
+	    fe[0] != '/' || backd_dev_add(&v->dev, fe) < 0) {
 		free(fe);
 		free(v);
 		return NULL; /* not (yet) a complete backend directory */
 	}
-	snprintf(v->fe, sizeof(v->fe), "%s", fe);
 	free(fe);
-	v->close_ev = evtimer_new(d->ds.base, close_cb, v);
-	snprintf(v->fe_token, sizeof(v->fe_token), "fe/%d/%u", (int)domid, devid);
-	if (!v->close_ev || xs_watch(d->xs, v->fe, v->fe_token) < 0) {
-		if (v->close_ev)
-			event_free(v->close_ev);
-		free(v);
-		return NULL;
-	}
-	v->state = -1;
-	LIST_INSERT_HEAD(&d->vbds, v, link);
-	pvx_log_info("%s: new vbd, frontend %s", v->be, v->fe);
-	return v;
+	return &v->dev;
 }
 
 void bb_vbd_remove(struct bb_vbd *v)
 {
 	bb_rings_disconnect(v);
 	bb_disk_close(v);
-	xs_unwatch(v->d->xs, v->fe, v->fe_token);
-	event_free(v->close_ev);
-	LIST_REMOVE(v, link);
-	pvx_log_info("%s: removed", v->be);
+	backd_dev_del(&v->dev);
+	pvx_log_info("%s: removed", v->dev.be);
 	free(v);
 }
 
-static void backend_seen(void *ctx, const char *path, int32_t domid, uint32_t devid)
+static void vbd_update(struct backd_dev *dev)
 {
-	struct blkbackd *d = ctx;
-	struct bb_vbd *v = vbd_find(d, domid, devid);
-
-	(void)path;
-	if (!v)
-		v = vbd_new(d, domid, devid);
-	if (v)
-		bb_vbd_update(v);
+	bb_vbd_update(bb_vbd_of(dev));
 }
 
-void bb_vbd_watch_event(struct blkbackd *d, const char *path)
+void bb_vbds_init(struct blkbackd *d)
 {
-	struct bb_vbd *v, *next;
-	int32_t domid;
-	uint32_t devid;
-
-	if (xs_path_under(path, BLKBACK_BE_ROOT)) {
-		if (xs_backend_parse(BLKBACK_BE_ROOT, path, UINT32_MAX, &domid, &devid) == 0)
-			backend_seen(d, path, domid, devid);
-		else
-			bb_vbd_scan(d); /* a whole domain's directory came or went */
-		return;
-	}
-	LIST_FOREACH_SAFE(v, &d->vbds, link, next)
-		if (xs_path_under(path, v->fe))
-			bb_vbd_update(v);
-}
-
-/* Walks every B: new ones are created, known ones re-evaluated, vanished
- * ones freed; a directory whose name is not <domid>/<devid> is skipped. */
-int bb_vbd_scan(struct blkbackd *d)
-{
-	struct bb_vbd *v, *next;
-	int skipped;
-
-	LIST_FOREACH_SAFE(v, &d->vbds, link, next)
-		bb_vbd_update(v); /* frees the ones whose B is gone */
-	skipped = xs_backend_each(d->xs, BLKBACK_BE_ROOT, UINT32_MAX, backend_seen, d);
-	if (skipped > 0)
-		pvx_log_warn("%s: %d entries are not <domid>/<devid>: ignored", BLKBACK_BE_ROOT, skipped);
-	return 0;
+	d->vbds = (struct backd_devs){
+		.what = "vbd", .be_root = BLKBACK_BE_ROOT, .max_devid = UINT32_MAX,
+		.daemon = d, .xs = &d->xs,
+		.create = vbd_new, .update = vbd_update, .ring_close = vbd_ring_close,
+	};
+	LIST_INIT(&d->vbds.list);
 }

@@ -20,9 +20,10 @@
 static void put_stats(void *netbackd, struct evbuffer *out)
 {
 	struct netbackd *d = netbackd;
-	struct nb_vif *v;
+	struct backd_dev *dev;
 
-	LIST_FOREACH(v, &d->vifs, link) {
+	LIST_FOREACH(dev, &d->vifs.list, link) {
+		struct nb_vif *v = nb_vif_of(dev);
 		struct netback_stats st, *s = &st;
 
 		nb_vif_stats(v, &st);
@@ -31,7 +32,7 @@ static void put_stats(void *netbackd, struct evbuffer *out)
 			"tx_packets=%llu tx_bytes=%llu tx_errors=%llu rx_packets=%llu "
 			"rx_bytes=%llu rx_dropped=%llu notify_in=%llu notify_out=%llu "
 			"tx_dropped=%llu rx_errors=%llu\n",
-			(int)v->domid, v->devid, v->cfg_ok ? v->cfg.vifname : "-",
+			(int)v->dev.domid, v->dev.devid, v->cfg_ok ? v->cfg.vifname : "-",
 			v->cfg_ok && v->cfg.bridge[0] ? v->cfg.bridge : "-",
 			v->state < 0 ? 0 : v->state, v->nr_queues,
 			(unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,

@@ -78,7 +78,7 @@ static void report_errors(struct nb_engine *e)
 				netback_tx_rule_name((enum netback_tx_rule)r),
 				(unsigned long long)(s->tx_rule[r] - e->seen.tx_rule[r]));
 	nb_vif_log(q->vif, PVX_LOG_WARN, "domain %d vif %u queue %u: %llu bad tx packets%s%s, "
-		   "%llu rx slots with a bad grant", (int)q->vif->domid, q->vif->devid,
+		   "%llu rx slots with a bad grant", (int)q->vif->dev.domid, q->vif->dev.devid,
 		   q->index, (unsigned long long)(s->tx_errors - e->seen.tx_errors),
 		   off ? ":" : "", rules,
 		   (unsigned long long)(s->rx_errors - e->seen.rx_errors));
@@ -114,7 +114,7 @@ static void broken(struct nb_engine *e)
 	struct nb_queue *q = e->q;
 
 	nb_vif_log(q->vif, PVX_LOG_WARN, "%s: queue %u: ring indices out of range; closing",
-		   q->vif->be, q->index);
+		   q->vif->dev.be, q->index);
 	if (q->tx_ev)
 		event_del(q->tx_ev);
 	if (q->rx_ev)
@@ -123,7 +123,7 @@ static void broken(struct nb_engine *e)
 		event_del(q->tap_ev);
 	event_del(e->again_ev);
 	event_del(e->stall_ev);
-	nb_vif_ring_broken(q->vif); /* the vif closes on the next loop turn */
+	backd_dev_ring_broken(&q->vif->dev); /* the vif closes on the next loop turn */
 }
 
 static int tx_sink(void *ctx, const struct iovec *iov, unsigned niov, size_t len)
@@ -167,7 +167,7 @@ static unsigned read_frames(struct nb_engine *e, unsigned max)
 			/* The device went under us (`ip link del`): a level-
 			 * triggered fd in error would spin the loop. */
 			pvx_log_warn("%s: queue %u: TAP %s: %s; no longer reading it",
-				     e->q->vif->be, e->q->index, e->q->vif->cfg.vifname,
+				     e->q->vif->dev.be, e->q->index, e->q->vif->cfg.vifname,
 				     strerror(errno));
 			e->tap_dead = true;
 			if (e->q->tap_watched)
@@ -401,7 +401,7 @@ int nb_queue_start(struct nb_queue *q, bool attach)
 		free(e);
 		q->engine = NULL;
 		nb_vif_log(q->vif, PVX_LOG_WARN, "%s: queue %u: ring setup failed: %s",
-			   q->vif->be, q->index, strerror(-rc));
+			   q->vif->dev.be, q->index, strerror(-rc));
 		return rc;
 	}
 	e->nq.poll_ns = q->vif->d->poll_ns;

@@ -25,7 +25,7 @@ static void pvx_map_batch(void *ctx, const grant_ref_t *refs, unsigned n, bool w
 	}
 	for (unsigned i = 0; i < n; i++)
 		m[i] = (struct pvx_gnttab_map){ .ref = refs[i], .readonly = !writable };
-	rc = n ? pvx_gnttab_map_batch(q->vif->d->gnt, q->vif->domid, m, n) : 0;
+	rc = n ? pvx_gnttab_map_batch(q->vif->d->gnt, q->vif->dev.domid, m, n) : 0;
 	for (unsigned i = 0; i < n; i++) {
 		if (rc < 0) {
 			err[i] = rc;
@@ -45,7 +45,7 @@ static void pvx_unmap_batch(void *ctx, const uint32_t *handles, unsigned n)
 
 	if (n && pvx_gnttab_unmap_batch(q->vif->d->gnt, handles, NULL, n) < 0)
 		pvx_log_warn("domain %d: unmap of %u grant handles failed",
-			     (int)q->vif->domid, n);
+			     (int)q->vif->dev.domid, n);
 }
 
 const struct netback_gnt_ops nb_gnt_ops = { pvx_map_batch, pvx_unmap_batch };

@@ -12,9 +12,10 @@
  * TAPs of vifs removed meanwhile are deleted after the first scan
  * (tap_list.c).
  *
- * The loop has four kinds of event: xenstore watch events (vif_table.c),
- * each queue's event channel(s) and TAP fd (datapath.c), and the stats
- * socket (ctl.c), whose readiness tells `pvx daemons` we are up.
+ * The loop has four kinds of event: xenstore watch events (pvx/backd.h
+ * routes them to vif.c), each queue's event channel(s) and TAP fd
+ * (datapath.c), and the stats socket (ctl.c), whose readiness tells
+ * `pvx daemons` we are up.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,23 +40,27 @@ uint64_t nb_now_ms(void)
 static void vifs_drop(void *netbackd)
 {
 	struct netbackd *d = netbackd;
-	struct nb_vif *v;
+	struct backd_dev *dev;
 
-	while ((v = LIST_FIRST(&d->vifs)))
-		nb_vif_remove(v, true);
+	while ((dev = LIST_FIRST(&d->vifs.list)))
+		nb_vif_remove(nb_vif_of(dev), true);
 }
 
 static void vifs_watch_event(void *netbackd, const char *path)
 {
-	nb_vif_watch_event(netbackd, path);
+	struct netbackd *d = netbackd;
+
+	backd_devs_watch_event(&d->vifs, path);
 }
 
 /* The scan, then the TAPs of the vifs removed while we were not looking
  * (down, or pvxd down) go. */
 static void vifs_rescan(void *netbackd)
 {
-	nb_vif_scan(netbackd);
-	nb_taps_sweep(netbackd);
+	struct netbackd *d = netbackd;
+
+	backd_devs_scan(&d->vifs);
+	nb_taps_sweep(d);
 }
 
 static int vifs_init(void *netbackd)
@@ -68,10 +73,10 @@ static int vifs_init(void *netbackd)
 static void vifs_exit(void *netbackd)
 {
 	struct netbackd *d = netbackd;
-	struct nb_vif *v;
+	struct backd_dev *dev;
 
-	while ((v = LIST_FIRST(&d->vifs)))
-		nb_vif_remove(v, false);
+	while ((dev = LIST_FIRST(&d->vifs.list)))
+		nb_vif_remove(nb_vif_of(dev), false);
 }
 
 static const struct pvx_step steps[] = {
@@ -126,7 +131,7 @@ int main(int argc, char **argv)
 		}
 	}
 	pvx_log_set_ident(d.ds.name);
-	LIST_INIT(&d.vifs);
+	nb_vifs_init(&d);
 	backd_link_set(&(struct backd_link){
 		.what = "vif", .be_root = PVX_NET_BE_ROOT, .daemon = &d,
 		.xs = &d.xs, .ctl = &d.ctl, .gnt = &d.gnt,

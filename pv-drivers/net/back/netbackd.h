@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include <pvx/backd.h>
 #include <pvx/ctlclient.h>
 #include <pvx/daemon.h>
 #include <pvx/stats_server.h>
@@ -33,12 +34,6 @@
 #include <netif.h>
 
 #include "netback.h"
-
-#ifndef LIST_FOREACH_SAFE /* glibc's sys/queue.h lacks it */
-#define LIST_FOREACH_SAFE(var, head, field, tvar) \
-	for ((var) = LIST_FIRST(head); (var) && ((tvar) = LIST_NEXT(var, field), 1); \
-	     (var) = (tvar))
-#endif
 
 #define NETBACK_NAME "pvx-netback"
 #define NB_MAX_IPS 8                 /* addresses of B/ip we route */
@@ -77,12 +72,8 @@ struct nb_queue {
 };
 
 struct nb_vif {
-	LIST_ENTRY(nb_vif) link;
+	struct backd_dev dev;           /* B, F, its place in d->vifs */
 	struct netbackd *d;
-	int32_t domid;
-	uint32_t devid;
-	char be[96], fe[128];           /* B and F */
-	char fe_token[48];              /* watch token on F, "" if none */
 	int state;                      /* our B/state as last written */
 	bool cfg_ok;                    /* cfg parsed and accepted */
 	char cfg_err[160];              /* last configuration error logged */
@@ -93,7 +84,6 @@ struct nb_vif {
 	struct nb_queue q[PVX_NET_MAX_QUEUES];
 	struct netback_stats stats;     /* of the queues closed so far */
 	struct netback_features feat;   /* F's feature keys, read at connect */
-	struct event *close_ev;         /* deferred close of a broken ring */
 	uint64_t log_window_ms;         /* nb_vif_log_ok's minute */
 	unsigned log_lines;
 };
@@ -107,7 +97,7 @@ struct netbackd {
 	struct pvx_stats_server ctl_srv;  /* the stats socket (ctl.c) */
 	uint64_t poll_ns;               /* -p: tx poll window (0: off) */
 	bool taps_swept;                /* tap_list.c read the last run's list */
-	LIST_HEAD(, nb_vif) vifs;
+	struct backd_devs vifs;
 };
 
 /* vif_cfg.c: B's keys, each checked; pure parsers are unit-testable. */
@@ -133,7 +123,6 @@ int nb_attach(const struct nb_vif_cfg *cfg, const char *log_prefix);
 
 /* vif.c: the handshake's actions. */
 void nb_vif_update(struct nb_vif *v);           /* may free v */
-void nb_vif_ring_broken(struct nb_vif *v);
 int nb_vif_set_state(struct nb_vif *v, int state);
 int nb_xs_read_int(struct netbackd *d, const char *dir, const char *key, long long *out);
 int nb_xs_read_str(struct netbackd *d, const char *dir, const char *key, char *buf,
@@ -155,9 +144,13 @@ bool nb_vif_log_ok(struct nb_vif *v);
 #define nb_vif_log(v, lvl, ...) \
 	do { if (nb_vif_log_ok(v)) pvx_log(lvl, __VA_ARGS__); } while (0)
 
-/* vif_table.c: the set of vifs and xenstore event routing. */
-int nb_vif_scan(struct netbackd *d);
-void nb_vif_watch_event(struct netbackd *d, const char *path);
+/* vif_table.c: the vifs' table (pvx/backd.h), d->vifs set up. */
+static inline struct nb_vif *nb_vif_of(struct backd_dev *dev)
+{
+	return backd_dev_of(dev, struct nb_vif, dev);
+}
+
+void nb_vifs_init(struct netbackd *d);
 void nb_vif_remove(struct nb_vif *v, bool delete_tap);
 
 /* vif_ring.c: map the frontend's rings, bind its ports, and undo that. */

@@ -25,18 +25,21 @@ static void list_path(struct netbackd *d, char *buf, size_t cap, const char *suf
 
 static bool owned(struct netbackd *d, const char *name)
 {
-	struct nb_vif *v;
+	struct backd_dev *dev;
 
-	LIST_FOREACH(v, &d->vifs, link)
+	LIST_FOREACH(dev, &d->vifs.list, link) {
+		struct nb_vif *v = nb_vif_of(dev);
+
 		if (v->cfg_ok && !strcmp(v->cfg.vifname, name))
 			return true;
+	}
 	return false;
 }
 
 void nb_taps_save(struct netbackd *d)
 {
 	char path[300], tmp[310];
-	struct nb_vif *v;
+	struct backd_dev *dev;
 	FILE *f;
 
 	if (!d->taps_swept)
@@ -48,9 +51,12 @@ void nb_taps_save(struct netbackd *d)
 		pvx_log_warn("cannot write %s: %s", tmp, strerror(errno));
 		return;
 	}
-	LIST_FOREACH(v, &d->vifs, link)
+	LIST_FOREACH(dev, &d->vifs.list, link) {
+		struct nb_vif *v = nb_vif_of(dev);
+
 		if (v->cfg_ok)
 			fprintf(f, "%s\n", v->cfg.vifname);
+	}
 	if (fclose(f) != 0 || rename(tmp, path) != 0)
 		pvx_log_warn("cannot update %s: %s", path, strerror(errno));
 }

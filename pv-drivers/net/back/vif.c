@@ -87,7 +87,7 @@ static int be_write_fn(struct xs_handle *h, xs_transaction_t t, void *arg)
 
 int nb_be_write(struct nb_vif *v, const struct nb_kv *kv, size_t n)
 {
-	struct be_write w = { v->be, kv, n };
+	struct be_write w = { v->dev.be, kv, n };
 
 	return xs_transaction_run(v->d->xs, be_write_fn, &w, 0);
 }
@@ -106,7 +106,7 @@ int nb_be_printf(struct nb_vif *v, const char *key, const char *fmt, ...)
 int nb_vif_set_state(struct nb_vif *v, int state)
 {
 	v->state = state;
-	pvx_log_debug("%s: state %d", v->be, state);
+	pvx_log_debug("%s: state %d", v->dev.be, state);
 	return nb_be_printf(v, "state", "%d", state);
 }
 
@@ -124,7 +124,7 @@ bool nb_vif_log_ok(struct nb_vif *v)
 	}
 	if (v->log_lines++ == NB_VIF_LOG_BURST)
 		pvx_log_warn("%s: more than %d messages in a minute; the rest of this minute's "
-			     "are suppressed", v->be, NB_VIF_LOG_BURST);
+			     "are suppressed", v->dev.be, NB_VIF_LOG_BURST);
 	return false;
 }
 
@@ -151,7 +151,7 @@ static int ensure_tap(struct nb_vif *v)
 		return -EINVAL;
 	}
 	v->cfg_ok = true;
-	snprintf(lp, sizeof(lp), "domain %d vif %u", (int)v->domid, v->devid);
+	snprintf(lp, sizeof(lp), "domain %d vif %u", (int)v->dev.domid, v->dev.devid);
 	rc = nb_tap_create(v->cfg.vifname);
 	if (rc < 0) {
 		snprintf(err, sizeof(err), "%s: cannot create TAP %s: %s", lp, v->cfg.vifname,
@@ -212,9 +212,9 @@ static void do_connect(struct nb_vif *v, bool attach)
 
 	if (ensure_tap(v) < 0)
 		return;
-	if (nb_xs_read_int(v->d, v->fe, "request-rx-copy", &copy) < 0 || copy != 1) {
+	if (nb_xs_read_int(v->d, v->dev.fe, "request-rx-copy", &copy) < 0 || copy != 1) {
 		snprintf(err, sizeof(err), "domain %d vif %u: frontend lacks request-rx-copy",
-			 (int)v->domid, v->devid);
+			 (int)v->dev.domid, v->dev.devid);
 		vif_error(v, err);
 		return; /* the state stays: a frontend may still write it */
 	}
@@ -225,7 +225,7 @@ static void do_connect(struct nb_vif *v, bool attach)
 	}
 	v->cfg_err[0] = '\0';
 	nb_vif_set_state(v, XenbusStateConnected);
-	nb_vif_log(v, PVX_LOG_INFO, "%s: connected (%u queue%s, %s event channels%s)", v->be,
+	nb_vif_log(v, PVX_LOG_INFO, "%s: connected (%u queue%s, %s event channels%s)", v->dev.be,
 		   v->nr_queues, v->nr_queues > 1 ? "s" : "",
 		   v->q[0].split ? "split" : "shared", attach ? ", re-attached" : "");
 }
@@ -236,7 +236,7 @@ static void log_stats(struct nb_vif *v)
 
 	nb_vif_stats(v, &st);
 	nb_vif_log(v, PVX_LOG_INFO, "%s: closed: tx %llu packets %llu errors, rx %llu packets "
-		   "%llu dropped, %llu notifications in, %llu out", v->be,
+		   "%llu dropped, %llu notifications in, %llu out", v->dev.be,
 		   (unsigned long long)s->tx_packets, (unsigned long long)s->tx_errors,
 		   (unsigned long long)s->rx_packets, (unsigned long long)s->rx_dropped,
 		   (unsigned long long)s->notify_in, (unsigned long long)s->notify_out);
@@ -255,7 +255,7 @@ static bool domain_exists(struct nb_vif *v)
 {
 	char path[48];
 
-	snprintf(path, sizeof(path), "/local/domain/%d", (int)v->domid);
+	snprintf(path, sizeof(path), "/local/domain/%d", (int)v->dev.domid);
 	return node_exists(v->d, path);
 }
 
@@ -265,8 +265,8 @@ static void remove_backend_dirs(struct nb_vif *v)
 	char parent[64], **names = NULL;
 	unsigned n = 1;
 
-	xs_rm(v->d->xs, XBT_NULL, v->be);
-	snprintf(parent, sizeof(parent), "%s/%d", PVX_NET_BE_ROOT, (int)v->domid);
+	xs_rm(v->d->xs, XBT_NULL, v->dev.be);
+	snprintf(parent, sizeof(parent), "%s/%d", PVX_NET_BE_ROOT, (int)v->dev.domid);
 	if (xs_directory(v->d->xs, XBT_NULL, parent, &names, &n) == 0 && n == 0)
 		xs_rm(v->d->xs, XBT_NULL, parent);
 	free(names);
@@ -282,8 +282,8 @@ static void do_close(struct nb_vif *v, bool fe_gone)
 		nb_vif_set_state(v, XenbusStateClosing);
 	nb_vif_set_state(v, XenbusStateClosed);
 	if (fe_gone && !domain_exists(v)) {
-		pvx_log_info("%s: domain %d is gone; removing the backend", v->be,
-			     (int)v->domid);
+		pvx_log_info("%s: domain %d is gone; removing the backend", v->dev.be,
+			     (int)v->dev.domid);
 		remove_backend_dirs(v);
 		nb_vif_remove(v, true);
 	}
@@ -307,17 +307,17 @@ void nb_vif_update(struct nb_vif *v)
 	long long be = 0, fe = -1, online = 1;
 	enum netback_action act;
 
-	if (nb_xs_read_int(v->d, v->be, "state", &be) == -ENOENT) {
-		if (!node_exists(v->d, v->be))
+	if (nb_xs_read_int(v->d, v->dev.be, "state", &be) == -ENOENT) {
+		if (!node_exists(v->d, v->dev.be))
 			nb_vif_remove(v, true); /* B removed: the TAP goes too */
 		return; /* or B is still being written: state comes last */
 	}
 	v->state = (int)be;
-	if (nb_xs_read_int(v->d, v->fe, "state", &fe) < 0)
+	if (nb_xs_read_int(v->d, v->dev.fe, "state", &fe) < 0)
 		fe = -1;
 	if (be != XenbusStateInitialising)
 		ensure_tap(v); /* a restart: re-open the TAP of a vif past state 1 */
-	nb_xs_read_int(v->d, v->be, "online", &online);
+	nb_xs_read_int(v->d, v->dev.be, "online", &online);
 	if ((online == 0 && be != XenbusStateClosed) || (fe < 0 && !domain_exists(v))) {
 		do_close(v, fe < 0);
 		return;
@@ -326,7 +326,7 @@ void nb_vif_update(struct nb_vif *v)
 		return; /* being detached: a frontend back at 1 is no reason to reopen */
 	act = netback_fsm((int)be, (int)fe, v->connected);
 	if (act != NETBACK_NONE)
-		pvx_log_debug("%s: be %lld fe %lld: %s", v->be, be, fe, netback_action_name(act));
+		pvx_log_debug("%s: be %lld fe %lld: %s", v->dev.be, be, fe, netback_action_name(act));
 	switch (act) {
 	case NETBACK_INITWAIT:
 		do_initwait(v);

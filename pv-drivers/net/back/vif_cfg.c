@@ -75,7 +75,7 @@ int nb_parse_ipv4(const char *s, struct in_addr *a, int *prefix)
 /* B/key into buf: 0, -ENOENT, or -E2BIG (too long for buf). */
 static int read_key(struct nb_vif *v, const char *key, char *buf, size_t cap)
 {
-	return nb_xs_read_str(v->d, v->be, key, buf, cap);
+	return nb_xs_read_str(v->d, v->dev.be, key, buf, cap);
 }
 
 static int parse_ips(struct nb_vif_cfg *c, char *list, char *err, size_t errlen,
@@ -132,7 +132,7 @@ static int read_names(struct nb_vif *v, struct nb_vif_cfg *c, char *err, size_t 
 	int rc = read_key(v, "vifname", buf, sizeof(buf));
 
 	if (rc == -ENOENT || (rc == 0 && buf[0] == '\0'))
-		snprintf(buf, sizeof(buf), PVX_NET_VIFNAME_FMT, (int)v->domid, v->devid);
+		snprintf(buf, sizeof(buf), PVX_NET_VIFNAME_FMT, (int)v->dev.domid, v->dev.devid);
 	else if (rc < 0 || nb_check_ifname(buf) < 0) {
 		snprintf(err, errlen, "%s: key vifname: '%.40s' is not an interface name "
 			 "(1 to %d of A-Z a-z 0-9 _ . -)", lp, rc < 0 ? "(too long)" : buf,
@@ -191,8 +191,8 @@ int nb_cfg_read(struct nb_vif *v, char *err, size_t errlen)
 	char lp[48], buf[64];
 	int rc;
 
-	snprintf(lp, sizeof(lp), "domain %d vif %u", (int)v->domid, v->devid);
-	if (v->devid >= PVX_NET_MAX_VIFS) {
+	snprintf(lp, sizeof(lp), "domain %d vif %u", (int)v->dev.domid, v->dev.devid);
+	if (v->dev.devid >= PVX_NET_MAX_VIFS) {
 		snprintf(err, errlen, "%s: vif index out of range (at most %d vifs per domain)",
 			 lp, PVX_NET_MAX_VIFS);
 		return -EINVAL;

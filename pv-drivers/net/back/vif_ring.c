@@ -26,7 +26,7 @@
 /* A warning a guest caused, naming its domain, vif and queue (rate-limited). */
 #define QWARN(q, fmt, ...) \
 	nb_vif_log((q)->vif, PVX_LOG_WARN, "domain %d vif %u queue %u: " fmt, \
-		   (int)(q)->vif->domid, (q)->vif->devid, (q)->index, __VA_ARGS__)
+		   (int)(q)->vif->dev.domid, (q)->vif->dev.devid, (q)->index, __VA_ARGS__)
 
 static int read_u32(struct nb_queue *q, const char *dir, const char *key, bool nonzero,
 		    uint32_t *out)
@@ -49,7 +49,7 @@ static int read_u32(struct nb_queue *q, const char *dir, const char *key, bool n
 static int map_rings(struct nb_queue *q, uint32_t tx_ref, uint32_t rx_ref)
 {
 	struct pvx_gnttab_map m[2] = { { .ref = tx_ref }, { .ref = rx_ref } };
-	int rc = pvx_gnttab_map_batch(q->vif->d->gnt, q->vif->domid, m, 2);
+	int rc = pvx_gnttab_map_batch(q->vif->d->gnt, q->vif->dev.domid, m, 2);
 
 	if (rc < 0) {
 		QWARN(q, "cannot map rings: %s", strerror(-rc));
@@ -87,11 +87,11 @@ static int bind_ports(struct nb_queue *q, const char *dir)
 		QWARN(q, "%s", "neither event-channel nor event-channel-tx and -rx");
 		return -EINVAL;
 	}
-	rc = pvx_evtchn_bind(v->d->ctl, v->domid, tx, &q->tx_port);
+	rc = pvx_evtchn_bind(v->d->ctl, v->dev.domid, tx, &q->tx_port);
 	if (rc == 0) {
 		q->tx_bound = true;
 		if (q->split) {
-			rc = pvx_evtchn_bind(v->d->ctl, v->domid, rx, &q->rx_port);
+			rc = pvx_evtchn_bind(v->d->ctl, v->dev.domid, rx, &q->rx_port);
 			q->rx_bound = rc == 0;
 		}
 	}
@@ -126,7 +126,7 @@ static bool fe_flag(struct nb_vif *v, const char *key)
 {
 	long long n = 0;
 
-	return nb_xs_read_int(v->d, v->fe, key, &n) == 0 && n == 1;
+	return nb_xs_read_int(v->d, v->dev.fe, key, &n) == 0 && n == 1;
 }
 
 int nb_rings_connect(struct nb_vif *v, bool attach)
@@ -135,10 +135,10 @@ int nb_rings_connect(struct nb_vif *v, bool attach)
 	char dir[160];
 	int rc;
 
-	rc = nb_xs_read_int(v->d, v->fe, "multi-queue-num-queues", &nq);
+	rc = nb_xs_read_int(v->d, v->dev.fe, "multi-queue-num-queues", &nq);
 	if ((rc < 0 && rc != -ENOENT) || nq < 1 || nq > PVX_NET_MAX_QUEUES) {
 		nb_vif_log(v, PVX_LOG_WARN, "domain %d vif %u: key multi-queue-num-queues: "
-			   "not 1 to %d", (int)v->domid, v->devid, PVX_NET_MAX_QUEUES);
+			   "not 1 to %d", (int)v->dev.domid, v->dev.devid, PVX_NET_MAX_QUEUES);
 		return -EINVAL;
 	}
 	v->feat = (struct netback_features){
@@ -155,9 +155,9 @@ int nb_rings_connect(struct nb_vif *v, bool attach)
 		q->index = i;
 		q->tap_fd = -1;
 		if (nq == 1)
-			snprintf(dir, sizeof(dir), "%s", v->fe);
+			snprintf(dir, sizeof(dir), "%s", v->dev.fe);
 		else
-			snprintf(dir, sizeof(dir), "%s/queue-%u", v->fe, i);
+			snprintf(dir, sizeof(dir), "%s/queue-%u", v->dev.fe, i);
 		rc = connect_queue(q, dir, attach);
 		if (rc < 0) {
 			nb_rings_disconnect(v);

@@ -33,8 +33,8 @@ int nb_xs_read_str(struct netbackd *d, const char *dir, const char *key, char *b
 static int read_cfg(struct nb_vif *v, char *err, const char *const *keys)
 {
 	memset(v, 0, sizeof(*v));
-	v->domid = 3;
-	v->devid = 1;
+	v->dev.domid = 3;
+	v->dev.devid = 1;
 	fake_keys = keys;
 	err[0] = '\0';
 	return nb_cfg_read(v, err, 160);
@@ -162,7 +162,7 @@ START_TEST(test_cfg_devid_range)
 	char err[160];
 
 	memset(&v, 0, sizeof(v));
-	v.devid = PVX_NET_MAX_VIFS;
+	v.dev.devid = PVX_NET_MAX_VIFS;
 	fake_keys = keys;
 	ck_assert_int_eq(nb_cfg_read(&v, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "out of range"));
