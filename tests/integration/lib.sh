@@ -127,3 +127,17 @@ wait_gone() {
 	done
 	return 1
 }
+
+# grant_maps PID: mappings of guest memory (pvh: memfd pvx-domN, pv:
+# pvproc-pages) in a process, and fds on them.
+grant_maps() {
+	grep -cE "memfd:(pvx-dom|pvproc-pages)" "/proc/$1/maps" 2>/dev/null
+	true
+}
+grant_fds() {
+	local f n=0
+	for f in /proc/"$1"/fd/*; do
+		[[ $(readlink "$f" 2>/dev/null) =~ memfd:(pvx-dom|pvproc-pages) ]] && n=$((n + 1))
+	done
+	echo $n
+}

@@ -144,17 +144,4 @@ tap_of() { printf 'vif%s.%s' "$(pvx domid "$1")" "${2:-0}"; }
 # bridge_has TAP: 0 if TAP is a port of the bridge.
 bridge_has() { ip -o link show master "$NET_BR" 2>/dev/null | grep -q ": $1[:@]"; }
 
-# grant_maps PID: mappings of guest memory (pvh: memfd pvx-domN, pv:
-# pvproc-pages) in a process, and fds on them.
-grant_maps() {
-	grep -cE "memfd:(pvx-dom|pvproc-pages)" "/proc/$1/maps" 2>/dev/null
-	true
-}
-grant_fds() {
-	local f n=0
-	for f in /proc/"$1"/fd/*; do
-		[[ $(readlink "$f" 2>/dev/null) =~ memfd:(pvx-dom|pvproc-pages) ]] && n=$((n + 1))
-	done
-	echo $n
-}
 fd_count() { local f=(/proc/"$1"/fd/*); echo ${#f[@]}; }

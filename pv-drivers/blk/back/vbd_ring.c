@@ -175,6 +175,11 @@ void bb_rings_disconnect(struct bb_vbd *v)
 	}
 	v->nr_queues = 0;
 	v->connected = false;
+	/* The grant library caches idle views of guest memory; one of a
+	 * domain that is going would keep all its RAM allocated on the host
+	 * until evicted. Views still in use by other vbds stay. */
+	if (v->d->gnt)
+		pvx_gnttab_release_idle(v->d->gnt);
 }
 
 static void ring_event_cb(evutil_socket_t fd, short what, void *arg)
