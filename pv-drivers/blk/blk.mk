@@ -57,7 +57,8 @@ PROGRAMS += $(O)/tests/blk-backend-bench
 
 # unit-blkbackd: the daemon's writes into B (vbd_xs.c: only while B
 # exists) against a fake xenstore (tests/unit/blkbackd/).
-UNIT_BLKBACKD_OBJS := $(O)/obj/tests/unit/blkbackd/test_xs.o $(O)/obj/pv-drivers/blk/back/vbd_xs.o
+UNIT_BLKBACKD_OBJS := $(O)/obj/tests/unit/blkbackd/test_xs.o $(O)/obj/pv-drivers/blk/back/vbd_xs.o \
+	$(O)/obj/pv-drivers/common/backd_xs.o
 $(O)/obj/tests/unit/blkbackd/test_xs.o: HOST_CFLAGS += -Ipv-drivers/blk/back
 $(O)/tests/unit-blkbackd: $(UNIT_BLKBACKD_OBJS)
 	@mkdir -p $(@D)

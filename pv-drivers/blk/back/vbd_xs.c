@@ -1,13 +1,7 @@
 /*
  * pvx-blkback's reads and writes of keys in a backend directory B.
- *
- * Writes go into B only while B exists, in one transaction: the toolstack
- * may remove B (destroy, block-detach) between our read of it and our
- * write, and a plain write would re-create B/key, a backend directory
- * nobody removes again. B/frontend is the toolstack's key that every
- * complete B has (vbd_table.c reads it first), so reading it inside the
- * transaction makes the commit fail, or the write not happen, once B is
- * gone. pvx-netback does the same (net/back/vif.c, nb_be_write).
+ * Writes go into B only while B exists, as pvx-netback's do
+ * (backd_be_write: pv-drivers/common/backd_xs.c says why).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -34,33 +28,13 @@ int bb_xs_read_int(struct blkbackd *d, const char *dir, const char *key, long lo
 	return rc;
 }
 
-struct be_write {
-	const char *be, *key, *val;
-};
-
-static int be_write_fn(struct xs_handle *h, xs_transaction_t t, void *arg)
-{
-	const struct be_write *w = arg;
-	char path[200], *val = NULL;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/frontend", w->be);
-	rc = xs_read(h, t, path, &val, NULL);
-	free(val);
-	if (rc < 0)
-		return rc; /* B is gone (-ENOENT): write nothing */
-	snprintf(path, sizeof(path), "%s/%s", w->be, w->key);
-	return xs_write_str(h, t, path, w->val);
-}
-
 int bb_xs_printf(struct blkbackd *d, const char *dir, const char *key, const char *fmt, ...)
 {
-	char val[64];
-	struct be_write w = { dir, key, val };
+	struct backd_kv kv = { key, { 0 } };
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(val, sizeof(val), fmt, ap);
+	vsnprintf(kv.val, sizeof(kv.val), fmt, ap);
 	va_end(ap);
-	return xs_transaction_run(d->xs, be_write_fn, &w, 0);
+	return backd_be_write(d->xs, dir, &kv, 1);
 }

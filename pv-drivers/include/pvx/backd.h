@@ -120,4 +120,14 @@ void backd_devs_watch_event(struct backd_devs *devs, const char *path);
  * ones freed; a directory whose name is not <domid>/<devid> is skipped. */
 void backd_devs_scan(struct backd_devs *devs);
 
+/* Writes n keys into B in one transaction, only while B exists (its
+ * B/frontend is read in the same transaction): 0, -ENOENT once B is
+ * gone (nothing written), or another -errno. */
+struct backd_kv {
+	const char *key;
+	char val[64];
+};
+int backd_be_write(struct xs_handle *xs, const char *be, const struct backd_kv *kv,
+		   size_t n);
+
 #endif

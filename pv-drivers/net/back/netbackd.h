@@ -127,12 +127,8 @@ int nb_vif_set_state(struct nb_vif *v, int state);
 int nb_xs_read_int(struct netbackd *d, const char *dir, const char *key, long long *out);
 int nb_xs_read_str(struct netbackd *d, const char *dir, const char *key, char *buf,
 		   size_t cap);
-/* Writes into B in one transaction, only while B exists (vif.c says why). */
-struct nb_kv {
-	const char *key;
-	char val[24];
-};
-int nb_be_write(struct nb_vif *v, const struct nb_kv *kv, size_t n);
+/* Writes into B in one transaction, only while B exists (backd_be_write). */
+int nb_be_write(struct nb_vif *v, const struct backd_kv *kv, size_t n);
 int nb_be_printf(struct nb_vif *v, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -59,42 +59,14 @@ int nb_xs_read_int(struct netbackd *d, const char *dir, const char *key, long lo
 	return 0;
 }
 
-/* One transaction writing keys into B, only while B exists: the toolstack
- * may remove B (destroy, network-detach) between our read of it and our
- * write, and a plain write would re-create B/key, leaving a backend
- * directory nobody removes again (and the vif and its TAP with it). */
-struct be_write {
-	const char *be;
-	const struct nb_kv *kv;
-	size_t n;
-};
-
-static int be_write_fn(struct xs_handle *h, xs_transaction_t t, void *arg)
+int nb_be_write(struct nb_vif *v, const struct backd_kv *kv, size_t n)
 {
-	const struct be_write *w = arg;
-	char path[200], *val = NULL;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/frontend", w->be);
-	rc = xs_read(h, t, path, &val, NULL);
-	free(val);
-	for (size_t i = 0; i < w->n && rc == 0; i++) {
-		snprintf(path, sizeof(path), "%s/%s", w->be, w->kv[i].key);
-		rc = xs_write_str(h, t, path, w->kv[i].val);
-	}
-	return rc;
-}
-
-int nb_be_write(struct nb_vif *v, const struct nb_kv *kv, size_t n)
-{
-	struct be_write w = { v->dev.be, kv, n };
-
-	return xs_transaction_run(v->d->xs, be_write_fn, &w, 0);
+	return backd_be_write(v->d->xs, v->dev.be, kv, n);
 }
 
 int nb_be_printf(struct nb_vif *v, const char *key, const char *fmt, ...)
 {
-	struct nb_kv kv = { key, { 0 } };
+	struct backd_kv kv = { key, { 0 } };
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -188,7 +160,7 @@ static void publish_features(struct nb_vif *v)
 		{ "multi-queue-max-queues", PVX_NET_MAX_QUEUES },
 		{ "state", XenbusStateInitWait },
 	};
-	struct nb_kv kv[sizeof(f) / sizeof(f[0])];
+	struct backd_kv kv[sizeof(f) / sizeof(f[0])];
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		kv[i].key = f[i].key;
