@@ -4,8 +4,11 @@
  * in Xen. Input is read in 64 KiB gulps into a per-connection buffer and
  * fed to the parser; while the connection is stalled (too many replies
  * unread) reading stops, so a client that never reads cannot make the
- * daemon buffer without bound. Output is written as soon as it is queued
- * and the rest waits for EV_WRITE.
+ * daemon buffer without bound. One gulp a loop turn: a client that keeps
+ * its socket full (80,000 pipelined WATCHes) would otherwise hold the
+ * loop until it stops writing, and every other connection's requests
+ * would wait behind it. Output is written as soon as it is queued and the
+ * rest waits for EV_WRITE.
  *
  * Out of descriptors (EMFILE/ENFILE, or the kernel out of buffers),
  * accept() fails at once on every loop pass while the backlog is full:
@@ -130,7 +133,7 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct xs_conn *c = arg;
 	struct sock_priv *p = c->priv;
-	bool short_read = false;
+	bool did_read = false;
 	ssize_t n;
 
 	(void)what;
@@ -140,9 +143,10 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		if (p->off == p->have) {
-			/* A short read emptied the socket: the (level-triggered)
-			 * event brings us back for more, saving an EAGAIN read. */
-			if (short_read)
+			/* This turn's gulp is parsed: the (level-triggered) event
+			 * brings us back, after the loop has served the others, if
+			 * the socket holds more. */
+			if (did_read)
 				return;
 			n = read(fd, p->buf, sizeof(p->buf));
 			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
@@ -151,7 +155,7 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 				return;
 			p->have = n;
 			p->off = 0;
-			short_read = (size_t)n < sizeof(p->buf);
+			did_read = true;
 		}
 		p->off += xs_conn_feed(c, p->buf + p->off, p->have - p->off);
 	}
