@@ -1,6 +1,7 @@
 /*
  * The pvx CLI run in-process with its stderr captured: the harness of
- * the commands' usage-error tests (test_memsize.c, test_sched_cmds.c).
+ * the commands' usage-error tests (test_memsize.c, test_sched_cmds.c,
+ * test_network.c).
  */
 #ifndef UNIT_DOM0_CLI_RUN_H
 #define UNIT_DOM0_CLI_RUN_H

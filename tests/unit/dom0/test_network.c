@@ -17,6 +17,7 @@
 
 #include "../../../dom0-tools/pvx/cmd.h"
 #include "../../../dom0-tools/pvx/cmd_network.h"
+#include "cli_run.h"
 #include "suites.h"
 
 START_TEST(stats_line)
@@ -124,29 +125,6 @@ START_TEST(random_mac)
 }
 END_TEST
 
-struct capture {
-	char err[4096];
-	int rc;
-};
-
-static void run_err(struct capture *c, int argc, char **argv)
-{
-	FILE *e = tmpfile();
-	int se = dup(2);
-	size_t n;
-
-	fflush(stderr);
-	dup2(fileno(e), 2);
-	c->rc = pvx_main(argc, argv);
-	fflush(stderr);
-	dup2(se, 2);
-	close(se);
-	rewind(e);
-	n = fread(c->err, 1, sizeof(c->err) - 1, e);
-	c->err[n] = '\0';
-	fclose(e);
-}
-
 static const struct {
 	char *argv[6];
 	const char *err;
@@ -174,13 +152,12 @@ static const struct {
 
 START_TEST(usage_errors)
 {
-	struct capture c;
+	struct cli_capture c;
 	char *argv[6] = { NULL };   /* pvx_main writes argv[1] */
-	int argc = 0;
 
-	for (; usage[_i].argv[argc]; argc++)
-		argv[argc] = usage[_i].argv[argc];
-	run_err(&c, argc, argv);
+	for (int i = 0; usage[_i].argv[i]; i++)
+		argv[i] = usage[_i].argv[i];
+	cli_run(&c, argv);
 	ck_assert_int_eq(c.rc, 2);
 	ck_assert_str_eq(c.err, usage[_i].err);
 }
